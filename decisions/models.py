@@ -1,0 +1,311 @@
+"""What the Board decided and what it acted upon: documents, decisions and follow-up actions."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from meetings.models import AgendaItem, Meeting
+from members.models import Appointment, Membership, Organisation, Person, Pillar, visible_meeting_statuses
+from members.roles import is_board_member
+
+
+class DocumentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """
+        Documents a user may see: the Secretariat sees all; others see a document once a decision
+        of a meeting they may see acted on it (a draft's outputs stay unseen until released).
+        """
+        statuses = visible_meeting_statuses(user)
+        if statuses is None:
+            return self
+        visible_ids = Decision.objects.filter(meeting__status__in=statuses).values("documents")
+        return self.filter(pk__in=visible_ids)
+
+
+class Document(models.Model):
+    class Kind(models.TextChoices):
+        NEEDS_MAPPING = "needs_mapping", _("Needs mapping")
+        RESPONSE_MAPPING = "response_mapping", _("Response mapping")
+        METHODOLOGY = "methodology", _("Methodology")
+        WORK_PLAN = "work_plan", _("Work plan")
+        REPORT = "report", _("Report")
+        OTHER = "other", _("Other")
+
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    pillars = models.ManyToManyField(Pillar, verbose_name=_("pillars"), blank=True, related_name="documents")
+    period_start = models.PositiveSmallIntegerField(_("period from (year)"), null=True, blank=True)
+    period_end = models.PositiveSmallIntegerField(_("period to (year)"), null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords(m2m_fields=[pillars], excluded_fields=["version", "updated_at"])
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["-period_start", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__isnull=True) | Q(period_start__isnull=True) | Q(period_end__gte=F("period_start")),
+                name="document_period_end_not_before_start",
+                violation_error_message=_("The period cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("decisions:document-detail", args=[self.slug])
+
+    @property
+    def period(self) -> str:
+        if self.period_start and self.period_end and self.period_end != self.period_start:
+            return f"{self.period_start}–{self.period_end}"
+        return str(self.period_start or self.period_end or "")
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            base = slug = slugify(self.title)[:190] or "document"
+            n = 2
+            while Document.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+                slug = f"{base}-{n}"
+                n += 1
+            self.slug = slug
+        super().save(*args, **kwargs)
+
+
+def document_file_path(instance: "DocumentFile", filename: str) -> str:
+    # Each version gets its own path: an earlier version is never overwritten.
+    suffix = Path(filename).suffix.lower()
+    return f"documents/{instance.document.slug}/v{instance.number}{suffix}"
+
+
+class DocumentFile(models.Model):
+    """One uploaded version of a document's file."""
+
+    document = models.ForeignKey(Document, verbose_name=_("document"), on_delete=models.CASCADE, related_name="files")
+    number = models.PositiveSmallIntegerField(_("version number"))
+    file = models.FileField(_("file"), upload_to=document_file_path, max_length=300)
+    original_name = models.CharField(_("original file name"), max_length=255, blank=True)
+    size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
+    content_type = models.CharField(_("content type"), max_length=120, blank=True)
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("document file version")
+        verbose_name_plural = _("document file versions")
+        ordering = ["document", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "number"],
+                name="document_file_unique_number",
+                violation_error_message=_("This document already has a file with this version number."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.document} v{self.number}"
+
+    def get_absolute_url(self):
+        return self.document.get_absolute_url()
+
+
+class DecisionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A decision is seen by whoever may see its meeting."""
+        return self.filter(meeting__in=Meeting.objects.visible_to(user))
+
+
+class Decision(models.Model):
+    class Verb(models.TextChoices):
+        ENDORSED = "endorsed", _("Endorsed")
+        ADOPTED = "adopted", _("Adopted")
+        ENDORSED_ADOPTED = "endorsed_adopted", _("Endorsed and adopted")
+        APPROVED = "approved", _("Approved")
+        AGREED = "agreed", _("Agreed")
+        APPOINTED = "appointed", _("Appointed")
+        TOOK_NOTE = "took_note", _("Took note")
+        REJECTED = "rejected", _("Rejected")
+        DEFERRED = "deferred", _("Deferred")
+
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="decisions")
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        verbose_name=_("agenda item"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="decisions",
+    )
+    reference = models.CharField(
+        _("reference"), max_length=40, unique=True, help_text=_("Stable reference such as B6/2022/04.")
+    )
+    sequence = models.PositiveSmallIntegerField(_("number within the meeting"), default=1)
+    verb = models.CharField(_("verb"), max_length=20, choices=Verb.choices)
+    subject = models.CharField(_("subject"), max_length=300, help_text=_("What was decided on, in a few words."))
+    wording = models.TextField(_("wording as recorded"), blank=True, help_text=_("Verbatim, as in the minutes."))
+    documents = models.ManyToManyField(Document, verbose_name=_("documents"), blank=True, related_name="decisions")
+    memberships = models.ManyToManyField(
+        Membership, verbose_name=_("memberships"), blank=True, related_name="decisions"
+    )
+    appointments = models.ManyToManyField(
+        Appointment, verbose_name=_("appointments"), blank=True, related_name="decisions"
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords(
+        m2m_fields=[documents, memberships, appointments], excluded_fields=["version", "updated_at"]
+    )
+
+    objects = DecisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["-meeting__start", "sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "sequence"],
+                name="decision_unique_sequence",
+                violation_error_message=_("Another decision of this meeting has this number."),
+            ),
+        ]
+        indexes = [
+            # The register filtered by verb, newest first.
+            models.Index(fields=["verb", "meeting"], name="decision_verb_meeting_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} — {self.get_verb_display()}: {self.subject}"
+
+    def get_absolute_url(self):
+        # The reference is the URL as it stands: /decisions/B6/2022/04/.
+        return reverse("decisions:decision-detail", args=[self.reference])
+
+    @classmethod
+    def propose_reference(cls, meeting: Meeting, sequence: int | None = None) -> str:
+        """A reference like B6/2022/04: kind letter and number, year, sequence within the meeting."""
+        if sequence is None:
+            last = cls.objects.filter(meeting=meeting).aggregate(models.Max("sequence"))["sequence__max"] or 0
+            sequence = last + 1
+        letter = {"board": "B", "support_group": "SG", "pillar": "P"}.get(meeting.kind, "M")
+        number = meeting.ordinal or ""
+        return f"{letter}{number}/{meeting.local_start.year}/{sequence:02d}"
+
+
+class ActionItemQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Follow-up is part of the minutes: Board members and the Secretariat, for meetings they may see."""
+        if not is_board_member(user):
+            return self.none()
+        return self.filter(meeting__in=Meeting.objects.visible_to(user))
+
+
+class ActionItem(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        DROPPED = "dropped", _("Dropped")
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="action_items"
+    )
+    decision = models.ForeignKey(
+        Decision,
+        verbose_name=_("decision"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="action_items",
+    )
+    description = models.TextField(_("description"))
+    owner_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("owner (organisation)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="action_items",
+    )
+    owner_person = models.ForeignKey(
+        Person,
+        verbose_name=_("owner (person)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="action_items",
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = ActionItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("action item")
+        verbose_name_plural = _("action items")
+        ordering = ["due_date", "id"]
+        indexes = [
+            # /actions/ filtered by status, ordered by due date.
+            models.Index(fields=["status", "due_date"], name="action_status_due_idx"),
+        ]
+
+    def __str__(self):
+        return self.description[:80]
+
+    def get_absolute_url(self):
+        return reverse("decisions:action-list") + f"#action-{self.pk}"
+
+    @property
+    def owner(self):
+        return self.owner_person or self.owner_organisation
+
+    def clean(self):
+        super().clean()
+        if self.decision_id and self.meeting_id and self.decision.meeting_id != self.meeting_id:
+            raise ValidationError({"decision": _("The decision must belong to the same meeting.")})
+
+
+class ProgressNote(models.Model):
+    action_item = models.ForeignKey(
+        ActionItem, verbose_name=_("action item"), on_delete=models.CASCADE, related_name="progress_notes"
+    )
+    note = models.TextField(_("note"))
+    created_at = models.DateTimeField(_("written at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("written by"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("progress note")
+        verbose_name_plural = _("progress notes")
+        ordering = ["action_item", "created_at"]
+
+    def __str__(self):
+        return self.note[:80]
+
+    def get_absolute_url(self):
+        return self.action_item.get_absolute_url()

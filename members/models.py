@@ -1,0 +1,324 @@
+"""Who is part of IISG: organisations, people, pillars, memberships and appointments."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from members.roles import is_board_member, is_secretariat
+
+# The designation footnote, printed once wherever Kosovo* appears on a page or PDF.
+KOSOVO_FOOTNOTE = _(
+    "*This designation is without prejudice to positions on status, and is in line with "
+    "UNSCR 1244/1999 and the ICJ Opinion on the Kosovo declaration of independence."
+)
+
+# Statuses of a meeting record, named here so that the lower app can filter by them
+# without importing `meetings` (which imports this app).
+STATUS_PUBLISHED = "published"
+STATUS_CIRCULATED = "circulated"
+
+
+def visible_meeting_statuses(user) -> list[str] | None:
+    """The meeting states whose records `user` may see; None means every state."""
+    if is_secretariat(user):
+        return None
+    if is_board_member(user):
+        return [STATUS_CIRCULATED, STATUS_PUBLISHED]
+    return [STATUS_PUBLISHED]
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        WB_PARTNER = "wb_partner", _("Western Balkans partner administration")
+        EU_INSTITUTION = "eu_institution", _("EU institution")
+        EU_MEMBER_STATE = "eu_member_state", _("EU member state")
+        INTERNATIONAL = "international", _("International organisation")
+        REGIONAL = "regional", _("Regional initiative")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    acronym = models.CharField(_("acronym"), max_length=40, blank=True)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    country = models.CharField(_("country"), max_length=100, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("part of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text=_("For example DG NEAR is part of the European Commission."),
+    )
+    designation_footnote = models.BooleanField(
+        _("designation footnote"),
+        default=False,
+        help_text=_("Print the name with an asterisk and the Kosovo* designation footnote."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.name}*" if self.designation_footnote else self.name
+
+    @property
+    def short_name(self) -> str:
+        name = self.acronym or self.name
+        return f"{name}*" if self.designation_footnote and not name.endswith("*") else name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.acronym if self.acronym and len(self.acronym) > 2 else self.name)[:220]
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("members:organisation-detail", args=[self.slug])
+
+
+class Person(models.Model):
+    class Honorific(models.TextChoices):
+        MR = "Mr", _("Mr")
+        MS = "Ms", _("Ms")
+        MRS = "Mrs", _("Mrs")
+        DR = "Dr", _("Dr")
+        PROF = "Prof", _("Prof")
+        NONE = "", _("(none)")
+
+    honorific = models.CharField(_("honorific"), max_length=8, choices=Honorific.choices, blank=True)
+    name = models.CharField(_("name"), max_length=200, help_text=_("Given name and family name."))
+    position_title = models.CharField(
+        _("position"), max_length=300, blank=True, help_text=_('The current post, e.g. "Acting Director-General".')
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["name"]
+        indexes = [
+            # Person autocomplete and search by name in the admin and the participant form.
+            models.Index(fields=["name"], name="person_name_idx"),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.honorific} {self.name}".strip()
+
+    def get_absolute_url(self):
+        if self.organisation_id:
+            return self.organisation.get_absolute_url()
+        return reverse("members:member-list")
+
+
+class Pillar(models.Model):
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("pillar")
+        verbose_name_plural = _("pillars")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.code
+
+    def get_absolute_url(self):
+        return reverse("decisions:document-list") + f"?pillar={self.code}"
+
+
+class MembershipQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Memberships the user may see: none that a decision of an unreleased meeting created."""
+        statuses = visible_meeting_statuses(user)
+        if statuses is None:
+            return self
+        # Reverse lookup by name: `decisions` lives above this app and is never imported.
+        return self.exclude(decisions__meeting__status__in=_hidden_statuses(statuses))
+
+    def current(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(Q(since__isnull=True) | Q(since__lte=on), Q(until__isnull=True) | Q(until__gte=on))
+
+    def former(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(until__lt=on)
+
+
+def _hidden_statuses(visible: list[str]) -> list[str]:
+    return [s for s in ("draft", STATUS_CIRCULATED, STATUS_PUBLISHED) if s not in visible]
+
+
+class Membership(models.Model):
+    class Category(models.TextChoices):
+        BOARD = "board", _("Board member")
+        SUPPORT_GROUP = "support_group", _("Support Group member")
+        OBSERVER = "observer", _("Observer")
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    since = models.DateField(
+        _("since"), null=True, blank=True, help_text=_("Leave empty when the start date is not on record.")
+    )
+    until = models.DateField(_("until"), null=True, blank=True, help_text=_("Empty while the membership lasts."))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["category", "organisation__name", "since"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(until__isnull=True) | Q(since__isnull=True) | Q(until__gte=F("since")),
+                name="membership_until_not_before_since",
+                violation_error_message=_("A membership cannot end before it starts."),
+            ),
+        ]
+        indexes = [
+            # The member list: current memberships by category (until IS NULL or in the future).
+            models.Index(fields=["category", "until"], name="membership_category_until_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} — {self.get_category_display()}"
+
+    def get_absolute_url(self):
+        return self.organisation.get_absolute_url()
+
+    @property
+    def is_current(self) -> bool:
+        today = timezone.localdate()
+        return (self.since is None or self.since <= today) and (self.until is None or self.until >= today)
+
+    def clean(self):
+        super().clean()
+        if self.since and self.until and self.until < self.since:
+            raise ValidationError({"until": _("A membership cannot end before it starts.")})
+        if self.organisation_id and self.category:
+            overlapping = self.overlapping()
+            if overlapping:
+                raise ValidationError(
+                    _(
+                        "%(organisation)s already has a %(category)s membership over these dates "
+                        "(%(existing)s). End that membership first or change the dates."
+                    )
+                    % {
+                        "organisation": self.organisation,
+                        "category": self.get_category_display().lower(),
+                        "existing": overlapping.period_display(),
+                    }
+                )
+
+    def overlapping(self):
+        """An existing membership of the same organisation and category whose dates overlap, if any."""
+        others = Membership.objects.filter(organisation_id=self.organisation_id, category=self.category).exclude(
+            pk=self.pk
+        )
+        # Two periods overlap unless one ends before the other starts; None means open-ended.
+        if self.until is not None:
+            others = others.filter(Q(since__isnull=True) | Q(since__lte=self.until))
+        if self.since is not None:
+            others = others.filter(Q(until__isnull=True) | Q(until__gte=self.since))
+        return others.first()
+
+    def period_display(self) -> str:
+        since = self.since.strftime("%d %b %Y") if self.since else _("date not on record")
+        until = self.until.strftime("%d %b %Y") if self.until else _("present")
+        return f"{since} – {until}"
+
+
+class AppointmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Appointments the user may see: none that a decision of an unreleased meeting created."""
+        statuses = visible_meeting_statuses(user)
+        if statuses is None:
+            return self
+        return self.exclude(decisions__meeting__status__in=_hidden_statuses(statuses))
+
+
+class Appointment(models.Model):
+    class Kind(models.TextChoices):
+        APPOINTMENT = "appointment", _("Appointment")
+        EXTENSION = "extension", _("Extension of mandate")
+
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="appointments")
+    post = models.CharField(_("post"), max_length=200, help_text=_('For example "Head of IISG Secretariat".'))
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appointments",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.APPOINTMENT)
+    start = models.DateField(_("start"), null=True, blank=True, help_text=_("Empty when not on record."))
+    end = models.DateField(_("end"), null=True, blank=True, help_text=_("Empty when open-ended or not on record."))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    objects = AppointmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("appointment")
+        verbose_name_plural = _("appointments")
+        ordering = ["post", "-start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(start__isnull=True) | Q(end__gte=F("start")),
+                name="appointment_end_not_before_start",
+                violation_error_message=_("An appointment cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} — {self.post} ({self.get_kind_display().lower()})"
+
+    def get_absolute_url(self):
+        if self.organisation_id:
+            return self.organisation.get_absolute_url()
+        return reverse("members:member-list")
+
+    def clean(self):
+        super().clean()
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": _("An appointment cannot end before it starts.")})

@@ -1,0 +1,38 @@
+"""
+Who a user is to the portal. Every access rule asks these functions, never the groups directly.
+
+Roles, from least to most: the public (anonymous or no role), Board members, the Secretariat
+(which includes admins: staff and superusers see and manage everything).
+"""
+
+from django.contrib.auth.models import AnonymousUser, User
+
+SECRETARIAT_GROUP = "Secretariat"
+BOARD_MEMBERS_GROUP = "Board members"
+
+
+def _group_names(user) -> set[str]:
+    # Cache on the user object: a page asks several times per request.
+    cached = getattr(user, "_iisg_group_names", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True)) if user.is_authenticated else set()
+        user._iisg_group_names = cached
+    return cached
+
+
+def is_admin(user: User | AnonymousUser) -> bool:
+    return bool(user.is_authenticated and user.is_active and (user.is_superuser or user.is_staff))
+
+
+def is_secretariat(user: User | AnonymousUser) -> bool:
+    """Secretariat users and admins: they see every record in every state."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return is_admin(user) or SECRETARIAT_GROUP in _group_names(user)
+
+
+def is_board_member(user: User | AnonymousUser) -> bool:
+    """Board members read full minutes and circulated drafts (the Secretariat can too)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return is_secretariat(user) or BOARD_MEMBERS_GROUP in _group_names(user)

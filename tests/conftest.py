@@ -1,0 +1,68 @@
+"""Persona fixtures: anonymous, board member, secretariat, admin. Tests run with DEBUG off."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser, Group
+
+from members.roles import BOARD_MEMBERS_GROUP, SECRETARIAT_GROUP
+from tests.factories import UserFactory
+
+PERSONAS = ["anonymous", "board_member", "secretariat", "admin"]
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Uploaded files go to a temporary folder, never the project's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def anonymous():
+    return AnonymousUser()
+
+
+@pytest.fixture
+def board_member(db):
+    user = UserFactory(username="board")
+    user.groups.add(Group.objects.get(name=BOARD_MEMBERS_GROUP))
+    return user
+
+
+@pytest.fixture
+def secretariat(db):
+    user = UserFactory(username="secretariat")
+    user.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
+    return user
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def outsider(db):
+    """Signed in, but in no group: sees what the public sees."""
+    return UserFactory(username="outsider")
+
+
+@pytest.fixture
+def personas(anonymous, board_member, secretariat, admin_user):
+    return {"anonymous": anonymous, "board_member": board_member, "secretariat": secretariat, "admin": admin_user}
+
+
+@pytest.fixture
+def client_for(client, personas):
+    """client_for("board_member") -> a test client signed in as that persona (or anonymous)."""
+
+    def _client(persona):
+        client.logout()
+        if persona != "anonymous":
+            client.force_login(personas[persona])
+        return client
+
+    return _client

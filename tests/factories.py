@@ -1,0 +1,189 @@
+"""factory-boy factories for every model."""
+
+import datetime as dt
+
+import factory
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from decisions.models import ActionItem, Decision, Document, DocumentFile, ProgressNote
+from meetings.models import AgendaItem, Correction, Meeting, Participation, Reschedule
+from members.models import Appointment, Membership, Organisation, Person, Pillar
+
+PASSWORD = "correct-horse-battery-staple"  # noqa: S105
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    acronym = factory.Sequence(lambda n: f"ORG{n}")
+    kind = Organisation.Kind.WB_PARTNER
+    country = "Montenegro"
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    honorific = Person.Honorific.MS
+    name = factory.Faker("name")
+    position_title = "Minister of Interior"
+    organisation = factory.SubFactory(OrganisationFactory)
+
+
+class PillarFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Pillar
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"P{n}i")
+    name = factory.Sequence(lambda n: f"Pillar initiative {n}")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    category = Membership.Category.BOARD
+    since = dt.date(2020, 1, 1)
+
+
+class AppointmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Appointment
+
+    person = factory.SubFactory(PersonFactory)
+    post = "Head of IISG Secretariat"
+    start = dt.date(2021, 1, 1)
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    kind = Meeting.Kind.BOARD
+    ordinal = factory.Sequence(lambda n: n + 100)
+    title = factory.LazyAttribute(lambda m: f"{m.ordinal}th IISG Board Meeting")
+    start = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=30))
+    end = factory.LazyAttribute(lambda m: m.start + dt.timedelta(hours=6))
+    city = "Podgorica"
+    country = "Montenegro"
+    format = Meeting.Format.IN_PERSON
+    public_summary = "The Board met."
+    status = Meeting.Status.PUBLISHED
+    published_at = factory.LazyAttribute(lambda m: m.end if m.status == Meeting.Status.PUBLISHED else None)
+
+
+class ParticipationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Participation
+
+    meeting = factory.SubFactory(MeetingFactory)
+    person = factory.SubFactory(PersonFactory)
+    organisation = factory.LazyAttribute(lambda p: p.person.organisation if p.person else None)
+    role = Participation.Role.DELEGATE
+    level = Participation.Level.MINISTERIAL
+    attendance = Participation.Attendance.IN_PERSON
+
+
+class AgendaItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgendaItem
+
+    meeting = factory.SubFactory(MeetingFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Agenda item {n}")
+    kind = AgendaItem.Kind.DISCUSSION
+    notes = "The Board discussed the item."
+
+
+class RescheduleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Reschedule
+
+    meeting = factory.SubFactory(MeetingFactory)
+    previous_start = factory.LazyAttribute(lambda r: r.meeting.start - dt.timedelta(days=14))
+    previous_end = factory.LazyAttribute(lambda r: r.meeting.end - dt.timedelta(days=14))
+    reason = "Postponed at the host's request."
+
+
+class CorrectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Correction
+
+    meeting = factory.SubFactory(MeetingFactory)
+    reason = "A delegate's title was corrected."
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Document
+
+    title = factory.Sequence(lambda n: f"IISG output {n}")
+    kind = Document.Kind.REPORT
+    period_start = 2021
+    period_end = 2022
+
+
+class DocumentFileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DocumentFile
+
+    document = factory.SubFactory(DocumentFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    file = factory.LazyFunction(lambda: ContentFile(b"%PDF-1.4\n%test\n", name="output.pdf"))
+    original_name = "output.pdf"
+    size = 15
+    content_type = "application/pdf"
+
+
+class DecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Decision
+
+    meeting = factory.SubFactory(MeetingFactory)
+    sequence = factory.Sequence(lambda n: n + 1)
+    reference = factory.LazyAttribute(lambda d: f"B{d.meeting.ordinal}/{d.meeting.start.year}/{d.sequence:02d}")
+    verb = Decision.Verb.APPROVED
+    subject = factory.Sequence(lambda n: f"Subject {n}")
+    wording = "was approved by the IISG Board."
+
+
+class ActionItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ActionItem
+
+    meeting = factory.SubFactory(MeetingFactory)
+    description = factory.Sequence(lambda n: f"Follow-up {n}")
+    owner_organisation = factory.SubFactory(OrganisationFactory)
+    due_date = dt.date(2030, 1, 31)
+
+
+class ProgressNoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgressNote
+
+    action_item = factory.SubFactory(ActionItemFactory)
+    note = "Contacted the donors."
