@@ -19,6 +19,10 @@ urlpatterns = [
     path("", include("meetings.urls")),
     path("", include("decisions.urls")),
     path("", include("members.urls")),
+    # The Secretariat's editing pages.
+    path("", include("meetings.edit_urls")),
+    path("", include("decisions.edit_urls")),
+    path("", include("members.edit_urls")),
 ]
 
 if settings.DEBUG:
