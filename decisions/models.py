@@ -59,7 +59,9 @@ class Document(models.Model):
         ordering = ["-period_start", "title"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(period_end__isnull=True) | Q(period_start__isnull=True) | Q(period_end__gte=F("period_start")),
+                condition=Q(period_end__isnull=True)
+                | Q(period_start__isnull=True)
+                | Q(period_end__gte=F("period_start")),
                 name="document_period_end_not_before_start",
                 violation_error_message=_("The period cannot end before it starts."),
             ),
@@ -67,15 +69,6 @@ class Document(models.Model):
 
     def __str__(self):
         return self.title
-
-    def get_absolute_url(self):
-        return reverse("decisions:document-detail", args=[self.slug])
-
-    @property
-    def period(self) -> str:
-        if self.period_start and self.period_end and self.period_end != self.period_start:
-            return f"{self.period_start}–{self.period_end}"
-        return str(self.period_start or self.period_end or "")
 
     def save(self, *args, **kwargs):
         if not self.slug:
@@ -86,6 +79,15 @@ class Document(models.Model):
                 n += 1
             self.slug = slug
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("decisions:document-detail", args=[self.slug])
+
+    @property
+    def period(self) -> str:
+        if self.period_start and self.period_end and self.period_end != self.period_start:
+            return f"{self.period_start}–{self.period_end}"
+        return str(self.period_start or self.period_end or "")
 
 
 def document_file_path(instance: "DocumentFile", filename: str) -> str:

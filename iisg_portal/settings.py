@@ -18,13 +18,12 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", default=False)
 
-_DEV_SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"  # noqa: S105
+_DEV_SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "SECRET_KEY is not set. Set the SECRET_KEY environment variable, "
-            "or DEBUG=1 for a development machine."
+            "SECRET_KEY is not set. Set the SECRET_KEY environment variable, or DEBUG=1 for a development machine."
         )
     SECRET_KEY = _DEV_SECRET_KEY
 
@@ -88,6 +87,8 @@ try:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=env_int("CONN_MAX_AGE", 0))}
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL={_database_url!r} is not a database URL: {exc}") from None
+if not DATABASES["default"]["NAME"]:
+    raise ImproperlyConfigured(f"DATABASE_URL={_database_url!r} names no database (…/dbname at the end).")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -18,16 +18,15 @@ from members.roles import is_board_member
 
 def ordinal(number: int) -> str:
     """1 -> '1st', 2 -> '2nd', 11 -> '11th', 23 -> '23rd'."""
-    if 10 <= number % 100 <= 20:
-        suffix = "th"
-    else:
-        suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
     return f"{number}{suffix}"
 
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
-        raise ValidationError(_("“%(value)s” is not a time zone name such as Europe/Sarajevo."), params={"value": value})
+        raise ValidationError(
+            _("“%(value)s” is not a time zone name such as Europe/Sarajevo."), params={"value": value}
+        )
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -143,6 +142,16 @@ class Meeting(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            base = slug = self.build_slug()
+            n = 2
+            while Meeting.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+                slug = f"{base}-{n}"
+                n += 1
+            self.slug = slug
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("meetings:meeting-detail", args=[self.slug])
 
@@ -184,16 +193,6 @@ class Meeting(models.Model):
             base = f"{self.title} {year}"
         return slugify(base)[:190] or "meeting"
 
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            base = slug = self.build_slug()
-            n = 2
-            while Meeting.objects.filter(slug=slug).exclude(pk=self.pk).exists():
-                slug = f"{base}-{n}"
-                n += 1
-            self.slug = slug
-        super().save(*args, **kwargs)
-
     def clean(self):
         super().clean()
         errors = {}
@@ -218,7 +217,9 @@ class Meeting(models.Model):
 class Reschedule(models.Model):
     """Dates announced before a meeting was postponed or rescheduled; kept, never overwritten."""
 
-    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="reschedules")
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="reschedules"
+    )
     previous_start = models.DateTimeField(_("previously announced start"))
     previous_end = models.DateTimeField(_("previously announced end"))
     reason = models.TextField(_("reason"))
@@ -247,7 +248,9 @@ class Correction(models.Model):
         CORRECTION = "correction", _("Correction")
         UNPUBLISH = "unpublish", _("Unpublished")
 
-    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="corrections")
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="corrections"
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CORRECTION)
     reason = models.TextField(_("reason"))
     created_at = models.DateTimeField(_("made at"), default=timezone.now)
@@ -355,14 +358,6 @@ class Participation(models.Model):
         who = self.person or self.organisation
         return f"{who} ({self.get_role_display()})"
 
-    def get_absolute_url(self):
-        return self.meeting.get_absolute_url()
-
-    def clean(self):
-        super().clean()
-        if not self.person_id and not self.organisation_id:
-            raise ValidationError(_("Name a person, an organisation, or both."))
-
     def save(self, *args, **kwargs):
         # Fill in what the person was at the time, so the record stays true after they move on.
         if self.person_id:
@@ -371,6 +366,14 @@ class Participation(models.Model):
             if not self.organisation_id:
                 self.organisation_id = self.person.organisation_id
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return self.meeting.get_absolute_url()
+
+    def clean(self):
+        super().clean()
+        if not self.person_id and not self.organisation_id:
+            raise ValidationError(_("Name a person, an organisation, or both."))
 
 
 class AgendaItemQuerySet(models.QuerySet):

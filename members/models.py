@@ -71,6 +71,14 @@ class Organisation(models.Model):
     def __str__(self):
         return self.display_name
 
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.acronym if self.acronym and len(self.acronym) > 2 else self.name)[:220]
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("members:organisation-detail", args=[self.slug])
+
     @property
     def display_name(self) -> str:
         return f"{self.name}*" if self.designation_footnote else self.name
@@ -79,14 +87,6 @@ class Organisation(models.Model):
     def short_name(self) -> str:
         name = self.acronym or self.name
         return f"{name}*" if self.designation_footnote and not name.endswith("*") else name
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = slugify(self.acronym if self.acronym and len(self.acronym) > 2 else self.name)[:220]
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self):
-        return reverse("members:organisation-detail", args=[self.slug])
 
 
 class Person(models.Model):
@@ -133,14 +133,14 @@ class Person(models.Model):
     def __str__(self):
         return self.full_name
 
-    @property
-    def full_name(self) -> str:
-        return f"{self.honorific} {self.name}".strip()
-
     def get_absolute_url(self):
         if self.organisation_id:
             return self.organisation.get_absolute_url()
         return reverse("members:member-list")
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.honorific} {self.name}".strip()
 
 
 class Pillar(models.Model):

@@ -11,7 +11,7 @@ from decisions.models import ActionItem, Decision, Document, DocumentFile, Progr
 from meetings.models import AgendaItem, Correction, Meeting, Participation, Reschedule
 from members.models import Appointment, Membership, Organisation, Person, Pillar
 
-PASSWORD = "correct-horse-battery-staple"  # noqa: S105
+PASSWORD = "correct-horse-battery-staple"
 
 
 class UserFactory(factory.django.DjangoModelFactory):

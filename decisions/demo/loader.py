@@ -113,13 +113,19 @@ def load_sixth_board_meeting() -> Meeting:
         _upsert(Membership, {"organisation": organisations[name], "category": category, "since": None}, {})
 
     new_memberships = [
-        _upsert(Membership, {"organisation": organisations[name], "category": seed.NEW_MEMBER_CATEGORY, "since": day}, {})[0]
+        _upsert(
+            Membership, {"organisation": organisations[name], "category": seed.NEW_MEMBER_CATEGORY, "since": day}, {}
+        )[0]
         for name in seed.NEW_MEMBERS
     ]
 
     appointment, _ = _upsert(
         Appointment,
-        {"person": people[seed.APPOINTMENT["person"]], "post": seed.APPOINTMENT["post"], "kind": seed.APPOINTMENT["kind"]},
+        {
+            "person": people[seed.APPOINTMENT["person"]],
+            "post": seed.APPOINTMENT["post"],
+            "kind": seed.APPOINTMENT["kind"],
+        },
         {"organisation": organisations[seed.APPOINTMENT["organisation"]], "note": seed.APPOINTMENT["note"]},
     )
 

@@ -90,15 +90,28 @@ EXISTING_MEMBERSHIPS = [(name, "board") for name in [*WB_PARTNERS, "European Com
 
 # name: (honorific, position at the time, organisation)
 PEOPLE = {
-    "Maciej Popowski": ("Mr", "Acting Director-General", "Directorate-General for Neighbourhood and Enlargement Negotiations"),
-    "Olivier Onidi": ("Mr", "Deputy Director-General for Security", "Directorate-General for Migration and Home Affairs"),
+    "Maciej Popowski": (
+        "Mr",
+        "Acting Director-General",
+        "Directorate-General for Neighbourhood and Enlargement Negotiations",
+    ),
+    "Olivier Onidi": (
+        "Mr",
+        "Deputy Director-General for Security",
+        "Directorate-General for Migration and Home Affairs",
+    ),
     "Tanja Miscevic": ("Ms", "Deputy Secretary General", "Regional Cooperation Council"),
     "Agron Sojati": ("Mr", "Head of IISG Secretariat", "IISG Secretariat"),
 }
 
 # (person or None, organisation, role, level)
 PARTICIPATIONS = [
-    ("Maciej Popowski", "Directorate-General for Neighbourhood and Enlargement Negotiations", "chair", "senior_official"),
+    (
+        "Maciej Popowski",
+        "Directorate-General for Neighbourhood and Enlargement Negotiations",
+        "chair",
+        "senior_official",
+    ),
     ("Olivier Onidi", "Directorate-General for Migration and Home Affairs", "opening_remarks", "senior_official"),
     ("Tanja Miscevic", "Regional Cooperation Council", "opening_remarks", "senior_official"),
     *[(None, name, "delegate", "ministerial") for name in WB_PARTNERS],

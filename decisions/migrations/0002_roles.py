@@ -19,9 +19,21 @@ DOMAIN_MODELS = {
 # memberships and appointments are corrected or ended, never deleted.
 SECRETARIAT_DELETABLE = {"participation", "agendaitem", "progressnote"}
 BOARD_VIEWABLE = {
-    "organisation", "person", "pillar", "membership", "appointment",
-    "meeting", "participation", "agendaitem", "reschedule", "correction",
-    "document", "documentfile", "decision", "actionitem", "progressnote",
+    "organisation",
+    "person",
+    "pillar",
+    "membership",
+    "appointment",
+    "meeting",
+    "participation",
+    "agendaitem",
+    "reschedule",
+    "correction",
+    "document",
+    "documentfile",
+    "decision",
+    "actionitem",
+    "progressnote",
 }
 
 

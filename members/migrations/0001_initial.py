@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,212 +15,598 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Pillar',
+            name="Pillar",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=20, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
             ],
             options={
-                'verbose_name': 'pillar',
-                'verbose_name_plural': 'pillars',
-                'ordering': ['code'],
+                "verbose_name": "pillar",
+                "verbose_name_plural": "pillars",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalPillar',
+            name="HistoricalPillar",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('code', models.CharField(db_index=True, max_length=20, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("code", models.CharField(db_index=True, max_length=20, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical pillar',
-                'verbose_name_plural': 'historical pillars',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='Organisation',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='name')),
-                ('acronym', models.CharField(blank=True, max_length=40, verbose_name='acronym')),
-                ('slug', models.SlugField(blank=True, max_length=220, unique=True, verbose_name='slug')),
-                ('kind', models.CharField(choices=[('wb_partner', 'Western Balkans partner administration'), ('eu_institution', 'EU institution'), ('eu_member_state', 'EU member state'), ('international', 'International organisation'), ('regional', 'Regional initiative'), ('other', 'Other')], default='other', max_length=20, verbose_name='kind')),
-                ('country', models.CharField(blank=True, max_length=100, verbose_name='country')),
-                ('designation_footnote', models.BooleanField(default=False, help_text='Print the name with an asterisk and the Kosovo* designation footnote.', verbose_name='designation footnote')),
-                ('parent', models.ForeignKey(blank=True, help_text='For example DG NEAR is part of the European Commission.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='members.organisation', verbose_name='part of')),
-            ],
-            options={
-                'verbose_name': 'organisation',
-                'verbose_name_plural': 'organisations',
-                'ordering': ['name'],
-            },
-        ),
-        migrations.CreateModel(
-            name='HistoricalPerson',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('honorific', models.CharField(blank=True, choices=[('Mr', 'Mr'), ('Ms', 'Ms'), ('Mrs', 'Mrs'), ('Dr', 'Dr'), ('Prof', 'Prof'), ('', '(none)')], max_length=8, verbose_name='honorific')),
-                ('name', models.CharField(help_text='Given name and family name.', max_length=200, verbose_name='name')),
-                ('position_title', models.CharField(blank=True, help_text='The current post, e.g. "Acting Director-General".', max_length=300, verbose_name='position')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user account')),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='members.organisation', verbose_name='organisation')),
-            ],
-            options={
-                'verbose_name': 'historical person',
-                'verbose_name_plural': 'historical people',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical pillar",
+                "verbose_name_plural": "historical pillars",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalOrganisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(db_index=True, max_length=200, verbose_name='name')),
-                ('acronym', models.CharField(blank=True, max_length=40, verbose_name='acronym')),
-                ('slug', models.SlugField(blank=True, max_length=220, verbose_name='slug')),
-                ('kind', models.CharField(choices=[('wb_partner', 'Western Balkans partner administration'), ('eu_institution', 'EU institution'), ('eu_member_state', 'EU member state'), ('international', 'International organisation'), ('regional', 'Regional initiative'), ('other', 'Other')], default='other', max_length=20, verbose_name='kind')),
-                ('country', models.CharField(blank=True, max_length=100, verbose_name='country')),
-                ('designation_footnote', models.BooleanField(default=False, help_text='Print the name with an asterisk and the Kosovo* designation footnote.', verbose_name='designation footnote')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('parent', models.ForeignKey(blank=True, db_constraint=False, help_text='For example DG NEAR is part of the European Commission.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='members.organisation', verbose_name='part of')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, unique=True, verbose_name="name")),
+                ("acronym", models.CharField(blank=True, max_length=40, verbose_name="acronym")),
+                ("slug", models.SlugField(blank=True, max_length=220, unique=True, verbose_name="slug")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("wb_partner", "Western Balkans partner administration"),
+                            ("eu_institution", "EU institution"),
+                            ("eu_member_state", "EU member state"),
+                            ("international", "International organisation"),
+                            ("regional", "Regional initiative"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("country", models.CharField(blank=True, max_length=100, verbose_name="country")),
+                (
+                    "designation_footnote",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Print the name with an asterisk and the Kosovo* designation footnote.",
+                        verbose_name="designation footnote",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="For example DG NEAR is part of the European Commission.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="members.organisation",
+                        verbose_name="part of",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical organisation',
-                'verbose_name_plural': 'historical organisations',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "organisation",
+                "verbose_name_plural": "organisations",
+                "ordering": ["name"],
+            },
+        ),
+        migrations.CreateModel(
+            name="HistoricalPerson",
+            fields=[
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "honorific",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("Mr", "Mr"),
+                            ("Ms", "Ms"),
+                            ("Mrs", "Mrs"),
+                            ("Dr", "Dr"),
+                            ("Prof", "Prof"),
+                            ("", "(none)"),
+                        ],
+                        max_length=8,
+                        verbose_name="honorific",
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(help_text="Given name and family name.", max_length=200, verbose_name="name"),
+                ),
+                (
+                    "position_title",
+                    models.CharField(
+                        blank=True,
+                        help_text='The current post, e.g. "Acting Director-General".',
+                        max_length=300,
+                        verbose_name="position",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user account",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="members.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical person",
+                "verbose_name_plural": "historical people",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalMembership',
+            name="HistoricalOrganisation",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('category', models.CharField(choices=[('board', 'Board member'), ('support_group', 'Support Group member'), ('observer', 'Observer')], max_length=20, verbose_name='category')),
-                ('since', models.DateField(blank=True, help_text='Leave empty when the start date is not on record.', null=True, verbose_name='since')),
-                ('until', models.DateField(blank=True, help_text='Empty while the membership lasts.', null=True, verbose_name='until')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='members.organisation', verbose_name='organisation')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("name", models.CharField(db_index=True, max_length=200, verbose_name="name")),
+                ("acronym", models.CharField(blank=True, max_length=40, verbose_name="acronym")),
+                ("slug", models.SlugField(blank=True, max_length=220, verbose_name="slug")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("wb_partner", "Western Balkans partner administration"),
+                            ("eu_institution", "EU institution"),
+                            ("eu_member_state", "EU member state"),
+                            ("international", "International organisation"),
+                            ("regional", "Regional initiative"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("country", models.CharField(blank=True, max_length=100, verbose_name="country")),
+                (
+                    "designation_footnote",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Print the name with an asterisk and the Kosovo* designation footnote.",
+                        verbose_name="designation footnote",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="For example DG NEAR is part of the European Commission.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="members.organisation",
+                        verbose_name="part of",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical membership',
-                'verbose_name_plural': 'historical memberships',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical organisation",
+                "verbose_name_plural": "historical organisations",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Person',
+            name="HistoricalMembership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('honorific', models.CharField(blank=True, choices=[('Mr', 'Mr'), ('Ms', 'Ms'), ('Mrs', 'Mrs'), ('Dr', 'Dr'), ('Prof', 'Prof'), ('', '(none)')], max_length=8, verbose_name='honorific')),
-                ('name', models.CharField(help_text='Given name and family name.', max_length=200, verbose_name='name')),
-                ('position_title', models.CharField(blank=True, help_text='The current post, e.g. "Acting Director-General".', max_length=300, verbose_name='position')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='people', to='members.organisation', verbose_name='organisation')),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='person', to=settings.AUTH_USER_MODEL, verbose_name='user account')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("board", "Board member"),
+                            ("support_group", "Support Group member"),
+                            ("observer", "Observer"),
+                        ],
+                        max_length=20,
+                        verbose_name="category",
+                    ),
+                ),
+                (
+                    "since",
+                    models.DateField(
+                        blank=True,
+                        help_text="Leave empty when the start date is not on record.",
+                        null=True,
+                        verbose_name="since",
+                    ),
+                ),
+                (
+                    "until",
+                    models.DateField(
+                        blank=True, help_text="Empty while the membership lasts.", null=True, verbose_name="until"
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="note")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="members.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'person',
-                'verbose_name_plural': 'people',
-                'ordering': ['name'],
-            },
-        ),
-        migrations.CreateModel(
-            name='HistoricalAppointment',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('post', models.CharField(help_text='For example "Head of IISG Secretariat".', max_length=200, verbose_name='post')),
-                ('kind', models.CharField(choices=[('appointment', 'Appointment'), ('extension', 'Extension of mandate')], default='appointment', max_length=20, verbose_name='kind')),
-                ('start', models.DateField(blank=True, help_text='Empty when not on record.', null=True, verbose_name='start')),
-                ('end', models.DateField(blank=True, help_text='Empty when open-ended or not on record.', null=True, verbose_name='end')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='members.organisation', verbose_name='organisation')),
-                ('person', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='members.person', verbose_name='person')),
-            ],
-            options={
-                'verbose_name': 'historical appointment',
-                'verbose_name_plural': 'historical appointments',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical membership",
+                "verbose_name_plural": "historical memberships",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Appointment',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('post', models.CharField(help_text='For example "Head of IISG Secretariat".', max_length=200, verbose_name='post')),
-                ('kind', models.CharField(choices=[('appointment', 'Appointment'), ('extension', 'Extension of mandate')], default='appointment', max_length=20, verbose_name='kind')),
-                ('start', models.DateField(blank=True, help_text='Empty when not on record.', null=True, verbose_name='start')),
-                ('end', models.DateField(blank=True, help_text='Empty when open-ended or not on record.', null=True, verbose_name='end')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='appointments', to='members.organisation', verbose_name='organisation')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='appointments', to='members.person', verbose_name='person')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "honorific",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("Mr", "Mr"),
+                            ("Ms", "Ms"),
+                            ("Mrs", "Mrs"),
+                            ("Dr", "Dr"),
+                            ("Prof", "Prof"),
+                            ("", "(none)"),
+                        ],
+                        max_length=8,
+                        verbose_name="honorific",
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(help_text="Given name and family name.", max_length=200, verbose_name="name"),
+                ),
+                (
+                    "position_title",
+                    models.CharField(
+                        blank=True,
+                        help_text='The current post, e.g. "Acting Director-General".',
+                        max_length=300,
+                        verbose_name="position",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="people",
+                        to="members.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="person",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user account",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'appointment',
-                'verbose_name_plural': 'appointments',
-                'ordering': ['post', '-start'],
+                "verbose_name": "person",
+                "verbose_name_plural": "people",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="HistoricalAppointment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(choices=[('board', 'Board member'), ('support_group', 'Support Group member'), ('observer', 'Observer')], max_length=20, verbose_name='category')),
-                ('since', models.DateField(blank=True, help_text='Leave empty when the start date is not on record.', null=True, verbose_name='since')),
-                ('until', models.DateField(blank=True, help_text='Empty while the membership lasts.', null=True, verbose_name='until')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='members.organisation', verbose_name='organisation')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "post",
+                    models.CharField(
+                        help_text='For example "Head of IISG Secretariat".', max_length=200, verbose_name="post"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("appointment", "Appointment"), ("extension", "Extension of mandate")],
+                        default="appointment",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "start",
+                    models.DateField(
+                        blank=True, help_text="Empty when not on record.", null=True, verbose_name="start"
+                    ),
+                ),
+                (
+                    "end",
+                    models.DateField(
+                        blank=True, help_text="Empty when open-ended or not on record.", null=True, verbose_name="end"
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="note")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="members.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="members.person",
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'membership',
-                'verbose_name_plural': 'memberships',
-                'ordering': ['category', 'organisation__name', 'since'],
-                'indexes': [models.Index(fields=['category', 'until'], name='membership_category_until_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('until__isnull', True), ('since__isnull', True), ('until__gte', models.F('since')), _connector='OR'), name='membership_until_not_before_since', violation_error_message='A membership cannot end before it starts.')],
+                "verbose_name": "historical appointment",
+                "verbose_name_plural": "historical appointments",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="Appointment",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "post",
+                    models.CharField(
+                        help_text='For example "Head of IISG Secretariat".', max_length=200, verbose_name="post"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("appointment", "Appointment"), ("extension", "Extension of mandate")],
+                        default="appointment",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "start",
+                    models.DateField(
+                        blank=True, help_text="Empty when not on record.", null=True, verbose_name="start"
+                    ),
+                ),
+                (
+                    "end",
+                    models.DateField(
+                        blank=True, help_text="Empty when open-ended or not on record.", null=True, verbose_name="end"
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="note")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="appointments",
+                        to="members.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="appointments",
+                        to="members.person",
+                        verbose_name="person",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "appointment",
+                "verbose_name_plural": "appointments",
+                "ordering": ["post", "-start"],
+            },
+        ),
+        migrations.CreateModel(
+            name="Membership",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("board", "Board member"),
+                            ("support_group", "Support Group member"),
+                            ("observer", "Observer"),
+                        ],
+                        max_length=20,
+                        verbose_name="category",
+                    ),
+                ),
+                (
+                    "since",
+                    models.DateField(
+                        blank=True,
+                        help_text="Leave empty when the start date is not on record.",
+                        null=True,
+                        verbose_name="since",
+                    ),
+                ),
+                (
+                    "until",
+                    models.DateField(
+                        blank=True, help_text="Empty while the membership lasts.", null=True, verbose_name="until"
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="note")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="members.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "membership",
+                "verbose_name_plural": "memberships",
+                "ordering": ["category", "organisation__name", "since"],
+                "indexes": [models.Index(fields=["category", "until"], name="membership_category_until_idx")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("until__isnull", True),
+                            ("since__isnull", True),
+                            ("until__gte", models.F("since")),
+                            _connector="OR",
+                        ),
+                        name="membership_until_not_before_since",
+                        violation_error_message="A membership cannot end before it starts.",
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['name'], name='person_name_idx'),
+            model_name="person",
+            index=models.Index(fields=["name"], name="person_name_idx"),
         ),
         migrations.AddConstraint(
-            model_name='appointment',
-            constraint=models.CheckConstraint(condition=models.Q(('end__isnull', True), ('start__isnull', True), ('end__gte', models.F('start')), _connector='OR'), name='appointment_end_not_before_start', violation_error_message='An appointment cannot end before it starts.'),
+            model_name="appointment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end__isnull", True), ("start__isnull", True), ("end__gte", models.F("start")), _connector="OR"
+                ),
+                name="appointment_end_not_before_start",
+                violation_error_message="An appointment cannot end before it starts.",
+            ),
         ),
     ]

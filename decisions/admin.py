@@ -1,0 +1,99 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from decisions.models import ActionItem, Decision, Document, DocumentFile, ProgressNote
+from meetings.admin import MeetingAdmin
+from meetings.models import Meeting
+
+
+class DecisionInline(admin.StackedInline):
+    model = Decision
+    extra = 0
+    fields = [("sequence", "reference", "verb"), "agenda_item", "subject", "wording"]
+    show_change_link = True
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Offer only the agenda items of the meeting being edited.
+        if db_field.name == "agenda_item":
+            meeting_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = db_field.related_model.objects.filter(meeting_id=meeting_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ActionItemInline(admin.TabularInline):
+    model = ActionItem
+    extra = 0
+    fields = ["description", "owner_organisation", "owner_person", "due_date", "status"]
+    autocomplete_fields = ["owner_organisation", "owner_person"]
+    show_change_link = True
+
+
+@admin.register(Meeting)
+class MeetingWithDecisionsAdmin(MeetingAdmin):
+    """The meeting admin of `meetings`, with its decisions inline (added here, the app above)."""
+
+    inlines = [*MeetingAdmin.inlines, DecisionInline]
+
+
+class DocumentFileInline(admin.TabularInline):
+    model = DocumentFile
+    extra = 0
+    fields = ["number", "file", "original_name", "size", "content_type", "uploaded_at", "uploaded_by"]
+    readonly_fields = ["size", "content_type", "uploaded_at", "uploaded_by"]
+
+
+@admin.register(Document)
+class DocumentAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "kind", "period", "created_at"]
+    list_filter = ["kind", "pillars", "period_start"]
+    search_fields = ["title", "description"]
+    filter_horizontal = ["pillars"]
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [DocumentFileInline]
+
+
+@admin.register(DocumentFile)
+class DocumentFileAdmin(SimpleHistoryAdmin):
+    list_display = ["document", "number", "original_name", "size", "uploaded_at", "uploaded_by"]
+    search_fields = ["document__title", "original_name"]
+    autocomplete_fields = ["document"]
+    date_hierarchy = "uploaded_at"
+    list_select_related = ["document", "uploaded_by"]
+
+
+@admin.register(Decision)
+class DecisionAdmin(SimpleHistoryAdmin):
+    list_display = ["reference", "verb", "subject", "meeting", "agenda_item"]
+    list_filter = ["verb", "meeting__kind", "meeting__status", "documents__pillars"]
+    search_fields = ["reference", "subject", "wording", "meeting__title"]
+    autocomplete_fields = ["meeting", "agenda_item", "documents", "memberships", "appointments"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["created_at", "updated_at"]
+    list_select_related = ["meeting", "agenda_item"]
+    inlines = [ActionItemInline]
+
+
+class ProgressNoteInline(admin.TabularInline):
+    model = ProgressNote
+    extra = 0
+    fields = ["note", "created_at", "created_by"]
+    readonly_fields = ["created_at", "created_by"]
+
+
+@admin.register(ActionItem)
+class ActionItemAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "meeting", "decision", "owner", "due_date", "status"]
+    list_filter = ["status", "meeting"]
+    search_fields = ["description", "owner_organisation__name", "owner_person__name"]
+    autocomplete_fields = ["meeting", "decision", "owner_organisation", "owner_person"]
+    date_hierarchy = "due_date"
+    list_select_related = ["meeting", "decision", "owner_organisation", "owner_person"]
+    inlines = [ProgressNoteInline]
+
+
+@admin.register(ProgressNote)
+class ProgressNoteAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "action_item", "created_at", "created_by"]
+    search_fields = ["note", "action_item__description"]
+    autocomplete_fields = ["action_item"]
+    list_select_related = ["action_item", "created_by"]

@@ -1,0 +1,99 @@
+from django.contrib import admin
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from meetings.models import AgendaItem, Correction, Meeting, Participation, Reschedule
+
+
+class ParticipationInline(admin.TabularInline):
+    model = Participation
+    extra = 0
+    fields = ["order", "person", "organisation", "position", "role", "level", "attendance"]
+    autocomplete_fields = ["person", "organisation"]
+
+
+class AgendaItemInline(admin.StackedInline):
+    model = AgendaItem
+    extra = 0
+    fields = [("position", "kind"), "title", ("presenters", "presenting_organisations"), "notes"]
+    autocomplete_fields = ["presenters", "presenting_organisations"]
+    show_change_link = True
+
+
+class RescheduleInline(admin.TabularInline):
+    model = Reschedule
+    extra = 0
+    fields = ["previous_start", "previous_end", "reason", "created_at", "created_by"]
+    readonly_fields = ["created_at", "created_by"]
+
+
+class CorrectionInline(admin.TabularInline):
+    model = Correction
+    extra = 0
+    fields = ["kind", "reason", "created_at", "created_by"]
+    readonly_fields = ["created_at", "created_by"]
+
+
+# Registered by decisions/admin.py, which adds the decisions inline: this app never imports decisions.
+class MeetingAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "kind", "ordinal", "start", "city", "format", "status", "published_at"]
+    list_filter = ["status", "kind", "format", "pillar"]
+    search_fields = ["title", "city", "country", "venue", "public_summary"]
+    date_hierarchy = "start"
+    readonly_fields = ["slug", "circulated_at", "published_at", "created_at", "updated_at"]
+    autocomplete_fields = ["pillar"]
+    list_select_related = ["pillar"]
+    inlines = [ParticipationInline, AgendaItemInline, RescheduleInline, CorrectionInline]
+    fieldsets = [
+        (None, {"fields": [("kind", "pillar", "ordinal"), "title", "slug"]}),
+        (
+            _("When and where"),
+            {"fields": [("start", "end"), ("time_zone", "all_day"), ("city", "country"), "venue", "format"]},
+        ),
+        (_("Record"), {"fields": ["public_summary", "minutes"]}),
+        (_("Workflow"), {"fields": ["status", ("circulated_at", "published_at"), ("created_at", "updated_at")]}),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        # The record's dates follow its status, as the workflow would set them.
+        if obj.status == Meeting.Status.PUBLISHED and not obj.published_at:
+            obj.published_at = timezone.now()
+        if obj.status in (Meeting.Status.CIRCULATED, Meeting.Status.PUBLISHED) and not obj.circulated_at:
+            obj.circulated_at = timezone.now()
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Participation)
+class ParticipationAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "meeting", "organisation", "position", "role", "level", "attendance"]
+    list_filter = ["role", "level", "attendance"]
+    search_fields = ["person__name", "organisation__name", "meeting__title", "position"]
+    autocomplete_fields = ["meeting", "person", "organisation"]
+    list_select_related = ["meeting", "person", "organisation"]
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "meeting", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["title", "notes", "meeting__title"]
+    autocomplete_fields = ["meeting", "presenters", "presenting_organisations"]
+    list_select_related = ["meeting"]
+
+
+@admin.register(Reschedule)
+class RescheduleAdmin(SimpleHistoryAdmin):
+    list_display = ["meeting", "previous_start", "previous_end", "created_at", "created_by"]
+    search_fields = ["meeting__title", "reason"]
+    autocomplete_fields = ["meeting"]
+    list_select_related = ["meeting", "created_by"]
+
+
+@admin.register(Correction)
+class CorrectionAdmin(SimpleHistoryAdmin):
+    list_display = ["meeting", "kind", "created_at", "created_by"]
+    list_filter = ["kind"]
+    search_fields = ["meeting__title", "reason"]
+    autocomplete_fields = ["meeting"]
+    list_select_related = ["meeting", "created_by"]
