@@ -2,19 +2,13 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from meetings import views as meeting_views
 
 urlpatterns = [
     path("", meeting_views.home, name="home"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(template_name="registration/login.html", redirect_authenticated_user=True),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("members.account_urls")),
     path("admin/", admin.site.urls),
     path("", include("meetings.urls")),
     path("", include("decisions.urls")),

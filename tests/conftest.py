@@ -16,8 +16,16 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings):
+def _test_settings(settings):
+    """Production settings, less what needs a real deployment (HTTPS, collected static files)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.SECURE_SSL_REDIRECT = False
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    # Personas sign in with force_login; the two-factor tests switch this back on.
+    settings.TWO_FACTOR_REQUIRED = False
 
 
 @pytest.fixture
