@@ -24,8 +24,10 @@ def _test_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    # Personas sign in with force_login; the two-factor tests switch this back on.
+    # Personas sign in with force_login (or client.login, which django-axes refuses: it has no
+    # request); the sign-in tests in tests/hardening switch both back on.
     settings.TWO_FACTOR_REQUIRED = False
+    settings.AXES_ENABLED = False
 
 
 @pytest.fixture

@@ -17,6 +17,11 @@ pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.fixture(autouse=True)
+def _throttling(settings):
+    settings.AXES_ENABLED = True
+
+
 def sign_in(client, user, password=PASSWORD, **extra):
     return client.post(reverse("login"), {"username": user.username, "password": password, **extra})
 
