@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 # Settings for the local demo and the test suite; production reads its own environment.
 # The local demo signs in with a password only (TWO_FACTOR_REQUIRED=0 is refused with DEBUG off).
 DEV_ENV := DEBUG=1 TWO_FACTOR_REQUIRED=0
-TEST_ENV := DEBUG=0 SECRET_KEY=test-suite-only-not-secret ALLOWED_HOSTS=testserver,localhost,127.0.0.1
+TEST_ENV := DEBUG=0 SECRET_KEY=test-suite-only-not-secret ALLOWED_HOSTS=testserver,localhost,127.0.0.1 SECURE_SSL_REDIRECT=0
 
 .PHONY: run serve test lint format migrations ci clean
 
