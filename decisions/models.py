@@ -20,12 +20,16 @@ from members.roles import is_board_member
 class DocumentQuerySet(models.QuerySet):
     def visible_to(self, user):
         """
-        Documents a user may see: the Secretariat sees all; others see a document once a decision
-        of a meeting they may see acted on it (a draft's outputs stay unseen until released).
+        Documents a user may see: the Secretariat sees all; Board members see a document once a
+        decision of a meeting they may see acted on it (a draft's outputs stay unseen until released).
+        Documents are part of the full record, not of the public part: the public sees none (the
+        public register still says, in each decision's subject and wording, what was decided on).
         """
         statuses = visible_meeting_statuses(user)
         if statuses is None:
             return self
+        if not is_board_member(user):
+            return self.none()
         visible_ids = Decision.objects.filter(meeting__status__in=statuses).values("documents")
         return self.filter(pk__in=visible_ids)
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.query import ModelIterable
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -271,13 +272,57 @@ class Correction(models.Model):
         return self.meeting.get_absolute_url()
 
 
+# Fields of a participation that belong to the attendance list (the minutes), not to the public record.
+_ATTENDANCE_LIST_FIELDS = {"person", "person_id", "position", "attendance"}
+
+
+class _PublicParticipationIterable(ModelIterable):
+    """Rows for the public: a delegation's organisation and level, without who came and how."""
+
+    def __iter__(self):
+        for participation in super().__iter__():
+            if participation.role not in Participation.PUBLIC_ROLES:
+                participation.person = None
+                participation.position = ""
+                participation.attendance = ""
+            yield participation
+
+
 class ParticipationQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Attendance lists are part of the minutes: Board members and the Secretariat only."""
-        if not is_board_member(user):
-            # The public sees who spoke (chair, opening remarks), which the public summary states.
-            return self.filter(meeting__in=Meeting.objects.visible_to(user), role__in=Participation.PUBLIC_ROLES)
-        return self.filter(meeting__in=Meeting.objects.visible_to(user))
+        """
+        Who took part, as a user may see it.
+
+        Board members and the Secretariat: every participation of the meetings they may see (the
+        attendance list of the minutes: names, positions, attendance).
+
+        The public, for published meetings: every participation too, because the public record says
+        which organisations took part at which level ("the Western Balkans partners at ministerial
+        level", "the Support Group members Austria, Slovenia and Italy"); but only chairs, hosts and
+        speakers keep their person and position (the public summary names them). For delegates, the
+        Support Group, observers and the Secretariat, the rows come with the person, the position
+        and the attendance blanked (see _PublicParticipationIterable), so no page, export or template
+        can print them. Asking such a queryset for those fields with values() is refused.
+        """
+        visible = self.filter(meeting__in=Meeting.objects.visible_to(user))
+        if is_board_member(user):
+            return visible
+        visible._iterable_class = _PublicParticipationIterable
+        return visible
+
+    def _refuse_attendance_list_fields(self, fields):
+        if self._iterable_class is _PublicParticipationIterable and (
+            not fields or _ATTENDANCE_LIST_FIELDS & {field.split("__")[0] for field in fields}
+        ):
+            raise TypeError("The public's participations are read as objects, whose attendance details are blanked.")
+
+    def values(self, *fields, **expressions):
+        self._refuse_attendance_list_fields(fields)
+        return super().values(*fields, **expressions)
+
+    def values_list(self, *fields, flat=False, named=False):
+        self._refuse_attendance_list_fields(fields)
+        return super().values_list(*fields, flat=flat, named=named)
 
 
 class Participation(models.Model):
@@ -378,6 +423,9 @@ class Participation(models.Model):
 
 class AgendaItemQuerySet(models.QuerySet):
     def visible_to(self, user):
+        """The agenda with its notes is part of the minutes: Board members and the Secretariat only."""
+        if not is_board_member(user):
+            return self.none()
         return self.filter(meeting__in=Meeting.objects.visible_to(user))
 
 

@@ -33,6 +33,32 @@ def visible_meeting_statuses(user) -> list[str] | None:
     return [STATUS_PUBLISHED]
 
 
+# Roles in which a participant's name and position are public: the public summary names them.
+# The same list as meetings.models.Participation.PUBLIC_ROLES (a test keeps them equal); spelled
+# out here because this app never imports `meetings`.
+PUBLIC_PARTICIPATION_ROLES = ("chair", "co_chair", "host", "opening_remarks", "speaker")
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """
+        Organisations a user may see: the Secretariat sees all; others see an organisation that has
+        a membership, an appointment, a person or a participation they may see, and the parents of
+        those (the European Commission above DG NEAR). An organisation only a draft mentions stays unseen.
+        """
+        statuses = visible_meeting_statuses(user)
+        if statuses is None:
+            return self
+        own = (
+            Q(pk__in=Membership.objects.visible_to(user).values("organisation"))
+            | Q(pk__in=Appointment.objects.visible_to(user).exclude(organisation=None).values("organisation"))
+            | Q(pk__in=Person.objects.visible_to(user).exclude(organisation=None).values("organisation"))
+            # Reverse lookup by name: `meetings` lives above this app and is never imported.
+            | Q(pk__in=Organisation.objects.filter(participations__meeting__status__in=statuses).values("pk"))
+        )
+        return self.filter(own | Q(pk__in=Organisation.objects.filter(own).exclude(parent=None).values("parent")))
+
+
 class Organisation(models.Model):
     class Kind(models.TextChoices):
         WB_PARTNER = "wb_partner", _("Western Balkans partner administration")
@@ -63,6 +89,8 @@ class Organisation(models.Model):
     )
     history = HistoricalRecords()
 
+    objects = OrganisationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
@@ -87,6 +115,32 @@ class Organisation(models.Model):
     def short_name(self) -> str:
         name = self.acronym or self.name
         return f"{name}*" if self.designation_footnote and not name.endswith("*") else name
+
+
+class PersonQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """
+        People a user may see. The Secretariat: everyone. Board members: whoever took part in,
+        or presented at, a meeting they may see, or holds an appointment they may see. The public:
+        chairs, hosts and speakers of published meetings (the public summary names them) and holders
+        of appointments it may see; delegates' names belong to the attendance list, for members only.
+        """
+        statuses = visible_meeting_statuses(user)
+        if statuses is None:
+            return self
+        appointed = Q(pk__in=Appointment.objects.visible_to(user).values("person"))
+        # Reverse lookups by name: `meetings` lives above this app and is never imported.
+        if is_board_member(user):
+            took_part_in = Person.objects.filter(participations__meeting__status__in=statuses).values("pk")
+            presented_at = Person.objects.filter(presented__meeting__status__in=statuses).values("pk")
+            took_part = Q(pk__in=took_part_in) | Q(pk__in=presented_at)
+        else:
+            took_part = Q(
+                pk__in=Person.objects.filter(
+                    participations__meeting__status__in=statuses, participations__role__in=PUBLIC_PARTICIPATION_ROLES
+                ).values("pk")
+            )
+        return self.filter(took_part | appointed)
 
 
 class Person(models.Model):
@@ -120,6 +174,8 @@ class Person(models.Model):
         related_name="person",
     )
     history = HistoricalRecords()
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("person")
