@@ -217,6 +217,6 @@ OTP_TOTP_ISSUER = "IISG Board Portal"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "level": env_str("LOG_LEVEL", "INFO")}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
