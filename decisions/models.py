@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from meetings import search
 from meetings.models import AgendaItem, Meeting
 from members.models import Appointment, Membership, Organisation, Person, Pillar, visible_meeting_statuses
 from members.roles import is_board_member
@@ -32,6 +33,9 @@ class DocumentQuerySet(models.QuerySet):
             return self.none()
         visible_ids = Decision.objects.filter(meeting__status__in=statuses).values("documents")
         return self.filter(pk__in=visible_ids)
+
+    def search(self, text: str, user):
+        return search.search_queryset(self.visible_to(user), text, [search.DOCUMENT_FIELDS])
 
 
 class Document(models.Model):
@@ -138,6 +142,9 @@ class DecisionQuerySet(models.QuerySet):
     def visible_to(self, user):
         """A decision is seen by whoever may see its meeting."""
         return self.filter(meeting__in=Meeting.objects.visible_to(user))
+
+    def search(self, text: str, user):
+        return search.search_queryset(self.visible_to(user), text, [search.DECISION_FIELDS])
 
 
 class Decision(models.Model):

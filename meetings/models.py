@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from meetings import search
 from members.models import Organisation, Person, Pillar, visible_meeting_statuses
 from members.roles import is_board_member
 
@@ -30,11 +31,50 @@ def validate_time_zone(value: str) -> None:
         )
 
 
+class _PublicMeetingIterable(ModelIterable):
+    """Meetings for the public: the public part of the record, without the minutes."""
+
+    def __iter__(self):
+        for meeting in super().__iter__():
+            meeting.minutes = ""
+            yield meeting
+
+
 class MeetingQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """The one rule for which meetings a user may see; every page, feed and export uses it."""
+        """
+        The one rule for which meetings a user may see; every page, feed and export uses it.
+
+        The public sees published meetings, and only their public part: its meetings come with
+        the minutes blanked (Board members and the Secretariat read them). Board members also see
+        circulated drafts; the Secretariat and admins see every state.
+        """
         statuses = visible_meeting_statuses(user)
-        return self if statuses is None else self.filter(status__in=statuses)
+        visible = self if statuses is None else self.filter(status__in=statuses)
+        if not is_board_member(user):
+            visible._iterable_class = _PublicMeetingIterable
+        return visible
+
+    def search(self, text: str, user):
+        """Meetings the user may see that match `text`; the minutes are searched only for those who may read them."""
+        groups = [search.MEETING_PUBLIC_FIELDS]
+        if is_board_member(user):
+            groups.append(search.MEETING_MINUTES_FIELDS)
+        return search.search_queryset(self.visible_to(user), text, groups)
+
+    def _refuse_minutes(self, fields):
+        if self._iterable_class is _PublicMeetingIterable and (
+            not fields or "minutes" in {field.split("__")[0] for field in fields}
+        ):
+            raise TypeError("The public's meetings are read as objects, whose minutes are blanked.")
+
+    def values(self, *fields, **expressions):
+        self._refuse_minutes(fields)
+        return super().values(*fields, **expressions)
+
+    def values_list(self, *fields, flat=False, named=False):
+        self._refuse_minutes(fields)
+        return super().values_list(*fields, flat=flat, named=named)
 
     def published(self):
         return self.filter(status=Meeting.Status.PUBLISHED)
@@ -427,6 +467,9 @@ class AgendaItemQuerySet(models.QuerySet):
         if not is_board_member(user):
             return self.none()
         return self.filter(meeting__in=Meeting.objects.visible_to(user))
+
+    def search(self, text: str, user):
+        return search.search_queryset(self.visible_to(user), text, [search.AGENDA_ITEM_FIELDS])
 
 
 class AgendaItem(models.Model):
