@@ -146,6 +146,29 @@ class DecisionQuerySet(models.QuerySet):
     def search(self, text: str, user):
         return search.search_queryset(self.visible_to(user), text, [search.DECISION_FIELDS])
 
+    def with_acted_on(self, user):
+        """
+        Prefetch, as far as `user` may see them, each decision's meeting and what it acted on:
+        `visible_documents`, `visible_memberships` (with organisations), `visible_appointments`
+        (with people). Templates read these, never `decision.documents.all` (which skips the rules).
+        """
+        return self.prefetch_related(
+            models.Prefetch("meeting", queryset=Meeting.objects.visible_to(user)),
+            models.Prefetch(
+                "documents", queryset=Document.objects.visible_to(user).order_by("title"), to_attr="visible_documents"
+            ),
+            models.Prefetch(
+                "memberships",
+                queryset=Membership.objects.visible_to(user).select_related("organisation"),
+                to_attr="visible_memberships",
+            ),
+            models.Prefetch(
+                "appointments",
+                queryset=Appointment.objects.visible_to(user).select_related("person", "organisation"),
+                to_attr="visible_appointments",
+            ),
+        )
+
 
 class Decision(models.Model):
     class Verb(models.TextChoices):

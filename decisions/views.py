@@ -1,27 +1,131 @@
+"""
+The reading side of decisions: the register and its exports, documents, actions and search.
+
+Every row comes through a `visible_to(user)` QuerySet method, and so does every related row a
+template shows (prefetched into `visible_*` attributes).
+"""
+
+from pathlib import Path
+
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 
-from decisions.models import ActionItem, Decision, Document
+from decisions import exports
+from decisions.filters import ActionItemFilter, DecisionFilter, DocumentFilter
+from decisions.models import ActionItem, Decision, Document, ProgressNote
+from decisions.search import search_records
+from meetings.models import AgendaItem, Meeting
+
+PAGE_SIZE = 25
+
+
+def _register(request):
+    """The decision register filtered by the query string, as the user may see it."""
+    user = request.user
+    filterset = DecisionFilter(request.GET or None, queryset=Decision.objects.visible_to(user), request=request)
+    decisions = filterset.qs.with_acted_on(user).order_by("-meeting__start", "sequence")
+    return filterset, decisions
 
 
 def decision_list(request):
-    decisions = Decision.objects.visible_to(request.user).select_related("meeting")
-    return render(request, "decisions/decision_list.html", {"decisions": decisions})
+    filterset, decisions = _register(request)
+    page = Paginator(decisions, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "decisions/decision_list.html", {"filter": filterset, "page_obj": page})
+
+
+def _export_rows(request) -> list[dict]:
+    _filterset, decisions = _register(request)
+    return [exports.decision_row(decision, request.build_absolute_uri) for decision in decisions]
+
+
+def decision_export_csv(request):
+    return exports.csv_response(_export_rows(request), "iisg-decisions.csv")
+
+
+def decision_export_json(request):
+    return exports.json_response(_export_rows(request), "iisg-decisions.json")
 
 
 def decision_detail(request, reference):
-    decision = get_object_or_404(Decision.objects.visible_to(request.user), reference=reference.strip("/"))
-    return render(request, "decisions/decision_detail.html", {"decision": decision})
+    user = request.user
+    decisions = (
+        Decision.objects.visible_to(user)
+        .with_acted_on(user)
+        .prefetch_related(
+            Prefetch("agenda_item", queryset=AgendaItem.objects.visible_to(user), to_attr="visible_agenda_item"),
+            Prefetch(
+                "action_items",
+                queryset=ActionItem.objects.visible_to(user).select_related("owner_organisation", "owner_person"),
+                to_attr="visible_action_items",
+            ),
+        )
+    )
+    decision = get_object_or_404(decisions, reference=reference.strip("/"))
+    return render(request, "decisions/decision_detail.html", {"decision": decision, "meeting": decision.meeting})
+
+
+def _with_decisions(documents, user):
+    return documents.prefetch_related(
+        "pillars",
+        Prefetch(
+            "decisions",
+            queryset=Decision.objects.visible_to(user)
+            .prefetch_related(Prefetch("meeting", queryset=Meeting.objects.visible_to(user)))
+            .order_by("-meeting__start", "sequence"),
+            to_attr="visible_decisions",
+        ),
+    )
 
 
 def document_list(request):
-    return render(request, "decisions/document_list.html", {"documents": Document.objects.visible_to(request.user)})
+    user = request.user
+    filterset = DocumentFilter(request.GET or None, queryset=Document.objects.visible_to(user), request=request)
+    documents = _with_decisions(filterset.qs.distinct(), user).order_by("-period_start", "title")
+    page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "decisions/document_list.html", {"filter": filterset, "page_obj": page})
 
 
 def document_detail(request, slug):
+    user = request.user
+    document = get_object_or_404(_with_decisions(Document.objects.visible_to(user), user), slug=slug)
+    files = document.files.select_related("uploaded_by").order_by("-number")
+    return render(request, "decisions/document_detail.html", {"document": document, "files": files})
+
+
+def document_download(request, slug, number):
+    """A file version of a document the user may see, sent as an attachment (never shown inline)."""
     document = get_object_or_404(Document.objects.visible_to(request.user), slug=slug)
-    return render(request, "decisions/document_detail.html", {"document": document})
+    version = get_object_or_404(document.files, number=number)
+    try:
+        handle = version.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    filename = version.original_name or Path(version.file.name).name
+    return FileResponse(handle, as_attachment=True, filename=filename)
 
 
 def action_list(request):
-    actions = ActionItem.objects.visible_to(request.user).select_related("meeting")
-    return render(request, "decisions/action_list.html", {"actions": actions})
+    user = request.user
+    actions = (
+        ActionItem.objects.visible_to(user)
+        .select_related("owner_organisation", "owner_person", "decision")
+        .prefetch_related(
+            Prefetch("meeting", queryset=Meeting.objects.visible_to(user)),
+            Prefetch("progress_notes", queryset=ProgressNote.objects.order_by("created_at")),
+        )
+    )
+    filterset = ActionItemFilter(request.GET or None, queryset=actions, request=request)
+    ordered = filterset.qs.order_by("due_date", "id")
+    page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "decisions/action_list.html", {"filter": filterset, "page_obj": page})
+
+
+def search(request):
+    text = request.GET.get("q", "").strip()
+    results = search_records(request.user, text)
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "decisions/search.html", {"search_text": text, "page_obj": page, "result_count": len(results)}
+    )

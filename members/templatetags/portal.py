@@ -52,3 +52,11 @@ def long_date(value) -> str:
     if not value:
         return ""
     return formats.date_format(value, "l, j F Y")
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, number, param="page") -> str:
+    """The current URL's query string with page `param` set to `number`, other filters kept."""
+    query = context["request"].GET.copy()
+    query[param] = number
+    return "?" + query.urlencode()
