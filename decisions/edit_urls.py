@@ -1,5 +1,26 @@
-"""Editing pages of the Secretariat (issue 4)."""
+"""
+Editing pages of the Secretariat for decisions, outcomes, documents and action items. All under
+/edit/: the reading side's /decisions/<path:reference>/ takes any path, and /documents/<slug>/ any slug.
+"""
+
+from django.urls import path
+
+from decisions import edit_views
 
 app_name = "decisions-edit"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("edit/meetings/<slug:slug>/decisions/new/", edit_views.decision_create, name="decision-create"),
+    path("edit/meetings/<slug:slug>/outcomes/admit-members/", edit_views.admit_members, name="admit-members"),
+    path("edit/meetings/<slug:slug>/outcomes/end-membership/", edit_views.end_membership, name="end-membership"),
+    path("edit/meetings/<slug:slug>/outcomes/documents/", edit_views.approve_documents, name="approve-documents"),
+    path("edit/meetings/<slug:slug>/outcomes/appointment/", edit_views.appoint, name="appoint"),
+    path("edit/meetings/<slug:slug>/outcomes/action/", edit_views.agree_action, name="agree-action"),
+    path("edit/decisions/<int:pk>/", edit_views.decision_edit, name="decision-edit"),
+    path("edit/decisions/<int:pk>/history/", edit_views.decision_history, name="decision-history"),
+    path("edit/documents/new/", edit_views.document_create, name="document-create"),
+    path("edit/documents/<slug:slug>/", edit_views.document_edit, name="document-edit"),
+    path("edit/documents/<slug:slug>/upload/", edit_views.document_upload, name="document-upload"),
+    path("edit/documents/<slug:slug>/history/", edit_views.document_history, name="document-history"),
+    path("edit/actions/<int:pk>/", edit_views.action_edit, name="action-edit"),
+]

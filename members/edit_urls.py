@@ -1,5 +1,17 @@
-"""Editing pages of the Secretariat (issue 4)."""
+"""Editing pages of the Secretariat for the registers of members (under /edit/, clear of the reading URLs)."""
+
+from django.urls import path
+
+from members import edit_views
 
 app_name = "members-edit"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("edit/organisations/new/", edit_views.organisation_create, name="organisation-create"),
+    path("edit/organisations/<slug:slug>/", edit_views.organisation_edit, name="organisation-edit"),
+    path("edit/organisations/<slug:slug>/memberships/new/", edit_views.membership_create, name="membership-create"),
+    path("edit/memberships/<int:pk>/end/", edit_views.membership_end, name="membership-end"),
+    path("edit/people/new/", edit_views.person_create, name="person-create"),
+    path("edit/people/<int:pk>/", edit_views.person_edit, name="person-edit"),
+    path("edit/pillars/new/", edit_views.pillar_create, name="pillar-create"),
+]

@@ -1,0 +1,320 @@
+"""Forms of the Secretariat's editing pages for decisions, their outcomes, documents and action items."""
+
+from __future__ import annotations
+
+from crispy_forms.layout import Fieldset, Layout
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from decisions.models import ActionItem, Decision, Document
+from decisions.services import DecisionDraft
+from decisions.uploads import validate_document_file
+from meetings.forms import CorrectionReasonMixin, PersonChoiceField, people
+from meetings.models import Meeting
+from members.forms import DateInput, form_helper
+from members.locking import OptimisticLockFormMixin
+from members.models import Appointment, Membership, Organisation, Pillar
+
+
+class DecisionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Decision) -> str:
+        return f"{obj.reference} — {obj.get_verb_display()}: {obj.subject}"
+
+
+class DecisionForm(CorrectionReasonMixin, OptimisticLockFormMixin, forms.ModelForm):
+    class Meta:
+        model = Decision
+        fields = ["agenda_item", "reference", "verb", "subject", "wording"]
+        widgets = {"wording": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        decision = self.instance
+        self.fields["agenda_item"].queryset = decision.meeting.agenda_items.order_by("position")
+        self.fields["agenda_item"].help_text = _("Empty for a decision on the meeting as a whole.")
+        if not decision.pk:
+            self.initial.setdefault("reference", Decision.propose_reference(decision.meeting, decision.sequence))
+            self.fields["reference"].help_text = _("Proposed from the meeting and the next number; you may change it.")
+        self.add_correction_reason(decision.meeting)
+        self.helper = form_helper()
+
+
+DECISION_FIELDS = ["existing_decision", "agenda_item", "reference", "verb", "subject", "wording"]
+
+
+class OutcomeForm(CorrectionReasonMixin, forms.Form):
+    """
+    An outcome helper: the decision (a new one, or one recorded already) and its effect on the
+    registers, saved by one service in one transaction.
+    """
+
+    verbs: tuple[str, ...] = tuple(Decision.Verb.values)
+    default_verb = Decision.Verb.APPROVED
+    submit_label = _("Record the decision")
+
+    existing_decision = DecisionChoiceField(
+        label=_("Add to a decision recorded already"),
+        queryset=Decision.objects.none(),
+        required=False,
+        help_text=_("Leave empty to record a new decision with the fields below."),
+    )
+    agenda_item = forms.ModelChoiceField(label=_("Agenda item"), queryset=None, required=False)
+    reference = forms.CharField(label=_("Reference"), max_length=40, required=False)
+    verb = forms.ChoiceField(label=_("Verb"), required=False)
+    subject = forms.CharField(label=_("Subject"), max_length=300, required=False)
+    wording = forms.CharField(
+        label=_("Wording as recorded"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Verbatim, as in the minutes."),
+    )
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        self.fields["existing_decision"].queryset = meeting.decisions.order_by("sequence")
+        self.fields["agenda_item"].queryset = meeting.agenda_items.order_by("position")
+        self.fields["verb"].choices = [("", "---------")] + [
+            (value, label) for value, label in Decision.Verb.choices if value in self.verbs
+        ]
+        self.initial.setdefault("verb", self.default_verb)
+        self.initial.setdefault("reference", Decision.propose_reference(meeting))
+        self.fields["reference"].help_text = _("Proposed from the meeting and the next number; you may change it.")
+        self.add_correction_reason(meeting)
+        self.helper = form_helper(self.submit_label)
+        effect = [name for name in self.fields if name not in DECISION_FIELDS and name != "correction_reason"]
+        self.helper.layout = Layout(
+            Fieldset(_("The decision"), *DECISION_FIELDS),
+            Fieldset(_("What it changes"), *effect),
+            *(["correction_reason"] if "correction_reason" in self.fields else []),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("existing_decision"):
+            return cleaned
+        for name, message in (
+            ("reference", _("Give the decision's reference.")),
+            ("verb", _("Choose what the Board did.")),
+            ("subject", _("Say in a few words what was decided on.")),
+        ):
+            if not (cleaned.get(name) or "").strip():
+                self.add_error(name, message)
+        reference = (cleaned.get("reference") or "").strip()
+        if reference and Decision.objects.filter(reference=reference).exists():
+            self.add_error(
+                "reference",
+                _("%(reference)s is taken by another decision. The next free one is %(proposed)s.")
+                % {"reference": reference, "proposed": Decision.propose_reference(self.meeting)},
+            )
+        return cleaned
+
+    def decision_spec(self) -> Decision | DecisionDraft:
+        cleaned = self.cleaned_data
+        if cleaned.get("existing_decision"):
+            return cleaned["existing_decision"]
+        return DecisionDraft(
+            reference=cleaned["reference"].strip(),
+            verb=cleaned["verb"],
+            subject=cleaned["subject"].strip(),
+            wording=cleaned.get("wording", "").strip(),
+            agenda_item=cleaned.get("agenda_item"),
+        )
+
+
+class AdmitMembersForm(OutcomeForm):
+    verbs = (Decision.Verb.APPROVED, Decision.Verb.AGREED, Decision.Verb.ADOPTED)
+    submit_label = _("Admit the members")
+
+    organisations = forms.ModelMultipleChoiceField(
+        label=_("Organisations admitted"),
+        queryset=Organisation.objects.all(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Choose existing organisations, or create new ones below (or both)."),
+    )
+    category = forms.ChoiceField(
+        label=_("Category"), choices=Membership.Category.choices, initial=Membership.Category.SUPPORT_GROUP
+    )
+    since = forms.DateField(
+        label=_("Member since"), required=False, widget=DateInput, help_text=_("Empty: the date of the meeting.")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("since", self.meeting.local_start.date())
+
+
+class EndMembershipOutcomeForm(OutcomeForm):
+    verbs = (Decision.Verb.APPROVED, Decision.Verb.AGREED, Decision.Verb.TOOK_NOTE)
+    submit_label = _("End the membership")
+
+    membership = forms.ModelChoiceField(label=_("Membership"), queryset=Membership.objects.none())
+    until = forms.DateField(
+        label=_("Last day of the membership"),
+        required=False,
+        widget=DateInput,
+        help_text=_("Empty: the date of the meeting."),
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        on = self.meeting.local_start.date()
+        self.fields["membership"].queryset = Membership.objects.current(on).select_related("organisation")
+
+
+class DocumentsOutcomeForm(OutcomeForm):
+    verbs = (
+        Decision.Verb.ENDORSED,
+        Decision.Verb.ADOPTED,
+        Decision.Verb.ENDORSED_ADOPTED,
+        Decision.Verb.APPROVED,
+        Decision.Verb.TOOK_NOTE,
+    )
+    submit_label = _("Record the decision on the documents")
+
+    documents = forms.ModelMultipleChoiceField(
+        label=_("Documents"),
+        queryset=Document.objects.all(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Choose existing documents, or create a new one below (or both)."),
+    )
+    new_title = forms.CharField(label=_("New document: title"), max_length=300, required=False)
+    new_kind = forms.ChoiceField(label=_("New document: kind"), choices=Document.Kind.choices, required=False)
+    new_pillars = forms.ModelMultipleChoiceField(
+        label=_("New document: pillars"),
+        queryset=Pillar.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    new_period_start = forms.IntegerField(label=_("New document: period from (year)"), required=False, min_value=1990)
+    new_period_end = forms.IntegerField(label=_("New document: period to (year)"), required=False, min_value=1990)
+    file = forms.FileField(
+        label=_("File (optional)"),
+        required=False,
+        help_text=_("PDF, DOCX, XLSX or ODT, at most 20 MB: the first or a new version of the one document."),
+    )
+
+    def clean_file(self):
+        uploaded = self.cleaned_data.get("file")
+        if uploaded:
+            validate_document_file(uploaded)
+        return uploaded
+
+    def clean(self):
+        cleaned = super().clean()
+        title = (cleaned.get("new_title") or "").strip()
+        if not title and not cleaned.get("documents"):
+            self.add_error("documents", _("Choose a document or give the title of a new one."))
+        if title and Document.objects.filter(title=title).exists():
+            self.add_error("new_title", _("A document with this title exists: choose it in the list above."))
+        start, end = cleaned.get("new_period_start"), cleaned.get("new_period_end")
+        if start and end and end < start:
+            self.add_error("new_period_end", _("The period cannot end before it starts."))
+        count = len(cleaned.get("documents") or []) + (1 if title else 0)
+        if cleaned.get("file") and count > 1:
+            self.add_error("file", _("Upload a file with one document at a time."))
+        return cleaned
+
+    def new_document(self) -> Document | None:
+        title = (self.cleaned_data.get("new_title") or "").strip()
+        if not title:
+            return None
+        return Document(
+            title=title,
+            kind=self.cleaned_data.get("new_kind") or Document.Kind.OTHER,
+            period_start=self.cleaned_data.get("new_period_start"),
+            period_end=self.cleaned_data.get("new_period_end"),
+        )
+
+
+class AppointmentOutcomeForm(OutcomeForm):
+    verbs = (Decision.Verb.APPOINTED, Decision.Verb.APPROVED, Decision.Verb.AGREED)
+    submit_label = _("Record the appointment")
+
+    person = PersonChoiceField(label=_("Person"), queryset=people())
+    kind = forms.ChoiceField(label=_("Appointment or extension"), choices=Appointment.Kind.choices)
+    post = forms.CharField(label=_("Post"), max_length=200, help_text=_('For example "Head of IISG Secretariat".'))
+    post_organisation = forms.ModelChoiceField(
+        label=_("Organisation of the post"), queryset=Organisation.objects.all(), required=False
+    )
+    start = forms.DateField(
+        label=_("Term from"), required=False, widget=DateInput, help_text=_("Empty if not on record.")
+    )
+    end = forms.DateField(
+        label=_("Term until"), required=False, widget=DateInput, help_text=_("Empty if not on record.")
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("An appointment cannot end before it starts."))
+        return cleaned
+
+
+class ActionOutcomeForm(OutcomeForm):
+    verbs = (Decision.Verb.AGREED, Decision.Verb.APPROVED, Decision.Verb.TOOK_NOTE)
+    default_verb = Decision.Verb.AGREED
+    submit_label = _("Record the action")
+
+    description = forms.CharField(label=_("Action"), widget=forms.Textarea(attrs={"rows": 3}))
+    owner_organisation = forms.ModelChoiceField(
+        label=_("Owner (organisation)"), queryset=Organisation.objects.all(), required=False
+    )
+    owner_person = PersonChoiceField(label=_("Owner (person)"), queryset=people(), required=False)
+    due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput)
+
+
+class DocumentForm(OptimisticLockFormMixin, forms.ModelForm):
+    class Meta:
+        model = Document
+        fields = ["title", "kind", "pillars", "period_start", "period_end", "description"]
+        widgets = {"pillars": forms.CheckboxSelectMultiple, "description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper()
+
+
+class DocumentUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"), help_text=_("PDF, DOCX, XLSX or ODT, at most 20 MB. Earlier versions are kept.")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(_("Upload"))
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        validate_document_file(uploaded)
+        return uploaded
+
+
+class ActionItemForm(forms.ModelForm):
+    note = forms.CharField(
+        label=_("Progress note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Optional: what happened since the last note."),
+    )
+
+    class Meta:
+        model = ActionItem
+        fields = ["status", "due_date"]
+        widgets = {"due_date": DateInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper()
+
+    def clean(self):
+        cleaned = super().clean()
+        unchanged = not self.has_changed() or self.changed_data == ["note"]
+        if unchanged and not (cleaned.get("note") or "").strip():
+            raise forms.ValidationError(_("Change the status or the due date, or write a progress note."))
+        return cleaned

@@ -1,0 +1,401 @@
+"""Forms of the Secretariat's editing pages for meetings, participants, the agenda and the workflow."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from meetings.models import AgendaItem, Meeting, Participation
+from meetings.services import ParticipantEntry
+from members.forms import form_helper
+from members.locking import OptimisticLockFormMixin
+from members.models import Organisation, Person
+
+TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones()) if "/" in name or name == "UTC"]
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A date and time as on the clock where the meeting takes place: naive, placed in a time zone later."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+    def to_python(self, value):
+        # Parse without the site's time zone; the meeting's own time zone is applied in clean().
+        with timezone.override(dt.UTC):
+            result = super().to_python(value)
+        return result.replace(tzinfo=None) if result else None
+
+
+def aware(value: dt.datetime, time_zone: str) -> dt.datetime:
+    return value.replace(tzinfo=zoneinfo.ZoneInfo(time_zone))
+
+
+def exists_on_the_clock(value: dt.datetime) -> bool:
+    """False for a time skipped when the clocks go forward (02:30 on the last Sunday of March)."""
+    return value.astimezone(dt.UTC).astimezone(value.tzinfo).replace(tzinfo=None) == value.replace(tzinfo=None)
+
+
+class CorrectionReasonMixin:
+    """Changing a published record needs a reason, shown on the record ("Corrected on …: …")."""
+
+    def add_correction_reason(self, meeting: Meeting) -> None:
+        if meeting.pk and meeting.status == Meeting.Status.PUBLISHED:
+            self.fields["correction_reason"] = forms.CharField(
+                label=_("Reason for the correction"),
+                help_text=_("This record is published. Say what you correct and why; it is shown on the record."),
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    @property
+    def reason_given(self) -> str:
+        return self.cleaned_data.get("correction_reason", "") if hasattr(self, "cleaned_data") else ""
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Person) -> str:
+        details = ", ".join(str(part) for part in (obj.position_title, obj.organisation) if part)
+        return f"{obj.full_name} — {details}" if details else obj.full_name
+
+
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Person) -> str:
+        return PersonChoiceField.label_from_instance(self, obj)
+
+
+def people():
+    return Person.objects.select_related("organisation")
+
+
+class MeetingForm(CorrectionReasonMixin, OptimisticLockFormMixin, forms.ModelForm):
+    start = LocalDateTimeField(label=_("Start"), help_text=_("Local time where the meeting takes place."))
+    end = LocalDateTimeField(label=_("End"), help_text=_("Local time where the meeting takes place."))
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES, initial="Europe/Sarajevo")
+    chair = PersonChoiceField(
+        label=_("Chair"),
+        queryset=people(),
+        required=False,
+        help_text=_("Recorded as the participant with the chair role. Add new people on the participants page."),
+    )
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "kind",
+            "pillar",
+            "ordinal",
+            "title",
+            "start",
+            "end",
+            "time_zone",
+            "all_day",
+            "city",
+            "country",
+            "venue",
+            "format",
+            "chair",
+            "public_summary",
+            "minutes",
+        ]
+        widgets = {"public_summary": forms.Textarea(attrs={"rows": 8}), "minutes": forms.Textarea(attrs={"rows": 6})}
+
+    lock_fields = [
+        "kind",
+        "pillar",
+        "ordinal",
+        "title",
+        "start",
+        "end",
+        "time_zone",
+        "all_day",
+        "city",
+        "country",
+        "venue",
+        "format",
+        "public_summary",
+        "minutes",
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        meeting = self.instance
+        if meeting.pk:
+            self.initial.setdefault("start", meeting.local_start.replace(tzinfo=None))
+            self.initial.setdefault("end", meeting.local_end.replace(tzinfo=None))
+            chair = meeting.participations.filter(role=Participation.Role.CHAIR).order_by("order", "id").first()
+            self.initial.setdefault("chair", chair.person_id if chair else None)
+        self.fields["all_day"].help_text = _("Show the dates only. The start is taken as 00:00 and the end as 23:59.")
+        self.add_correction_reason(meeting)
+        self.helper = form_helper()
+
+    def clean(self):
+        cleaned = super().clean()
+        time_zone, start, end = cleaned.get("time_zone"), cleaned.get("start"), cleaned.get("end")
+        if time_zone and start and end:
+            if cleaned.get("all_day"):
+                start = dt.datetime.combine(start.date(), dt.time(0, 0))
+                end = dt.datetime.combine(end.date(), dt.time(23, 59))
+            start, end = aware(start, time_zone), aware(end, time_zone)
+            for name, value in (("start", start), ("end", end)):
+                if not exists_on_the_clock(value):
+                    message = _("This time does not exist in %(tz)s (the clocks go forward).") % {"tz": time_zone}
+                    self.add_error(name, message)
+            if end < start:
+                self.add_error("end", _("A meeting cannot end before it starts."))
+            # The model's own checks (ordinal unique per kind, pillar rules) then see the real dates.
+            cleaned["start"], cleaned["end"] = start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+            self.instance.start, self.instance.end = cleaned["start"], cleaned["end"]
+        return cleaned
+
+    @property
+    def chair_value(self):
+        """The chair to record: False if the field did not change (leave the chair as it is)."""
+        if "chair" not in self.changed_data and self.instance.pk:
+            return False
+        return self.cleaned_data.get("chair")
+
+
+class ParticipationForm(forms.ModelForm):
+    """One participant: an existing person, one created on the spot, or an organisation alone."""
+
+    person = PersonChoiceField(label=_("Person"), queryset=people(), required=False)
+    new_person_honorific = forms.ChoiceField(label=_("Honorific"), choices=Person.Honorific.choices, required=False)
+    new_person_name = forms.CharField(label=_("…or a new person: name"), max_length=200, required=False)
+    new_person_position = forms.CharField(label=_("New person's position"), max_length=300, required=False)
+    new_person_organisation = forms.ModelChoiceField(
+        label=_("New person's organisation"), queryset=Organisation.objects.all(), required=False
+    )
+
+    class Meta:
+        model = Participation
+        fields = ["person", "organisation", "position", "role", "level", "attendance", "order"]
+        widgets = {"order": forms.NumberInput(attrs={"min": 0, "class": "form-control-sm"})}
+
+    NEW_PERSON_FIELDS = ("new_person_honorific", "new_person_name", "new_person_position", "new_person_organisation")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["order"].required = False
+        self.fields["position"].help_text = _("Empty: the person's current position is filled in.")
+        self.fields["organisation"].help_text = _("Empty: the person's organisation is filled in.")
+
+    def clean(self):
+        cleaned = super().clean()
+        name = (cleaned.get("new_person_name") or "").strip()
+        if cleaned.get("person") and name:
+            self.add_error("new_person_name", _("Pick an existing person or name a new one, not both."))
+        elif not name and any(cleaned.get(f) for f in self.NEW_PERSON_FIELDS[2:]):
+            self.add_error("new_person_name", _("Give the new person's name."))
+        if name and not cleaned.get("organisation"):
+            if cleaned.get("new_person_organisation"):
+                cleaned["organisation"] = cleaned["new_person_organisation"]
+            else:
+                self.add_error(
+                    "organisation", _("Choose the organisation represented, or the new person's organisation.")
+                )
+        if not name and not cleaned.get("person") and not cleaned.get("organisation"):
+            self.add_error("person", _("Name a person, an organisation, or both."))
+        return cleaned
+
+    def entry(self) -> ParticipantEntry:
+        participation = self.save(commit=False)
+        new_person = None
+        name = (self.cleaned_data.get("new_person_name") or "").strip()
+        if name:
+            new_person = Person(
+                honorific=self.cleaned_data.get("new_person_honorific") or "",
+                name=name,
+                position_title=self.cleaned_data.get("new_person_position") or "",
+                organisation=self.cleaned_data.get("new_person_organisation") or self.cleaned_data.get("organisation"),
+            )
+        return ParticipantEntry(participation=participation, new_person=new_person)
+
+
+class BaseParticipationFormSet(forms.BaseModelFormSet):
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        self.meeting = meeting
+        super().__init__(*args, **kwargs)
+        # The choices of the selects, read once for all rows instead of once per row.
+        self._people = list(people())
+        self._organisations = list(Organisation.objects.all())
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form.fields["person"].choices = [("", "---------")] + [
+            (person.pk, form.fields["person"].label_from_instance(person)) for person in self._people
+        ]
+        organisation_choices = [("", "---------")] + [(org.pk, str(org)) for org in self._organisations]
+        form.fields["organisation"].choices = organisation_choices
+        form.fields["new_person_organisation"].choices = organisation_choices
+        return form
+
+    def entries(self) -> list[ParticipantEntry]:
+        return [
+            form.entry()
+            for form in self.forms
+            if form.has_changed() and not self._should_delete_form(form) and form not in self.deleted_forms
+        ]
+
+    def removed(self) -> list[Participation]:
+        return [form.instance for form in self.deleted_forms if form.instance.pk]
+
+
+ParticipationFormSet = forms.modelformset_factory(
+    Participation, form=ParticipationForm, formset=BaseParticipationFormSet, extra=5, can_delete=True, max_num=200
+)
+
+
+class CorrectionReasonForm(CorrectionReasonMixin, forms.Form):
+    """The reason field alone, for pages whose main part is a formset or a list."""
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_correction_reason(meeting)
+        self.helper = form_helper()
+
+
+class AgendaItemForm(CorrectionReasonMixin, forms.ModelForm):
+    presenters = PeopleChoiceField(
+        label=_("Presenters"), queryset=people(), required=False, widget=forms.SelectMultiple(attrs={"size": 6})
+    )
+
+    class Meta:
+        model = AgendaItem
+        fields = ["position", "title", "kind", "presenters", "presenting_organisations", "notes"]
+        widgets = {
+            "notes": forms.Textarea(attrs={"rows": 8}),
+            "presenting_organisations": forms.SelectMultiple(attrs={"size": 6}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        item = self.instance
+        if item.pk:
+            # An existing item moves with the order buttons of the agenda page.
+            del self.fields["position"]
+        else:
+            self.fields["position"].required = False
+            self.fields["position"].help_text = _("Empty: at the end. A number moves the later items down.")
+            self.fields["position"].widget.attrs["min"] = 1
+        self.fields["notes"].help_text = _(
+            "Markdown: **bold**, *italic*, lists with “- ”, links. For Board members only. Use Preview to check it."
+        )
+        self.add_correction_reason(item.meeting)
+        self.helper = form_helper()
+
+    def clean_position(self):
+        position = self.cleaned_data.get("position")
+        if position is not None and position < 1:
+            raise forms.ValidationError(_("Positions start at 1."))
+        return position
+
+    def validate_unique(self):
+        # The service gives a new item its position and moves the later ones down.
+        exclude = self._get_validation_exclusions()
+        exclude.add("position")
+        try:
+            self.instance.validate_unique(exclude=exclude)
+            self.instance.validate_constraints(exclude=exclude)
+        except forms.ValidationError as error:
+            self._update_errors(error)
+
+
+class AgendaOrderForm(CorrectionReasonMixin, forms.Form):
+    """One number per agenda item; the items are put in the order of the numbers."""
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        self.items = list(meeting.agenda_items.order_by("position"))
+        for item in self.items:
+            self.fields[f"item_{item.pk}"] = forms.IntegerField(
+                label=item.title,
+                min_value=1,
+                initial=item.position,
+                widget=forms.NumberInput(attrs={"class": "form-control form-control-sm agenda-position"}),
+            )
+        self.add_correction_reason(meeting)
+        self.helper = form_helper(_("Save the order"))
+
+    def ordered_ids(self) -> list[int]:
+        move = self.data.get("move", "")
+        positions = {item.pk: index for index, item in enumerate(self.items)}
+        if move:
+            direction, _sep, pk = move.partition(":")
+            order = [item.pk for item in self.items]
+            if pk.isdigit() and int(pk) in positions:
+                index = positions[int(pk)]
+                target = index - 1 if direction == "up" else index + 1
+                if 0 <= target < len(order):
+                    order[index], order[target] = order[target], order[index]
+            return order
+        # Sort by the numbers given; ties keep the current order.
+        return sorted(positions, key=lambda pk: (self.cleaned_data[f"item_{pk}"], positions[pk]))
+
+    def bound_items(self):
+        return [(item, self[f"item_{item.pk}"]) for item in self.items]
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown on the record with the date."),
+    )
+
+    def __init__(self, *args, submit_label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(submit_label or _("Confirm"))
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Give a reason."))
+        return reason
+
+
+class ConfirmForm(forms.Form):
+    """A confirmation step without fields: the button is the confirmation."""
+
+    def __init__(self, *args, submit_label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(submit_label or _("Confirm"))
+
+
+class RescheduleForm(forms.Form):
+    start = LocalDateTimeField(label=_("New start"))
+    end = LocalDateTimeField(label=_("New end"))
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Why the meeting moved. The dates announced before stay on the record."),
+    )
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        self.initial.setdefault("start", meeting.local_start.replace(tzinfo=None))
+        self.initial.setdefault("end", meeting.local_end.replace(tzinfo=None))
+        self.fields["start"].help_text = _("Local time in %(tz)s.") % {"tz": meeting.time_zone}
+        self.fields["end"].help_text = self.fields["start"].help_text
+        self.helper = form_helper(_("Reschedule"))
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end:
+            if self.meeting.all_day:
+                start = dt.datetime.combine(start.date(), dt.time(0, 0))
+                end = dt.datetime.combine(end.date(), dt.time(23, 59))
+            start, end = aware(start, self.meeting.time_zone), aware(end, self.meeting.time_zone)
+            if end < start:
+                self.add_error("end", _("A meeting cannot end before it starts."))
+            elif (start, end) == (self.meeting.start, self.meeting.end):
+                self.add_error("start", _("These are the dates on record already; give the new dates."))
+            cleaned["start"], cleaned["end"] = start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+        if cleaned.get("reason") is not None and not cleaned["reason"].strip():
+            self.add_error("reason", _("Give a reason."))
+        return cleaned

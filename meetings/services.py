@@ -1,0 +1,352 @@
+"""
+Steps of the meeting record that touch several rows: saving with the optimistic lock, the chair,
+participants, the agenda order, postponements, and the workflow draft → circulated → published.
+
+Each is one transaction; emails to the Board members leave only after it commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from meetings.models import AgendaItem, Correction, Meeting, Participation, Reschedule
+from members.locking import save_versioned
+from members.models import Organisation, Person
+from members.roles import BOARD_MEMBERS_GROUP
+
+
+class WorkflowError(ValidationError):
+    """A transition that the meeting's current status does not allow."""
+
+
+# --- The record itself --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_meeting(
+    *,
+    meeting: Meeting,
+    expected_version: int | None,
+    chair: Person | bool | None = False,
+    correction_reason: str = "",
+    user=None,
+) -> Meeting:
+    """
+    Create or update a meeting. `expected_version` is the version the editor's form was opened at
+    (StaleVersionError if someone saved since). `chair`: a person to chair it, None for no chair,
+    False to leave the chair as it is. A published record needs a correction reason.
+    """
+    is_new = meeting.pk is None
+    if not is_new and meeting.status == Meeting.Status.PUBLISHED:
+        _require_reason(correction_reason)
+    meeting.full_clean()
+    save_versioned(meeting, expected_version)
+    if chair is not False:
+        set_chair(meeting=meeting, person=chair)
+    if not is_new and meeting.status == Meeting.Status.PUBLISHED:
+        _record_correction(meeting, correction_reason, user)
+    return meeting
+
+
+@transaction.atomic
+def set_chair(*, meeting: Meeting, person: Person | None) -> Participation | None:
+    """The chair is the participation with the chair role: one source of truth."""
+    current = meeting.participations.filter(role=Participation.Role.CHAIR).order_by("order", "id").first()
+    if person is None:
+        if current is not None and current.person_id:
+            current.delete()
+        return None
+    if current is not None:
+        if current.person_id == person.pk:
+            return current
+        current.person = person
+        current.position = person.position_title
+        current.organisation = person.organisation
+    else:
+        existing = meeting.participations.filter(person=person).first()
+        if existing is not None:
+            # The person is on the list already: make that row the chair rather than list them twice.
+            current = existing
+            current.role = Participation.Role.CHAIR
+        else:
+            current = Participation(meeting=meeting, person=person, role=Participation.Role.CHAIR, order=0)
+    current.full_clean()
+    current.save()
+    return current
+
+
+@dataclass
+class ParticipantEntry:
+    """One row of the participants form: the participation and, if created on the spot, its new person."""
+
+    participation: Participation
+    new_person: Person | None = None
+
+
+@transaction.atomic
+def record_participants(
+    *,
+    meeting: Meeting,
+    entries: list[ParticipantEntry],
+    removed: list[Participation] = (),
+    correction_reason: str = "",
+    user=None,
+) -> list[Participation]:
+    """Add and change many participations at once, creating people named on the spot."""
+    if meeting.status == Meeting.Status.PUBLISHED:
+        _require_reason(correction_reason)
+    for participation in removed:
+        if participation.meeting_id != meeting.pk:
+            raise ValidationError(_("This participant belongs to another meeting."))
+        participation.delete()
+    next_order = (meeting.participations.aggregate(Max("order"))["order__max"] or 0) + 1
+    saved = []
+    for entry in entries:
+        participation = entry.participation
+        participation.meeting = meeting
+        if entry.new_person is not None:
+            entry.new_person.full_clean()
+            entry.new_person.save()
+            participation.person = entry.new_person
+        if participation.person_id and not participation.organisation_id:
+            participation.organisation = participation.person.organisation
+        if participation.pk is None and not participation.order:
+            participation.order = next_order
+            next_order += 1
+        participation.full_clean()
+        participation.save()
+        saved.append(participation)
+    if meeting.status == Meeting.Status.PUBLISHED:
+        _record_correction(meeting, correction_reason, user)
+    return saved
+
+
+# --- Agenda -------------------------------------------------------------------------------------
+
+
+def _renumber(meeting: Meeting, ordered: list[AgendaItem]) -> None:
+    """Number the items 1, 2, 3 … in the given order, touching only those that move."""
+    moving = [(index, item) for index, item in enumerate(ordered, start=1) if item.position != index]
+    # Two phases, so that no intermediate state breaks the unique (meeting, position) constraint:
+    # first move the items out of the way, then give each its final position.
+    for index, item in moving:
+        AgendaItem.objects.filter(pk=item.pk).update(position=10000 + index)
+    for index, item in moving:
+        item.position = index
+        # save() rather than update(): the history records the move.
+        item.save(update_fields=["position"])
+
+
+@transaction.atomic
+def reorder_agenda(*, meeting: Meeting, item_ids: list[int], correction_reason: str = "", user=None) -> None:
+    """Give the agenda items the order of `item_ids` (all of the meeting's items, each once)."""
+    if meeting.status == Meeting.Status.PUBLISHED:
+        _require_reason(correction_reason)
+    items = {item.pk: item for item in meeting.agenda_items.select_for_update()}
+    if sorted(item_ids) != sorted(items):
+        raise ValidationError(_("The agenda changed while you were reordering it. Reload the page and try again."))
+    _renumber(meeting, [items[pk] for pk in item_ids])
+    if meeting.status == Meeting.Status.PUBLISHED:
+        _record_correction(meeting, correction_reason, user)
+
+
+@transaction.atomic
+def save_agenda_item(
+    *,
+    item: AgendaItem,
+    presenters: list[Person] | None = None,
+    presenting_organisations: list[Organisation] | None = None,
+    correction_reason: str = "",
+    user=None,
+) -> AgendaItem:
+    """Add an item (at its position, moving the later ones down) or change one."""
+    meeting = item.meeting
+    if meeting.status == Meeting.Status.PUBLISHED:
+        _require_reason(correction_reason)
+    if item.pk is None:
+        existing = list(meeting.agenda_items.select_for_update().order_by("position"))
+        wanted = item.position or len(existing) + 1
+        wanted = max(1, min(wanted, len(existing) + 1))
+        item.position = 20000  # out of the way until _renumber places it
+        item.full_clean()
+        item.save()
+        ordered = [*existing[: wanted - 1], item, *existing[wanted - 1 :]]
+        _renumber(meeting, ordered)
+    else:
+        item.full_clean()
+        item.save()
+    if presenters is not None:
+        item.presenters.set(presenters)
+    if presenting_organisations is not None:
+        item.presenting_organisations.set(presenting_organisations)
+    if meeting.status == Meeting.Status.PUBLISHED:
+        _record_correction(meeting, correction_reason, user)
+    return item
+
+
+@transaction.atomic
+def delete_agenda_item(*, item: AgendaItem, correction_reason: str = "", user=None) -> None:
+    """Remove an item and close the gap it leaves."""
+    meeting = item.meeting
+    if meeting.status == Meeting.Status.PUBLISHED:
+        _require_reason(correction_reason)
+    item.delete()
+    _renumber(meeting, list(meeting.agenda_items.select_for_update().order_by("position")))
+    if meeting.status == Meeting.Status.PUBLISHED:
+        _record_correction(meeting, correction_reason, user)
+
+
+# --- Postponing ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def reschedule_meeting(*, meeting: Meeting, start: dt.datetime, end: dt.datetime, reason: str, user=None) -> Reschedule:
+    """Move a meeting to new dates; the dates announced before stay on the record with the reason."""
+    _require_reason(reason)
+    if end < start:
+        raise ValidationError({"end": _("A meeting cannot end before it starts.")})
+    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if (locked.start, locked.end) == (start, end):
+        raise ValidationError(_("These are the dates on record already; give the new dates."))
+    reschedule = Reschedule(
+        meeting=meeting, previous_start=locked.start, previous_end=locked.end, reason=reason.strip(), created_by=user
+    )
+    reschedule.full_clean()
+    reschedule.save()
+    meeting.start, meeting.end = start, end
+    meeting.full_clean()
+    save_versioned(meeting, None)
+    return reschedule
+
+
+# --- Workflow -----------------------------------------------------------------------------------
+
+
+def _lock(meeting: Meeting, allowed_from: set[str], action: str) -> Meeting:
+    # Lock the row: two editors may press the button at once; only the first one moves the status.
+    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if locked.status not in allowed_from:
+        raise WorkflowError(
+            _("This meeting is %(status)s: it cannot be %(action)s now.")
+            % {"status": locked.get_status_display().lower(), "action": action}
+        )
+    return locked
+
+
+@transaction.atomic
+def circulate_meeting(*, meeting: Meeting, user=None, site_url: str = "") -> Meeting:
+    """Draft → circulated: Board members can read it, marked DRAFT. They are told by email."""
+    locked = _lock(meeting, {Meeting.Status.DRAFT}, _("circulated"))
+    locked.status = Meeting.Status.CIRCULATED
+    locked.circulated_at = timezone.now()
+    save_versioned(locked, None)
+    _email_board_members(locked, "circulated", site_url)
+    _refresh(meeting, locked)
+    return meeting
+
+
+@transaction.atomic
+def publish_meeting(*, meeting: Meeting, user=None, site_url: str = "") -> Meeting:
+    """Circulated → published: the public reads the summary and decisions. Board members are told."""
+    locked = _lock(meeting, {Meeting.Status.CIRCULATED}, _("published"))
+    locked.status = Meeting.Status.PUBLISHED
+    locked.published_at = timezone.now()
+    save_versioned(locked, None)
+    _email_board_members(locked, "published", site_url)
+    _refresh(meeting, locked)
+    return meeting
+
+
+@transaction.atomic
+def unpublish_meeting(*, meeting: Meeting, reason: str, user=None) -> Correction:
+    """Published → circulated, with the reason shown on the record."""
+    _require_reason(reason)
+    locked = _lock(meeting, {Meeting.Status.PUBLISHED}, _("unpublished"))
+    locked.status = Meeting.Status.CIRCULATED
+    locked.published_at = None
+    save_versioned(locked, None)
+    correction = Correction(meeting=locked, kind=Correction.Kind.UNPUBLISH, reason=reason.strip(), created_by=user)
+    correction.full_clean()
+    correction.save()
+    _refresh(meeting, locked)
+    return correction
+
+
+@transaction.atomic
+def correct_meeting(*, meeting: Meeting, reason: str, user=None) -> Correction:
+    """Record that a published record was corrected, and why ("Corrected on …: …")."""
+    _require_reason(reason)
+    _lock(meeting, {Meeting.Status.PUBLISHED}, _("corrected"))
+    return _record_correction(meeting, reason, user)
+
+
+def check_correction_reason(*, meeting: Meeting, reason: str) -> None:
+    """A change to a published record needs a reason (for the steps of the app above, too)."""
+    if meeting.status == Meeting.Status.PUBLISHED:
+        _require_reason(reason)
+
+
+def record_correction_if_published(*, meeting: Meeting, reason: str, user=None) -> Correction | None:
+    """After a change to a published record: "Corrected on …: …" on the record."""
+    if meeting.status != Meeting.Status.PUBLISHED:
+        return None
+    _require_reason(reason)
+    return _record_correction(meeting, reason, user)
+
+
+def _record_correction(meeting: Meeting, reason: str, user) -> Correction:
+    correction = Correction(meeting=meeting, kind=Correction.Kind.CORRECTION, reason=reason.strip(), created_by=user)
+    correction.full_clean()
+    correction.save()
+    return correction
+
+
+def _require_reason(reason: str) -> None:
+    if not (reason or "").strip():
+        raise ValidationError(
+            {
+                "correction_reason": _(
+                    "This record is published: say what you correct and why. It is shown on the record."
+                )
+            }
+        )
+
+
+def _refresh(meeting: Meeting, locked: Meeting) -> None:
+    for name in ("status", "circulated_at", "published_at", "version"):
+        setattr(meeting, name, getattr(locked, name))
+
+
+def board_member_emails() -> list[str]:
+    users = get_user_model().objects.filter(is_active=True, groups__name=BOARD_MEMBERS_GROUP).exclude(email="")
+    return sorted(set(users.values_list("email", flat=True)))
+
+
+def _email_board_members(meeting: Meeting, event: str, site_url: str) -> None:
+    recipients = board_member_emails()
+    if not recipients:
+        return
+    context = {"meeting": meeting, "url": f"{site_url}{meeting.get_absolute_url()}"}
+    subject = {
+        "circulated": _("Draft record circulated: %(title)s"),
+        "published": _("Record published: %(title)s"),
+    }[event] % {"title": meeting.title}
+    body = render_to_string(f"emails/meeting_{event}.txt", context)
+
+    def send() -> None:
+        # One message per person, so that no Board member sees the others' addresses.
+        messages = [EmailMessage(subject=subject, body=body, to=[address]) for address in recipients]
+        get_connection().send_messages(messages)
+
+    # Only once the transaction has committed: a rolled-back step must not announce anything.
+    transaction.on_commit(send)

@@ -1,0 +1,113 @@
+"""Forms of the Secretariat's editing pages for organisations, people, pillars and memberships."""
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Membership, Organisation, Person, Pillar
+
+
+def form_helper(submit_label: str | None = "") -> FormHelper:
+    """
+    The crispy helper of an editing form. The page template writes the <form> tag and the buttons
+    (some pages put a formset or a preview in the same form); `submit_label` names the main button.
+    """
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    helper.submit_label = _("Save") if submit_label == "" else submit_label
+    return helper
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "acronym", "kind", "country", "parent", "designation_footnote"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper()
+        if self.instance.pk:
+            self.fields["parent"].queryset = Organisation.objects.exclude(pk=self.instance.pk)
+
+    def clean_parent(self):
+        parent = self.cleaned_data.get("parent")
+        ancestor = parent
+        while ancestor is not None and self.instance.pk:
+            if ancestor.pk == self.instance.pk:
+                raise forms.ValidationError(_("An organisation cannot be part of itself."))
+            ancestor = ancestor.parent
+        return parent
+
+
+class NewOrganisationForm(forms.ModelForm):
+    """An organisation created on the spot, from another form (admitting members)."""
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "acronym", "kind", "country", "designation_footnote"]
+
+
+NewOrganisationFormSet = forms.modelformset_factory(
+    Organisation, form=NewOrganisationForm, extra=3, can_delete=False, max_num=20
+)
+
+
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = ["honorific", "name", "position_title", "organisation"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper()
+
+
+class PillarForm(forms.ModelForm):
+    class Meta:
+        model = Pillar
+        fields = ["code", "name", "description"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper()
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class MembershipForm(forms.ModelForm):
+    """A membership recorded outside a decision (one held before the portal, for example)."""
+
+    class Meta:
+        model = Membership
+        fields = ["category", "since", "until", "note"]
+        widgets = {"since": DateInput, "until": DateInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper()
+
+
+class EndMembershipForm(forms.Form):
+    until = forms.DateField(label=_("Last day of the membership"), widget=DateInput, initial=timezone.localdate)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, membership: Membership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.membership = membership
+        self.helper = form_helper(_("End the membership"))
+
+    def clean_until(self):
+        until = self.cleaned_data["until"]
+        if self.membership.since and until < self.membership.since:
+            raise forms.ValidationError(
+                _("The membership started on %(since)s; it cannot end before that.")
+                % {"since": self.membership.since.strftime("%d %b %Y")}
+            )
+        return until

@@ -1,0 +1,246 @@
+"""
+Optimistic locking for records several editors may change at once (meetings, decisions, documents).
+
+A versioned model has a `version` integer. An edit form carries, in hidden fields, the version it
+was opened at and a signed snapshot of the record's values at that moment. A save is accepted only
+if the version is still the same (a conditional UPDATE, so two simultaneous saves cannot both win);
+otherwise it is refused and the editor is shown what the other save changed, with their own input
+kept in the form. Used by the editing pages and by the admin (OptimisticLockAdminMixin).
+
+This module is in the lowest app and imports no other app of the portal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django import forms
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+_SNAPSHOT_SALT = "members.locking.snapshot"
+
+
+@dataclass
+class Change:
+    """One field that another editor changed since the form was opened."""
+
+    label: str
+    before: str
+    after: str
+
+
+@dataclass
+class Conflict:
+    """What the refused editor needs to know: who saved, when, and what they changed."""
+
+    verbose_name: str
+    changed_by: str
+    changed_at: dt.datetime | None
+    changes: list[Change] = field(default_factory=list)
+
+    def message(self) -> str:
+        when = formats.date_format(timezone.localtime(self.changed_at), "DATETIME_FORMAT") if self.changed_at else ""
+        text = gettext(
+            "Not saved: %(who)s saved this %(object)s at %(when)s, after you opened the form. "
+            "Your input is still in the form; check their changes, then save again to apply yours."
+        ) % {"who": self.changed_by or gettext("someone else"), "object": self.verbose_name, "when": when}
+        if self.changes:
+            details = "; ".join(
+                gettext("%(field)s: “%(before)s” → “%(after)s”")
+                % {"field": change.label, "before": change.before or "—", "after": change.after or "—"}
+                for change in self.changes
+            )
+            text = f"{text} {gettext('Changed:')} {details}."
+        return text
+
+
+class StaleVersionError(Exception):
+    """The record was saved by someone else since the editor's version."""
+
+    def __init__(self, current: models.Model):
+        super().__init__(f"{type(current).__name__} {current.pk} is at version {current.version}")
+        self.current = current
+
+
+def save_versioned(instance: models.Model, expected_version: int | None, **save_kwargs) -> None:
+    """
+    Save `instance` if the stored version is still `expected_version`, and count the version up.
+
+    The conditional UPDATE is the lock: of two editors saving at once, only one matches the
+    version, on SQLite and PostgreSQL alike. None skips the check (a workflow step, a new record).
+    Call inside a transaction, so that a refused save leaves nothing behind.
+    """
+    model = type(instance)
+    if instance.pk is None:
+        instance.version = 1
+        instance.save(**save_kwargs)
+        return
+    queryset = model._default_manager.filter(pk=instance.pk)
+    if expected_version is None:
+        expected_version = queryset.values_list("version", flat=True).get()
+    if not queryset.filter(version=expected_version).update(version=expected_version + 1):
+        raise StaleVersionError(model._default_manager.get(pk=instance.pk))
+    instance.version = expected_version + 1
+    instance.save(**save_kwargs)
+
+
+def display_value(instance: models.Model, name: str) -> str:
+    """A field's value as an editor reads it: choice labels, names of related records, local times."""
+    try:
+        model_field = instance._meta.get_field(name)
+    except Exception:
+        value = getattr(instance, name, "")
+        return "" if value is None else str(value)
+    if model_field.many_to_many:
+        if instance.pk is None:
+            return ""
+        return ", ".join(sorted(str(obj) for obj in getattr(instance, name).all()))
+    if model_field.choices:
+        return str(getattr(instance, f"get_{name}_display")())
+    value = getattr(instance, name)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if isinstance(value, dt.datetime):
+        time_zone = getattr(instance, "tz", None)
+        value = value.astimezone(time_zone) if time_zone else timezone.localtime(value)
+        return value.strftime("%Y-%m-%d %H:%M %Z")
+    return str(value)
+
+
+def snapshot(instance: models.Model, names: list[str]) -> dict[str, str]:
+    return {name: display_value(instance, name) for name in names}
+
+
+def describe_conflict(current: models.Model, opened: dict[str, str], names: list[str]) -> Conflict:
+    """Compare the record as it is now with the snapshot taken when the form was opened."""
+    now = snapshot(current, names)
+    changes = [
+        Change(label=str(current._meta.get_field(name).verbose_name).capitalize(), before=opened[name], after=now[name])
+        for name in names
+        if name in opened and opened[name] != now[name]
+    ]
+    last = current.history.order_by("-history_date", "-history_id").first() if hasattr(current, "history") else None
+    user = getattr(last, "history_user", None)
+    who = (user.get_full_name() or user.get_username()) if user else ""
+    return Conflict(
+        verbose_name=str(current._meta.verbose_name),
+        changed_by=who,
+        changed_at=last.history_date if last else None,
+        changes=changes,
+    )
+
+
+class OptimisticLockFormMixin:
+    """
+    For a ModelForm of a versioned model: hidden `version` and `lock_snapshot` fields.
+
+    The view (or the admin mixin) calls `save_versioned(instance, form.expected_version)`, and on
+    StaleVersionError `form.refuse_stale(error.current)`, which adds the message to the form and
+    moves its version on, so that a deliberate second save applies the editor's input.
+    """
+
+    lock_fields: list[str] | None = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conflict: Conflict | None = None
+        instance = self.instance
+        self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, required=False)
+        self.fields["lock_snapshot"] = forms.CharField(widget=forms.HiddenInput, required=False)
+        if instance.pk:
+            self.initial.setdefault("version", instance.version)
+            self.initial.setdefault(
+                "lock_snapshot", signing.dumps(snapshot(instance, self.locked_field_names()), salt=_SNAPSHOT_SALT)
+            )
+
+    def locked_field_names(self) -> list[str]:
+        names = self.lock_fields or list(self._meta.fields or self.fields)
+        model_fields = {f.name for f in self.instance._meta.get_fields()}
+        return [name for name in names if name in model_fields and name not in ("version",)]
+
+    @property
+    def expected_version(self) -> int | None:
+        if not self.instance.pk:
+            return None
+        value = self.cleaned_data.get("version") if hasattr(self, "cleaned_data") else None
+        # A form posted without a version (an old page) is compared with the version it was opened
+        # at if it can be told, else refused: the editor sees the current values and saves again.
+        return value if value is not None else 0
+
+    def opened_snapshot(self) -> dict[str, str]:
+        try:
+            data = signing.loads(self.data.get(self.add_prefix("lock_snapshot"), ""), salt=_SNAPSHOT_SALT)
+        except signing.BadSignature:
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def refuse_stale(self, current: models.Model) -> Conflict:
+        names = self.locked_field_names()
+        self.conflict = describe_conflict(current, self.opened_snapshot(), names)
+        self.add_error(None, self.conflict.message())
+        # The next save is a deliberate one, against the version the editor has now seen.
+        data = self.data.copy()
+        data[self.add_prefix("version")] = str(current.version)
+        data[self.add_prefix("lock_snapshot")] = signing.dumps(snapshot(current, names), salt=_SNAPSHOT_SALT)
+        self.data = data
+        return self.conflict
+
+    def check_version_now(self) -> None:
+        """For the admin: refuse in clean() when the stored version moved on (row locked until the save)."""
+        if not self.instance.pk:
+            return
+        model = type(self.instance)
+        current = model._default_manager.select_for_update().get(pk=self.instance.pk)
+        if current.version != self.expected_version:
+            conflict = describe_conflict(current, self.opened_snapshot(), self.locked_field_names())
+            self.conflict = conflict
+            data = self.data.copy()
+            data[self.add_prefix("version")] = str(current.version)
+            data[self.add_prefix("lock_snapshot")] = signing.dumps(
+                snapshot(current, self.locked_field_names()), salt=_SNAPSHOT_SALT
+            )
+            self.data = data
+            raise ValidationError(conflict.message(), code="stale")
+
+
+class OptimisticLockAdminMixin:
+    """
+    The same protection in the Django admin: a change form opened before someone else's save is
+    refused with what they changed, the editor's input kept. Put it before ModelAdmin in the bases.
+    """
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+
+        class LockedAdminForm(OptimisticLockFormMixin, form_class):
+            def clean(self):
+                cleaned = super().clean()
+                self.check_version_now()
+                return cleaned
+
+        LockedAdminForm.__name__ = form_class.__name__
+        return LockedAdminForm
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        # The hidden fields must be rendered, or the admin form would post without them.
+        return [*fieldsets, (None, {"fields": ["version", "lock_snapshot"], "classes": ["lock-fields"]})]
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            if change:
+                try:
+                    save_versioned(obj, form.expected_version)
+                except StaleVersionError:
+                    # clean() held the row lock; only a database without row locks gets here.
+                    raise ValidationError(_("Someone else saved this record at the same moment. Reload it.")) from None
+            else:
+                obj.save()

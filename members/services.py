@@ -1,0 +1,35 @@
+"""Steps on the registers of members: memberships end, they are never deleted."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from members.models import Membership, Organisation
+
+
+@transaction.atomic
+def add_membership(
+    *, organisation: Organisation, category: str, since: dt.date | None, until: dt.date | None = None, note: str = ""
+) -> Membership:
+    """A membership of `organisation`; refused with a clear message if it overlaps an existing one."""
+    membership = Membership(organisation=organisation, category=category, since=since, until=until, note=note)
+    membership.full_clean()
+    membership.save()
+    return membership
+
+
+@transaction.atomic
+def end_membership(*, membership: Membership, until: dt.date, note: str = "") -> Membership:
+    """End a membership on `until` (its last day). History is kept: nothing is deleted."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.until is not None and membership.until < until:
+        ended = membership.until.strftime("%d %b %Y")
+        raise ValidationError({"until": _("This membership ended on %(until)s already.") % {"until": ended}})
+    membership.until = until
+    if note:
+        membership.note = note
+    membership.full_clean()
+    membership.save()
+    return membership
