@@ -9,8 +9,6 @@ from __future__ import annotations
 import difflib
 import itertools
 
-import markdown
-import nh3
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -31,6 +29,7 @@ from meetings.forms import (
     ReasonForm,
     RescheduleForm,
 )
+from meetings.markdown import render_markdown
 from meetings.models import AgendaItem, Correction, Meeting, Participation, Reschedule
 from members.edit_views import add_validation_error, render_form, require_permission
 from members.locking import StaleVersionError
@@ -50,8 +49,8 @@ def site_url(request) -> str:
 
 
 def markdown_preview(text: str) -> str:
-    """Markdown rendered and sanitised, as the record will show it."""
-    return mark_safe(nh3.clean(markdown.markdown(text or "", extensions=["sane_lists"])))
+    """Markdown rendered and sanitised exactly as the record will show it."""
+    return render_markdown(text or "")
 
 
 # --- The record ---------------------------------------------------------------------------------
