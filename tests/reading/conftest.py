@@ -1,0 +1,120 @@
+"""
+Fixtures of the reading side: the demo meeting, and three meetings (draft, circulated, published)
+with marker words planted in their unreleased and member-only content.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pytest
+from django.utils import timezone
+
+from decisions.demo.loader import load_sixth_board_meeting
+from meetings.models import Meeting, Participation
+from members.models import Appointment, Membership
+from tests.factories import (
+    ActionItemFactory,
+    AgendaItemFactory,
+    DecisionFactory,
+    DocumentFactory,
+    DocumentFileFactory,
+    MeetingFactory,
+    OrganisationFactory,
+    ParticipationFactory,
+    PersonFactory,
+    ProgressNoteFactory,
+)
+
+# One word each, so that full-text search (stemming included) and containment both find them.
+DRAFT_MARKER = "Draftmarkerqx"
+CIRCULATED_MARKER = "Circmarkerqx"
+MEMBER_MARKER = "Membermarkerqx"
+ALL_MARKERS = (DRAFT_MARKER, CIRCULATED_MARKER, MEMBER_MARKER)
+
+# What each persona must never see anywhere.
+FORBIDDEN = {
+    "anonymous": ALL_MARKERS,
+    "board_member": (DRAFT_MARKER,),
+    "secretariat": (),
+    "admin": (),
+}
+
+
+@pytest.fixture
+def demo(db):
+    return load_sixth_board_meeting()
+
+
+@dataclass
+class Record:
+    """A meeting and the records hanging from it, for the access matrix."""
+
+    meeting: Meeting
+    decision: object
+    document: object
+    organisation: object
+    action: object
+    extra: dict = field(default_factory=dict)
+
+
+def _make_record(status: str, marker: str | None, ordinal: int) -> Record:
+    """
+    A meeting in `status`. With a marker, it is planted in everything of the meeting (for a draft or a
+    circulated meeting). Without one (the published meeting), MEMBER_MARKER goes only into what is
+    for Board members: minutes, agenda, delegates' names, documents, actions.
+    """
+    public = marker or ""
+    member = marker or MEMBER_MARKER
+    start = timezone.now() - dt.timedelta(days=40 + ordinal)
+    meeting = MeetingFactory(
+        ordinal=ordinal,
+        title=f"{ordinal}th IISG Board Meeting {public}".strip(),
+        start=start,
+        end=start + dt.timedelta(hours=6),
+        public_summary=f"The Board met in Podgorica. {public}".strip(),
+        minutes=f"Minutes: the Board discussed {member} at length.",
+        status=status,
+    )
+    chair = PersonFactory(name=f"Chairperson {public or 'Publicname'}".strip(), position_title="Minister")
+    ParticipationFactory(meeting=meeting, person=chair, role=Participation.Role.CHAIR)
+    delegation = OrganisationFactory(name=f"Delegation {ordinal}")
+    ParticipationFactory(
+        meeting=meeting,
+        person=PersonFactory(name=f"Delegate {member}", organisation=delegation, position_title=f"Adviser {member}"),
+        organisation=delegation,
+        role=Participation.Role.DELEGATE,
+    )
+    item = AgendaItemFactory(meeting=meeting, position=1, title=f"Item on {member}", notes=f"Notes on {member}.")
+    document = DocumentFactory(title=f"Output on {member}", description=f"About {member}.")
+    DocumentFileFactory(document=document, number=1)
+    organisation = OrganisationFactory(name=f"Newmember {ordinal} {public}".strip(), acronym=f"NM{ordinal}")
+    membership = Membership.objects.create(organisation=organisation, category="support_group", since=start.date())
+    appointee = PersonFactory(name=f"Appointee {public or 'Publicname'}".strip(), organisation=organisation)
+    appointment = Appointment.objects.create(
+        person=appointee, post="Head of IISG Secretariat", organisation=organisation
+    )
+    decision = DecisionFactory(
+        meeting=meeting,
+        agenda_item=item,
+        sequence=1,
+        reference=f"B{ordinal}/{start.year}/01",
+        verb="approved",
+        subject=f"An output and new members {public}".strip(),
+        wording=f"The output was approved by the IISG Board. {public}".strip(),
+    )
+    decision.documents.add(document)
+    decision.memberships.add(membership)
+    decision.appointments.add(appointment)
+    action = ActionItemFactory(meeting=meeting, decision=decision, description=f"Follow up on {member}")
+    ProgressNoteFactory(action_item=action, note=f"Progress on {member}")
+    return Record(meeting, decision, document, organisation, action)
+
+
+@pytest.fixture
+def records(db):
+    """{"draft": Record, "circulated": Record, "published": Record}."""
+    return {
+        "draft": _make_record(Meeting.Status.DRAFT, DRAFT_MARKER, 201),
+        "circulated": _make_record(Meeting.Status.CIRCULATED, CIRCULATED_MARKER, 202),
+        "published": _make_record(Meeting.Status.PUBLISHED, None, 203),
+    }
