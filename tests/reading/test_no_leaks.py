@@ -1,0 +1,142 @@
+"""
+Markers planted in draft, circulated and member-only content never reach a persona that may not
+read them: not in a page, a list, a count, a search result, a feed, an export, a PDF or an error page.
+"""
+
+from urllib.parse import quote
+
+import pytest
+import weasyprint
+from django.urls import reverse
+
+from decisions.models import Decision
+from members.models import Organisation
+from tests.conftest import PERSONAS
+from tests.reading.conftest import ALL_MARKERS, CIRCULATED_MARKER, DRAFT_MARKER, FORBIDDEN, MEMBER_MARKER
+from tests.reading.test_access_matrix import LIST_URLS, object_urls
+
+
+@pytest.fixture
+def pdf_sources(monkeypatch):
+    """The HTML each PDF is made from (WeasyPrint lays out exactly this text)."""
+    sources = []
+    real_html = weasyprint.HTML
+
+    def spy(*args, string=None, **kwargs):
+        sources.append(string or "")
+        return real_html(*args, string=string, **kwargs)
+
+    monkeypatch.setattr(weasyprint, "HTML", spy)
+    return sources
+
+
+def every_url(records) -> list[str]:
+    urls = [build() for build in LIST_URLS.values()]
+    for record in records.values():
+        urls += object_urls(record).values()
+    urls += [organisation.get_absolute_url() for organisation in Organisation.objects.all()]
+    for marker in ALL_MARKERS:
+        urls.append(reverse("decisions:search") + f"?q={marker}")
+        urls.append(reverse("decisions:decision-list") + f"?q={marker}")
+        urls.append(reverse("decisions:decision-export-json") + f"?q={marker}")
+    # Filter choices drawn from hidden meetings would show up in these drop-downs.
+    urls.append(reverse("decisions:decision-list") + f"?meeting={records['draft'].meeting.slug}")
+    urls.append(reverse("meetings:meeting-list") + "?kind=board")
+    return urls
+
+
+def read(response) -> str:
+    if response.streaming:
+        content = b"".join(response.streaming_content)
+        response.close()
+    else:
+        content = response.content
+    return content.decode("utf-8", errors="replace")
+
+
+def without_echo(text: str, marker: str, url: str) -> str:
+    """
+    The page less what the user typed: the search box and the text filter show it back, and the
+    404 page offers to sign in and come back to the address asked for. That is no leak.
+    """
+    path = url.split("?")[0]
+    text = text.replace(f'value="{marker}"', 'value=""').replace(f"q={marker}", "q=")
+    return text.replace(f"next={quote(path)}", "next=").replace(f"next={path}", "next=")
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_markers_never_reach_who_may_not_read_them(client_for, records, persona, pdf_sources):
+    client = client_for(persona)
+    leaks = []
+    for url in every_url(records):
+        response = client.get(url)
+        text = read(response)
+        for marker in FORBIDDEN[persona]:
+            if marker.lower() in without_echo(text, marker, url).lower():
+                leaks.append((url, response.status_code, marker))
+    assert pdf_sources, "no PDF was generated: the PDF check would be vacuous"
+    for source in pdf_sources:
+        for marker in FORBIDDEN[persona]:
+            if marker.lower() in source.lower():
+                leaks.append(("PDF", 200, marker))
+    assert leaks == []
+
+
+def test_the_secretariat_sees_every_marker(client_for, records):
+    """The markers are really there: the leak test above is not vacuous."""
+    client = client_for("secretariat")
+    for state, marker in [("draft", DRAFT_MARKER), ("circulated", CIRCULATED_MARKER), ("published", MEMBER_MARKER)]:
+        assert marker in client.get(records[state].meeting.get_absolute_url()).content.decode()
+    found = client.get(reverse("decisions:search") + f"?q={DRAFT_MARKER}")
+    assert found.context["result_count"] > 0
+
+
+def test_board_members_see_circulated_and_member_only_content_marked_draft(client_for, records):
+    client = client_for("board_member")
+    page = client.get(records["circulated"].meeting.get_absolute_url()).content.decode()
+    assert CIRCULATED_MARKER in page
+    assert "DRAFT" in page
+    published = client.get(records["published"].meeting.get_absolute_url()).content.decode()
+    assert MEMBER_MARKER in published
+    assert "DRAFT" not in published
+
+
+def test_counts_only_count_what_the_persona_may_see(client_for, records):
+    published = Decision.objects.filter(meeting__status="published").count()
+    circulated = Decision.objects.filter(meeting__status="circulated").count()
+    expected = {
+        "anonymous": published,
+        "board_member": published + circulated,
+        "secretariat": Decision.objects.count(),
+    }
+    for persona, count in expected.items():
+        response = client_for(persona).get(reverse("decisions:decision-list"))
+        assert response.context["page_obj"].paginator.count == count
+        export = client_for(persona).get(reverse("decisions:decision-export-json")).json()
+        assert export["count"] == count
+
+
+def test_public_participations_carry_no_names_or_attendance(anonymous, records):
+    from meetings.models import Participation
+
+    rows = list(Participation.objects.visible_to(anonymous).filter(meeting=records["published"].meeting))
+    delegate = next(p for p in rows if p.role == Participation.Role.DELEGATE)
+    assert delegate.person is None
+    assert delegate.position == ""
+    assert delegate.attendance == ""
+    assert delegate.organisation is not None  # which organisation took part is public
+    assert delegate.level == Participation.Level.MINISTERIAL
+    chair = next(p for p in rows if p.role == Participation.Role.CHAIR)
+    assert chair.person is not None
+    with pytest.raises(TypeError):
+        Participation.objects.visible_to(anonymous).values_list("person__name", flat=True)
+
+
+def test_public_meetings_come_without_minutes(anonymous, board_member, records):
+    from meetings.models import Meeting
+
+    meeting = records["published"].meeting
+    assert Meeting.objects.visible_to(anonymous).get(pk=meeting.pk).minutes == ""
+    assert MEMBER_MARKER in Meeting.objects.visible_to(board_member).get(pk=meeting.pk).minutes
+    with pytest.raises(TypeError):
+        Meeting.objects.visible_to(anonymous).values("minutes")
