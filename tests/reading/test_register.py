@@ -1,0 +1,112 @@
+"""The decision register: filters, and CSV and JSON exports of the filtered set, parsed back."""
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from members.models import Pillar
+from tests.factories import DecisionFactory, DocumentFactory, MeetingFactory
+
+REGISTER = reverse("decisions:decision-list")
+
+
+def references(response) -> list[str]:
+    return [decision.reference for decision in response.context["page_obj"]]
+
+
+@pytest.fixture
+def register(demo):
+    """The demo meeting (2022) and a published Board meeting of 2023 with one adopted decision."""
+    start = timezone.make_aware(dt.datetime(2023, 5, 10, 10, 0))
+    later = MeetingFactory(ordinal=7, title="7th IISG Board Meeting", start=start, end=start + dt.timedelta(hours=6))
+    decision = DecisionFactory(
+        meeting=later, sequence=1, reference="B7/2023/01", verb="adopted", subject="Work plan 2023"
+    )
+    decision.documents.add(DocumentFactory(title="Work plan 2023"))
+    return later
+
+
+def test_filter_by_verb_and_year(client, register):
+    response = client.get(REGISTER, {"verb": "approved", "year": "2022"})
+    assert references(response) == [f"B6/2022/0{n}" for n in range(2, 9)]
+    assert references(client.get(REGISTER, {"year": "2023"})) == ["B7/2023/01"]
+    assert references(client.get(REGISTER, {"verb": "agreed"})) == ["B6/2022/09"]
+
+
+def test_filter_by_meeting_and_text(client, register):
+    assert references(client.get(REGISTER, {"meeting": register.slug})) == ["B7/2023/01"]
+    assert references(client.get(REGISTER, {"q": "donors"})) == ["B6/2022/09"]
+    assert references(client.get(REGISTER, {"q": "b6/2022/08"})) == ["B6/2022/08"]
+
+
+def test_filter_by_pillar_and_organisation(client_for, register):
+    # Pillars come from the documents acted on.
+    assert references(client_for("anonymous").get(REGISTER, {"pillar": "WBBSi"})) == ["B6/2022/02"]
+    assert Pillar.objects.filter(code="WBBSi").exists()
+    assert references(client_for("anonymous").get(REGISTER, {"organisation": "bulgaria"})) == ["B6/2022/07"]
+    assert references(client_for("anonymous").get(REGISTER, {"organisation": "iisg-secretariat"})) == ["B6/2022/08"]
+
+
+def test_a_meeting_the_user_may_not_see_is_no_choice(client, register):
+    register.status = "draft"
+    register.save()
+    response = client.get(REGISTER, {"meeting": register.slug})
+    assert response.context["filter"].errors
+    assert "7th IISG Board Meeting" not in response.content.decode()
+
+
+def test_each_decision_with_reference_meeting_and_what_it_acted_on(client, demo):
+    page = client.get(REGISTER, {"q": "new members"}).content.decode()
+    assert "B6/2022/07" in page
+    assert demo.title in page
+    assert "Bulgaria" in page
+    assert "Support Group member" in page
+
+
+def test_csv_export_of_the_approved_decisions_of_2022(client, register):
+    response = client.get(reverse("decisions:decision-export-csv"), {"verb": "approved", "year": "2022"})
+    assert response["Content-Type"].startswith("text/csv")
+    assert response["Content-Disposition"].startswith("attachment;")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [row["reference"] for row in rows] == [f"B6/2022/0{n}" for n in range(2, 9)]
+    assert {row["verb"] for row in rows} == {"approved"}
+    assert {row["meeting_date"] for row in rows} == {"2022-06-20"}
+    new_members = next(row for row in rows if row["reference"] == "B6/2022/07")
+    assert "Bulgaria (Support Group member)" in new_members["memberships"]
+    assert new_members["url"].endswith("/decisions/B6/2022/07/")
+    # The public does not get the documents (part of the full record).
+    assert {row["documents"] for row in rows} == {""}
+
+
+def test_json_export_for_a_board_member_lists_documents(client_for, register):
+    response = client_for("board_member").get(
+        reverse("decisions:decision-export-json"), {"verb": "approved", "year": "2022"}
+    )
+    data = response.json()
+    assert data["count"] == 7
+    work_plan = next(d for d in data["decisions"] if d["reference"] == "B6/2022/06")
+    assert work_plan["documents"] == ["IISG Secretariat annual work plan 2022"]
+    mandate = next(d for d in data["decisions"] if d["reference"] == "B6/2022/08")
+    assert mandate["appointments"][0]["person"] == "Mr Agron Sojati"
+    assert mandate["appointments"][0]["kind"] == "Extension of mandate"
+
+
+def test_csv_cells_never_start_a_formula(client, register):
+    DecisionFactory(meeting=register, sequence=2, reference="B7/2023/02", subject="=HYPERLINK(1)")
+    rows = list(csv.DictReader(io.StringIO(client.get(reverse("decisions:decision-export-csv")).content.decode())))
+    assert next(row for row in rows if row["reference"] == "B7/2023/02")["subject"] == "'=HYPERLINK(1)"
+
+
+def test_register_paginates_at_25(client, db):
+    meeting = MeetingFactory()
+    for sequence in range(1, 31):
+        DecisionFactory(meeting=meeting, sequence=sequence)
+    first = client.get(REGISTER)
+    assert len(first.context["page_obj"]) == 25
+    assert len(client.get(REGISTER, {"page": 2}).context["page_obj"]) == 5
+    # The export is the whole filtered set, not a page.
+    assert client.get(reverse("decisions:decision-export-json")).json()["count"] == 30
