@@ -192,9 +192,15 @@ def agenda_item_create(request, slug):
 
 @require_http_methods(["GET", "POST"])
 def agenda_item_edit(request, slug, pk):
-    meeting = editable_meeting(request, slug)
-    item = get_object_or_404(meeting.agenda_items, pk=pk)
+    meeting = get_object_or_404(Meeting.objects.visible_to(request.user), slug=slug)
+    item = _agenda_item(request, meeting, pk)
+    require_permission(request.user, "meetings.change_meeting")
     return _agenda_item_form(request, meeting, item)
+
+
+def _agenda_item(request, meeting: Meeting, pk: int) -> AgendaItem:
+    # The agenda is part of the minutes: the public never sees an item, even of a published meeting.
+    return get_object_or_404(AgendaItem.objects.visible_to(request.user).filter(meeting=meeting), pk=pk)
 
 
 def _agenda_item_form(request, meeting: Meeting, item: AgendaItem):
@@ -232,8 +238,9 @@ def _agenda_item_form(request, meeting: Meeting, item: AgendaItem):
 
 @require_http_methods(["GET", "POST"])
 def agenda_item_delete(request, slug, pk):
-    meeting = editable_meeting(request, slug, "meetings.change_meeting", "meetings.delete_agendaitem")
-    item = get_object_or_404(meeting.agenda_items, pk=pk)
+    meeting = get_object_or_404(Meeting.objects.visible_to(request.user), slug=slug)
+    item = _agenda_item(request, meeting, pk)
+    require_permission(request.user, "meetings.change_meeting", "meetings.delete_agendaitem")
     form = CorrectionReasonForm(request.POST or None, meeting=meeting)
     form.helper.submit_label = _("Delete the item")
     if request.method == "POST" and form.is_valid():

@@ -123,8 +123,9 @@ class MeetingForm(CorrectionReasonMixin, OptimisticLockFormMixin, forms.ModelFor
         super().__init__(*args, **kwargs)
         meeting = self.instance
         if meeting.pk:
-            self.initial.setdefault("start", meeting.local_start.replace(tzinfo=None))
-            self.initial.setdefault("end", meeting.local_end.replace(tzinfo=None))
+            # As on the clock where the meeting takes place, not in UTC or the site's time zone.
+            self.initial["start"] = meeting.local_start.replace(tzinfo=None)
+            self.initial["end"] = meeting.local_end.replace(tzinfo=None)
             chair = meeting.participations.filter(role=Participation.Role.CHAIR).order_by("order", "id").first()
             self.initial.setdefault("chair", chair.person_id if chair else None)
         self.fields["all_day"].help_text = _("Show the dates only. The start is taken as 00:00 and the end as 23:59.")
@@ -133,8 +134,10 @@ class MeetingForm(CorrectionReasonMixin, OptimisticLockFormMixin, forms.ModelFor
 
     def clean(self):
         cleaned = super().clean()
-        time_zone, start, end = cleaned.get("time_zone"), cleaned.get("start"), cleaned.get("end")
-        if time_zone and start and end:
+        start, end = cleaned.get("start"), cleaned.get("end")
+        # Without a valid time zone (an error already) the model's checks still need aware times.
+        time_zone = cleaned.get("time_zone") or timezone.get_current_timezone_name()
+        if start and end:
             if cleaned.get("all_day"):
                 start = dt.datetime.combine(start.date(), dt.time(0, 0))
                 end = dt.datetime.combine(end.date(), dt.time(23, 59))
@@ -143,9 +146,7 @@ class MeetingForm(CorrectionReasonMixin, OptimisticLockFormMixin, forms.ModelFor
                 if not exists_on_the_clock(value):
                     message = _("This time does not exist in %(tz)s (the clocks go forward).") % {"tz": time_zone}
                     self.add_error(name, message)
-            if end < start:
-                self.add_error("end", _("A meeting cannot end before it starts."))
-            # The model's own checks (ordinal unique per kind, pillar rules) then see the real dates.
+            # The model's own checks (the end not before the start too) (ordinal unique per kind, pillar rules) then see the real dates.
             cleaned["start"], cleaned["end"] = start.astimezone(dt.UTC), end.astimezone(dt.UTC)
             self.instance.start, self.instance.end = cleaned["start"], cleaned["end"]
         return cleaned

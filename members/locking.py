@@ -16,6 +16,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django import forms
+from django.contrib.admin.utils import flatten_fieldsets
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -24,15 +25,21 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 _SNAPSHOT_SALT = "members.locking.snapshot"
+# The hidden fields a locked form carries.
+LOCK_FIELDS = ("version", "lock_snapshot")
 
 
 @dataclass
 class Change:
     """One field that another editor changed since the form was opened."""
 
+    name: str
     label: str
     before: str
     after: str
+    # True: the editor had not touched this field, so the other save's value was taken into the form.
+    # False: both changed it; the editor's own input is kept for them to decide.
+    taken: bool = True
 
 
 @dataclass
@@ -43,6 +50,10 @@ class Conflict:
     changed_by: str
     changed_at: dt.datetime | None
     changes: list[Change] = field(default_factory=list)
+
+    @property
+    def both_changed(self) -> list[Change]:
+        return [change for change in self.changes if not change.taken]
 
     def message(self) -> str:
         when = formats.date_format(timezone.localtime(self.changed_at), "DATETIME_FORMAT") if self.changed_at else ""
@@ -57,6 +68,10 @@ class Conflict:
                 for change in self.changes
             )
             text = f"{text} {gettext('Changed:')} {details}."
+        if self.both_changed:
+            text += " " + gettext("You changed %(fields)s too: your input is kept there; decide which is right.") % {
+                "fields": ", ".join(change.label for change in self.both_changed)
+            }
         return text
 
 
@@ -119,14 +134,21 @@ def snapshot(instance: models.Model, names: list[str]) -> dict[str, str]:
     return {name: display_value(instance, name) for name in names}
 
 
-def describe_conflict(current: models.Model, opened: dict[str, str], names: list[str]) -> Conflict:
-    """Compare the record as it is now with the snapshot taken when the form was opened."""
+def describe_conflict(
+    current: models.Model, opened: dict[str, str], names: list[str], mine: dict[str, str] | None = None
+) -> Conflict:
+    """
+    Compare the record as it is now with the snapshot taken when the form was opened, and with the
+    editor's input (`mine`), to tell apart what only the other editor changed from what both did.
+    """
     now = snapshot(current, names)
-    changes = [
-        Change(label=str(current._meta.get_field(name).verbose_name).capitalize(), before=opened[name], after=now[name])
-        for name in names
-        if name in opened and opened[name] != now[name]
-    ]
+    changes = []
+    for name in names:
+        if name not in opened or opened[name] == now[name]:
+            continue
+        taken = mine is None or mine.get(name) == opened[name] or mine.get(name) == now[name]
+        label = str(current._meta.get_field(name).verbose_name).capitalize()
+        changes.append(Change(name=name, label=label, before=opened[name], after=now[name], taken=taken))
     last = current.history.order_by("-history_date", "-history_id").first() if hasattr(current, "history") else None
     user = getattr(last, "history_user", None)
     who = (user.get_full_name() or user.get_username()) if user else ""
@@ -136,6 +158,28 @@ def describe_conflict(current: models.Model, opened: dict[str, str], names: list
         changed_at=last.history_date if last else None,
         changes=changes,
     )
+
+
+def _as_form_data(current: models.Model, name: str):
+    """The stored value of a field, as a form posts it (for taking it into the editor's form)."""
+    model_field = current._meta.get_field(name)
+    if model_field.many_to_many:
+        return [str(pk) for pk in getattr(current, name).values_list("pk", flat=True)]
+    if model_field.is_relation:
+        value = getattr(current, model_field.attname)
+        return "" if value is None else str(value)
+    value = getattr(current, name)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "on" if value else None
+    if isinstance(value, dt.datetime):
+        time_zone = getattr(current, "tz", None)
+        value = value.astimezone(time_zone) if time_zone else timezone.localtime(value)
+        return value.strftime("%Y-%m-%dT%H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
 
 
 class OptimisticLockFormMixin:
@@ -182,33 +226,49 @@ class OptimisticLockFormMixin:
             return {}
         return data if isinstance(data, dict) else {}
 
-    def refuse_stale(self, current: models.Model) -> Conflict:
+    def input_snapshot(self) -> dict[str, str]:
+        """The editor's input, as display values (call after validation: the instance holds it)."""
         names = self.locked_field_names()
-        self.conflict = describe_conflict(current, self.opened_snapshot(), names)
-        self.add_error(None, self.conflict.message())
-        # The next save is a deliberate one, against the version the editor has now seen.
+        mine = snapshot(self.instance, names)
+        for name in names:
+            if self.instance._meta.get_field(name).many_to_many and name in getattr(self, "cleaned_data", {}):
+                mine[name] = ", ".join(sorted(str(obj) for obj in self.cleaned_data[name]))
+        return mine
+
+    def refuse_stale(self, current: models.Model) -> Conflict:
+        """
+        Refuse the save: say what the other editor changed, take their values into the form where
+        this editor had not changed the field, keep this editor's input where they had, and move the
+        form's version on, so that the next save (a deliberate one) applies.
+        """
+        names = self.locked_field_names()
+        self.conflict = describe_conflict(current, self.opened_snapshot(), names, self.input_snapshot())
         data = self.data.copy()
+        for change in self.conflict.changes:
+            name = change.name
+            if change.taken and name in self.fields:
+                value = _as_form_data(current, name)
+                key = self.add_prefix(name)
+                if isinstance(value, list):
+                    data.setlist(key, value)
+                elif value is None:
+                    data.pop(key, None)
+                else:
+                    data[key] = value
         data[self.add_prefix("version")] = str(current.version)
         data[self.add_prefix("lock_snapshot")] = signing.dumps(snapshot(current, names), salt=_SNAPSHOT_SALT)
         self.data = data
+        self.add_error(None, self.conflict.message())
         return self.conflict
 
     def check_version_now(self) -> None:
-        """For the admin: refuse in clean() when the stored version moved on (row locked until the save)."""
+        """For the admin: refuse when the stored version moved on (row locked until the save)."""
         if not self.instance.pk:
             return
         model = type(self.instance)
         current = model._default_manager.select_for_update().get(pk=self.instance.pk)
         if current.version != self.expected_version:
-            conflict = describe_conflict(current, self.opened_snapshot(), self.locked_field_names())
-            self.conflict = conflict
-            data = self.data.copy()
-            data[self.add_prefix("version")] = str(current.version)
-            data[self.add_prefix("lock_snapshot")] = signing.dumps(
-                snapshot(current, self.locked_field_names()), salt=_SNAPSHOT_SALT
-            )
-            self.data = data
-            raise ValidationError(conflict.message(), code="stale")
+            self.refuse_stale(current)
 
 
 class OptimisticLockAdminMixin:
@@ -218,13 +278,17 @@ class OptimisticLockAdminMixin:
     """
 
     def get_form(self, request, obj=None, change=False, **kwargs):
+        if "fields" not in kwargs:
+            fields = flatten_fieldsets(self.get_fieldsets(request, obj))
+            kwargs["fields"] = [name for name in fields if name not in LOCK_FIELDS]
         form_class = super().get_form(request, obj, change=change, **kwargs)
 
         class LockedAdminForm(OptimisticLockFormMixin, form_class):
-            def clean(self):
-                cleaned = super().clean()
-                self.check_version_now()
-                return cleaned
+            def _post_clean(self):
+                super()._post_clean()
+                # After the model's own validation: the instance holds the editor's input.
+                if not self.errors:
+                    self.check_version_now()
 
         LockedAdminForm.__name__ = form_class.__name__
         return LockedAdminForm
@@ -232,7 +296,7 @@ class OptimisticLockAdminMixin:
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         # The hidden fields must be rendered, or the admin form would post without them.
-        return [*fieldsets, (None, {"fields": ["version", "lock_snapshot"], "classes": ["lock-fields"]})]
+        return [*fieldsets, (None, {"fields": list(LOCK_FIELDS), "classes": ["lock-fields"]})]
 
     def save_model(self, request, obj, form, change):
         with transaction.atomic():
