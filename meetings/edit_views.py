@@ -443,7 +443,8 @@ def history_entries(records, *, label: str = "") -> list[dict]:
         previous = record.prev_record
         if record.history_type == "~" and previous is not None:
             delta = record.diff_against(previous)
-            for change in delta.changes:
+            order = [field.name for field in record.instance_type._meta.get_fields()]
+            for change in sorted(delta.changes, key=lambda change: order.index(change.field)):
                 field = record.instance_type._meta.get_field(change.field)
                 old, new = _value(record, change.field, change.old), _value(record, change.field, change.new)
                 changes.append(

@@ -180,6 +180,11 @@ class ParticipationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["order"].required = False
+        self.fields["order"].help_text = _("Empty: after the others.")
+        if self.instance.pk is None:
+            # A blank row must not count as changed because its order field is empty.
+            self.initial.pop("order", None)
+            self.fields["order"].initial = None
         self.fields["position"].help_text = _("Empty: the person's current position is filled in.")
         self.fields["organisation"].help_text = _("Empty: the person's organisation is filled in.")
 
@@ -198,8 +203,15 @@ class ParticipationForm(forms.ModelForm):
                     "organisation", _("Choose the organisation represented, or the new person's organisation.")
                 )
         if not name and not cleaned.get("person") and not cleaned.get("organisation"):
-            self.add_error("person", _("Name a person, an organisation, or both."))
+            self.add_error("person", forms.ValidationError(_("Name a person, an organisation, or both."), code="who"))
         return cleaned
+
+    def _post_clean(self):
+        # "Name a person, an organisation, or both" is shown beside the person already; the model
+        # would only say it again above the row.
+        if self.has_error("person", code="who"):
+            return
+        super()._post_clean()
 
     def entry(self) -> ParticipantEntry:
         participation = self.save(commit=False)
