@@ -146,7 +146,7 @@ class MeetingForm(CorrectionReasonMixin, OptimisticLockFormMixin, forms.ModelFor
                 if not exists_on_the_clock(value):
                     message = _("This time does not exist in %(tz)s (the clocks go forward).") % {"tz": time_zone}
                     self.add_error(name, message)
-            # The model's own checks (the end not before the start too) (ordinal unique per kind, pillar rules) then see the real dates.
+            # The model's own checks (end after start, number unique per kind) then see the real dates.
             cleaned["start"], cleaned["end"] = start.astimezone(dt.UTC), end.astimezone(dt.UTC)
             self.instance.start, self.instance.end = cleaned["start"], cleaned["end"]
         return cleaned

@@ -24,7 +24,7 @@ def form_data(response):
     """What the browser would post back: the form as rendered, hidden version and snapshot included."""
     form = response.context["form"]
     data = {}
-    for name, field in form.fields.items():
+    for name, _field in form.fields.items():
         value = form[name].value()
         if value is None:
             value = ""
@@ -40,9 +40,7 @@ def form_data(response):
     return data
 
 
-def test_meeting_second_save_is_refused_with_what_changed_and_the_first_kept(
-    make_client, second_editor, draft_meeting
-):
+def test_meeting_second_save_is_refused_with_what_changed_and_the_first_kept(make_client, second_editor, draft_meeting):
     url = reverse("meetings-edit:meeting-edit", args=[draft_meeting.slug])
     first = make_client("secretariat")
     second = make_client("anonymous")
@@ -63,7 +61,8 @@ def test_meeting_second_save_is_refused_with_what_changed_and_the_first_kept(
     ]
     assert form.conflict.changed_by == "Ana Editor"
     page = response.content.decode()
-    assert "Title by Ana" in page and "Tirana" in page
+    assert "Title by Ana" in page
+    assert "Tirana" in page
     # The first editor's input is still in the form.
     assert 'value="Title by the first editor"' in page
     assert "Not saved" in page

@@ -118,9 +118,7 @@ def test_edit_form_shows_local_times_and_the_current_chair(secretariat_client, d
 
 def test_editing_a_published_meeting_needs_a_reason_shown_on_the_record(secretariat_client, published_meeting):
     url = reverse("meetings-edit:meeting-edit", args=[published_meeting.slug])
-    data = meeting_data(
-        ordinal=published_meeting.ordinal, title="Corrected title", version=published_meeting.version
-    )
+    data = meeting_data(ordinal=published_meeting.ordinal, title="Corrected title", version=published_meeting.version)
     response = secretariat_client.post(url, data)
     assert response.status_code == 200
     assert "correction_reason" in errors_of(response)

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from meetings.models import AgendaItem, Correction, Participation
+from meetings.models import AgendaItem, Correction
 from members.models import Person
 from tests.factories import AgendaItemFactory, OrganisationFactory, ParticipationFactory, PersonFactory
 
@@ -145,7 +145,9 @@ def test_add_agenda_items_in_order_and_in_between(secretariat_client, draft_meet
     organisation = OrganisationFactory()
     response = secretariat_client.post(
         url,
-        item_data(title="Opening", kind="opening", presenters=[presenter.pk], presenting_organisations=[organisation.pk]),
+        item_data(
+            title="Opening", kind="opening", presenters=[presenter.pk], presenting_organisations=[organisation.pk]
+        ),
     )
     assert response.status_code == 302
     secretariat_client.post(url, item_data(title="Closing"))
@@ -169,7 +171,8 @@ def test_invalid_agenda_item_keeps_the_input(secretariat_client, draft_meeting):
     response = secretariat_client.post(url, item_data(title="", notes="Notes kept", kind="nonsense"))
     assert response.status_code == 200
     errors = response.context["form"].errors
-    assert "title" in errors and "kind" in errors
+    assert "title" in errors
+    assert "kind" in errors
     assert "Notes kept" in response.content.decode()
     assert not AgendaItem.objects.exists()
 
@@ -181,7 +184,8 @@ def test_notes_preview_is_sanitised_and_saves_nothing(secretariat_client, draft_
     assert response.status_code == 200
     preview = str(response.context["preview"])
     assert "<em>Agreed</em>" in preview
-    assert "javascript:" not in preview and "onerror" not in preview
+    assert "javascript:" not in preview
+    assert "onerror" not in preview
     assert not AgendaItem.objects.exists()
 
 
@@ -236,4 +240,5 @@ def test_history_of_a_meeting_shows_who_changed_what(secretariat_client, secreta
     title = next(c for c in change["changes"] if c["field"] == "Title")
     assert (title["old"], title["new"]) == ("Old title", "New title")
     page = response.content.decode()
-    assert "<del>Old title</del>" in page and "<ins>New title</ins>" in page
+    assert "<del>Old title</del>" in page
+    assert "<ins>New title</ins>" in page

@@ -229,7 +229,8 @@ def test_secretariat_records_the_sixth_board_meeting_in_the_browser(
     # The meeting's facts.
     assert meeting.slug == "6th-board-meeting-2022"
     assert meeting.status == Meeting.Status.PUBLISHED
-    assert meeting.published_at and meeting.circulated_at
+    assert meeting.published_at
+    assert meeting.circulated_at
     assert meeting.local_start.date() == dt.date(2022, 6, 20)
     assert meeting.all_day
     assert (meeting.city, meeting.country, meeting.format) == ("Sarajevo", "Bosnia and Herzegovina", "hybrid")
