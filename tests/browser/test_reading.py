@@ -1,0 +1,145 @@
+"""
+Reading in a real browser: a board member reads the minutes and downloads them; an anonymous
+visitor reads the public page; every main page, for every role, at desktop and phone width, with
+0 serious or critical axe-core violations.
+"""
+
+import pytest
+
+from decisions.demo.loader import load_sixth_board_meeting
+from tests.browser.conftest import axe_violations, screenshot, sign_in
+from tests.factories import PASSWORD, MeetingFactory
+
+SIXTH = "/meetings/6th-board-meeting-2022/"
+
+
+@pytest.fixture
+def sixth_meeting():
+    return load_sixth_board_meeting()
+
+
+def test_board_member_reads_the_minutes_and_downloads_the_pdf(page, board_member, sixth_meeting):
+    sign_in(page, board_member.username, PASSWORD)
+    page.get_by_role("link", name="Meetings", exact=True).click()
+    page.get_by_role("link", name=sixth_meeting.title).first.click()
+    assert page.url.endswith(SIXTH)
+    main = page.locator("main")
+    # The full minutes: attendance and the agenda with its notes.
+    assert main.get_by_role("heading", name="Agenda").is_visible()
+    assert main.get_by_text("State of play of the IISG: presentation of the IISG products").first.is_visible()
+    assert main.get_by_text("completed for the first time for all three pillars").first.is_visible()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Minutes (PDF)").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".pdf")
+    with open(download.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
+    with page.expect_download() as calendar_info:
+        page.get_by_role("link", name="Add to calendar (iCalendar)").click()
+    assert calendar_info.value.suggested_filename.endswith(".ics")
+
+
+SEED_FACTS = [
+    "Monday, 20 June 2022",
+    "This event has passed.",
+    "Sarajevo",
+    "Bosnia and Herzegovina",
+    "Hybrid",
+    "Maciej Popowski",
+    "Acting Director-General",
+    "DG NEAR",
+    "Olivier Onidi",
+    "Deputy Director-General for Security",
+    "DG HOME",
+    "Tanja Miscevic",
+    "Deputy Secretary General",
+    "Regional Cooperation Council",
+    "ministerial",
+    "Albania",
+    "Kosovo*",
+    "Montenegro",
+    "North Macedonia",
+    "Serbia",
+    "Austria",
+    "Slovenia",
+    "Italy",
+    "IISG Secretariat",
+    "Presentation of IISG outputs",
+    "Endorsed and adopted",
+    "IISG needs mapping 2021–2022 for the three pillars WBCTi, WBCSCi and WBBSi",
+    "Updated methodology for the development of the IISG biennial needs mapping report",
+    "Methodology for the development of the IISG annual response mapping report",
+    "Methodology for mapping support to the IISG needs (IISG Database)",
+    "IISG Secretariat annual work plan 2022",
+    "Regional Anti-Corruption Initiative",
+    "Bulgaria",
+    "OSCE Mission in Kosovo*",
+    "Agron Sojati",
+    "Head of IISG Secretariat",
+    "coordination with donors and implementers",
+    "This designation is without prejudice to positions on status",
+]
+
+
+def test_anonymous_visitor_reads_every_fact_of_the_public_page(page, sixth_meeting):
+    page.goto("/")
+    page.get_by_role("link", name=sixth_meeting.title).first.click()
+    text = page.locator("body").inner_text()
+    missing = [fact for fact in SEED_FACTS if fact.lower() not in text.lower()]
+    assert missing == []
+    assert "DRAFT" not in text
+    assert text.count("This designation is without prejudice") == 1
+    # The minutes themselves are for Board members.
+    assert page.get_by_role("link", name="Minutes (PDF)").count() == 0
+
+
+def test_draft_is_not_found_for_the_public(page):
+    draft = MeetingFactory(status="draft", title="Unreleased draft meeting")
+    response = page.goto(draft.get_absolute_url())
+    assert response.status == 404
+    assert "Unreleased draft meeting" not in page.content()
+
+
+def test_circulated_draft_is_marked_for_board_members(page, board_member):
+    circulated = MeetingFactory(status="circulated", title="Circulated meeting")
+    sign_in(page, board_member.username, PASSWORD)
+    page.goto(circulated.get_absolute_url())
+    assert "DRAFT" in page.locator("main").inner_text()
+
+
+MAIN_PAGES = [
+    ("home", "/"),
+    ("meetings", "/meetings/"),
+    ("meeting", SIXTH),
+    ("decisions", "/decisions/"),
+    ("decision", "/decisions/B6/2022/07/"),
+    ("members", "/members/"),
+    ("organisation", "/members/bulgaria/"),
+    ("documents", "/documents/"),
+    ("actions", "/actions/"),
+    ("search", "/search/?q=needs+mapping"),
+    ("sign-in", "/accounts/login/"),
+]
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "board_member", "secretariat"])
+@pytest.mark.parametrize("width", [1280, 375])
+def test_main_pages_for_each_role_are_accessible(new_page, personas, sixth_meeting, persona, width):
+    page = new_page(width=width)
+    if persona != "anonymous":
+        sign_in(page, personas[persona].username, PASSWORD)
+    problems = {}
+    for name, url in MAIN_PAGES:
+        response = page.goto(url)
+        if response.status == 404:  # a page this role may not see (documents, actions for the public)
+            continue
+        assert response.status == 200, url
+        assert page.locator("h1").count() == 1, url
+        if width == 375:
+            # Usable on a phone: nothing wider than the screen.
+            assert page.evaluate("document.documentElement.scrollWidth") <= 375, url
+        screenshot(page, f"{persona}-{name}")
+        violations = axe_violations(page)
+        if violations:
+            problems[url] = violations
+    assert problems == {}, "\n".join(f"{url}: {v}" for url, v in problems.items())
