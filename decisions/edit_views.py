@@ -26,7 +26,7 @@ from decisions.forms import (
 )
 from decisions.models import ActionItem, Decision, Document, DocumentFile, ProgressNote
 from meetings.edit_views import editable_meeting, history_entries, merge_histories
-from members.edit_views import add_validation_error, render_form, require_permission
+from members.edit_views import add_validation_error, posted, posted_files, render_form, require_permission
 from members.forms import NewOrganisationFormSet, form_helper
 from members.locking import StaleVersionError
 from members.models import Organisation
@@ -46,7 +46,7 @@ def decision_create(request, slug):
     meeting = editable_meeting(request, slug, "meetings.change_meeting", "decisions.add_decision")
     decision = Decision(meeting=meeting, sequence=services.next_sequence(meeting))
     initial = {"agenda_item": request.GET.get("agenda_item")} if request.GET.get("agenda_item", "").isdigit() else {}
-    form = DecisionForm(request.POST or None, instance=decision, initial=initial)
+    form = DecisionForm(posted(request), instance=decision, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             decision = services.record_decision(
@@ -79,7 +79,7 @@ def decision_create(request, slug):
 @require_http_methods(["GET", "POST"])
 def decision_edit(request, pk):
     decision = _editable(request, Decision.objects.select_related("meeting"), "decisions.change_decision", pk=pk)
-    form = DecisionForm(request.POST or None, instance=decision)
+    form = DecisionForm(posted(request), instance=decision)
     if request.method == "POST" and form.is_valid():
         decision = form.save(commit=False)
         try:
@@ -127,10 +127,10 @@ def decision_history(request, pk):
 
 def _outcome(request, slug, form_class, *, title: str, intro: str, perform, permissions=(), formset=None):
     meeting = editable_meeting(request, slug, "meetings.change_meeting", "decisions.add_decision", *permissions)
-    form = form_class(request.POST or None, request.FILES or None, meeting=meeting)
+    form = form_class(posted(request), posted_files(request), meeting=meeting)
     bound_formset = None
     if formset is not None:
-        bound_formset = formset(request.POST or None, queryset=Organisation.objects.none(), prefix="new")
+        bound_formset = formset(posted(request), queryset=Organisation.objects.none(), prefix="new")
     if request.method == "POST":
         valid = form.is_valid()
         valid = (bound_formset is None or bound_formset.is_valid()) and valid
@@ -313,7 +313,7 @@ def agree_action(request, slug):
 @require_http_methods(["GET", "POST"])
 def document_create(request):
     require_permission(request.user, "decisions.add_document")
-    form = DocumentForm(request.POST or None, instance=Document())
+    form = DocumentForm(posted(request), instance=Document())
     if request.method == "POST" and form.is_valid():
         document = form.save(commit=False)
         services.save_document(
@@ -327,7 +327,7 @@ def document_create(request):
 @require_http_methods(["GET", "POST"])
 def document_edit(request, slug):
     document = _editable(request, Document.objects, "decisions.change_document", slug=slug)
-    form = DocumentForm(request.POST or None, instance=document)
+    form = DocumentForm(posted(request), instance=document)
     if request.method == "POST" and form.is_valid():
         document = form.save(commit=False)
         try:
@@ -353,7 +353,7 @@ def document_edit(request, slug):
 @require_http_methods(["GET", "POST"])
 def document_upload(request, slug):
     document = _editable(request, Document.objects, "decisions.add_documentfile", slug=slug)
-    form = DocumentUploadForm(request.POST or None, request.FILES or None)
+    form = DocumentUploadForm(posted(request), posted_files(request))
     if request.method == "POST" and form.is_valid():
         try:
             version = services.add_document_version(
@@ -399,7 +399,7 @@ def document_history(request, slug):
 @require_http_methods(["GET", "POST"])
 def action_edit(request, pk):
     action = _editable(request, ActionItem.objects.select_related("meeting"), "decisions.change_actionitem", pk=pk)
-    form = ActionItemForm(request.POST or None, instance=action)
+    form = ActionItemForm(posted(request), instance=action)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_action_item(

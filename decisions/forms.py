@@ -33,7 +33,8 @@ class DecisionForm(CorrectionReasonMixin, OptimisticLockFormMixin, forms.ModelFo
         self.fields["agenda_item"].queryset = decision.meeting.agenda_items.order_by("position")
         self.fields["agenda_item"].help_text = _("Empty for a decision on the meeting as a whole.")
         if not decision.pk:
-            self.initial.setdefault("reference", Decision.propose_reference(decision.meeting, decision.sequence))
+            if not self.initial.get("reference"):
+                self.initial["reference"] = Decision.propose_reference(decision.meeting, decision.sequence)
             self.fields["reference"].help_text = _("Proposed from the meeting and the next number; you may change it.")
         self.add_correction_reason(decision.meeting)
         self.helper = form_helper()

@@ -31,7 +31,7 @@ from meetings.forms import (
 )
 from meetings.markdown import render_markdown
 from meetings.models import AgendaItem, Correction, Meeting, Participation, Reschedule
-from members.edit_views import add_validation_error, render_form, require_permission
+from members.edit_views import add_validation_error, posted, render_form, require_permission
 from members.locking import StaleVersionError
 
 CONFIRM_TEMPLATE = "members/edit_confirm.html"
@@ -59,7 +59,7 @@ def markdown_preview(text: str) -> str:
 @require_http_methods(["GET", "POST"])
 def meeting_create(request):
     require_permission(request.user, "meetings.add_meeting")
-    form = MeetingForm(request.POST or None, instance=Meeting())
+    form = MeetingForm(posted(request), instance=Meeting())
     if request.method == "POST" and form.is_valid():
         meeting = form.save(commit=False)
         try:
@@ -79,7 +79,7 @@ def meeting_create(request):
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request, slug):
     meeting = editable_meeting(request, slug)
-    form = MeetingForm(request.POST or None, instance=meeting)
+    form = MeetingForm(posted(request), instance=meeting)
     if request.method == "POST" and "preview" not in request.POST and form.is_valid():
         meeting = form.save(commit=False)
         try:
@@ -124,11 +124,12 @@ def _preview(request, form, field: str):
 def participants(request, slug):
     meeting = editable_meeting(request, slug)
     queryset = meeting.participations.select_related("person", "organisation").order_by("order", "id")
-    data = request.POST or None
+    data = posted(request)
     if data is not None and "add_rows" in data:
         # "More rows" without JavaScript: the same input back, with five blank rows more.
         data = data.copy()
-        data["form-TOTAL_FORMS"] = str(int(data.get("form-TOTAL_FORMS", "0") or 0) + 5)
+        total = data.get("form-TOTAL_FORMS", "")
+        data["form-TOTAL_FORMS"] = str(int(total) + 5 if total.isdigit() else 5)
     formset = ParticipationFormSet(data, queryset=queryset, meeting=meeting)
     reason_form = CorrectionReasonForm(data, meeting=meeting)
     if request.method == "POST" and "add_rows" not in request.POST:
@@ -166,7 +167,7 @@ def participants(request, slug):
 def agenda(request, slug):
     """The agenda in order, with buttons to add, edit, delete and move items."""
     meeting = editable_meeting(request, slug)
-    form = AgendaOrderForm(request.POST or None, meeting=meeting)
+    form = AgendaOrderForm(posted(request), meeting=meeting)
     if request.method == "POST" and form.is_valid():
         try:
             services.reorder_agenda(
@@ -205,7 +206,7 @@ def _agenda_item(request, meeting: Meeting, pk: int) -> AgendaItem:
 
 def _agenda_item_form(request, meeting: Meeting, item: AgendaItem):
     is_new = item.pk is None
-    form = AgendaItemForm(request.POST or None, instance=item)
+    form = AgendaItemForm(posted(request), instance=item)
     if request.method == "POST" and "preview" not in request.POST and form.is_valid():
         item = form.save(commit=False)
         try:
@@ -241,7 +242,7 @@ def agenda_item_delete(request, slug, pk):
     meeting = get_object_or_404(Meeting.objects.visible_to(request.user), slug=slug)
     item = _agenda_item(request, meeting, pk)
     require_permission(request.user, "meetings.change_meeting", "meetings.delete_agendaitem")
-    form = CorrectionReasonForm(request.POST or None, meeting=meeting)
+    form = CorrectionReasonForm(posted(request), meeting=meeting)
     form.helper.submit_label = _("Delete the item")
     if request.method == "POST" and form.is_valid():
         try:
@@ -267,7 +268,7 @@ def agenda_item_delete(request, slug, pk):
 @require_http_methods(["GET", "POST"])
 def reschedule(request, slug):
     meeting = editable_meeting(request, slug)
-    form = RescheduleForm(request.POST or None, meeting=meeting)
+    form = RescheduleForm(posted(request), meeting=meeting)
     if request.method == "POST" and form.is_valid():
         try:
             services.reschedule_meeting(meeting=meeting, user=request.user, **form.cleaned_data)
@@ -299,7 +300,7 @@ def _confirm(request, form, *, title, text, cancel_url, danger=False, **context)
 @require_http_methods(["GET", "POST"])
 def circulate(request, slug):
     meeting = editable_meeting(request, slug, "meetings.change_meeting", "meetings.publish_meeting")
-    form = ConfirmForm(request.POST or None, submit_label=_("Circulate to the Board members"))
+    form = ConfirmForm(posted(request), submit_label=_("Circulate to the Board members"))
     if request.method == "POST" and form.is_valid():
         try:
             services.circulate_meeting(meeting=meeting, user=request.user, site_url=site_url(request))
@@ -326,7 +327,7 @@ def circulate(request, slug):
 @require_http_methods(["GET", "POST"])
 def publish(request, slug):
     meeting = editable_meeting(request, slug, "meetings.change_meeting", "meetings.publish_meeting")
-    form = ConfirmForm(request.POST or None, submit_label=_("Publish"))
+    form = ConfirmForm(posted(request), submit_label=_("Publish"))
     if request.method == "POST" and form.is_valid():
         try:
             services.publish_meeting(meeting=meeting, user=request.user, site_url=site_url(request))
@@ -351,7 +352,7 @@ def publish(request, slug):
 @require_http_methods(["GET", "POST"])
 def unpublish(request, slug):
     meeting = editable_meeting(request, slug, "meetings.change_meeting", "meetings.publish_meeting")
-    form = ReasonForm(request.POST or None, submit_label=_("Unpublish"))
+    form = ReasonForm(posted(request), submit_label=_("Unpublish"))
     if request.method == "POST" and form.is_valid():
         try:
             services.unpublish_meeting(meeting=meeting, reason=form.cleaned_data["reason"], user=request.user)
@@ -376,7 +377,7 @@ def unpublish(request, slug):
 @require_http_methods(["GET", "POST"])
 def correct(request, slug):
     meeting = editable_meeting(request, slug, "meetings.change_meeting", "meetings.publish_meeting")
-    form = ReasonForm(request.POST or None, submit_label=_("Record the correction"))
+    form = ReasonForm(posted(request), submit_label=_("Record the correction"))
     if request.method == "POST" and form.is_valid():
         try:
             services.correct_meeting(meeting=meeting, reason=form.cleaned_data["reason"], user=request.user)

@@ -18,6 +18,15 @@ from members.roles import is_secretariat
 FORM_TEMPLATE = "members/edit_form.html"
 
 
+def posted(request):
+    """The submitted data on a POST (even an empty one: it is still a submission), else None."""
+    return request.POST if request.method == "POST" else None
+
+
+def posted_files(request):
+    return request.FILES if request.method == "POST" else None
+
+
 def require_permission(user, *permissions: str) -> None:
     """Editing is for the Secretariat and admins holding the permission; anyone else gets a 403."""
     if not is_secretariat(user) or not all(user.has_perm(permission) for permission in permissions):
@@ -41,7 +50,7 @@ def render_form(request, form, *, title: str, cancel_url: str = "", template: st
 @require_http_methods(["GET", "POST"])
 def organisation_create(request):
     require_permission(request.user, "members.add_organisation")
-    form = OrganisationForm(request.POST or None)
+    form = OrganisationForm(posted(request))
     if request.method == "POST" and form.is_valid():
         organisation = form.save()
         messages.success(request, _("Organisation “%(name)s” added.") % {"name": organisation})
@@ -53,7 +62,7 @@ def organisation_create(request):
 def organisation_edit(request, slug):
     organisation = get_object_or_404(Organisation.objects.visible_to(request.user), slug=slug)
     require_permission(request.user, "members.change_organisation")
-    form = OrganisationForm(request.POST or None, instance=organisation)
+    form = OrganisationForm(posted(request), instance=organisation)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Organisation “%(name)s” saved.") % {"name": organisation})
@@ -66,7 +75,7 @@ def organisation_edit(request, slug):
 @require_http_methods(["GET", "POST"])
 def person_create(request):
     require_permission(request.user, "members.add_person")
-    form = PersonForm(request.POST or None, initial={"organisation": request.GET.get("organisation")})
+    form = PersonForm(posted(request), initial={"organisation": request.GET.get("organisation")})
     if request.method == "POST" and form.is_valid():
         person = form.save()
         messages.success(request, _("%(name)s added.") % {"name": person})
@@ -78,7 +87,7 @@ def person_create(request):
 def person_edit(request, pk):
     person = get_object_or_404(Person.objects.visible_to(request.user), pk=pk)
     require_permission(request.user, "members.change_person")
-    form = PersonForm(request.POST or None, instance=person)
+    form = PersonForm(posted(request), instance=person)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("%(name)s saved.") % {"name": person})
@@ -89,7 +98,7 @@ def person_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def pillar_create(request):
     require_permission(request.user, "members.add_pillar")
-    form = PillarForm(request.POST or None)
+    form = PillarForm(posted(request))
     if request.method == "POST" and form.is_valid():
         pillar = form.save()
         messages.success(request, _("Pillar %(code)s added.") % {"code": pillar.code})
@@ -101,7 +110,7 @@ def pillar_create(request):
 def membership_create(request, slug):
     organisation = get_object_or_404(Organisation.objects.visible_to(request.user), slug=slug)
     require_permission(request.user, "members.add_membership")
-    form = MembershipForm(request.POST or None, instance=Membership(organisation=organisation))
+    form = MembershipForm(posted(request), instance=Membership(organisation=organisation))
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Membership of %(name)s recorded.") % {"name": organisation})
@@ -119,7 +128,7 @@ def membership_create(request, slug):
 def membership_end(request, pk):
     membership = get_object_or_404(Membership.objects.visible_to(request.user).select_related("organisation"), pk=pk)
     require_permission(request.user, "members.change_membership")
-    form = EndMembershipForm(request.POST or None, membership=membership)
+    form = EndMembershipForm(posted(request), membership=membership)
     if request.method == "POST" and form.is_valid():
         try:
             services.end_membership(membership=membership, **form.cleaned_data)

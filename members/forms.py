@@ -48,6 +48,17 @@ class NewOrganisationForm(forms.ModelForm):
         model = Organisation
         fields = ["name", "acronym", "kind", "country", "designation_footnote"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].required = False
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or Organisation.Kind.OTHER
+
+    def has_changed(self):
+        # A row with only a kind chosen (the select always posts one) is an empty row.
+        return bool(set(super().changed_data) - {"kind"})
+
 
 NewOrganisationFormSet = forms.modelformset_factory(
     Organisation, form=NewOrganisationForm, extra=3, can_delete=False, max_num=20
