@@ -92,6 +92,7 @@ def organisation_detail(request, slug):
     participations = visible_related(Organisation, "participations", user)
     participations = (
         participations.filter(organisation=organisation)
+        .select_related("person")
         .prefetch_related(Prefetch("meeting", queryset=visible_related(participations.model, "meeting", user)))
         .order_by("-meeting__start", "order")
     )

@@ -1,0 +1,136 @@
+"""
+Query discipline: every page makes the same number of queries with 1 related row and with 50,
+and never more than its budget (django_assert_max_num_queries).
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from meetings.models import Participation
+from tests.factories import (
+    ActionItemFactory,
+    AgendaItemFactory,
+    AppointmentFactory,
+    DecisionFactory,
+    DocumentFactory,
+    DocumentFileFactory,
+    MeetingFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    ParticipationFactory,
+    PersonFactory,
+    PillarFactory,
+    ProgressNoteFactory,
+)
+
+# Budgets per page, for a signed-in Board member (the anonymous visitor needs fewer: no session, user,
+# groups or two-factor device look-ups).
+BUDGET = {
+    "home": 16,
+    "meeting-list": 12,
+    "meeting-detail": 22,
+    "meeting-pdf": 22,
+    "meeting-ics": 10,
+    "meetings-ics": 10,
+    "decision-list": 19,
+    "decision-export-csv": 15,
+    "decision-export-json": 15,
+    "decision-detail": 17,
+    "document-list": 16,
+    "document-detail": 14,
+    "action-list": 14,
+    "member-list": 18,
+    "organisation-detail": 24,
+    "search": 15,
+}
+# Documents are for Board members: the anonymous visitor gets a 404 there (see the access matrix).
+MEMBER_ONLY_PAGES = {"document-detail"}
+
+
+class World:
+    """One published meeting with `n` of everything hanging from it, grown on demand."""
+
+    def __init__(self):
+        self.meeting = MeetingFactory(title="Big meeting Searchword")
+        self.organisation = OrganisationFactory(name="Big organisation")
+        self.pillar = PillarFactory(code="WBCTi")
+        self.first_document = DocumentFactory(title="First output")
+        self.first_decision = None
+        self.n = 0
+
+    def grow_to(self, n: int) -> None:
+        for i in range(self.n, n):
+            other = MeetingFactory(title=f"Other meeting {i} Searchword")
+            person = PersonFactory(organisation=self.organisation)
+            ParticipationFactory(meeting=self.meeting, person=person, role=Participation.Role.DELEGATE)
+            ParticipationFactory(meeting=other, person=person, role=Participation.Role.SPEAKER)
+            item = AgendaItemFactory(meeting=self.meeting, position=i + 1, notes="Searchword notes")
+            item.presenters.add(person)
+            item.presenting_organisations.add(self.organisation)
+            document = DocumentFactory(title=f"Output {i} Searchword") if i else self.first_document
+            document.pillars.add(self.pillar)
+            DocumentFileFactory(document=self.first_document, number=i + 1)
+            membership = MembershipFactory(organisation=OrganisationFactory())
+            appointment = AppointmentFactory(person=person, organisation=self.organisation)
+            decision = DecisionFactory(
+                meeting=self.meeting, sequence=i + 1, agenda_item=item, wording="Searchword was approved."
+            )
+            decision.documents.add(document, self.first_document)
+            decision.memberships.add(membership)
+            decision.appointments.add(appointment)
+            if self.first_decision is None:
+                self.first_decision = decision
+            else:
+                self.first_decision.documents.add(document)
+                self.first_decision.memberships.add(membership)
+                self.first_decision.appointments.add(appointment)
+            action = ActionItemFactory(meeting=self.meeting, decision=self.first_decision)
+            ProgressNoteFactory(action_item=action)
+        self.n = n
+
+    def urls(self) -> dict[str, str]:
+        slug = self.meeting.slug
+        return {
+            "home": reverse("home"),
+            "meeting-list": reverse("meetings:meeting-list"),
+            "meeting-detail": self.meeting.get_absolute_url(),
+            "meeting-pdf": reverse("meetings:meeting-pdf", args=[slug]),
+            "meeting-ics": reverse("meetings:meeting-ics", args=[slug]),
+            "meetings-ics": reverse("meetings:meetings-ics"),
+            "decision-list": reverse("decisions:decision-list") + "?verb=approved",
+            "decision-export-csv": reverse("decisions:decision-export-csv"),
+            "decision-export-json": reverse("decisions:decision-export-json"),
+            "decision-detail": self.first_decision.get_absolute_url(),
+            "document-list": reverse("decisions:document-list") + "?pillar=WBCTi",
+            "document-detail": self.first_document.get_absolute_url(),
+            "action-list": reverse("decisions:action-list"),
+            "member-list": reverse("members:member-list"),
+            "organisation-detail": self.organisation.get_absolute_url(),
+            "search": reverse("decisions:search") + "?q=Searchword",
+        }
+
+
+def count_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "board_member"])
+def test_same_number_of_queries_with_1_and_50_rows(client_for, db, django_assert_max_num_queries, persona):
+    # One world for all pages (building 50 rows of everything is what takes time), grown from 1 to 50.
+    pages = sorted(page for page in BUDGET if persona != "anonymous" or page not in MEMBER_ONLY_PAGES)
+    world = World()
+    client = client_for(persona)
+    counts: dict[str, dict[int, int]] = {page: {} for page in pages}
+    for rows in (1, 50):
+        world.grow_to(rows)
+        urls = world.urls()
+        for page in pages:
+            client.get(urls[page])  # the first request of a session may touch it
+            with django_assert_max_num_queries(BUDGET[page]):
+                counts[page][rows] = count_queries(client, urls[page])
+    assert {page: by_rows for page, by_rows in counts.items() if by_rows[1] != by_rows[50]} == {}
