@@ -4,6 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from decisions.models import ActionItem, Decision, Document, DocumentFile, ProgressNote
 from meetings.admin import MeetingAdmin
 from meetings.models import Meeting
+from members.locking import OptimisticLockAdminMixin
 
 
 class DecisionInline(admin.StackedInline):
@@ -43,7 +44,7 @@ class DocumentFileInline(admin.TabularInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(SimpleHistoryAdmin):
+class DocumentAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "kind", "period", "created_at"]
     list_filter = ["kind", "pillars", "period_start"]
     search_fields = ["title", "description"]
@@ -62,7 +63,7 @@ class DocumentFileAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(SimpleHistoryAdmin):
+class DecisionAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
     list_display = ["reference", "verb", "subject", "meeting", "agenda_item"]
     list_filter = ["verb", "meeting__kind", "meeting__status", "documents__pillars"]
     search_fields = ["reference", "subject", "wording", "meeting__title"]

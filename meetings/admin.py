@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from meetings.models import AgendaItem, Correction, Meeting, Participation, Reschedule
+from members.locking import OptimisticLockAdminMixin
 
 
 class ParticipationInline(admin.TabularInline):
@@ -36,7 +37,7 @@ class CorrectionInline(admin.TabularInline):
 
 
 # Registered by decisions/admin.py, which adds the decisions inline: this app never imports decisions.
-class MeetingAdmin(SimpleHistoryAdmin):
+class MeetingAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "kind", "ordinal", "start", "city", "format", "status", "published_at"]
     list_filter = ["status", "kind", "format", "pillar"]
     search_fields = ["title", "city", "country", "venue", "public_summary"]

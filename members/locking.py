@@ -19,7 +19,7 @@ from django import forms
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -83,25 +83,29 @@ class StaleVersionError(Exception):
         self.current = current
 
 
-def save_versioned(instance: models.Model, expected_version: int | None, **save_kwargs) -> None:
+def claim_version(instance: models.Model, expected_version: int | None) -> None:
     """
-    Save `instance` if the stored version is still `expected_version`, and count the version up.
+    Count the stored version up if it is still `expected_version` (StaleVersionError if not).
 
     The conditional UPDATE is the lock: of two editors saving at once, only one matches the
-    version, on SQLite and PostgreSQL alike. None skips the check (a workflow step, a new record).
-    Call inside a transaction, so that a refused save leaves nothing behind.
+    version, on SQLite and PostgreSQL alike. None skips the check (a workflow step). Call inside a
+    transaction and save the instance right after, so that a refused save leaves nothing behind.
     """
     model = type(instance)
-    if instance.pk is None:
-        instance.version = 1
-        instance.save(**save_kwargs)
-        return
     queryset = model._default_manager.filter(pk=instance.pk)
     if expected_version is None:
         expected_version = queryset.values_list("version", flat=True).get()
     if not queryset.filter(version=expected_version).update(version=expected_version + 1):
         raise StaleVersionError(model._default_manager.get(pk=instance.pk))
     instance.version = expected_version + 1
+
+
+def save_versioned(instance: models.Model, expected_version: int | None, **save_kwargs) -> None:
+    """Save `instance` if nobody saved it since `expected_version`, counting the version up."""
+    if instance.pk is None:
+        instance.version = 1
+    else:
+        claim_version(instance, expected_version)
     instance.save(**save_kwargs)
 
 
@@ -278,15 +282,17 @@ class OptimisticLockAdminMixin:
     """
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        if "fields" not in kwargs:
-            fields = flatten_fieldsets(self.get_fieldsets(request, obj))
+        # The admin passes the fields of the fieldsets; the lock fields are added by the form itself.
+        # (None means all the model's fields: the admin asks so when it has no fieldsets.)
+        fields = kwargs["fields"] if "fields" in kwargs else flatten_fieldsets(self.get_fieldsets(request, obj))
+        if fields is not None:
             kwargs["fields"] = [name for name in fields if name not in LOCK_FIELDS]
         form_class = super().get_form(request, obj, change=change, **kwargs)
 
         class LockedAdminForm(OptimisticLockFormMixin, form_class):
             def _post_clean(self):
                 super()._post_clean()
-                # After the model's own validation: the instance holds the editor's input.
+                # After the model's own validation, so that the instance holds the editor's input.
                 if not self.errors:
                     self.check_version_now()
 
@@ -299,12 +305,10 @@ class OptimisticLockAdminMixin:
         return [*fieldsets, (None, {"fields": list(LOCK_FIELDS), "classes": ["lock-fields"]})]
 
     def save_model(self, request, obj, form, change):
-        with transaction.atomic():
-            if change:
-                try:
-                    save_versioned(obj, form.expected_version)
-                except StaleVersionError:
-                    # clean() held the row lock; only a database without row locks gets here.
-                    raise ValidationError(_("Someone else saved this record at the same moment. Reload it.")) from None
-            else:
-                obj.save()
+        if change:
+            try:
+                claim_version(obj, form.expected_version)
+            except StaleVersionError:
+                # clean() held the row lock; only a database without row locks can get here.
+                raise ValidationError(_("Someone else saved this record at the same moment. Reload it.")) from None
+        super().save_model(request, obj, form, change)
