@@ -60,7 +60,7 @@ def markdown_preview(text: str) -> str:
 def meeting_create(request):
     require_permission(request.user, "meetings.add_meeting")
     form = MeetingForm(posted(request), instance=Meeting())
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and "preview" not in request.POST and form.is_valid():
         meeting = form.save(commit=False)
         try:
             services.save_meeting(meeting=meeting, expected_version=None, chair=form.chair_value, user=request.user)

@@ -34,6 +34,15 @@ def aware(value: dt.datetime, time_zone: str) -> dt.datetime:
     return value.replace(tzinfo=zoneinfo.ZoneInfo(time_zone))
 
 
+def in_range(value: dt.datetime) -> bool:
+    """False for a date so close to year 1 or 9999 that it cannot be stored in UTC."""
+    try:
+        value.astimezone(dt.UTC)
+    except (OverflowError, ValueError):
+        return False
+    return True
+
+
 def exists_on_the_clock(value: dt.datetime) -> bool:
     """False for a time skipped when the clocks go forward (02:30 on the last Sunday of March)."""
     return value.astimezone(dt.UTC).astimezone(value.tzinfo).replace(tzinfo=None) == value.replace(tzinfo=None)
@@ -143,6 +152,9 @@ class MeetingForm(CorrectionReasonMixin, OptimisticLockFormMixin, forms.ModelFor
                 end = dt.datetime.combine(end.date(), dt.time(23, 59))
             start, end = aware(start, time_zone), aware(end, time_zone)
             for name, value in (("start", start), ("end", end)):
+                if not in_range(value):
+                    self.add_error(name, _("Enter a date between the years 1900 and 9000."))
+                    return cleaned
                 if not exists_on_the_clock(value):
                     message = _("This time does not exist in %(tz)s (the clocks go forward).") % {"tz": time_zone}
                     self.add_error(name, message)
@@ -404,6 +416,9 @@ class RescheduleForm(forms.Form):
                 start = dt.datetime.combine(start.date(), dt.time(0, 0))
                 end = dt.datetime.combine(end.date(), dt.time(23, 59))
             start, end = aware(start, self.meeting.time_zone), aware(end, self.meeting.time_zone)
+            if not (in_range(start) and in_range(end)):
+                self.add_error("start", _("Enter a date between the years 1900 and 9000."))
+                return cleaned
             if end < start:
                 self.add_error("end", _("A meeting cannot end before it starts."))
             elif (start, end) == (self.meeting.start, self.meeting.end):

@@ -3,6 +3,7 @@
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Membership, Organisation, Person, Pillar
@@ -20,7 +21,26 @@ def form_helper(submit_label: str | None = "") -> FormHelper:
     return helper
 
 
-class OrganisationForm(forms.ModelForm):
+class UniqueSlugMixin:
+    """The organisation's web address is made from its acronym or name: refuse one that is taken."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.slug or not cleaned.get("name"):
+            return cleaned
+        acronym = cleaned.get("acronym") or ""
+        slug = slugify(acronym if len(acronym) > 2 else cleaned["name"])[:220]
+        if Organisation.objects.filter(slug=slug).exists():
+            field = "acronym" if len(acronym) > 2 else "name"
+            self.add_error(
+                field,
+                _("Another organisation already goes by “%(slug)s” (its web address). Give a distinct %(field)s.")
+                % {"slug": slug, "field": self.fields[field].label.lower()},
+            )
+        return cleaned
+
+
+class OrganisationForm(UniqueSlugMixin, forms.ModelForm):
     class Meta:
         model = Organisation
         fields = ["name", "acronym", "kind", "country", "parent", "designation_footnote"]
@@ -41,7 +61,7 @@ class OrganisationForm(forms.ModelForm):
         return parent
 
 
-class NewOrganisationForm(forms.ModelForm):
+class NewOrganisationForm(UniqueSlugMixin, forms.ModelForm):
     """An organisation created on the spot, from another form (admitting members)."""
 
     class Meta:

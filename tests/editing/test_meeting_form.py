@@ -144,3 +144,21 @@ def test_preview_renders_the_summary_sanitised_without_saving(secretariat_client
     assert "<strong>Bold</strong>" in preview
     assert "<script>" not in preview
     assert Meeting.objects.get(pk=draft_meeting.pk).public_summary == "The Board met."
+
+
+@pytest.mark.parametrize("value", ["9999-12-31T23:59", "0001-01-01T00:00"])
+def test_dates_at_the_edge_of_the_calendar_are_an_error_not_a_500(secretariat_client, value):
+    data = meeting_data(start=value, end=value, time_zone="America/Los_Angeles")
+    if value.startswith("0001"):
+        data["time_zone"] = "Asia/Tokyo"
+    response = secretariat_client.post(reverse("meetings-edit:meeting-create"), data)
+    assert response.status_code == 200
+    assert "start" in errors_of(response)
+
+
+def test_preview_of_a_new_meeting_creates_nothing(secretariat_client):
+    data = meeting_data(public_summary="*Draft*", preview="1")
+    response = secretariat_client.post(reverse("meetings-edit:meeting-create"), data)
+    assert response.status_code == 200
+    assert "<em>Draft</em>" in str(response.context["preview"])
+    assert not Meeting.objects.exists()

@@ -99,3 +99,11 @@ def test_edit_controls_render_for_the_secretariat_only(rf, secretariat, board_me
         request.user = user
         html = render_to_string(template, {name: obj}, request=request)
         assert ('href="/edit/' in html) is expected
+
+
+def test_an_acronym_another_organisation_goes_by_is_an_error_not_a_500(secretariat_client):
+    OrganisationFactory(name="Regional Anti-Corruption Initiative", acronym="RAI")
+    data = {"name": "Regional Agency for Information", "acronym": "RAI", "kind": "regional"}
+    response = secretariat_client.post(reverse("members-edit:organisation-create"), data)
+    assert response.status_code == 200
+    assert "Give a distinct acronym" in response.context["form"].errors["acronym"][0]
