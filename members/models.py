@@ -294,12 +294,12 @@ class Membership(models.Model):
             if overlapping:
                 raise ValidationError(
                     _(
-                        "%(organisation)s already has a %(category)s membership over these dates "
-                        "(%(existing)s). End that membership first or change the dates."
+                        "%(organisation)s is already a %(category)s over these dates (%(existing)s). "
+                        "End that membership first or change the dates."
                     )
                     % {
                         "organisation": self.organisation,
-                        "category": self.get_category_display().lower(),
+                        "category": self.get_category_display(),
                         "existing": overlapping.period_display(),
                     }
                 )

@@ -56,7 +56,7 @@ def test_record_a_membership_and_refuse_an_overlap(secretariat_client):
     assert secretariat_client.post(url, data).status_code == 302
     response = secretariat_client.post(url, data | {"since": "2020-01-01"})
     assert response.status_code == 200
-    assert "already has a board member membership" in str(response.context["form"].errors)
+    assert "is already a Board member over these dates" in str(response.context["form"].errors)
     assert Membership.objects.count() == 1
 
 

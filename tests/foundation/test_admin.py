@@ -93,7 +93,7 @@ def test_admin_refuses_an_overlapping_membership_with_a_message(client, admin_us
         {"organisation": membership.organisation.pk, "category": membership.category, "since": "2022-06-20"},
     )
     assert response.status_code == 200
-    assert "already has a board member membership over these dates" in response.content.decode()
+    assert "is already a Board member over these dates" in response.content.decode()
 
 
 def test_board_member_cannot_enter_the_admin(client, board_member):

@@ -161,7 +161,7 @@ def test_overlapping_membership_of_one_organisation_in_one_category_is_refused()
         overlapping.full_clean()
     message = error.value.messages[0]
     assert str(existing.organisation) in message
-    assert "already has a board member membership over these dates" in message
+    assert "is already a Board member over these dates" in message
 
 
 def test_memberships_that_do_not_overlap_are_accepted():
