@@ -124,7 +124,7 @@ def test_admitting_a_member_twice_is_refused_and_nothing_is_saved(secretariat_cl
     )
     response = secretariat_client.post(url, data)
     assert response.status_code == 200
-    assert "Organisation 1 is already a Support Group member" in " ".join(
+    assert f"{existing.organisation} is already a Support Group member" in " ".join(
         response.context["form"].errors["organisations"]
     )
     # One transaction: no decision, no new organisation, no membership.
