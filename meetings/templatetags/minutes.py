@@ -41,3 +41,15 @@ def format_dates(start, end, all_day: bool, time_zone: str) -> str:
         "end": formats.date_format(end, day + ", H:i"),
         "tz": time_zone,
     }
+
+
+@register.filter
+def meeting_day(meeting, fmt="j F Y") -> str:
+    """The meeting's (first) day as it was where it took place, not in the server's time zone."""
+    return formats.date_format(meeting.local_start, fmt)
+
+
+@register.filter
+def in_meeting_tz(value, meeting):
+    """An instant (e.g. dates announced before) in the meeting's own time zone."""
+    return value.astimezone(meeting.tz) if value else value

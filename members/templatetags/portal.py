@@ -1,7 +1,9 @@
 """Template tags of the whole portal: the Kosovo* designation footnote and readable dates."""
 
+import datetime as dt
+
 from django import template
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -48,9 +50,14 @@ def footnotes_here():
 
 @register.filter
 def long_date(value) -> str:
-    """A date people read: "Monday, 20 June 2022"."""
+    """
+    A date people read: "Monday, 20 June 2022". An instant as stored (UTC) is shown in the portal's
+    time zone; a datetime already in a meeting's own time zone is shown as it is.
+    """
     if not value:
         return ""
+    if getattr(value, "tzinfo", None) is dt.UTC:
+        value = timezone.localtime(value)
     return formats.date_format(value, "l, j F Y")
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from meetings.markdown import render_markdown
 from meetings.models import Meeting
-from tests.factories import CorrectionFactory, MeetingFactory, PillarFactory, RescheduleFactory
+from tests.factories import CorrectionFactory, DecisionFactory, MeetingFactory, PillarFactory, RescheduleFactory
 
 MEETINGS = reverse("meetings:meeting-list")
 
@@ -150,3 +150,30 @@ def test_sign_in_page_uses_our_template(client, db):
     page = client.get(reverse("login")).content.decode()
     assert 'for="id_username"' in page
     assert "IISG Board Portal" in page
+
+
+def test_dates_are_those_of_the_place_of_the_meeting(client, db):
+    import zoneinfo
+
+    start = dt.datetime(2030, 3, 5, 1, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Tokyo"))  # 4 March in Sarajevo
+    meeting = MeetingFactory(start=start, end=start + dt.timedelta(hours=3), time_zone="Asia/Tokyo")
+    DecisionFactory(meeting=meeting, sequence=1, reference="M/2030/01")
+    assert "Tuesday, 5 March 2030, 01:00–04:00 (Asia/Tokyo)" in client.get(meeting.get_absolute_url()).content.decode()
+    register = client.get(reverse("decisions:decision-list")).content.decode()
+    assert "5 March 2030" in register
+    assert "4 March 2030" not in register
+
+
+def test_not_found_page_offers_to_sign_in(client, db):
+    response = client.get("/meetings/no-such-meeting/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "Page not found" in page
+    assert "/accounts/login/?next=/meetings/no-such-meeting/" in page
+
+
+def test_server_error_page_renders_without_context():
+    from django.template.loader import render_to_string
+
+    page = render_to_string("500.html")
+    assert "Something went wrong" in page
