@@ -137,3 +137,10 @@ def test_public_meetings_come_without_minutes(anonymous, board_member, records):
     assert MEMBER_MARKER in Meeting.objects.visible_to(board_member).get(pk=meeting.pk).minutes
     with pytest.raises(TypeError):
         Meeting.objects.visible_to(anonymous).values("minutes")
+
+
+def test_public_roles_are_the_same_in_both_apps():
+    from meetings.models import Participation
+    from members.models import PUBLIC_PARTICIPATION_ROLES
+
+    assert tuple(str(role) for role in Participation.PUBLIC_ROLES) == PUBLIC_PARTICIPATION_ROLES
