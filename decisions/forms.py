@@ -11,7 +11,7 @@ from decisions.services import DecisionDraft
 from decisions.uploads import validate_document_file
 from meetings.forms import CorrectionReasonMixin, PersonChoiceField, people
 from meetings.models import Meeting
-from members.forms import DateInput, form_helper
+from members.forms import DateInput, LineEndingsMixin, form_helper
 from members.locking import OptimisticLockFormMixin
 from members.models import Appointment, Membership, Organisation, Pillar
 
@@ -21,7 +21,7 @@ class DecisionChoiceField(forms.ModelChoiceField):
         return f"{obj.reference} — {obj.get_verb_display()}: {obj.subject}"
 
 
-class DecisionForm(CorrectionReasonMixin, OptimisticLockFormMixin, forms.ModelForm):
+class DecisionForm(LineEndingsMixin, CorrectionReasonMixin, OptimisticLockFormMixin, forms.ModelForm):
     class Meta:
         model = Decision
         fields = ["agenda_item", "reference", "verb", "subject", "wording"]
@@ -43,7 +43,7 @@ class DecisionForm(CorrectionReasonMixin, OptimisticLockFormMixin, forms.ModelFo
 DECISION_FIELDS = ["existing_decision", "agenda_item", "reference", "verb", "subject", "wording"]
 
 
-class OutcomeForm(CorrectionReasonMixin, forms.Form):
+class OutcomeForm(LineEndingsMixin, CorrectionReasonMixin, forms.Form):
     """
     An outcome helper: the decision (a new one, or one recorded already) and its effect on the
     registers, saved by one service in one transaction.
@@ -270,7 +270,7 @@ class ActionOutcomeForm(OutcomeForm):
     due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput)
 
 
-class DocumentForm(OptimisticLockFormMixin, forms.ModelForm):
+class DocumentForm(LineEndingsMixin, OptimisticLockFormMixin, forms.ModelForm):
     class Meta:
         model = Document
         fields = ["title", "kind", "pillars", "period_start", "period_end", "description"]
@@ -296,7 +296,7 @@ class DocumentUploadForm(forms.Form):
         return uploaded
 
 
-class ActionItemForm(forms.ModelForm):
+class ActionItemForm(LineEndingsMixin, forms.ModelForm):
     note = forms.CharField(
         label=_("Progress note"),
         required=False,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meetings.models import AgendaItem, Meeting, Participation
 from meetings.services import ParticipantEntry
-from members.forms import form_helper
+from members.forms import LineEndingsMixin, form_helper
 from members.locking import OptimisticLockFormMixin
 from members.models import Organisation, Person
 
@@ -79,7 +79,7 @@ def people():
     return Person.objects.select_related("organisation")
 
 
-class MeetingForm(CorrectionReasonMixin, OptimisticLockFormMixin, forms.ModelForm):
+class MeetingForm(LineEndingsMixin, CorrectionReasonMixin, OptimisticLockFormMixin, forms.ModelForm):
     start = LocalDateTimeField(label=_("Start"), help_text=_("Local time where the meeting takes place."))
     end = LocalDateTimeField(label=_("End"), help_text=_("Local time where the meeting takes place."))
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES, initial="Europe/Sarajevo")
@@ -243,9 +243,29 @@ class BaseParticipationFormSet(forms.BaseModelFormSet):
     def __init__(self, *args, meeting: Meeting, **kwargs):
         self.meeting = meeting
         super().__init__(*args, **kwargs)
+        if self.is_bound:
+            self.data = self._rows_added_with_defaults(self.data)
         # The choices of the selects, read once for all rows instead of once per row.
         self._people = list(people())
         self._organisations = list(Organisation.objects.all())
+
+    def _rows_added_with_defaults(self, data):
+        """
+        Rows added by "More rows" come back without data, and a select without data shows its first
+        choice: the role would read "Chair", be posted back so, and make the empty row count as
+        filled in. Give such rows the role a new row starts with, as the first blank rows have.
+        """
+        missing = [
+            self.add_prefix(i)
+            for i in range(self.initial_form_count(), self.total_form_count())
+            if not any(key.startswith(f"{self.add_prefix(i)}-") for key in data)
+        ]
+        if not missing:
+            return data
+        data = data.copy()
+        for prefix in missing:
+            data[f"{prefix}-role"] = Participation._meta.get_field("role").default
+        return data
 
     def _construct_form(self, i, **kwargs):
         form = super()._construct_form(i, **kwargs)
@@ -273,7 +293,7 @@ ParticipationFormSet = forms.modelformset_factory(
 )
 
 
-class CorrectionReasonForm(CorrectionReasonMixin, forms.Form):
+class CorrectionReasonForm(LineEndingsMixin, CorrectionReasonMixin, forms.Form):
     """The reason field alone, for pages whose main part is a formset or a list."""
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
@@ -282,7 +302,7 @@ class CorrectionReasonForm(CorrectionReasonMixin, forms.Form):
         self.helper = form_helper()
 
 
-class AgendaItemForm(CorrectionReasonMixin, forms.ModelForm):
+class AgendaItemForm(LineEndingsMixin, CorrectionReasonMixin, forms.ModelForm):
     presenters = PeopleChoiceField(
         label=_("Presenters"), queryset=people(), required=False, widget=forms.SelectMultiple(attrs={"size": 6})
     )
@@ -328,7 +348,7 @@ class AgendaItemForm(CorrectionReasonMixin, forms.ModelForm):
             self._update_errors(error)
 
 
-class AgendaOrderForm(CorrectionReasonMixin, forms.Form):
+class AgendaOrderForm(LineEndingsMixin, CorrectionReasonMixin, forms.Form):
     """One number per agenda item; the items are put in the order of the numbers."""
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
@@ -364,7 +384,7 @@ class AgendaOrderForm(CorrectionReasonMixin, forms.Form):
         return [(item, self[f"item_{item.pk}"]) for item in self.items]
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(LineEndingsMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -390,7 +410,7 @@ class ConfirmForm(forms.Form):
         self.helper = form_helper(submit_label or _("Confirm"))
 
 
-class RescheduleForm(forms.Form):
+class RescheduleForm(LineEndingsMixin, forms.Form):
     start = LocalDateTimeField(label=_("New start"))
     end = LocalDateTimeField(label=_("New end"))
     reason = forms.CharField(

@@ -21,6 +21,21 @@ def form_helper(submit_label: str | None = "") -> FormHelper:
     return helper
 
 
+class LineEndingsMixin:
+    """
+    Browsers send the lines of a textarea separated by CR LF: keep LF, as every other way of writing
+    a record does (the demo loader, the services). Otherwise an untouched text
+    reads as changed, in the history and when a refused save is compared with the record.
+    """
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in cleaned.items():
+            if isinstance(value, str) and "\r" in value:
+                cleaned[name] = value.replace("\r\n", "\n").replace("\r", "\n")
+        return cleaned
+
+
 class UniqueSlugMixin:
     """The organisation's web address is made from its acronym or name: refuse one that is taken."""
 
@@ -95,7 +110,7 @@ class PersonForm(forms.ModelForm):
         self.helper = form_helper()
 
 
-class PillarForm(forms.ModelForm):
+class PillarForm(LineEndingsMixin, forms.ModelForm):
     class Meta:
         model = Pillar
         fields = ["code", "name", "description"]
