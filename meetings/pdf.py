@@ -1,6 +1,5 @@
 """The record of a meeting as PDF, with WeasyPrint, from an HTML template."""
 
-import weasyprint
 from django.template.loader import render_to_string
 
 
@@ -10,5 +9,8 @@ def _no_fetching(url: str, *args, **kwargs):
 
 
 def render_pdf(template_name: str, context: dict, request=None) -> bytes:
+    # Imported here, not at start-up: loading WeasyPrint parses its stylesheets (slow, and logged).
+    import weasyprint
+
     html = render_to_string(template_name, context, request=request)
     return weasyprint.HTML(string=html, url_fetcher=_no_fetching).write_pdf()
