@@ -12,7 +12,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def start_django(**env):
     """Import the settings in a fresh interpreter with exactly these variables."""
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     clean.update(env, DJANGO_SETTINGS_MODULE="iisg_portal.settings")
     return subprocess.run(
         [

@@ -155,7 +155,11 @@ def test_next_url_must_stay_on_the_portal(client, secretariat, two_factor):
 
 
 def test_demo_may_lift_two_factor_only_with_debug_on():
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "TWO_FACTOR_REQUIRED"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "TWO_FACTOR_REQUIRED", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     env.update(DJANGO_SETTINGS_MODULE="iisg_portal.settings", TWO_FACTOR_REQUIRED="0", ALLOWED_HOSTS="x.example")
     code = "import django; django.setup()"
     production = subprocess.run(
@@ -188,7 +192,11 @@ def test_security_headers(client):
 
 
 def test_production_mode_passes_the_deployment_checks():
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "TWO_FACTOR_REQUIRED", "SECURE_SSL_REDIRECT"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "TWO_FACTOR_REQUIRED", "SECURE_SSL_REDIRECT", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     env.update(DEBUG="0", SECRET_KEY="k" * 64 + "-Zx9!", ALLOWED_HOSTS="portal.example")
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
