@@ -183,7 +183,12 @@ class DocumentsOutcomeForm(OutcomeForm):
         help_text=_("Choose existing documents, or create a new one below (or both)."),
     )
     new_title = forms.CharField(label=_("New document: title"), max_length=300, required=False)
-    new_kind = forms.ChoiceField(label=_("New document: kind"), choices=Document.Kind.choices, required=False)
+    new_kind = forms.ChoiceField(
+        label=_("New document: kind"),
+        # Empty (not the first kind) unless chosen: a new document is of kind "Other" unless said.
+        choices=[("", "---------"), *Document.Kind.choices],
+        required=False,
+    )
     new_pillars = forms.ModelMultipleChoiceField(
         label=_("New document: pillars"),
         queryset=Pillar.objects.all(),
