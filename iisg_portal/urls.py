@@ -1,6 +1,5 @@
 """Root URLs. Each app owns its own URLs under its namespace."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -18,8 +17,5 @@ urlpatterns = [
     path("", include("decisions.edit_urls")),
     path("", include("members.edit_urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files are never served from MEDIA_URL, not even with DEBUG on: every download goes
+# through the documents' access check (decisions:document-download).
