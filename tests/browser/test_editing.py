@@ -134,8 +134,9 @@ def registers():
 
 
 def record_meeting(page, problems) -> None:
-    # There is no link to a new meeting on the meetings list: the Secretariat types the address.
-    page.goto("/edit/meetings/new/")
+    follow(page, "Meetings")
+    follow(page, "Record a new meeting")
+    assert page.url.endswith("/edit/meetings/new/")
     check_editing_page(page, "meeting-form", problems)
     meeting = seed.MEETING
     choose(page, "Kind", choice_label(Meeting.Kind.choices, meeting["kind"]))
