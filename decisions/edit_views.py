@@ -79,6 +79,8 @@ def decision_create(request, slug):
 @require_http_methods(["GET", "POST"])
 def decision_edit(request, pk):
     decision = _editable(request, Decision.objects.select_related("meeting"), "decisions.change_decision", pk=pk)
+    # The heading names the record as saved: validating the form writes the input into `decision`.
+    title = _("Edit decision %(reference)s") % {"reference": decision.reference}
     form = DecisionForm(posted(request), instance=decision)
     if request.method == "POST" and form.is_valid():
         decision = form.save(commit=False)
@@ -91,7 +93,6 @@ def decision_edit(request, pk):
             )
         except StaleVersionError as error:
             form.refuse_stale(error.current)
-            messages.error(request, _("Not saved: someone else saved this decision since you opened the form."))
         except ValidationError as error:
             add_validation_error(form, error)
         else:
@@ -100,7 +101,7 @@ def decision_edit(request, pk):
     return render_form(
         request,
         form,
-        title=_("Edit decision %(reference)s") % {"reference": decision.reference},
+        title=title,
         cancel_url=decision.get_absolute_url(),
     )
 
@@ -142,7 +143,6 @@ def _outcome(request, slug, form_class, *, title: str, intro: str, perform, perm
             else:
                 messages.success(request, message)
                 return redirect(meeting)
-        messages.error(request, _("Nothing was saved: correct the fields marked below."))
     return render_form(
         request,
         form,
@@ -327,6 +327,7 @@ def document_create(request):
 @require_http_methods(["GET", "POST"])
 def document_edit(request, slug):
     document = _editable(request, Document.objects, "decisions.change_document", slug=slug)
+    title = _("Edit: %(title)s") % {"title": document}  # as saved, before the input is validated into it
     form = DocumentForm(posted(request), instance=document)
     if request.method == "POST" and form.is_valid():
         document = form.save(commit=False)
@@ -339,15 +340,12 @@ def document_edit(request, slug):
             )
         except StaleVersionError as error:
             form.refuse_stale(error.current)
-            messages.error(request, _("Not saved: someone else saved this document since you opened the form."))
         except ValidationError as error:
             add_validation_error(form, error)
         else:
             messages.success(request, _("Document “%(title)s” saved.") % {"title": document})
             return redirect(document)
-    return render_form(
-        request, form, title=_("Edit: %(title)s") % {"title": document}, cancel_url=document.get_absolute_url()
-    )
+    return render_form(request, form, title=title, cancel_url=document.get_absolute_url())
 
 
 @require_http_methods(["GET", "POST"])

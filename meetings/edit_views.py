@@ -79,6 +79,8 @@ def meeting_create(request):
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request, slug):
     meeting = editable_meeting(request, slug)
+    # The heading names the record as saved: validating the form writes the input into `meeting`.
+    title = _("Edit: %(title)s") % {"title": meeting}
     form = MeetingForm(posted(request), instance=meeting)
     if request.method == "POST" and "preview" not in request.POST and form.is_valid():
         meeting = form.save(commit=False)
@@ -92,7 +94,6 @@ def meeting_edit(request, slug):
             )
         except StaleVersionError as error:
             form.refuse_stale(error.current)
-            messages.error(request, _("Not saved: someone else saved this meeting since you opened the form."))
         except ValidationError as error:
             add_validation_error(form, error)
         else:
@@ -101,7 +102,7 @@ def meeting_edit(request, slug):
     return render_form(
         request,
         form,
-        title=_("Edit: %(title)s") % {"title": meeting},
+        title=title,
         cancel_url=meeting.get_absolute_url(),
         preview=_preview(request, form, "public_summary"),
         preview_button=True,

@@ -44,6 +44,11 @@ def add_validation_error(form, error: ValidationError) -> None:
 
 def render_form(request, form, *, title: str, cancel_url: str = "", template: str = FORM_TEMPLATE, **context):
     """The one form page; an invalid submission comes back with the user's input and the errors."""
+    formset = context.get("formset")
+    refused = form.errors or (formset is not None and formset.is_bound and formset.total_error_count())
+    if request.method == "POST" and "preview" not in request.POST and refused:
+        # Said at the top too: whoever saved from the bottom of a long form sees why nothing happened.
+        messages.error(request, _("Nothing was saved: correct the fields marked below."))
     return render(request, template, {"form": form, "title": title, "cancel_url": cancel_url, **context})
 
 

@@ -55,6 +55,12 @@ class Conflict:
     def both_changed(self) -> list[Change]:
         return [change for change in self.changes if not change.taken]
 
+    def summary(self) -> str:
+        return gettext(
+            "Not saved: %(who)s saved this %(object)s after you opened the form. What they changed is shown "
+            "above; your input is still in the form."
+        ) % {"who": self.changed_by or gettext("someone else"), "object": self.verbose_name}
+
     def message(self) -> str:
         when = formats.date_format(timezone.localtime(self.changed_at), "DATETIME_FORMAT") if self.changed_at else ""
         text = gettext(
@@ -239,7 +245,7 @@ class OptimisticLockFormMixin:
                 mine[name] = ", ".join(sorted(str(obj) for obj in self.cleaned_data[name]))
         return mine
 
-    def refuse_stale(self, current: models.Model) -> Conflict:
+    def refuse_stale(self, current: models.Model, *, detailed: bool = False) -> Conflict:
         """
         Refuse the save: say what the other editor changed, take their values into the form where
         this editor had not changed the field, keep this editor's input where they had, and move the
@@ -262,7 +268,9 @@ class OptimisticLockFormMixin:
         data[self.add_prefix("version")] = str(current.version)
         data[self.add_prefix("lock_snapshot")] = signing.dumps(snapshot(current, names), salt=_SNAPSHOT_SALT)
         self.data = data
-        self.add_error(None, self.conflict.message())
+        # The portal's form pages show what changed in a panel of their own; the admin has only
+        # the form's errors, so there the message carries the changes.
+        self.add_error(None, self.conflict.message() if detailed else self.conflict.summary())
         return self.conflict
 
     def check_version_now(self) -> None:
@@ -272,7 +280,7 @@ class OptimisticLockFormMixin:
         model = type(self.instance)
         current = model._default_manager.select_for_update().get(pk=self.instance.pk)
         if current.version != self.expected_version:
-            self.refuse_stale(current)
+            self.refuse_stale(current, detailed=True)
 
 
 class OptimisticLockAdminMixin:
