@@ -122,7 +122,7 @@ MAIN_PAGES = [
 ]
 
 
-@pytest.mark.parametrize("persona", ["anonymous", "board_member", "secretariat"])
+@pytest.mark.parametrize("persona", ["anonymous", "board_member", "secretariat", "admin"])
 @pytest.mark.parametrize("width", [1280, 375])
 def test_main_pages_for_each_role_are_accessible(new_page, personas, sixth_meeting, persona, width):
     page = new_page(width=width)
