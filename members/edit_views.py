@@ -46,8 +46,15 @@ def render_form(request, form, *, title: str, cancel_url: str = "", template: st
     """The one form page; an invalid submission comes back with the user's input and the errors."""
     formset = context.get("formset")
     refused = form.errors or (formset is not None and formset.is_bound and formset.total_error_count())
-    if request.method == "POST" and "preview" not in request.POST and refused:
-        # Said at the top too: whoever saved from the bottom of a long form sees why nothing happened.
+    conflict = getattr(form, "conflict", None)
+    # Said at the top too: whoever saved from the bottom of a long form sees why nothing happened.
+    if conflict is not None:
+        messages.error(
+            request,
+            _("Not saved: someone else saved this %(object)s since you opened the form.")
+            % {"object": conflict.verbose_name},
+        )
+    elif request.method == "POST" and "preview" not in request.POST and refused:
         messages.error(request, _("Nothing was saved: correct the fields marked below."))
     return render(request, template, {"form": form, "title": title, "cancel_url": cancel_url, **context})
 
