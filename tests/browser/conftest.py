@@ -112,8 +112,9 @@ def sign_in(page, username: str, password: str) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").last.click()
-    page.wait_for_load_state()
+    # Wait for the answer to the form's POST, not the login page that is already loaded.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").last.click()
 
 
 def screenshot(page, name: str) -> None:

@@ -1,6 +1,7 @@
 """The Django admin works under the Content Security Policy, for the admins who manage members there."""
 
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from decisions.demo.loader import load_sixth_board_meeting
 from members.models import Organisation
@@ -12,9 +13,9 @@ def test_admin_works_under_the_content_security_policy(page, admin_user):
     meeting = load_sixth_board_meeting()
     sign_in(page, admin_user.username, PASSWORD)
     page.get_by_role("link", name="Admin").click()
-    assert page.get_by_role("heading", name="Site administration").is_visible()
+    expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
     page.goto(reverse("admin:meetings_meeting_changelist"))
-    assert page.get_by_role("link", name=meeting.title).is_visible()
+    expect(page.get_by_role("link", name=meeting.title)).to_be_visible()
     # Participants, agenda and decisions inline on the meeting.
     response = page.goto(reverse("admin:meetings_meeting_change", args=[meeting.pk]), wait_until="domcontentloaded")
     assert response.status == 200

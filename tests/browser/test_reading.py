@@ -5,6 +5,7 @@ visitor reads the public page; every main page, for every role, at desktop and p
 """
 
 import pytest
+from playwright.sync_api import expect
 
 from decisions.demo.loader import load_sixth_board_meeting
 from tests.browser.conftest import axe_violations, screenshot, sign_in
@@ -22,12 +23,12 @@ def test_board_member_reads_the_minutes_and_downloads_the_pdf(page, board_member
     sign_in(page, board_member.username, PASSWORD)
     page.get_by_role("link", name="Meetings", exact=True).click()
     page.get_by_role("link", name=sixth_meeting.title).first.click()
-    assert page.url.endswith(SIXTH)
+    page.wait_for_url(f"**{SIXTH}")
     main = page.locator("main")
     # The full minutes: attendance and the agenda with its notes.
-    assert main.get_by_role("heading", name="Agenda").is_visible()
-    assert main.get_by_text("State of play of the IISG: presentation of the IISG products").first.is_visible()
-    assert main.get_by_text("completed for the first time for all three pillars").first.is_visible()
+    expect(main.get_by_role("heading", name="Agenda")).to_be_visible()
+    expect(main.get_by_text("State of play of the IISG: presentation of the IISG products").first).to_be_visible()
+    expect(main.get_by_text("completed for the first time for all three pillars").first).to_be_visible()
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Minutes (PDF)").click()
     download = download_info.value
@@ -84,6 +85,7 @@ SEED_FACTS = [
 def test_anonymous_visitor_reads_every_fact_of_the_public_page(page, sixth_meeting):
     page.goto("/")
     page.get_by_role("link", name=sixth_meeting.title).first.click()
+    page.wait_for_url(f"**{SIXTH}")
     text = page.locator("body").inner_text()
     missing = [fact for fact in SEED_FACTS if fact.lower() not in text.lower()]
     assert missing == []

@@ -1,6 +1,7 @@
 """The layout in a real browser: signing in and out, and the home page on desktop and phone."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_violations, screenshot, sign_in
 from tests.factories import PASSWORD
@@ -8,16 +9,16 @@ from tests.factories import PASSWORD
 
 def test_board_member_signs_in_and_out(page, board_member):
     sign_in(page, board_member.username, PASSWORD)
-    assert page.get_by_role("button", name="Sign out").is_visible()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_load_state()
-    assert page.get_by_role("link", name="Sign in").is_visible()
+    expect(page.get_by_role("link", name="Sign in")).to_be_visible()
 
 
 def test_wrong_password_keeps_the_username_and_says_why(page, board_member):
     sign_in(page, board_member.username, "not-the-password")
-    assert page.get_by_label("Username").input_value() == board_member.username
-    assert page.get_by_text("Please enter a correct username and password").is_visible()
+    expect(page.get_by_label("Username")).to_have_value(board_member.username)
+    expect(page.get_by_text("Please enter a correct username and password")).to_be_visible()
 
 
 @pytest.mark.parametrize("width", [1280, 375])
