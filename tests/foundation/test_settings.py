@@ -74,3 +74,25 @@ def test_bad_value_fails_naming_the_variable(env, named):
 
 def test_times_are_stored_in_utc(settings):
     assert settings.USE_TZ is True
+
+
+def run_manage(*args, **env):
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True, check=False
+    )
+
+
+def test_manage_py_on_an_unconfigured_checkout_runs_in_debug():
+    result = run_manage("shell", "-c", "from django.conf import settings; print(settings.DEBUG)")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("True")
+
+
+def test_manage_py_on_a_configured_server_keeps_debug_off():
+    result = run_manage(
+        "shell", "-c", "from django.conf import settings; print(settings.DEBUG)", SECRET_KEY="s" * 50, ALLOWED_HOSTS="x"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("False")
