@@ -298,55 +298,57 @@ def _confirm(request, form, *, title, text, cancel_url, danger=False, **context)
     )
 
 
-@require_http_methods(["GET", "POST"])
-def circulate(request, slug):
+def _transition(request, slug, *, service, submit_label, done, title, text):
+    """A workflow step behind a confirmation page: confirm, run the service, say what happened."""
     meeting = editable_meeting(request, slug, "meetings.change_meeting", "meetings.publish_meeting")
-    form = ConfirmForm(posted(request), submit_label=_("Circulate to the Board members"))
+    form = ConfirmForm(posted(request), submit_label=submit_label)
     if request.method == "POST" and form.is_valid():
         try:
-            services.circulate_meeting(meeting=meeting, user=request.user, site_url=site_url(request))
+            service(meeting=meeting, user=request.user, site_url=site_url(request))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(
-                request, _("Circulated: Board members can read the record, marked DRAFT, and were emailed.")
-            )
+            messages.success(request, done)
         return redirect(meeting)
     return _confirm(
         request,
         form,
-        title=_("Circulate “%(title)s”?") % {"title": meeting},
-        text=_(
-            "Board members will be able to read the full record, marked DRAFT, and are told by email. "
-            "The public does not see it until it is published."
-        ),
+        title=title % {"title": meeting},
+        text=text,
         cancel_url=meeting.get_absolute_url(),
         meeting=meeting,
     )
 
 
 @require_http_methods(["GET", "POST"])
-def publish(request, slug):
-    meeting = editable_meeting(request, slug, "meetings.change_meeting", "meetings.publish_meeting")
-    form = ConfirmForm(posted(request), submit_label=_("Publish"))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.publish_meeting(meeting=meeting, user=request.user, site_url=site_url(request))
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Published: the public now reads the summary and the decisions."))
-        return redirect(meeting)
-    return _confirm(
+def circulate(request, slug):
+    return _transition(
         request,
-        form,
-        title=_("Publish “%(title)s”?") % {"title": meeting},
+        slug,
+        service=services.circulate_meeting,
+        submit_label=_("Circulate to the Board members"),
+        done=_("Circulated: Board members can read the record, marked DRAFT, and were emailed."),
+        title=_("Circulate “%(title)s”?"),
+        text=_(
+            "Board members will be able to read the full record, marked DRAFT, and are told by email. "
+            "The public does not see it until it is published."
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def publish(request, slug):
+    return _transition(
+        request,
+        slug,
+        service=services.publish_meeting,
+        submit_label=_("Publish"),
+        done=_("Published: the public now reads the summary and the decisions."),
+        title=_("Publish “%(title)s”?"),
         text=_(
             "The public will read the public summary and the decisions; Board members the full minutes. "
             "Board members are told by email. Unpublishing later needs a reason, shown on the record."
         ),
-        cancel_url=meeting.get_absolute_url(),
-        meeting=meeting,
     )
 
 
