@@ -12,10 +12,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.roles import is_board_member
 from meetings import search
 from meetings.models import AgendaItem, Meeting
 from members.models import Appointment, Membership, Organisation, Person, Pillar, visible_meeting_statuses
-from members.roles import is_board_member
 
 
 class DocumentQuerySet(models.QuerySet):

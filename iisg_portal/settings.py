@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "two_factor",
+    "core",
     "members",
     "meetings",
     "decisions",
@@ -63,8 +66,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "members.two_factor.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.two_factor.RequireTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
@@ -83,7 +86,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "members.context_processors.roles",
+                "core.context_processors.roles",
             ],
         },
     },
@@ -207,12 +210,19 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = env_bool("AXES_VERBOSE", default=False)
 
-# Two-factor sign-in (django-otp, TOTP): required for the Secretariat and admins, optional for Board
-# members (required once they set it up). Only the local demo may lift it, never production mode.
+# Two-factor sign-in (django-two-factor-auth on django-otp: TOTP apps and single-use backup codes):
+# required for the Secretariat and admins, optional for Board members (required once they set it
+# up). Only the local demo may lift it, never production mode. See core/two_factor.py.
 TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", default=True)
 if not TWO_FACTOR_REQUIRED and not DEBUG:
     raise ImproperlyConfigured("TWO_FACTOR_REQUIRED=0 is only allowed with DEBUG on (the local demo).")
 OTP_TOTP_ISSUER = "IISG Board Portal"
+# The sign-in wizard forgets a password step left unfinished for 10 minutes.
+TWO_FACTOR_LOGIN_TIMEOUT = 600
+# No "remember this browser" cookie: every sign-in asks for the code.
+TWO_FACTOR_REMEMBER_COOKIE_AGE = None
+# The admin's own sign-in page sends people to the portal's (password and code).
+TWO_FACTOR_PATCH_ADMIN = True
 
 LOGGING = {
     "version": 1,

@@ -7,7 +7,7 @@ from meetings import views as meeting_views
 
 urlpatterns = [
     path("", meeting_views.home, name="home"),
-    path("accounts/", include("members.account_urls")),
+    path("accounts/", include("core.account_urls")),
     path("admin/", admin.site.urls),
     path("", include("meetings.urls")),
     path("", include("decisions.urls")),

@@ -13,9 +13,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.roles import is_board_member
 from meetings import search
 from members.models import Organisation, Person, Pillar, visible_meeting_statuses
-from members.roles import is_board_member
 
 
 def ordinal(number: int) -> str:

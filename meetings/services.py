@@ -19,10 +19,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.roles import BOARD_MEMBERS_GROUP
 from meetings.models import AgendaItem, Correction, Meeting, Participation, Reschedule
 from members.locking import save_versioned
 from members.models import Organisation, Person
-from members.roles import BOARD_MEMBERS_GROUP
 
 
 class WorkflowError(ValidationError):

@@ -13,13 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from core.roles import is_board_member
 from meetings import ics
 from meetings.filters import MeetingFilter
 from meetings.models import AgendaItem, Meeting, Participation
 from meetings.pdf import render_pdf
 from members.models import Organisation, Person
 from members.relations import visible_related
-from members.roles import is_board_member
 
 PAGE_SIZE = 25
 

@@ -10,10 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.roles import is_secretariat
 from members import services
 from members.forms import EndMembershipForm, MembershipForm, OrganisationForm, PersonForm, PillarForm
 from members.models import Membership, Organisation, Person
-from members.roles import is_secretariat
 
 FORM_TEMPLATE = "members/edit_form.html"
 

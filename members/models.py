@@ -10,7 +10,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from members.roles import is_board_member, is_secretariat
+from core.roles import is_board_member, is_secretariat
 
 # The designation footnote, printed once wherever Kosovo* appears on a page or PDF.
 KOSOVO_FOOTNOTE = _(

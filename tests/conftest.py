@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser, Group
 
-from members.roles import BOARD_MEMBERS_GROUP, SECRETARIAT_GROUP
+from core.roles import BOARD_MEMBERS_GROUP, SECRETARIAT_GROUP
 from tests.factories import UserFactory
 
 PERSONAS = ["anonymous", "board_member", "secretariat", "admin"]

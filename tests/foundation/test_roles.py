@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from members.roles import BOARD_MEMBERS_GROUP, SECRETARIAT_GROUP, is_admin, is_board_member, is_secretariat
+from core.roles import BOARD_MEMBERS_GROUP, SECRETARIAT_GROUP, is_admin, is_board_member, is_secretariat
 
 pytestmark = pytest.mark.django_db
 

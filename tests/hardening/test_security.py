@@ -8,10 +8,8 @@ from pathlib import Path
 import pytest
 from django.contrib.sessions.models import Session
 from django.urls import reverse
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.factories import PASSWORD
+from tests.signin import sign_in
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,14 +18,6 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture(autouse=True)
 def _throttling(settings):
     settings.AXES_ENABLED = True
-
-
-def sign_in(client, user, password=PASSWORD, **extra):
-    return client.post(reverse("login"), {"username": user.username, "password": password, **extra})
-
-
-def current_token(device: TOTPDevice) -> str:
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
 
 
 # Sessions
@@ -80,78 +70,7 @@ def test_repeated_failures_lock_the_account_with_a_clear_message(client, board_m
     assert "_auth_user_id" not in client.session
 
 
-# Two-factor sign-in (django-otp)
-
-
-@pytest.fixture
-def two_factor(settings):
-    settings.TWO_FACTOR_REQUIRED = True
-
-
-def test_secretariat_must_set_up_a_second_factor(client, secretariat, two_factor):
-    response = sign_in(client, secretariat)
-    response = client.get(reverse("home"))
-    assert response.status_code == 302
-    assert response.url.startswith(reverse("two-factor-setup"))
-    # The setup page shows the QR code and the key; a wrong code is refused with a message.
-    page = client.get(response.url)
-    assert page.status_code == 200
-    assert reverse("two-factor-qr") in page.content.decode()
-    qr = client.get(reverse("two-factor-qr"))
-    assert qr["Content-Type"] == "image/svg+xml"
-    wrong = client.post(reverse("two-factor-setup"), {"token": "000000", "next": "/meetings/"})
-    assert "That code does not match" in wrong.content.decode()
-    device = TOTPDevice.objects.get(user=secretariat)
-    device.throttle_reset()  # as if the user waited before the next try
-    response = client.post(reverse("two-factor-setup"), {"token": current_token(device), "next": "/meetings/"})
-    assert response.status_code == 302
-    assert response.url == "/meetings/"
-    device.refresh_from_db()
-    assert device.confirmed
-    assert client.get(reverse("home")).status_code == 200
-
-
-def test_secretariat_with_a_device_gives_the_code_at_each_sign_in(client, secretariat, two_factor):
-    device = TOTPDevice.objects.create(user=secretariat, name="phone", confirmed=True)
-    sign_in(client, secretariat)
-    response = client.get(reverse("admin:index"))
-    assert response.status_code == 302
-    assert response.url.startswith(reverse("two-factor-verify"))
-    bad = client.post(reverse("two-factor-verify"), {"token": "12ab56"})
-    assert "digits only" in bad.content.decode()
-    response = client.post(reverse("two-factor-verify"), {"token": current_token(device), "next": "/decisions/"})
-    assert response.status_code == 302
-    assert response.url == "/decisions/"
-    assert client.get(reverse("decisions:decision-list")).status_code == 200
-
-
-def test_admin_needs_the_second_factor_for_the_admin_site(client, admin_user, two_factor):
-    sign_in(client, admin_user)
-    response = client.get(reverse("admin:index"))
-    assert response.status_code == 302
-    assert reverse("two-factor-setup") in response.url
-
-
-def test_second_factor_is_optional_for_board_members(client, board_member, two_factor):
-    sign_in(client, board_member)
-    assert client.get(reverse("home")).status_code == 200
-
-
-def test_board_member_who_set_it_up_is_asked_for_it(client, board_member, two_factor):
-    TOTPDevice.objects.create(user=board_member, name="phone", confirmed=True)
-    sign_in(client, board_member)
-    response = client.get(reverse("home"))
-    assert response.status_code == 302
-    assert reverse("two-factor-verify") in response.url
-
-
-def test_next_url_must_stay_on_the_portal(client, secretariat, two_factor):
-    device = TOTPDevice.objects.create(user=secretariat, name="phone", confirmed=True)
-    sign_in(client, secretariat)
-    response = client.post(
-        reverse("two-factor-verify"), {"token": current_token(device), "next": "https://evil.example/"}
-    )
-    assert response.url == reverse("home")
+# Two-factor sign-in: tests/hardening/test_two_factor.py
 
 
 def test_demo_may_lift_two_factor_only_with_debug_on():

@@ -6,12 +6,12 @@ import io
 from django.urls import reverse
 from icalendar import Calendar
 
-from tests.factories import PASSWORD
 from tests.reading.pagetext import text_of
+from tests.signin import sign_in
 
 
 def test_board_member_signs_in_reads_the_minutes_and_downloads_pdf_and_ics(client, demo, board_member):
-    response = client.post(reverse("login"), {"username": board_member.username, "password": PASSWORD})
+    response = sign_in(client, board_member)
     assert response.status_code == 302
     page = client.get(demo.get_absolute_url()).content.decode()
     assert "Attendance" in page

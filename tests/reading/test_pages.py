@@ -148,7 +148,7 @@ def test_home_shows_next_meeting_latest_meetings_and_decisions(client, demo):
 
 def test_sign_in_page_uses_our_template(client, db):
     page = client.get(reverse("login")).content.decode()
-    assert 'for="id_username"' in page
+    assert 'for="id_auth-username"' in page
     assert "IISG Board Portal" in page
 
 

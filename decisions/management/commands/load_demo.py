@@ -4,8 +4,8 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from core.roles import BOARD_MEMBERS_GROUP, SECRETARIAT_GROUP
 from decisions.demo.loader import load_sixth_board_meeting
-from members.roles import BOARD_MEMBERS_GROUP, SECRETARIAT_GROUP
 
 # Demo accounts, created only with DEBUG on. The passwords are public: never on a real server.
 DEMO_USERS = [

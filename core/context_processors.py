@@ -1,4 +1,4 @@
-from members.roles import is_admin, is_board_member, is_secretariat
+from core.roles import is_admin, is_board_member, is_secretariat
 
 
 def roles(request):

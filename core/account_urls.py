@@ -1,0 +1,23 @@
+"""Sign-in, sign-out and the two-factor pages (django-two-factor-auth views with our templates)."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from core import two_factor
+
+two_factor_patterns = (
+    [
+        path("two-factor/setup/", two_factor.SetupView.as_view(), name="setup"),
+        path("two-factor/setup/qr.svg", two_factor.QRGeneratorView.as_view(), name="qr"),
+        path("two-factor/backup-codes/", two_factor.BackupTokensView.as_view(), name="backup_tokens"),
+        path("two-factor/", two_factor.ProfileView.as_view(), name="profile"),
+        path("two-factor/remove/", two_factor.DisableView.as_view(), name="disable"),
+    ],
+    "two_factor",  # the library's templates and views reverse these names
+)
+
+urlpatterns = [
+    path("login/", two_factor.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include(two_factor_patterns)),
+]

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    """The portal's toolkit below the domain apps: no domain models, imports none of them."""
+
+    name = "core"
+    verbose_name = _("Portal toolkit")
