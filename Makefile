@@ -23,7 +23,8 @@ run: $(STAMP)
 	$(DEV_ENV) $(BIN)/python manage.py load_demo
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-## serve: production-like: gunicorn, static files through whitenoise, PostgreSQL via DATABASE_URL
+## serve: production-like: gunicorn (limits and WEB_CONCURRENCY workers from gunicorn.conf.py), static files
+## through whitenoise, PostgreSQL via DATABASE_URL
 # Needs SECRET_KEY and DATABASE_URL in the environment. Plain HTTP on 127.0.0.1:8000, so the SSL
 # redirect is off unless SECURE_SSL_REDIRECT=1 (behind a TLS proxy, see README).
 serve: $(STAMP)
@@ -32,7 +33,7 @@ serve: $(STAMP)
 	DEBUG=0 ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} $(BIN)/python manage.py migrate --no-input
 	DEBUG=0 ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} $(BIN)/python manage.py collectstatic --no-input -v0
 	DEBUG=0 ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-0} \
-		$(BIN)/gunicorn iisg_portal.wsgi --bind 127.0.0.1:8000 --workers $${WEB_CONCURRENCY:-3} --access-logfile -
+		$(BIN)/gunicorn --config gunicorn.conf.py iisg_portal.wsgi
 
 ## test: set up if needed and run the whole suite (DATABASE_URL picks PostgreSQL)
 test: $(STAMP)

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a body over REQUEST_MAX_BODY_SIZE is refused before anything reads it.
+    "core.request_limits.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -145,6 +147,20 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+
+# --- Request limits ---------------------------------------------------------------------------
+# Document files may be up to 20 MB (decisions/uploads.py); the proxy's client_max_body_size is 25m
+# (README), and so is the whole body a request may declare here (core/request_limits.py): a larger
+# one is refused with a 400 before anything reads it, also where no proxy stands in front.
+REQUEST_MAX_BODY_SIZE = 25 * 1024 * 1024
+# The fields of a form, files apart: the longest minutes notes are far below 2.5 MB. Larger is
+# refused with a 400 (RequestDataTooBig) before it is parsed. File parts are not counted here.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# An uploaded file larger than this is streamed to a temporary file instead of held in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# The participants formset may have 200 rows of 13 fields each (meetings/forms.py): 2,600 fields and
+# a few more; Django's default of 1,000 would refuse a large meeting's list.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5_000
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
