@@ -135,7 +135,8 @@ TIME_ZONE = env_str("TIME_ZONE", "Europe/Sarajevo")
 
 STATIC_URL = "static/"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploaded files; a file whose save rolls back is deleted again (core/storage.py).
+    "default": {"BACKEND": "core.storage.TransactionalFileSystemStorage"},
     # Compressed, cache-busting file names when served by gunicorn + whitenoise (make serve).
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
