@@ -14,12 +14,12 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from core.locking import save_versioned
 from decisions.models import ActionItem, Decision, Document, DocumentFile, ProgressNote
 from decisions.uploads import validate_document_file
 from meetings.models import AgendaItem, Meeting
 from meetings.services import check_correction_reason, record_correction_if_published
 from members import services as member_services
-from members.locking import save_versioned
 from members.models import Appointment, Membership, Organisation, Person, Pillar
 
 
