@@ -134,6 +134,11 @@ def _say_nothing_was_saved(request: HttpRequest, form, refused_message: str) -> 
         messages.error(request, refused_message or _("Nothing was saved: correct the fields marked below."))
 
 
+def model_form_page(request: HttpRequest, form, *, message: str, **kwargs) -> HttpResponse:
+    """`edit_page` for a record its ModelForm saves by itself (no service); `message` names it as %(name)s."""
+    return edit_page(request, form, save=form.save, message=lambda record: message % {"name": record}, **kwargs)
+
+
 def confirm_page(request: HttpRequest, form, *, text: str, cancel_url: str, danger: bool = False, **kwargs):
     """`edit_page` for a confirmation step: the question, what will happen, the button and Cancel."""
     return edit_page(

@@ -25,8 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.history import display_text, field_or_none
 
-# The salt of its first home (members.locking), so that forms opened before the move stay valid.
-_SNAPSHOT_SALT = "members.locking.snapshot"
+_SNAPSHOT_SALT = "core.locking.snapshot"
 # The hidden fields a locked form carries.
 LOCK_FIELDS = ("version", "lock_snapshot")
 

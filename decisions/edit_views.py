@@ -225,7 +225,7 @@ def _document_form(request, form: DocumentForm, **context):
         form,
         save=lambda: services.save_document(
             document=form.save(commit=False),
-            pillars=list(form.cleaned_data["pillars"]),
+            pillars=form.cleaned_data["pillars"],
             expected_version=form.expected_version,
             user=request.user,
         ),

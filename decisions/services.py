@@ -7,6 +7,7 @@ documents, appointments, action items) are saved together, or not at all.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -263,7 +264,7 @@ def agree_action(
 
 @transaction.atomic
 def save_document(
-    *, document: Document, pillars: list[Pillar] | None = None, expected_version: int | None, user=None
+    *, document: Document, pillars: Iterable[Pillar] | None = None, expected_version: int | None, user=None
 ) -> Document:
     """Create or change a document (StaleVersionError if someone saved it since the form was opened)."""
     document.full_clean()

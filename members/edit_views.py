@@ -6,7 +6,7 @@ portal's one edit flow (core.editing.edit_page): form → service → message �
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from core.editing import edit_page, editable, posted, require_permission
+from core.editing import edit_page, editable, model_form_page, posted, require_permission
 from members import services
 from members.forms import EndMembershipForm, MembershipForm, OrganisationForm, PersonForm, PillarForm
 from members.models import Membership, Organisation, Person
@@ -16,26 +16,16 @@ from members.models import Membership, Organisation, Person
 def organisation_create(request):
     require_permission(request.user, "members.add_organisation")
     form = OrganisationForm(posted(request))
-    return edit_page(
-        request,
-        form,
-        save=form.save,
-        message=lambda organisation: _("Organisation “%(name)s” added.") % {"name": organisation},
-        title=_("New organisation"),
-    )
+    return model_form_page(request, form, message=_("Organisation “%(name)s” added."), title=_("New organisation"))
 
 
 @require_http_methods(["GET", "POST"])
 def organisation_edit(request, slug):
     organisation = editable(Organisation.objects, request.user, "members.change_organisation", slug=slug)
+    title, cancel_url = _("Edit %(name)s") % {"name": organisation}, organisation.get_absolute_url()
     form = OrganisationForm(posted(request), instance=organisation)
-    return edit_page(
-        request,
-        form,
-        save=form.save,
-        message=lambda organisation: _("Organisation “%(name)s” saved.") % {"name": organisation},
-        title=_("Edit %(name)s") % {"name": organisation},
-        cancel_url=organisation.get_absolute_url(),
+    return model_form_page(
+        request, form, message=_("Organisation “%(name)s” saved."), title=title, cancel_url=cancel_url
     )
 
 
@@ -43,40 +33,22 @@ def organisation_edit(request, slug):
 def person_create(request):
     require_permission(request.user, "members.add_person")
     form = PersonForm(posted(request), initial={"organisation": request.GET.get("organisation")})
-    return edit_page(
-        request,
-        form,
-        save=form.save,
-        message=lambda person: _("%(name)s added.") % {"name": person},
-        title=_("New person"),
-    )
+    return model_form_page(request, form, message=_("%(name)s added."), title=_("New person"))
 
 
 @require_http_methods(["GET", "POST"])
 def person_edit(request, pk):
     person = editable(Person.objects, request.user, "members.change_person", pk=pk)
+    title, cancel_url = _("Edit %(name)s") % {"name": person}, person.get_absolute_url()
     form = PersonForm(posted(request), instance=person)
-    return edit_page(
-        request,
-        form,
-        save=form.save,
-        message=lambda person: _("%(name)s saved.") % {"name": person},
-        title=_("Edit %(name)s") % {"name": person},
-        cancel_url=person.get_absolute_url(),
-    )
+    return model_form_page(request, form, message=_("%(name)s saved."), title=title, cancel_url=cancel_url)
 
 
 @require_http_methods(["GET", "POST"])
 def pillar_create(request):
     require_permission(request.user, "members.add_pillar")
     form = PillarForm(posted(request))
-    return edit_page(
-        request,
-        form,
-        save=form.save,
-        message=lambda pillar: _("Pillar %(code)s added.") % {"code": pillar.code},
-        title=_("New pillar"),
-    )
+    return model_form_page(request, form, message=_("Pillar %(name)s added."), title=_("New pillar"))
 
 
 @require_http_methods(["GET", "POST"])

@@ -29,70 +29,60 @@ def _excerpt(text: str) -> str:
     return Truncator(text or "").words(30)
 
 
+def _result(kind: str, record, title: str, text: str, meeting=None) -> Result:
+    """One result; the record's `meeting` dates it, and marks it DRAFT if that meeting is not published."""
+    return Result(
+        kind,
+        title,
+        record.get_absolute_url(),
+        meeting.local_start if meeting else None,
+        _excerpt(text),
+        record.rank,
+        meeting.is_draft if meeting else False,
+    )
+
+
 def search_records(user, text: str) -> list[Result]:
     """Every record the user may see that matches `text`, best first (newest first on equal rank)."""
     text = (text or "").strip()[:MAX_QUERY_LENGTH]
     if not text:
         return []
     visible_meetings = Meeting.objects.visible_to(user)
-    results: list[Result] = []
-    for meeting in Meeting.objects.search(text, user).order_by("-rank", "-start")[:LIMIT_PER_KIND]:
-        results.append(
-            Result(
-                _("Meeting"),
-                meeting.title,
-                meeting.get_absolute_url(),
-                meeting.local_start,
-                _excerpt(meeting.public_summary),
-                meeting.rank,
-                meeting.is_draft,
-            )
-        )
+    meetings = Meeting.objects.search(text, user).order_by("-rank", "-start")
     agenda_items = (
         AgendaItem.objects.search(text, user)
         .prefetch_related(Prefetch("meeting", queryset=visible_meetings))
-        .order_by("-rank", "-meeting__start", "position")[:LIMIT_PER_KIND]
+        .order_by("-rank", "-meeting__start", "position")
     )
-    for item in agenda_items:
-        results.append(
-            Result(
-                _("Agenda item"),
-                f"{item.meeting.title} — {item}",
-                item.get_absolute_url(),
-                item.meeting.local_start,
-                _excerpt(item.notes),
-                item.rank,
-                item.meeting.is_draft,
-            )
-        )
     decisions = (
         Decision.objects.search(text, user)
         .prefetch_related(Prefetch("meeting", queryset=visible_meetings))
-        .order_by("-rank", "-meeting__start", "sequence")[:LIMIT_PER_KIND]
+        .order_by("-rank", "-meeting__start", "sequence")
     )
-    for decision in decisions:
-        results.append(
-            Result(
+    documents = Document.objects.search(text, user).order_by("-rank", "title")
+    results = [
+        *(
+            _result(_("Meeting"), meeting, meeting.title, meeting.public_summary, meeting)
+            for meeting in meetings[:LIMIT_PER_KIND]
+        ),
+        *(
+            _result(_("Agenda item"), item, f"{item.meeting.title} — {item}", item.notes, item.meeting)
+            for item in agenda_items[:LIMIT_PER_KIND]
+        ),
+        *(
+            _result(
                 _("Decision"),
+                decision,
                 f"{decision.reference} — {decision.get_verb_display()}: {decision.subject}",
-                decision.get_absolute_url(),
-                decision.meeting.local_start,
-                _excerpt(decision.wording),
-                decision.rank,
-                decision.meeting.is_draft,
+                decision.wording,
+                decision.meeting,
             )
-        )
-    for document in Document.objects.search(text, user).order_by("-rank", "title")[:LIMIT_PER_KIND]:
-        results.append(
-            Result(
-                _("Document"),
-                document.title,
-                document.get_absolute_url(),
-                None,
-                _excerpt(document.description),
-                document.rank,
-                False,
-            )
-        )
+            for decision in decisions[:LIMIT_PER_KIND]
+        ),
+        *(
+            _result(_("Document"), document, document.title, document.description)
+            for document in documents[:LIMIT_PER_KIND]
+        ),
+    ]
     results.sort(key=lambda r: (-r.rank, -(r.date.timestamp() if r.date else 0)))
     return results
