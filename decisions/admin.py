@@ -1,13 +1,13 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.locking import OptimisticLockAdminMixin
 from decisions.models import ActionItem, Decision, Document, DocumentFile, ProgressNote
-from meetings.admin import MeetingAdmin
-from meetings.models import Meeting
-from members.locking import OptimisticLockAdminMixin
 
 
 class DecisionInline(admin.StackedInline):
+    """A meeting's decisions, inline in the meeting's admin (which the site layer puts together: portal/admin.py)."""
+
     model = Decision
     extra = 0
     fields = [("sequence", "reference", "verb"), "agenda_item", "subject", "wording"]
@@ -27,13 +27,6 @@ class ActionItemInline(admin.TabularInline):
     fields = ["description", "owner_organisation", "owner_person", "due_date", "status"]
     autocomplete_fields = ["owner_organisation", "owner_person"]
     show_change_link = True
-
-
-@admin.register(Meeting)
-class MeetingWithDecisionsAdmin(MeetingAdmin):
-    """The meeting admin of `meetings`, with its decisions inline (added here, the app above)."""
-
-    inlines = [*MeetingAdmin.inlines, DecisionInline]
 
 
 class DocumentFileInline(admin.TabularInline):

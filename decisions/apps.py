@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class DecisionsConfig(AppConfig):
     name = "decisions"
     verbose_name = _("Decisions")
+
+    def ready(self):
+        from decisions import visibility_rules
+
+        visibility_rules.register()

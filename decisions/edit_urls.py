@@ -11,11 +11,17 @@ app_name = "decisions-edit"
 
 urlpatterns = [
     path("edit/meetings/<slug:slug>/decisions/new/", edit_views.decision_create, name="decision-create"),
-    path("edit/meetings/<slug:slug>/outcomes/admit-members/", edit_views.admit_members, name="admit-members"),
-    path("edit/meetings/<slug:slug>/outcomes/end-membership/", edit_views.end_membership, name="end-membership"),
-    path("edit/meetings/<slug:slug>/outcomes/documents/", edit_views.approve_documents, name="approve-documents"),
-    path("edit/meetings/<slug:slug>/outcomes/appointment/", edit_views.appoint, name="appoint"),
-    path("edit/meetings/<slug:slug>/outcomes/action/", edit_views.agree_action, name="agree-action"),
+    # The outcome helpers: one view, one row each of edit_views.OUTCOMES.
+    *[
+        path(f"edit/meetings/<slug:slug>/outcomes/{part}/", edit_views.record_outcome, {"outcome": name}, name=name)
+        for part, name in [
+            ("admit-members", "admit-members"),
+            ("end-membership", "end-membership"),
+            ("documents", "approve-documents"),
+            ("appointment", "appoint"),
+            ("action", "agree-action"),
+        ]
+    ],
     path("edit/decisions/<int:pk>/", edit_views.decision_edit, name="decision-edit"),
     path("edit/decisions/<int:pk>/history/", edit_views.decision_history, name="decision-history"),
     path("edit/documents/new/", edit_views.document_create, name="document-create"),

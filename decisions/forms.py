@@ -6,13 +6,14 @@ from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateInput, LineEndingsMixin, form_helper
+from core.locking import OptimisticLockFormMixin
 from decisions.models import ActionItem, Decision, Document
 from decisions.services import DecisionDraft
 from decisions.uploads import validate_document_file
-from meetings.forms import CorrectionReasonMixin, PersonChoiceField, people
+from meetings.forms import CorrectionReasonMixin
 from meetings.models import Meeting
-from members.forms import DateInput, LineEndingsMixin, form_helper
-from members.locking import OptimisticLockFormMixin
+from members.forms import NewOrganisationFormSet, PersonChoiceField, people
 from members.models import Appointment, Membership, Organisation, Pillar
 
 
@@ -46,8 +47,12 @@ DECISION_FIELDS = ["existing_decision", "agenda_item", "reference", "verb", "sub
 class OutcomeForm(LineEndingsMixin, CorrectionReasonMixin, forms.Form):
     """
     An outcome helper: the decision (a new one, or one recorded already) and its effect on the
-    registers, saved by one service in one transaction.
+    registers, saved by one service in one transaction (decisions.edit_views.OUTCOMES). A subclass
+    says what the effect is, as that service's keyword arguments: effect().
     """
+
+    # A formset posted with the form (the new organisations of "admit members"), or None.
+    formset = None
 
     verbs: tuple[str, ...] = tuple(Decision.Verb.values)
     default_verb = Decision.Verb.APPROVED
@@ -110,6 +115,10 @@ class OutcomeForm(LineEndingsMixin, CorrectionReasonMixin, forms.Form):
             )
         return cleaned
 
+    def effect(self) -> dict:
+        """The effect on the registers, as the keyword arguments of the outcome's service."""
+        raise NotImplementedError
+
     def decision_spec(self) -> Decision | DecisionDraft:
         cleaned = self.cleaned_data
         if cleaned.get("existing_decision"):
@@ -141,9 +150,21 @@ class AdmitMembersForm(OutcomeForm):
         label=_("Member since"), required=False, widget=DateInput, help_text=_("Empty: the date of the meeting.")
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
         self.initial.setdefault("since", self.meeting.local_start.date())
+        self.formset = NewOrganisationFormSet(data, queryset=Organisation.objects.none(), prefix="new")
+
+    def effect(self) -> dict:
+        new_organisations = [
+            sub.save(commit=False) for sub in self.formset.forms if sub.has_changed() and sub.cleaned_data.get("name")
+        ]
+        return {
+            "organisations": list(self.cleaned_data["organisations"]),
+            "new_organisations": new_organisations,
+            "category": self.cleaned_data["category"],
+            "since": self.cleaned_data["since"],
+        }
 
 
 class EndMembershipOutcomeForm(OutcomeForm):
@@ -163,6 +184,9 @@ class EndMembershipOutcomeForm(OutcomeForm):
         super().__init__(*args, **kwargs)
         on = self.meeting.local_start.date()
         self.fields["membership"].queryset = Membership.objects.current(on).select_related("organisation")
+
+    def effect(self) -> dict:
+        return {name: self.cleaned_data[name] for name in ("membership", "until", "note")}
 
 
 class DocumentsOutcomeForm(OutcomeForm):
@@ -224,6 +248,14 @@ class DocumentsOutcomeForm(OutcomeForm):
             self.add_error("file", _("Upload a file with one document at a time."))
         return cleaned
 
+    def effect(self) -> dict:
+        return {
+            "documents": list(self.cleaned_data["documents"]),
+            "new_document": self.new_document(),
+            "new_document_pillars": list(self.cleaned_data["new_pillars"]),
+            "uploaded_file": self.cleaned_data.get("file"),
+        }
+
     def new_document(self) -> Document | None:
         title = (self.cleaned_data.get("new_title") or "").strip()
         if not title:
@@ -261,6 +293,11 @@ class AppointmentOutcomeForm(OutcomeForm):
             self.add_error("end", _("An appointment cannot end before it starts."))
         return cleaned
 
+    def effect(self) -> dict:
+        data = self.cleaned_data
+        effect = {name: data[name] for name in ("person", "post", "kind", "start", "end", "note")}
+        return effect | {"organisation": data["post_organisation"]}
+
 
 class ActionOutcomeForm(OutcomeForm):
     verbs = (Decision.Verb.AGREED, Decision.Verb.APPROVED, Decision.Verb.TOOK_NOTE)
@@ -273,6 +310,11 @@ class ActionOutcomeForm(OutcomeForm):
     )
     owner_person = PersonChoiceField(label=_("Owner (person)"), queryset=people(), required=False)
     due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput)
+
+    def effect(self) -> dict:
+        return {
+            name: self.cleaned_data[name] for name in ("description", "owner_organisation", "owner_person", "due_date")
+        }
 
 
 class DocumentForm(LineEndingsMixin, OptimisticLockFormMixin, forms.ModelForm):

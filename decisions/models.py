@@ -12,10 +12,15 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core import search
 from core.roles import is_board_member
-from meetings import search
+from core.workflow import visible_statuses
 from meetings.models import AgendaItem, Meeting
-from members.models import Appointment, Membership, Organisation, Person, Pillar, visible_meeting_statuses
+from members.models import Appointment, Membership, Organisation, Person, Pillar
+
+# The fields of each search vector (core.search). Changing one needs a migration of its GIN index.
+DECISION_FIELDS = ("reference", "subject", "wording")
+DOCUMENT_FIELDS = ("title", "description")
 
 
 class DocumentQuerySet(models.QuerySet):
@@ -26,7 +31,7 @@ class DocumentQuerySet(models.QuerySet):
         Documents are part of the full record, not of the public part: the public sees none (the
         public register still says, in each decision's subject and wording, what was decided on).
         """
-        statuses = visible_meeting_statuses(user)
+        statuses = visible_statuses(user)
         if statuses is None:
             return self
         if not is_board_member(user):
@@ -35,7 +40,7 @@ class DocumentQuerySet(models.QuerySet):
         return self.filter(pk__in=visible_ids)
 
     def search(self, text: str, user):
-        return search.search_queryset(self.visible_to(user), text, [search.DOCUMENT_FIELDS])
+        return search.search_queryset(self.visible_to(user), text, [DOCUMENT_FIELDS])
 
 
 class Document(models.Model):
@@ -144,7 +149,7 @@ class DecisionQuerySet(models.QuerySet):
         return self.filter(meeting__in=Meeting.objects.visible_to(user))
 
     def search(self, text: str, user):
-        return search.search_queryset(self.visible_to(user), text, [search.DECISION_FIELDS])
+        return search.search_queryset(self.visible_to(user), text, [DECISION_FIELDS])
 
     def with_acted_on(self, user):
         """

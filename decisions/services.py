@@ -7,6 +7,7 @@ documents, appointments, action items) are saved together, or not at all.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -14,12 +15,12 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from core.locking import save_versioned
 from decisions.models import ActionItem, Decision, Document, DocumentFile, ProgressNote
 from decisions.uploads import validate_document_file
 from meetings.models import AgendaItem, Meeting
 from meetings.services import check_correction_reason, record_correction_if_published
 from members import services as member_services
-from members.locking import save_versioned
 from members.models import Appointment, Membership, Organisation, Person, Pillar
 
 
@@ -263,7 +264,7 @@ def agree_action(
 
 @transaction.atomic
 def save_document(
-    *, document: Document, pillars: list[Pillar] | None = None, expected_version: int | None, user=None
+    *, document: Document, pillars: Iterable[Pillar] | None = None, expected_version: int | None, user=None
 ) -> Document:
     """Create or change a document (StaleVersionError if someone saved it since the form was opened)."""
     document.full_clean()

@@ -14,5 +14,4 @@ urlpatterns = [
     path("documents/<slug:slug>/", views.document_detail, name="document-detail"),
     path("documents/<slug:slug>/files/<int:number>/", views.document_download, name="document-download"),
     path("actions/", views.action_list, name="action-list"),
-    path("search/", views.search, name="search"),
 ]

@@ -1,5 +1,5 @@
 """
-The reading side of decisions: the register and its exports, documents, actions and search.
+The reading side of decisions: the register and its exports, documents and actions.
 
 Every row comes through a `visible_to(user)` QuerySet method, and so does every related row a
 template shows (prefetched into `visible_*` attributes).
@@ -15,7 +15,6 @@ from django.shortcuts import get_object_or_404, render
 from decisions import exports
 from decisions.filters import ActionItemFilter, DecisionFilter, DocumentFilter
 from decisions.models import ActionItem, Decision, Document, ProgressNote
-from decisions.search import search_records
 from meetings.models import AgendaItem, Meeting
 
 PAGE_SIZE = 25
@@ -120,12 +119,3 @@ def action_list(request):
     ordered = filterset.qs.order_by("due_date", "id")
     page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "decisions/action_list.html", {"filter": filterset, "page_obj": page})
-
-
-def search(request):
-    text = request.GET.get("q", "").strip()
-    results = search_records(request.user, text)
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request, "decisions/search.html", {"search_text": text, "page_obj": page, "result_count": len(results)}
-    )

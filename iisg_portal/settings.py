@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from iisg_portal.env import env_bool, env_int, env_list, env_str
+from portal.record_urls import ABSOLUTE_URL_OVERRIDES  # noqa: F401 (a setting: where records of lower apps are shown)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -50,10 +51,12 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "two_factor",
+    # The layers, from the bottom: the toolkit, the domain apps, the site (README: Architecture).
     "core",
     "members",
     "meetings",
     "decisions",
+    "portal",
 ]
 
 MIDDLEWARE = [

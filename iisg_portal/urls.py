@@ -1,17 +1,17 @@
-"""Root URLs. Each app owns its own URLs under its namespace."""
+"""Root URLs. Each app owns its own URLs under its namespace; the pages that compose apps are the site's (portal)."""
 
 from django.contrib import admin
 from django.urls import include, path
 
-from meetings import views as meeting_views
+from portal import views as portal_views
 
 urlpatterns = [
-    path("", meeting_views.home, name="home"),
+    path("", portal_views.home, name="home"),
     path("accounts/", include("core.account_urls")),
     path("admin/", admin.site.urls),
+    path("", include("portal.urls")),
     path("", include("meetings.urls")),
     path("", include("decisions.urls")),
-    path("", include("members.urls")),
     # The Secretariat's editing pages.
     path("", include("meetings.edit_urls")),
     path("", include("decisions.edit_urls")),

@@ -3,8 +3,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.locking import OptimisticLockAdminMixin
 from meetings.models import AgendaItem, Correction, Meeting, Participation, Reschedule
-from members.locking import OptimisticLockAdminMixin
 
 
 class ParticipationInline(admin.TabularInline):
@@ -36,7 +36,7 @@ class CorrectionInline(admin.TabularInline):
     readonly_fields = ["created_at", "created_by"]
 
 
-# Registered by decisions/admin.py, which adds the decisions inline: this app never imports decisions.
+# Registered by the site layer (portal/admin.py), which adds the decisions inline: this app never names decisions.
 class MeetingAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "kind", "ordinal", "start", "city", "format", "status", "published_at"]
     list_filter = ["status", "kind", "format", "pillar"]

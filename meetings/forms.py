@@ -9,10 +9,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import LineEndingsMixin, form_helper
+from core.locking import OptimisticLockFormMixin
 from meetings.models import AgendaItem, Meeting, Participation
 from meetings.services import ParticipantEntry
-from members.forms import LineEndingsMixin, form_helper
-from members.locking import OptimisticLockFormMixin
+from members.forms import PeopleChoiceField, PersonChoiceField, people
 from members.models import Organisation, Person
 
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones()) if "/" in name or name == "UTC"]
@@ -62,21 +63,6 @@ class CorrectionReasonMixin:
     @property
     def reason_given(self) -> str:
         return self.cleaned_data.get("correction_reason", "") if hasattr(self, "cleaned_data") else ""
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Person) -> str:
-        details = ", ".join(str(part) for part in (obj.position_title, obj.organisation) if part)
-        return f"{obj.full_name} — {details}" if details else obj.full_name
-
-
-class PeopleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Person) -> str:
-        return PersonChoiceField.label_from_instance(self, obj)
-
-
-def people():
-    return Person.objects.select_related("organisation")
 
 
 class MeetingForm(LineEndingsMixin, CorrectionReasonMixin, OptimisticLockFormMixin, forms.ModelForm):
@@ -400,14 +386,6 @@ class ReasonForm(LineEndingsMixin, forms.Form):
         if not reason:
             raise forms.ValidationError(_("Give a reason."))
         return reason
-
-
-class ConfirmForm(forms.Form):
-    """A confirmation step without fields: the button is the confirmation."""
-
-    def __init__(self, *args, submit_label=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = form_helper(submit_label or _("Confirm"))
 
 
 class RescheduleForm(LineEndingsMixin, forms.Form):

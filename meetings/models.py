@@ -5,17 +5,22 @@ import zoneinfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
-from django.db.models.query import ModelIterable
-from django.urls import reverse
+from django.db.models import Case, CharField, F, FilteredRelation, Q, Value, When
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core import search
+from core.projection import WithholdingMixin
 from core.roles import is_board_member
-from meetings import search
-from members.models import Organisation, Person, Pillar, visible_meeting_statuses
+from core.workflow import RecordStatus, visible_statuses
+from members.models import Organisation, Person, Pillar
+
+# The fields of each search vector (core.search). Changing one needs a migration of its GIN index.
+MEETING_PUBLIC_FIELDS = ("title", "public_summary", "city", "country", "venue")
+MEETING_MINUTES_FIELDS = ("minutes",)
+AGENDA_ITEM_FIELDS = ("title", "notes")
 
 
 def ordinal(number: int) -> str:
@@ -31,53 +36,32 @@ def validate_time_zone(value: str) -> None:
         )
 
 
-class _PublicMeetingIterable(ModelIterable):
-    """Meetings for the public: the public part of the record, without the minutes."""
-
-    def __iter__(self):
-        for meeting in super().__iter__():
-            meeting.minutes = ""
-            yield meeting
-
-
 class MeetingQuerySet(models.QuerySet):
     def visible_to(self, user):
         """
         The one rule for which meetings a user may see; every page, feed and export uses it.
 
-        The public sees published meetings, and only their public part: its meetings come with
-        the minutes blanked (Board members and the Secretariat read them). Board members also see
-        circulated drafts; the Secretariat and admins see every state.
+        The public sees published meetings, and only their public part (public_projection): Board
+        members and the Secretariat read the minutes. Board members also see circulated drafts; the
+        Secretariat and admins see every state (core.workflow.visible_statuses).
         """
-        statuses = visible_meeting_statuses(user)
+        statuses = visible_statuses(user)
         visible = self if statuses is None else self.filter(status__in=statuses)
-        if not is_board_member(user):
-            visible._iterable_class = _PublicMeetingIterable
-        return visible
+        return visible if is_board_member(user) else visible.public_projection()
+
+    def public_projection(self):
+        """Meetings as the public reads them: the minutes are not selected, and reading them raises."""
+        return self.defer(*Meeting.withheld_fields)
 
     def search(self, text: str, user):
         """Meetings the user may see that match `text`; the minutes are searched only for those who may read them."""
-        groups = [search.MEETING_PUBLIC_FIELDS]
+        groups = [MEETING_PUBLIC_FIELDS]
         if is_board_member(user):
-            groups.append(search.MEETING_MINUTES_FIELDS)
+            groups.append(MEETING_MINUTES_FIELDS)
         return search.search_queryset(self.visible_to(user), text, groups)
 
-    def _refuse_minutes(self, fields):
-        if self._iterable_class is _PublicMeetingIterable and (
-            not fields or "minutes" in {field.split("__")[0] for field in fields}
-        ):
-            raise TypeError("The public's meetings are read as objects, whose minutes are blanked.")
-
-    def values(self, *fields, **expressions):
-        self._refuse_minutes(fields)
-        return super().values(*fields, **expressions)
-
-    def values_list(self, *fields, flat=False, named=False):
-        self._refuse_minutes(fields)
-        return super().values_list(*fields, flat=flat, named=named)
-
     def published(self):
-        return self.filter(status=Meeting.Status.PUBLISHED)
+        return self.filter(status=RecordStatus.PUBLISHED)
 
     def upcoming(self, now=None):
         return self.filter(end__gte=now or timezone.now()).order_by("start")
@@ -86,7 +70,7 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(end__lt=now or timezone.now()).order_by("-start")
 
 
-class Meeting(models.Model):
+class Meeting(WithholdingMixin, models.Model):
     class Kind(models.TextChoices):
         BOARD = "board", _("Board meeting")
         SUPPORT_GROUP = "support_group", _("Support Group meeting")
@@ -98,10 +82,10 @@ class Meeting(models.Model):
         ONLINE = "online", _("Online")
         HYBRID = "hybrid", _("Hybrid")
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        CIRCULATED = "circulated", _("Circulated")
-        PUBLISHED = "published", _("Published")
+    # The record's workflow is the portal's (core.workflow): draft → circulated → published.
+    Status = RecordStatus
+    # Withheld from the public (core.projection): the minutes are for Board members and the Secretariat.
+    withheld_fields = ("minutes",)
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.BOARD)
     pillar = models.ForeignKey(
@@ -136,7 +120,7 @@ class Meeting(models.Model):
     minutes = models.TextField(
         _("minutes"), blank=True, help_text=_("Markdown. Shown to Board members and the Secretariat only.")
     )
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(_("status"), max_length=20, choices=RecordStatus.choices, default=RecordStatus.DRAFT)
     circulated_at = models.DateTimeField(_("circulated at"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     # Optimistic locking: a save is refused if someone else saved since the form was opened.
@@ -193,8 +177,8 @@ class Meeting(models.Model):
             self.slug = slug
         super().save(*args, **kwargs)
 
-    def get_absolute_url(self):
-        return reverse("meetings:meeting-detail", args=[self.slug])
+    # get_absolute_url: the record's page composes the meeting with its decisions, so it belongs to the
+    # site layer, which says where it is (settings.ABSOLUTE_URL_OVERRIDES).
 
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
@@ -312,22 +296,6 @@ class Correction(models.Model):
         return self.meeting.get_absolute_url()
 
 
-# Fields of a participation that belong to the attendance list (the minutes), not to the public record.
-_ATTENDANCE_LIST_FIELDS = {"person", "person_id", "position", "attendance"}
-
-
-class _PublicParticipationIterable(ModelIterable):
-    """Rows for the public: a delegation's organisation and level, without who came and how."""
-
-    def __iter__(self):
-        for participation in super().__iter__():
-            if participation.role not in Participation.PUBLIC_ROLES:
-                participation.person = None
-                participation.position = ""
-                participation.attendance = ""
-            yield participation
-
-
 class ParticipationQuerySet(models.QuerySet):
     def visible_to(self, user):
         """
@@ -338,34 +306,32 @@ class ParticipationQuerySet(models.QuerySet):
 
         The public, for published meetings: every participation too, because the public record says
         which organisations took part at which level ("the Western Balkans partners at ministerial
-        level", "the Support Group members Austria, Slovenia and Italy"); but only chairs, hosts and
-        speakers keep their person and position (the public summary names them). For delegates, the
-        Support Group, observers and the Secretariat, the rows come with the person, the position
-        and the attendance blanked (see _PublicParticipationIterable), so no page, export or template
-        can print them. Asking such a queryset for those fields with values() is refused.
+        level", "the Support Group members Austria, Slovenia and Italy"); but only as the public
+        projection (public_projection), where only chairs, hosts and speakers are named.
         """
         visible = self.filter(meeting__in=Meeting.objects.visible_to(user))
-        if is_board_member(user):
-            return visible
-        visible._iterable_class = _PublicParticipationIterable
-        return visible
+        return visible if is_board_member(user) else visible.public_projection()
 
-    def _refuse_attendance_list_fields(self, fields):
-        if self._iterable_class is _PublicParticipationIterable and (
-            not fields or _ATTENDANCE_LIST_FIELDS & {field.split("__")[0] for field in fields}
-        ):
-            raise TypeError("The public's participations are read as objects, whose attendance details are blanked.")
+    def public_projection(self):
+        """
+        Participations as the public may know them: the organisation, role and level of each; the
+        person and position only of chairs, hosts and speakers (the public summary names them),
+        computed by the database as `named_person` and `public_position`; never the attendance. The
+        person, position and attendance columns are not selected, and reading them raises
+        (core.projection). Pages read these rows through PublicParticipation.
+        """
+        named = Q(role__in=Participation.PUBLIC_ROLES)
+        return (
+            self.defer(*Participation.withheld_fields)
+            .annotate(
+                named_person=FilteredRelation("person", condition=named),
+                public_position=Case(When(named, then=F("position")), default=Value(""), output_field=CharField()),
+            )
+            .select_related("named_person")
+        )
 
-    def values(self, *fields, **expressions):
-        self._refuse_attendance_list_fields(fields)
-        return super().values(*fields, **expressions)
 
-    def values_list(self, *fields, flat=False, named=False):
-        self._refuse_attendance_list_fields(fields)
-        return super().values_list(*fields, flat=flat, named=named)
-
-
-class Participation(models.Model):
+class Participation(WithholdingMixin, models.Model):
     class Role(models.TextChoices):
         CHAIR = "chair", _("Chair")
         CO_CHAIR = "co_chair", _("Co-chair")
@@ -390,6 +356,8 @@ class Participation(models.Model):
 
     # Who took part is public where the public summary states it: chairs, hosts and speakers.
     PUBLIC_ROLES = (Role.CHAIR, Role.CO_CHAIR, Role.HOST, Role.OPENING_REMARKS, Role.SPEAKER)
+    # The attendance list (core.projection): withheld from the public, who see PublicParticipation.
+    withheld_fields = ("person", "position", "attendance")
 
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="participations"
@@ -461,6 +429,41 @@ class Participation(models.Model):
             raise ValidationError(_("Name a person, an organisation, or both."))
 
 
+class PublicParticipation:
+    """
+    A participation as the public may know it, made from a row of the public projection: which
+    organisation took part, in which role, at which level; the person and position only where the
+    public record names them (chairs, hosts, speakers). Nothing else can be read from it: no
+    attendance, no delegate's name.
+    """
+
+    _PUBLIC_ATTRIBUTES = frozenset(
+        {"pk", "meeting", "meeting_id", "organisation", "organisation_id", "role", "level", "order"}
+        | {"get_role_display", "get_level_display"}
+    )
+
+    def __init__(self, row: Participation):
+        self._row = row
+
+    def __getattr__(self, name):
+        if name in self._PUBLIC_ATTRIBUTES:
+            return getattr(self._row, name)
+        raise AttributeError(f"{name!r} is not part of the public record of a participation")
+
+    @property
+    def person(self) -> Person | None:
+        # Django sets the filtered relation's attribute only where the join found a person.
+        return getattr(self._row, "named_person", None)
+
+    @property
+    def position(self) -> str:
+        return self._row.public_position
+
+    def __str__(self):
+        who = self.person or self.organisation
+        return f"{who} ({self.get_role_display()})"
+
+
 class AgendaItemQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The agenda with its notes is part of the minutes: Board members and the Secretariat only."""
@@ -469,7 +472,7 @@ class AgendaItemQuerySet(models.QuerySet):
         return self.filter(meeting__in=Meeting.objects.visible_to(user))
 
     def search(self, text: str, user):
-        return search.search_queryset(self.visible_to(user), text, [search.AGENDA_ITEM_FIELDS])
+        return search.search_queryset(self.visible_to(user), text, [AGENDA_ITEM_FIELDS])
 
 
 class AgendaItem(models.Model):

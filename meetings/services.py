@@ -18,10 +18,12 @@ from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from core.locking import save_versioned
 from core.roles import BOARD_MEMBERS_GROUP
+from core.workflow import RecordStatus
 from meetings.models import AgendaItem, Correction, Meeting, Participation, Reschedule
-from members.locking import save_versioned
 from members.models import Organisation, Person
 
 
@@ -243,28 +245,37 @@ def _lock(meeting: Meeting, allowed_from: set[str], action: str) -> Meeting:
     return locked
 
 
+# The workflow's steps forward: to which status, from which, the time it stamps, and its name.
+_STEPS_FORWARD = {
+    RecordStatus.CIRCULATED: (RecordStatus.DRAFT, "circulated_at", gettext_lazy("circulated")),
+    RecordStatus.PUBLISHED: (RecordStatus.CIRCULATED, "published_at", gettext_lazy("published")),
+}
+
+
 @transaction.atomic
+def advance_meeting(*, meeting: Meeting, to: str, user=None, site_url: str = "") -> Meeting:
+    """
+    One step forward, told to the Board members by email: draft → circulated (they read it, marked
+    DRAFT), or circulated → published (the public reads the summary and the decisions).
+    """
+    allowed_from, stamp, name = _STEPS_FORWARD[to]
+    locked = _lock(meeting, {allowed_from}, name)
+    locked.status = to
+    setattr(locked, stamp, timezone.now())
+    save_versioned(locked, None)
+    _email_board_members(locked, to, site_url)
+    _refresh(meeting, locked)
+    return meeting
+
+
 def circulate_meeting(*, meeting: Meeting, user=None, site_url: str = "") -> Meeting:
     """Draft → circulated: Board members can read it, marked DRAFT. They are told by email."""
-    locked = _lock(meeting, {Meeting.Status.DRAFT}, _("circulated"))
-    locked.status = Meeting.Status.CIRCULATED
-    locked.circulated_at = timezone.now()
-    save_versioned(locked, None)
-    _email_board_members(locked, "circulated", site_url)
-    _refresh(meeting, locked)
-    return meeting
+    return advance_meeting(meeting=meeting, to=RecordStatus.CIRCULATED, user=user, site_url=site_url)
 
 
-@transaction.atomic
 def publish_meeting(*, meeting: Meeting, user=None, site_url: str = "") -> Meeting:
     """Circulated → published: the public reads the summary and decisions. Board members are told."""
-    locked = _lock(meeting, {Meeting.Status.CIRCULATED}, _("published"))
-    locked.status = Meeting.Status.PUBLISHED
-    locked.published_at = timezone.now()
-    save_versioned(locked, None)
-    _email_board_members(locked, "published", site_url)
-    _refresh(meeting, locked)
-    return meeting
+    return advance_meeting(meeting=meeting, to=RecordStatus.PUBLISHED, user=user, site_url=site_url)
 
 
 @transaction.atomic
@@ -341,7 +352,7 @@ def _email_board_members(meeting: Meeting, event: str, site_url: str) -> None:
         "circulated": _("Draft record circulated: %(title)s"),
         "published": _("Record published: %(title)s"),
     }[event] % {"title": meeting.title}
-    body = render_to_string(f"emails/meeting_{event}.txt", context)
+    body = render_to_string(f"meetings/emails/{event}.txt", context)
 
     def send() -> None:
         # One message per person, so that no Board member sees the others' addresses.

@@ -1,39 +1,12 @@
 """Forms of the Secretariat's editing pages for organisations, people, pillars and memberships."""
 
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateInput, LineEndingsMixin, form_helper
 from members.models import Membership, Organisation, Person, Pillar
-
-
-def form_helper(submit_label: str | None = "") -> FormHelper:
-    """
-    The crispy helper of an editing form. The page template writes the <form> tag and the buttons
-    (some pages put a formset or a preview in the same form); `submit_label` names the main button.
-    """
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    helper.submit_label = _("Save") if submit_label == "" else submit_label
-    return helper
-
-
-class LineEndingsMixin:
-    """
-    Browsers send the lines of a textarea separated by CR LF: keep LF, as every other way of writing
-    a record does (the demo loader, the services). Otherwise an untouched text
-    reads as changed, in the history and when a refused save is compared with the record.
-    """
-
-    def clean(self):
-        cleaned = super().clean()
-        for name, value in cleaned.items():
-            if isinstance(value, str) and "\r" in value:
-                cleaned[name] = value.replace("\r\n", "\n").replace("\r", "\n")
-        return cleaned
 
 
 class UniqueSlugMixin:
@@ -95,8 +68,20 @@ class NewOrganisationForm(UniqueSlugMixin, forms.ModelForm):
         return bool(set(super().changed_data) - {"kind"})
 
 
+class BaseNewOrganisationFormSet(forms.BaseModelFormSet):
+    """Organisations created on the spot, one row each; empty rows are ignored. It describes itself to the form page."""
+
+    title = _("New organisations")
+    help_text = _("Fill in a row for each organisation not in the list above; leave the others empty.")
+    item_label = _("New organisation")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(None)
+
+
 NewOrganisationFormSet = forms.modelformset_factory(
-    Organisation, form=NewOrganisationForm, extra=3, can_delete=False, max_num=20
+    Organisation, form=NewOrganisationForm, formset=BaseNewOrganisationFormSet, extra=3, can_delete=False, max_num=20
 )
 
 
@@ -120,11 +105,21 @@ class PillarForm(LineEndingsMixin, forms.ModelForm):
         self.helper = form_helper()
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
+class PersonChoiceField(forms.ModelChoiceField):
+    """A person as the Secretariat picks them: name, then position and organisation."""
 
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
+    def label_from_instance(self, obj: Person) -> str:
+        details = ", ".join(str(part) for part in (obj.position_title, obj.organisation) if part)
+        return f"{obj.full_name} — {details}" if details else obj.full_name
+
+
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Person) -> str:
+        return PersonChoiceField.label_from_instance(self, obj)
+
+
+def people():
+    return Person.objects.select_related("organisation")
 
 
 class MembershipForm(forms.ModelForm):

@@ -4,13 +4,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.roles import is_board_member, is_secretariat
+from core import visibility
+from core.roles import is_secretariat
 
 # The designation footnote, printed once wherever Kosovo* appears on a page or PDF.
 KOSOVO_FOOTNOTE = _(
@@ -18,44 +18,26 @@ KOSOVO_FOOTNOTE = _(
     "UNSCR 1244/1999 and the ICJ Opinion on the Kosovo declaration of independence."
 )
 
-# Statuses of a meeting record, named here so that the lower app can filter by them
-# without importing `meetings` (which imports this app).
-STATUS_PUBLISHED = "published"
-STATUS_CIRCULATED = "circulated"
-
-
-def visible_meeting_statuses(user) -> list[str] | None:
-    """The meeting states whose records `user` may see; None means every state."""
-    if is_secretariat(user):
-        return None
-    if is_board_member(user):
-        return [STATUS_CIRCULATED, STATUS_PUBLISHED]
-    return [STATUS_PUBLISHED]
-
-
-# Roles in which a participant's name and position are public: the public summary names them.
-# The same list as meetings.models.Participation.PUBLIC_ROLES (a test keeps them equal); spelled
-# out here because this app never imports `meetings`.
-PUBLIC_PARTICIPATION_ROLES = ("chair", "co_chair", "host", "opening_remarks", "speaker")
-
 
 class OrganisationQuerySet(models.QuerySet):
     def visible_to(self, user):
         """
         Organisations a user may see: the Secretariat sees all; others see an organisation that has
-        a membership, an appointment, a person or a participation they may see, and the parents of
-        those (the European Commission above DG NEAR). An organisation only a draft mentions stays unseen.
+        a membership, an appointment or a person they may see, or that the apps above grant them
+        (core.visibility: `meetings` grants those that took part in a meeting they may see), and the
+        parents of those (the European Commission above DG NEAR). An organisation only a draft
+        mentions stays unseen.
         """
-        statuses = visible_meeting_statuses(user)
-        if statuses is None:
+        if is_secretariat(user):
             return self
         own = (
             Q(pk__in=Membership.objects.visible_to(user).values("organisation"))
             | Q(pk__in=Appointment.objects.visible_to(user).exclude(organisation=None).values("organisation"))
             | Q(pk__in=Person.objects.visible_to(user).exclude(organisation=None).values("organisation"))
-            # Reverse lookup by name: `meetings` lives above this app and is never imported.
-            | Q(pk__in=Organisation.objects.filter(participations__meeting__status__in=statuses).values("pk"))
         )
+        granted = visibility.granted(Organisation, user)
+        if granted is not None:
+            own |= granted
         return self.filter(own | Q(pk__in=Organisation.objects.filter(own).exclude(parent=None).values("parent")))
 
 
@@ -104,8 +86,8 @@ class Organisation(models.Model):
             self.slug = slugify(self.acronym if self.acronym and len(self.acronym) > 2 else self.name)[:220]
         super().save(*args, **kwargs)
 
-    def get_absolute_url(self):
-        return reverse("members:organisation-detail", args=[self.slug])
+    # Its page lists decisions and meetings too, so it belongs to the site layer, which says where
+    # it is: settings.ABSOLUTE_URL_OVERRIDES (so for Person, Appointment and Pillar).
 
     @property
     def display_name(self) -> str:
@@ -120,27 +102,17 @@ class Organisation(models.Model):
 class PersonQuerySet(models.QuerySet):
     def visible_to(self, user):
         """
-        People a user may see. The Secretariat: everyone. Board members: whoever took part in,
-        or presented at, a meeting they may see, or holds an appointment they may see. The public:
-        chairs, hosts and speakers of published meetings (the public summary names them) and holders
-        of appointments it may see; delegates' names belong to the attendance list, for members only.
+        People a user may see. The Secretariat: everyone. Others: holders of appointments they may
+        see, and whom the apps above grant them (core.visibility): `meetings` grants Board members
+        whoever took part in, or presented at, a meeting they may see, and the public the chairs,
+        hosts and speakers of published meetings (the public summary names them; delegates' names
+        belong to the attendance list, for members only).
         """
-        statuses = visible_meeting_statuses(user)
-        if statuses is None:
+        if is_secretariat(user):
             return self
-        appointed = Q(pk__in=Appointment.objects.visible_to(user).values("person"))
-        # Reverse lookups by name: `meetings` lives above this app and is never imported.
-        if is_board_member(user):
-            took_part_in = Person.objects.filter(participations__meeting__status__in=statuses).values("pk")
-            presented_at = Person.objects.filter(presented__meeting__status__in=statuses).values("pk")
-            took_part = Q(pk__in=took_part_in) | Q(pk__in=presented_at)
-        else:
-            took_part = Q(
-                pk__in=Person.objects.filter(
-                    participations__meeting__status__in=statuses, participations__role__in=PUBLIC_PARTICIPATION_ROLES
-                ).values("pk")
-            )
-        return self.filter(took_part | appointed)
+        shown = Q(pk__in=Appointment.objects.visible_to(user).values("person"))
+        granted = visibility.granted(Person, user)
+        return self.filter(shown if granted is None else shown | granted)
 
 
 class Person(models.Model):
@@ -189,10 +161,7 @@ class Person(models.Model):
     def __str__(self):
         return self.full_name
 
-    def get_absolute_url(self):
-        if self.organisation_id:
-            return self.organisation.get_absolute_url()
-        return reverse("members:member-list")
+    # get_absolute_url: the organisation's page, or the member list (settings.ABSOLUTE_URL_OVERRIDES).
 
     @property
     def full_name(self) -> str:
@@ -213,18 +182,18 @@ class Pillar(models.Model):
     def __str__(self):
         return self.code
 
-    def get_absolute_url(self):
-        return reverse("decisions:document-list") + f"?pillar={self.code}"
+    # Its page (the documents of the pillar) is in the site's hands: settings.ABSOLUTE_URL_OVERRIDES.
 
 
 class MembershipQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Memberships the user may see: none that a decision of an unreleased meeting created."""
-        statuses = visible_meeting_statuses(user)
-        if statuses is None:
+        """
+        Memberships the user may see: all, less those the apps above hide (core.visibility:
+        `decisions` hides a membership created by a decision of a meeting the user may not see).
+        """
+        if is_secretariat(user):
             return self
-        # Reverse lookup by name: `decisions` lives above this app and is never imported.
-        return self.exclude(decisions__meeting__status__in=_hidden_statuses(statuses))
+        return visibility.without_hidden(self, user)
 
     def current(self, on=None):
         on = on or timezone.localdate()
@@ -233,10 +202,6 @@ class MembershipQuerySet(models.QuerySet):
     def former(self, on=None):
         on = on or timezone.localdate()
         return self.filter(until__lt=on)
-
-
-def _hidden_statuses(visible: list[str]) -> list[str]:
-    return [s for s in ("draft", STATUS_CIRCULATED, STATUS_PUBLISHED) if s not in visible]
 
 
 class Membership(models.Model):
@@ -324,11 +289,10 @@ class Membership(models.Model):
 
 class AppointmentQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Appointments the user may see: none that a decision of an unreleased meeting created."""
-        statuses = visible_meeting_statuses(user)
-        if statuses is None:
+        """Appointments the user may see: all, less those the apps above hide (as for memberships)."""
+        if is_secretariat(user):
             return self
-        return self.exclude(decisions__meeting__status__in=_hidden_statuses(statuses))
+        return visibility.without_hidden(self, user)
 
 
 class Appointment(models.Model):
@@ -369,10 +333,7 @@ class Appointment(models.Model):
     def __str__(self):
         return f"{self.person} — {self.post} ({self.get_kind_display().lower()})"
 
-    def get_absolute_url(self):
-        if self.organisation_id:
-            return self.organisation.get_absolute_url()
-        return reverse("members:member-list")
+    # get_absolute_url: the organisation's page, or the member list (settings.ABSOLUTE_URL_OVERRIDES).
 
     def clean(self):
         super().clean()

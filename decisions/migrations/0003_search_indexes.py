@@ -1,10 +1,10 @@
 """
 GIN indexes on the search vectors of decisions and documents, on PostgreSQL only.
 
-Expression indexes, so that `to_tsvector(...) @@ query` in meetings.search is answered from the index.
+Expression indexes, so that `to_tsvector(...) @@ query` in core.search is answered from the index.
 They are not in the models' Meta (SQLite has no GIN indexes): this migration creates them only
 when the database is PostgreSQL, and does nothing elsewhere. The expressions must stay those of
-meetings.search (tests/reading/test_search.py checks that PostgreSQL uses them).
+the field groups in the models (tests/reading/test_search.py checks that PostgreSQL uses them).
 """
 
 from django.contrib.postgres.indexes import GinIndex

@@ -3,8 +3,8 @@
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from decisions.demo.loader import load_sixth_board_meeting
 from members.models import Organisation
+from portal.demo.loader import load_sixth_board_meeting
 from tests.browser.conftest import sign_in
 from tests.factories import PASSWORD
 

@@ -23,12 +23,12 @@ from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from core.roles import SECRETARIAT_GROUP
-from decisions.demo import sixth_board_meeting as seed
-from decisions.demo.loader import load_sixth_board_meeting
 from decisions.models import ActionItem, Decision, Document
-from meetings.forms import PersonChoiceField
 from meetings.models import AgendaItem, Meeting, Participation
+from members.forms import PersonChoiceField
 from members.models import Appointment, Membership, Organisation, Person, Pillar
+from portal.demo import sixth_board_meeting as seed
+from portal.demo.loader import load_sixth_board_meeting
 from tests.browser.conftest import axe_violations, screenshot, sign_in
 from tests.factories import PASSWORD, MeetingFactory, UserFactory
 

@@ -7,7 +7,7 @@ visitor reads the public page; every main page, for every role, at desktop and p
 import pytest
 from playwright.sync_api import expect
 
-from decisions.demo.loader import load_sixth_board_meeting
+from portal.demo.loader import load_sixth_board_meeting
 from tests.browser.conftest import axe_violations, screenshot, sign_in
 from tests.factories import PASSWORD, MeetingFactory
 

@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from core.locking import StaleVersionError, save_versioned
 from decisions.models import Decision, Document
 from meetings.models import Meeting
-from members.locking import StaleVersionError, save_versioned
 from tests.factories import DecisionFactory, DocumentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -123,7 +123,7 @@ def test_participants_of_a_published_meeting_need_a_correction_reason(secretaria
     data = formset_data([blank_row(organisation=organisation.pk)])
     response = secretariat_client.post(url, data)
     assert response.status_code == 200
-    assert "correction_reason" in response.context["reason_form"].errors
+    assert "correction_reason" in response.context["form"].errors
     assert secretariat_client.post(url, data | {"correction_reason": "Italy was missing."}).status_code == 302
     assert Correction.objects.get(meeting=published_meeting).reason == "Italy was missing."
 

@@ -161,7 +161,7 @@ def test_edit_controls_show_for_the_secretariat_only(client, secretariat, board_
         ("/edit/meetings/new/", "meetings-edit:meeting-create"),
         ("/edit/documents/new/", "decisions-edit:document-create"),
         ("/edit/decisions/12/", "decisions-edit:decision-edit"),
-        ("/meetings/new/", "meetings:meeting-detail"),
+        ("/meetings/new/", "portal:meeting-detail"),
         ("/decisions/B6/2022/04/", "decisions:decision-detail"),
         ("/documents/some-document/", "decisions:document-detail"),
     ],

@@ -12,10 +12,10 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from decisions.demo import sixth_board_meeting as seed
 from decisions.models import ActionItem, Decision, Document
 from meetings.models import AgendaItem, Meeting, Participation
 from members.models import Appointment, Membership, Organisation, Person, Pillar
+from portal.demo import sixth_board_meeting as seed
 
 pytestmark = pytest.mark.django_db
 

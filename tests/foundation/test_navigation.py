@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 CREATE_LINKS = {
     "meetings:meeting-list": ["meetings-edit:meeting-create"],
     "decisions:document-list": ["decisions-edit:document-create"],
-    "members:member-list": ["members-edit:organisation-create", "members-edit:person-create"],
+    "portal:member-list": ["members-edit:organisation-create", "members-edit:person-create"],
 }
 
 

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 import pytest
 from django.utils import timezone
 
-from decisions.demo.loader import load_sixth_board_meeting
 from meetings.models import Meeting, Participation
 from members.models import Appointment, Membership
+from portal.demo.loader import load_sixth_board_meeting
 from tests.factories import (
     ActionItemFactory,
     AgendaItemFactory,

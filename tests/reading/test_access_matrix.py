@@ -22,7 +22,7 @@ def object_urls(record) -> dict[str, str]:
     return {
         "meeting-detail": meeting.get_absolute_url(),
         "meeting-ics": reverse("meetings:meeting-ics", args=[meeting.slug]),
-        "meeting-pdf": reverse("meetings:meeting-pdf", args=[meeting.slug]),
+        "meeting-pdf": reverse("portal:meeting-pdf", args=[meeting.slug]),
         "decision-detail": record.decision.get_absolute_url(),
         "document-detail": record.document.get_absolute_url(),
         "document-download": reverse("decisions:document-download", args=[record.document.slug, 1]),
@@ -40,10 +40,10 @@ LIST_URLS = {
     "decision-list": lambda: reverse("decisions:decision-list"),
     "decision-export-csv": lambda: reverse("decisions:decision-export-csv"),
     "decision-export-json": lambda: reverse("decisions:decision-export-json"),
-    "member-list": lambda: reverse("members:member-list"),
+    "member-list": lambda: reverse("portal:member-list"),
     "document-list": lambda: reverse("decisions:document-list"),
     "action-list": lambda: reverse("decisions:action-list"),
-    "search": lambda: reverse("decisions:search") + "?q=board",
+    "search": lambda: reverse("portal:search") + "?q=board",
     "login": lambda: reverse("login"),
 }
 

@@ -17,7 +17,7 @@ def test_board_member_signs_in_reads_the_minutes_and_downloads_pdf_and_ics(clien
     assert "Attendance" in page
     assert "Agenda" in page
     assert "Minutes (PDF)" in page
-    pdf = client.get(reverse("meetings:meeting-pdf", args=[demo.slug]))
+    pdf = client.get(reverse("portal:meeting-pdf", args=[demo.slug]))
     assert pdf.content.startswith(b"%PDF")
     ics = Calendar.from_ical(client.get(reverse("meetings:meeting-ics", args=[demo.slug])).content)
     assert [str(event["SUMMARY"]) for event in ics.walk("VEVENT")] == [demo.title]

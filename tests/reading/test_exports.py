@@ -70,7 +70,7 @@ def pdf_html(monkeypatch):
 
 
 def test_board_member_downloads_the_minutes_as_pdf(client_for, demo, pdf_html):
-    response = client_for("board_member").get(reverse("meetings:meeting-pdf", args=[demo.slug]))
+    response = client_for("board_member").get(reverse("portal:meeting-pdf", args=[demo.slug]))
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == f'attachment; filename="{demo.slug}-minutes.pdf"'
     assert response.content.startswith(b"%PDF")
@@ -86,7 +86,7 @@ def test_board_member_downloads_the_minutes_as_pdf(client_for, demo, pdf_html):
 
 
 def test_public_pdf_is_the_public_record(client, demo, pdf_html):
-    response = client.get(reverse("meetings:meeting-pdf", args=[demo.slug]))
+    response = client.get(reverse("portal:meeting-pdf", args=[demo.slug]))
     assert response["Content-Disposition"] == f'attachment; filename="{demo.slug}-record.pdf"'
     [source] = pdf_html
     assert 'id="decisions"' in source
@@ -96,7 +96,7 @@ def test_public_pdf_is_the_public_record(client, demo, pdf_html):
 
 def test_circulated_pdf_is_marked_draft(client_for, records, pdf_html):
     meeting = records["circulated"].meeting
-    client_for("board_member").get(reverse("meetings:meeting-pdf", args=[meeting.slug]))
+    client_for("board_member").get(reverse("portal:meeting-pdf", args=[meeting.slug]))
     [source] = pdf_html
     assert f"<h1>DRAFT: {meeting.title}</h1>" in source
     assert "DRAFT — not published" in source  # on top of every page

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings.markdown import render_markdown
+from core.markdown import render_markdown
 from meetings.models import Meeting
 from tests.factories import CorrectionFactory, DecisionFactory, MeetingFactory, PillarFactory, RescheduleFactory
 
@@ -105,24 +105,24 @@ def test_script_in_minutes_never_reaches_the_page(client_for, db):
 
 def test_search_finds_what_the_user_may_read(client_for, demo):
     client = client_for("anonymous")
-    response = client.get(reverse("decisions:search"), {"q": "donors"})
+    response = client.get(reverse("portal:search"), {"q": "donors"})
     kinds = {str(result.kind) for result in response.context["page_obj"]}
     assert "Decision" in kinds
     assert "Agenda item" not in kinds  # agenda notes are for Board members
-    board = client_for("board_member").get(reverse("decisions:search"), {"q": "donors"})
+    board = client_for("board_member").get(reverse("portal:search"), {"q": "donors"})
     assert "Agenda item" in {str(result.kind) for result in board.context["page_obj"]}
 
 
 def test_search_finds_documents_for_board_members_only(client_for, demo):
     query = {"q": "work plan"}
-    public = client_for("anonymous").get(reverse("decisions:search"), query)
+    public = client_for("anonymous").get(reverse("portal:search"), query)
     assert "Document" not in {str(r.kind) for r in public.context["page_obj"]}
-    board = client_for("board_member").get(reverse("decisions:search"), query)
+    board = client_for("board_member").get(reverse("portal:search"), query)
     assert "Document" in {str(r.kind) for r in board.context["page_obj"]}
 
 
 def test_empty_search_shows_the_form(client, db):
-    response = client.get(reverse("decisions:search"))
+    response = client.get(reverse("portal:search"))
     assert response.status_code == 200
     assert response.context["result_count"] == 0
 

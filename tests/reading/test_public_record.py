@@ -108,8 +108,8 @@ def test_the_footnote_appears_exactly_once_wherever_kosovo_is_printed(client, de
     for url in [
         demo.get_absolute_url(),
         reverse("decisions:decision-list"),
-        reverse("members:member-list"),
-        reverse("members:organisation-detail", args=["kosovo"]),
+        reverse("portal:member-list"),
+        reverse("portal:organisation-detail", args=["kosovo"]),
         reverse("decisions:decision-detail", args=["B6/2022/07"]),
     ]:
         page = client.get(url).content.decode()

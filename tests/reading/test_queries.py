@@ -96,7 +96,7 @@ class World:
             "home": reverse("home"),
             "meeting-list": reverse("meetings:meeting-list"),
             "meeting-detail": self.meeting.get_absolute_url(),
-            "meeting-pdf": reverse("meetings:meeting-pdf", args=[slug]),
+            "meeting-pdf": reverse("portal:meeting-pdf", args=[slug]),
             "meeting-ics": reverse("meetings:meeting-ics", args=[slug]),
             "meetings-ics": reverse("meetings:meetings-ics"),
             "decision-list": reverse("decisions:decision-list") + "?verb=approved",
@@ -106,9 +106,9 @@ class World:
             "document-list": reverse("decisions:document-list") + "?pillar=WBCTi",
             "document-detail": self.first_document.get_absolute_url(),
             "action-list": reverse("decisions:action-list"),
-            "member-list": reverse("members:member-list"),
+            "member-list": reverse("portal:member-list"),
             "organisation-detail": self.organisation.get_absolute_url(),
-            "search": reverse("decisions:search") + "?q=Searchword",
+            "search": reverse("portal:search") + "?q=Searchword",
         }
 
 

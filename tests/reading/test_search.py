@@ -4,28 +4,28 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from core.search import uses_full_text_search
 from decisions.models import Decision, Document
 from meetings.models import AgendaItem, Meeting
-from meetings.search import uses_full_text_search
 
 postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN indexes exist on PostgreSQL only")
 
 
 def test_search_ranks_the_best_match_first(client, demo):
-    response = client.get(reverse("decisions:search"), {"q": "needs mapping"})
+    response = client.get(reverse("portal:search"), {"q": "needs mapping"})
     results = list(response.context["page_obj"])
     assert results
     if uses_full_text_search(Decision.objects.all()):
         assert results == sorted(results, key=lambda r: -r.rank)
         # Stemming: "mapping" finds "maps" and the plural "needs" the singular.
-        assert client.get(reverse("decisions:search"), {"q": "need map"}).context["result_count"] > 0
+        assert client.get(reverse("portal:search"), {"q": "need map"}).context["result_count"] > 0
 
 
 def test_minutes_are_searched_only_for_board_members(client_for, demo):
     demo.minutes = "The Board heard about Quokkaword."
     demo.save()
-    assert client_for("anonymous").get(reverse("decisions:search"), {"q": "Quokkaword"}).context["result_count"] == 0
-    assert client_for("board_member").get(reverse("decisions:search"), {"q": "Quokkaword"}).context["result_count"] == 1
+    assert client_for("anonymous").get(reverse("portal:search"), {"q": "Quokkaword"}).context["result_count"] == 0
+    assert client_for("board_member").get(reverse("portal:search"), {"q": "Quokkaword"}).context["result_count"] == 1
 
 
 @postgresql_only

@@ -1,0 +1,48 @@
+"""Template filters for a meeting's dates, in its own time zone ({% load meeting_dates %})."""
+
+from django import template
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.filter
+def meeting_dates(meeting) -> str:
+    """
+    When a meeting takes place, in its own time zone: "Monday, 20 June 2022" (no times announced),
+    "Monday, 20 June 2022, 10:00-16:00 (Europe/Sarajevo)", or a range of days.
+    """
+    return format_dates(meeting.local_start, meeting.local_end, meeting.all_day, meeting.time_zone)
+
+
+def format_dates(start, end, all_day: bool, time_zone: str) -> str:
+    day = "l, j F Y"
+    if all_day:
+        if start.date() == end.date():
+            return formats.date_format(start, day)
+        return f"{formats.date_format(start, day)} – {formats.date_format(end, day)}"
+    if start.date() == end.date():
+        return _("%(day)s, %(start)s–%(end)s (%(tz)s)") % {
+            "day": formats.date_format(start, day),
+            "start": formats.time_format(start, "H:i"),
+            "end": formats.time_format(end, "H:i"),
+            "tz": time_zone,
+        }
+    return _("%(start)s – %(end)s (%(tz)s)") % {
+        "start": formats.date_format(start, day + ", H:i"),
+        "end": formats.date_format(end, day + ", H:i"),
+        "tz": time_zone,
+    }
+
+
+@register.filter
+def meeting_day(meeting, fmt="j F Y") -> str:
+    """The meeting's (first) day as it was where it took place, not in the server's time zone."""
+    return formats.date_format(meeting.local_start, fmt)
+
+
+@register.filter
+def in_meeting_tz(value, meeting):
+    """An instant (e.g. dates announced before) in the meeting's own time zone."""
+    return value.astimezone(meeting.tz) if value else value

@@ -1,0 +1,18 @@
+"""
+The pages that compose the apps (portal/views.py). Their paths are those the apps had: a meeting's
+record under /meetings/, the member pages under /members/, search at /search/.
+"""
+
+from django.urls import path
+
+from portal import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("search/", views.search, name="search"),
+    path("meetings/<slug:slug>/", views.meeting_detail, name="meeting-detail"),
+    path("meetings/<slug:slug>/record.pdf", views.meeting_pdf, name="meeting-pdf"),
+    path("members/", views.member_list, name="member-list"),
+    path("members/<slug:slug>/", views.organisation_detail, name="organisation-detail"),
+]

@@ -1,0 +1,245 @@
+"""
+The pages that compose the apps: the home page, site search, a meeting's record (the meeting with
+its decisions, their outcomes and the follow-up; also as PDF), the member list and each
+organisation's page (with the decisions behind memberships and appointments, and the meetings it
+took part in).
+
+Every row comes through its model's `visible_to(user)`, and so does every related row a template
+shows (prefetched into `visible_*` attributes).
+"""
+
+from django.core.paginator import Paginator
+from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.pdf import render_pdf
+from core.roles import is_board_member
+from decisions.models import ActionItem, Decision
+from meetings.models import AgendaItem, Meeting, Participation, PublicParticipation
+from members.models import Appointment, Membership, Organisation, Person
+from portal.search import search_records
+
+PAGE_SIZE = 25
+CATEGORY_ORDER = [Membership.Category.BOARD, Membership.Category.SUPPORT_GROUP, Membership.Category.OBSERVER]
+
+# How the public record names each group of organisations that took part.
+TOOK_PART_LABELS = {
+    Participation.Role.DELEGATE: _("Delegations"),
+    Participation.Role.SUPPORT_GROUP: _("Support Group"),
+    Participation.Role.OBSERVER: _("Observers"),
+    Participation.Role.SECRETARIAT: _("Secretariat"),
+}
+
+
+def home(request):
+    user = request.user
+    meetings = Meeting.objects.visible_to(user)
+    latest_decisions = Decision.objects.visible_to(user).with_acted_on(user).order_by("-meeting__start", "sequence")
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "next_meeting": meetings.upcoming().first(),
+            "latest_meetings": meetings.past()[:5],
+            "latest_decisions": latest_decisions[:10],
+        },
+    )
+
+
+def search(request):
+    text = request.GET.get("q", "").strip()
+    results = search_records(request.user, text)
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "portal/search.html", {"search_text": text, "page_obj": page, "result_count": len(results)})
+
+
+# --- A meeting's record -------------------------------------------------------------------------
+
+
+def _participations(user, **filters):
+    """Participations `user` may see: in full for Board members and the Secretariat, else the public projection."""
+    rows = Participation.objects.visible_to(user).filter(**filters)
+    # The public projection names people through its own join (named_person): no select_related("person").
+    return rows.select_related("person") if is_board_member(user) else rows
+
+
+def _as_read_by(rows, user) -> list:
+    """The rows of _participations() as `user` reads them: the public through PublicParticipation only."""
+    return list(rows) if is_board_member(user) else [PublicParticipation(row) for row in rows]
+
+
+def _record(meeting: Meeting, user) -> dict:
+    """The record of a meeting as `user` may see it, for the page and the PDF."""
+    participations = _as_read_by(
+        _participations(user, meeting=meeting).select_related("organisation__parent").order_by("order", "id"), user
+    )
+    speakers = [p for p in participations if p.role in Participation.PUBLIC_ROLES]
+    # Who took part at which level: organisations grouped by role and level, in the recorded order.
+    took_part: dict[tuple[str, str], list[Organisation]] = {}
+    for participation in participations:
+        if participation.role not in Participation.PUBLIC_ROLES and participation.organisation:
+            key = (
+                TOOK_PART_LABELS.get(participation.role, participation.get_role_display()),
+                participation.get_level_display(),
+            )
+            took_part.setdefault(key, []).append(participation.organisation)
+
+    agenda_items = list(
+        AgendaItem.objects.visible_to(user)
+        .filter(meeting=meeting)
+        .prefetch_related(
+            Prefetch("presenters", queryset=Person.objects.visible_to(user), to_attr="visible_presenters"),
+            Prefetch(
+                "presenting_organisations",
+                queryset=Organisation.objects.visible_to(user),
+                to_attr="visible_presenting_organisations",
+            ),
+        )
+    )
+    decisions = list(Decision.objects.visible_to(user).filter(meeting=meeting).with_acted_on(user).order_by("sequence"))
+    decisions_by_verb: dict[str, list] = {}
+    for decision in decisions:
+        decisions_by_verb.setdefault(decision.get_verb_display(), []).append(decision)
+    new_memberships = [m for d in decisions for m in d.visible_memberships]
+    appointments = [a for d in decisions for a in d.visible_appointments]
+    documents = list({doc.pk: doc for d in decisions for doc in d.visible_documents}.values())
+    action_items = list(
+        ActionItem.objects.visible_to(user)
+        .filter(meeting=meeting)
+        .select_related("owner_organisation", "owner_person", "decision")
+        .order_by("due_date", "id")
+    )
+    return {
+        "meeting": meeting,
+        "participations": participations,
+        "speakers": speakers,
+        "took_part": [(role, level, organisations) for (role, level), organisations in took_part.items()],
+        "agenda_items": agenda_items,
+        "decisions": decisions,
+        "decisions_by_verb": list(decisions_by_verb.items()),
+        "new_memberships": new_memberships,
+        "appointments": appointments,
+        "documents": documents,
+        "action_items": action_items,
+        "reschedules": list(meeting.reschedules.all()),
+        "corrections": list(meeting.corrections.all()),
+        "full_record": is_board_member(user),
+    }
+
+
+def _visible_meeting(request, slug) -> Meeting:
+    return get_object_or_404(Meeting.objects.visible_to(request.user).select_related("pillar"), slug=slug)
+
+
+def meeting_detail(request, slug):
+    meeting = _visible_meeting(request, slug)
+    return render(request, "portal/meeting_detail.html", _record(meeting, request.user))
+
+
+def meeting_pdf(request, slug):
+    """The record as PDF: the full minutes for Board members, the public record for everyone else."""
+    meeting = _visible_meeting(request, slug)
+    context = _record(meeting, request.user)
+    context["generated_at"] = timezone.now()
+    pdf = render_pdf("portal/meeting_record_pdf.html", context, request=request)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    kind = "minutes" if context["full_record"] else "record"
+    response["Content-Disposition"] = f'attachment; filename="{meeting.slug}-{kind}.pdf"'
+    return response
+
+
+# --- Members ------------------------------------------------------------------------------------
+
+
+def _decisions_behind(user, to_attr="visible_decisions"):
+    """The decisions behind memberships or appointments, each with its meeting, as the user may see them."""
+    decisions = Decision.objects.visible_to(user).prefetch_related(
+        Prefetch("meeting", queryset=Meeting.objects.visible_to(user))
+    )
+    return Prefetch("decisions", queryset=decisions.order_by("reference"), to_attr=to_attr)
+
+
+def _category_rank():
+    return Case(
+        *[When(category=category, then=Value(rank)) for rank, category in enumerate(CATEGORY_ORDER)],
+        output_field=IntegerField(),
+    )
+
+
+def member_list(request):
+    user = request.user
+    memberships = (
+        Membership.objects.visible_to(user)
+        .select_related("organisation__parent")
+        .prefetch_related(_decisions_behind(user))
+        .alias(category_rank=_category_rank())
+    )
+    current = memberships.current().order_by("category_rank", "organisation__name")
+    former = memberships.former().order_by("-until", "organisation__name")
+    appointments = (
+        Appointment.objects.visible_to(user)
+        .select_related("person", "organisation")
+        .prefetch_related(_decisions_behind(user))
+        .order_by("post", "-start", "pk")
+    )
+    return render(
+        request,
+        "portal/member_list.html",
+        {
+            "current_page": Paginator(current, PAGE_SIZE).get_page(request.GET.get("page")),
+            "former_page": Paginator(former, PAGE_SIZE).get_page(request.GET.get("former_page")),
+            "appointments_page": Paginator(appointments, PAGE_SIZE).get_page(request.GET.get("appointments_page")),
+        },
+    )
+
+
+def organisation_detail(request, slug):
+    user = request.user
+    organisation = get_object_or_404(Organisation.objects.visible_to(user).select_related("parent"), slug=slug)
+    memberships = (
+        Membership.objects.visible_to(user)
+        .filter(organisation=organisation)
+        .prefetch_related(_decisions_behind(user))
+        .order_by("-since", "category")
+    )
+    appointments = (
+        Appointment.objects.visible_to(user)
+        .filter(Q(organisation=organisation) | Q(person__organisation=organisation))
+        .select_related("person")
+        .prefetch_related(_decisions_behind(user))
+        .order_by("post", "-start", "pk")
+    )
+    acted_on = Decision.objects.filter(
+        Q(memberships__organisation=organisation)
+        | Q(appointments__organisation=organisation)
+        | Q(appointments__person__organisation=organisation)
+    ).values("pk")
+    decisions = (
+        Decision.objects.visible_to(user)
+        .filter(pk__in=acted_on)
+        .prefetch_related(Prefetch("meeting", queryset=Meeting.objects.visible_to(user)))
+        .order_by("-meeting__start", "sequence")
+    )
+    participations = (
+        _participations(user, organisation=organisation)
+        .prefetch_related(Prefetch("meeting", queryset=Meeting.objects.visible_to(user)))
+        .order_by("-meeting__start", "order")
+    )
+    participations_page = Paginator(participations, PAGE_SIZE).get_page(request.GET.get("meetings_page"))
+    participations_page.object_list = _as_read_by(participations_page.object_list, user)
+    return render(
+        request,
+        "portal/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "children": Organisation.objects.visible_to(user).filter(parent=organisation),
+            "memberships": memberships,
+            "appointments": appointments,
+            "people": Person.objects.visible_to(user).filter(organisation=organisation).order_by("name"),
+            "decisions_page": Paginator(decisions, PAGE_SIZE).get_page(request.GET.get("page")),
+            "participations_page": participations_page,
+        },
+    )
