@@ -31,5 +31,5 @@ def bare(request):
 
 urlpatterns = [
     path(BARE_PATH.strip("/") + "/", bare, name="bench-bare"),
-    path("", include(settings.PORTAL_URLCONF)),
+    path("", include(getattr(settings, "PORTAL_URLCONF", "iisg_portal.urls"))),
 ]

@@ -331,9 +331,11 @@ def make_meetings(rng, count, pillars, log):
         end = start + dt.timedelta(hours=rng.choice([8, 8, 8, 32]))
         number = None
         if kind != "other":
-            key = (kind, pillar.pk if pillar else None)
+            # Pillar meetings are numbered across all pillars, so that their decision references
+            # (P<number>/<year>/<sequence>, which do not name the pillar) stay apart.
+            key = (kind,)
             number = counters.get(key, 0) + 1
-            while (kind, key[1], number) in taken_ordinals:  # the demo's 6th Board meeting
+            while (kind, pillar.pk if pillar else None, number) in taken_ordinals:  # the demo's 6th Board meeting
                 number += 1
             counters[key] = number
         topic = rng.choice(TOPICS)
@@ -519,7 +521,8 @@ def decision_rows(rng, meeting, count, agenda_items, references: set[str], first
     from decisions.models import Decision
 
     verbs = [value for value, _label in Decision.Verb.choices]
-    labels = dict(Decision.Verb.choices)
+    # How the wording says it: "The Board took note of ...".
+    labels = {value: str(label).lower() for value, label in Decision.Verb.choices} | {"took_note": "took note of"}
     decision_items = [item for item in agenda_items if item.kind == "decision"] or agenda_items
     rows = []
     for sequence in range(first_sequence, first_sequence + count):
@@ -528,7 +531,7 @@ def decision_rows(rng, meeting, count, agenda_items, references: set[str], first
         _kind, product = rng.choice(PRODUCTS)
         subject = f"{product} on {topic}"
         wording = (
-            f"The {COMMON_WORD.capitalize()} {str(labels[verb]).lower()} the {subject.lower()}, "
+            f"The {COMMON_WORD.capitalize()} {labels[verb]} the {subject.lower()}, "
             f"as presented by the Secretariat. {sentences(rng, rng.randint(1, 3), topic)}"
         )
         rows.append(
