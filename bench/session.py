@@ -1,13 +1,14 @@
 """
 Print a session cookie for a bench user, for bench/load.sh: `sessionid=<key>`.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/iisg_bench_100x SECRET_KEY=<the server's> \
-        python bench/session.py bench_board
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/iisg_bench_100x SECRET_KEY=... python bench/session.py
 
-Run it with the server's SECRET_KEY: the session and its user hash are signed with it. The session is written where the server reads sessions (settings.SESSION_ENGINE: the database
-today; run with the server's environment, e.g. REDIS_URL, if that changes), signed in as if
-through the password step. It carries no second factor: a Board member without an authenticator
-needs none; a Secretariat user would be sent to the set-up page (production requires it).
+Run it with the server's DATABASE_URL and SECRET_KEY (the session and its user hash are signed
+with it). The session is written where the server reads sessions (settings.SESSION_ENGINE: the
+database today; run with the server's environment, e.g. REDIS_URL, if that changes), signed in
+as if through the password step. It carries no second factor: a Board member without an
+authenticator needs none; a Secretariat user would be sent to the set-up page (production
+requires it), which is why the load test signs in bench_board only.
 """
 
 import argparse
