@@ -10,9 +10,10 @@
 # so does the session cookie of bench_board for the signed-in rows (bench/session.py).
 #
 # Environment (defaults): LOAD_DURATION (10s) per page, LOAD_CONNECTIONS (4), LOAD_THREADS (2),
-# LOAD_TIMEOUT (8s: wrk counts a slower request as a timeout error), LOAD_PAGES (the plan below,
-# "page-key:persona" words), SERVER_LOG (gunicorn's error log: its WORKER TIMEOUT lines are counted
-# per page), PYTHON (.venv/bin/python).
+# LOAD_TIMEOUT (8s: wrk counts a slower request as a timeout error), LOAD_SLOW (pages run for
+# LOAD_SLOW_DURATION, 40s, with LOAD_SLOW_TIMEOUT, 35s), LOAD_PAGES (the plan below, "page-key:persona"
+# words), SERVER_LOG (gunicorn's error log: its WORKER TIMEOUT lines are counted per page),
+# PYTHON (.venv/bin/python).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -23,6 +24,11 @@ CONNECTIONS=${LOAD_CONNECTIONS:-4}
 THREADS=${LOAD_THREADS:-2}
 TIMEOUT=${LOAD_TIMEOUT:-8s}
 PYTHON=${PYTHON:-.venv/bin/python}
+# Pages that took seconds per request at 100x: a longer run, and a wrk timeout beyond gunicorn's 30 s,
+# so that a worker gunicorn kills shows as an error rather than as nothing.
+SLOW=${LOAD_SLOW:-"export-csv export-json search-common"}
+SLOW_DURATION=${LOAD_SLOW_DURATION:-40s}
+SLOW_TIMEOUT=${LOAD_SLOW_TIMEOUT:-35s}
 # The slow exports last, so that workers they keep busy delay nothing else; the bare view first and last.
 PLAN=${LOAD_PAGES:-"bare:anonymous home:anonymous meetings:anonymous meeting-6th:anonymous meeting-6th:bench_board
 meeting-large:anonymous decisions:anonymous decisions:bench_board decisions-q-common:anonymous
@@ -43,8 +49,8 @@ status=$(curl -s -o /dev/null -w '%{http_code}' --max-time 30 "$URL/_bench/bare/
 declare -A PATHS
 while IFS=$'\t' read -r key path; do PATHS[$key]=$path; done < <("$PYTHON" bench/pages.py --paths)
 COOKIE=$("$PYTHON" bench/session.py bench_board)
-curl -s --max-time 30 -H "Cookie: $COOKIE" "$URL/actions/" | grep -q bench_board \
-    || die "the session cookie of bench_board is not accepted by $URL (same DATABASE_URL as the server?)"
+page=$(curl -s --max-time 60 -H "Cookie: $COOKIE" "$URL/actions/" || true)
+[[ $page == *bench_board* ]] || die "the session cookie of bench_board is not accepted by $URL (same DATABASE_URL as the server?)"
 
 # wrk prints latencies as 812.00us, 63.23ms, 1.20s or 1.00m: in milliseconds.
 to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; u = v; sub(/^[0-9.]+/, "", u);
@@ -99,7 +105,9 @@ for entry in $PLAN; do
     code=$(head -c3 "$TMP/warm1")
     settle
     kills_before=$(worker_timeouts)
-    out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout "$TIMEOUT" --latency "${headers[@]}" "$URL$path" 2>&1)
+    duration=$DURATION timeout=$TIMEOUT
+    if [[ " $SLOW " == *" $key "* ]]; then duration=$SLOW_DURATION timeout=$SLOW_TIMEOUT; fi
+    out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$duration" --timeout "$timeout" --latency "${headers[@]}" "$URL$path" 2>&1)
     settle
     kills=$(($(worker_timeouts) - kills_before))
     rps=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")
@@ -107,8 +115,11 @@ for entry in $PLAN; do
     p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")
     p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")
     non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' <<<"$out")
-    socket=$(awk -F'[ ,]+' '/Socket errors:/ { print $4 + $6 + $8 + $10 }' <<<"$out")
-    timeouts=$(awk -F'[ ,]+' '/Socket errors:/ { print $10 }' <<<"$out")
+    # "Socket errors: connect 0, read 2, write 0, timeout 4" (only printed when there are some)
+    socket=$(awk '/Socket errors:/ { for (i = 1; i < NF; i++) if ($i ~ /^(connect|read|write|timeout)$/) s += $(i + 1) }
+        END { print s + 0 }' <<<"$out")
+    timeouts=$(awk '/Socket errors:/ { for (i = 1; i < NF; i++) if ($i == "timeout") t = $(i + 1) } END { print t + 0 }' <<<"$out")
+    if [ "${requests:-0}" = 0 ]; then p50="–"; p99="–"; fi
     errors=$(( ${non2xx:-0} + ${socket:-0} ))
     [ "$key" = bare ] && [ "$persona" = anonymous ] && BARE+=("${rps:-0}")
     echo "  $key $persona: ${rps:-?} req/s, p50 $p50 ms, p99 $p99 ms, $errors errors, $kills worker timeouts" >&2
@@ -121,7 +132,7 @@ BARE_REF=$(printf '%s\n' "${BARE[@]:-0}" | awk '{ s += $1; n++ } END { if (n) pr
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 echo
 echo "$(date -Iseconds) · $(hostname) ($(nproc) CPUs, load average at the end $load) · $URL"
-echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --timeout $TIMEOUT per page, after 4 warm-up requests;" \
+echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --timeout $TIMEOUT per page (${SLOW// /, }: -d$SLOW_DURATION --timeout $SLOW_TIMEOUT), after 4 warm-up requests;" \
     "bare view: ${BARE[*]:-none} req/s (reference: their mean, $BARE_REF)."
 echo
 echo "| page | persona | path | status | req/s | p50 ms | p99 ms | requests | errors | worker timeouts | vs bare |"

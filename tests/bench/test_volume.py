@@ -52,7 +52,8 @@ def test_rows_follow_the_models_rules(filled):
         assert participation.organisation_id is not None
     for organisation in Organisation.objects.all():
         assert organisation.slug
-    assert all(d.reference.startswith(Decision.propose_reference(d.meeting, d.sequence)) for d in Decision.objects.all())
+    for decision in Decision.objects.select_related("meeting"):
+        assert decision.reference.startswith(Decision.propose_reference(decision.meeting, decision.sequence))
 
 
 def test_every_benchmarked_page_answers_for_every_persona(filled, client):
