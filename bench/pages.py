@@ -121,7 +121,7 @@ def _on_alarm(signum, frame):
 
 
 def timed_get(client, path: str, max_seconds: float) -> dict:
-    """One request: status, seconds, queries, SQL seconds, bytes; or a timeout or error."""
+    """One request: status, wall-clock and CPU seconds, queries, SQL seconds, bytes; or a timeout or error."""
     from django.db import OperationalError, connection, connections
 
     sql_times: list[float] = []
@@ -135,6 +135,7 @@ def timed_get(client, path: str, max_seconds: float) -> dict:
 
     signal.signal(signal.SIGALRM, _on_alarm)
     signal.setitimer(signal.ITIMER_REAL, max_seconds)
+    cpu_started = time.process_time()
     started = time.perf_counter()
     try:
         with connection.execute_wrapper(count):
@@ -154,14 +155,15 @@ def timed_get(client, path: str, max_seconds: float) -> dict:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
     elapsed = time.perf_counter() - started
+    cpu = time.process_time() - cpu_started
     if outcome["status"] in ("timeout", "error"):
         connections.close_all()  # a request cut short may leave its connection mid-query
-    outcome.update(seconds=elapsed, queries=len(sql_times), sql_seconds=sum(sql_times))
+    outcome.update(seconds=elapsed, cpu_seconds=cpu, queries=len(sql_times), sql_seconds=sum(sql_times))
     return outcome
 
 
 def measure(key, path, persona, client, args) -> dict:
-    result = {"page": key, "path": path, "persona": persona, "times_ms": [], "sql_ms": [], "queries": []}
+    result = {"page": key, "path": path, "persona": persona, "times_ms": [], "cpu_ms": [], "sql_ms": [], "queries": []}
     for _ in range(args.warmup):
         sample = timed_get(client, path, args.max_seconds)
         result.setdefault("warmup_ms", []).append(round(sample["seconds"] * 1000, 2))
@@ -177,6 +179,7 @@ def measure(key, path, persona, client, args) -> dict:
         result["status"] = sample["status"]
         result["size"] = sample["size"]
         result["times_ms"].append(round(sample["seconds"] * 1000, 3))
+        result["cpu_ms"].append(round(sample["cpu_seconds"] * 1000, 3))
         result["sql_ms"].append(round(sample["sql_seconds"] * 1000, 3))
         result["queries"].append(sample["queries"])
         spent += sample["seconds"]
@@ -282,6 +285,7 @@ def summary(result: dict, max_seconds: float | None = None) -> dict:
         "median": statistics.median(times),
         "p95": p95(times),
         "sql": statistics.median(result["sql_ms"]),
+        "cpu": statistics.median(result["cpu_ms"]) if result.get("cpu_ms") else None,
         "queries": str(queries[0]) if len(queries) == 1 else f"{queries[0]}–{queries[-1]}",
         "size": result.get("size"),
         "runs": len(times),
@@ -290,20 +294,21 @@ def summary(result: dict, max_seconds: float | None = None) -> dict:
 
 def markdown_table(results: list[dict], max_seconds: float | None = None) -> str:
     lines = [
-        "| page | path | persona | status | queries | SQL ms | median ms | p95 ms | size | runs |",
-        "|---|---|---|---|---:|---:|---:|---:|---:|---:|",
+        "| page | path | persona | status | queries | SQL ms | CPU ms | median ms | p95 ms | size | runs |",
+        "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for result in results:
         s = summary(result, max_seconds)
         if s["median"] is None:
             lines.append(
-                f"| {result['page']} | `{result['path']}` | {result['persona']} | {s['status']} | | | "
+                f"| {result['page']} | `{result['path']}` | {result['persona']} | {s['status']} | | | | "
                 f"{s['label']} | | | 0 |"
             )
             continue
         lines.append(
             f"| {result['page']} | `{result['path']}` | {result['persona']} | {s['status']} | {s['queries']} | "
-            f"{_ms(s['sql'])} | {_ms(s['median'])} | {_ms(s['p95'])} | {_size(s['size'])} | {s['runs']} |"
+            f"{_ms(s['sql'])} | {_ms(s['cpu']) if s['cpu'] is not None else ''} | {_ms(s['median'])} | {_ms(s['p95'])} "
+            f"| {_size(s['size'])} | {s['runs']} |"
         )
     return "\n".join(lines)
 
@@ -316,9 +321,9 @@ def compare(file_a: str, file_b: str) -> str:
     lines = [
         f"Ratios {name_b} / {name_a} ({a['meta']['date']} and {b['meta']['date']}); goal: ≤ 1.5× (✗ above).",
         "",
-        f"| page | persona | median {name_a} ms | median {name_b} ms | ratio | p95 ratio | queries {name_a} → {name_b} "
-        f"| size {name_a} → {name_b} | |",
-        "|---|---|---:|---:|---:|---:|---|---|---|",
+        f"| page | persona | median {name_a} ms | median {name_b} ms | ratio | p95 ratio | CPU ratio "
+        f"| queries {name_a} → {name_b} | size {name_a} → {name_b} | |",
+        "|---|---|---:|---:|---:|---:|---:|---|---|---|",
     ]
     for result in b["results"]:
         key = (result["page"], result["persona"])
@@ -333,12 +338,14 @@ def compare(file_a: str, file_b: str) -> str:
                 ratio = f"> {b['meta']['max_seconds'] * 1000 / sa['median']:,.0f}×"
             else:
                 ratio = "–"
-            lines.append(f"| {key[0]} | {key[1]} | {ma} | {mb} | {ratio} | | | | ✗ |")
+            lines.append(f"| {key[0]} | {key[1]} | {ma} | {mb} | {ratio} | | | | | ✗ |")
             continue
         ratio = sb["median"] / sa["median"]
         p95_ratio = sb["p95"] / sa["p95"]
+        cpu_ratio = f"{sb['cpu'] / sa['cpu']:.2f}×" if sa.get("cpu") and sb.get("cpu") else ""
         lines.append(
             f"| {key[0]} | {key[1]} | {_ms(sa['median'])} | {_ms(sb['median'])} | {ratio:.2f}× | {p95_ratio:.2f}× "
+            f"| {cpu_ratio} "
             f"| {sa['queries']} → {sb['queries']} | {_size(sa['size'])} → {_size(sb['size'])} "
             f"| {'✗' if ratio > 1.5 else '✓'} |"
         )
