@@ -6,7 +6,7 @@ from django.db.models import Count
 
 from bench import volume
 from bench.pages import page_list
-from decisions.demo.loader import load_sixth_board_meeting
+from portal.demo.loader import load_sixth_board_meeting
 from decisions.models import ActionItem, Decision, Document
 from meetings.models import Meeting, Participation
 from members.models import Organisation
