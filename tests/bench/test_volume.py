@@ -6,10 +6,10 @@ from django.db.models import Count
 
 from bench import volume
 from bench.pages import page_list
-from portal.demo.loader import load_sixth_board_meeting
 from decisions.models import ActionItem, Decision, Document
 from meetings.models import Meeting, Participation
 from members.models import Organisation
+from portal.demo.loader import load_sixth_board_meeting
 
 SCALE = 0.02
 LARGE = (40, 12)  # the large meeting, small here
