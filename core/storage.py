@@ -9,8 +9,8 @@ drops it unrun; the callback is then garbage (at once: CPython frees it when Dja
 and its finalizer deletes the file. The file is written at once, so code in the same transaction
 can read it back; a save outside any transaction (autocommit) keeps its file as before.
 
-The mixin works over any storage (FileSystemStorage here, S3Storage of django-storages later):
-    class S3Storage(FilesFollowTransactionMixin, storages.backends.s3.S3Storage): ...
+The mixin works over any storage: FileSystemStorage here, django-storages' S3Storage in
+core/storage_s3.py (STORAGE_S3_BUCKET), where there is no local path and the object is deleted.
 `manage.py check_files` finds what this cannot prevent (a process killed between write and commit).
 """
 
