@@ -28,7 +28,8 @@ run: $(STAMP)
 ## APP_PORTS="8000 8001" starts one app process per port (what nginx balances, README "More than one machine").
 # Needs SECRET_KEY and DATABASE_URL in the environment. Plain HTTP on 127.0.0.1:8000 (or GUNICORN_BIND),
 # so the SSL redirect is off unless SECURE_SSL_REDIRECT=1 (behind a TLS proxy, see README).
-# Database connections are kept for CONN_MAX_AGE seconds (60 here) and checked before reuse.
+# Database connections are kept for CONN_MAX_AGE seconds (60 here) and checked before reuse. Several
+# processes on one machine would share gunicorn's control socket (one path per user): they run without.
 SERVE_ENV = DEBUG=0 ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} \
 	CONN_MAX_AGE=$${CONN_MAX_AGE:-60} CONN_HEALTH_CHECKS=$${CONN_HEALTH_CHECKS:-1}
 APP_PORTS ?=
@@ -46,7 +47,7 @@ else
 	for port in $(APP_PORTS); do \
 		echo "App process on http://$${APP_HOST:-127.0.0.1}:$$port"; \
 		$(SERVE_ENV) SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-0} GUNICORN_BIND=$${APP_HOST:-127.0.0.1}:$$port \
-			$(BIN)/gunicorn --config gunicorn.conf.py iisg_portal.wsgi & pids="$$pids $$!"; \
+			$(BIN)/gunicorn --config gunicorn.conf.py --no-control-socket iisg_portal.wsgi & pids="$$pids $$!"; \
 	done; \
 	wait
 endif

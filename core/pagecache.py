@@ -233,6 +233,8 @@ class PageCacheMiddleware:
             return _rebuild(request, stored)
         response = self.get_response(request)
         if _cacheable_response(request, response):
-            cache.set(key, (response.status_code, dict(response.items()), response.content), settings.PAGE_CACHE_SECONDS)
+            cache.set(
+                key, (response.status_code, dict(response.items()), response.content), settings.PAGE_CACHE_SECONDS
+            )
             response[STATUS_HEADER] = "miss"
         return response

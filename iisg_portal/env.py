@@ -64,4 +64,6 @@ def is_redis_url(url: str) -> bool:
         return False
     if parts.scheme == "unix":
         return bool(parts.path)
-    return parts.scheme in {"redis", "rediss"} and bool(parts.hostname) and re.fullmatch(r"/?\d*", parts.path) is not None
+    return (
+        parts.scheme in {"redis", "rediss"} and bool(parts.hostname) and re.fullmatch(r"/?\d*", parts.path) is not None
+    )

@@ -177,7 +177,8 @@ _s3_bucket = env_str("STORAGE_S3_BUCKET").strip()
 if _s3_bucket:
     if not re.fullmatch(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", _s3_bucket):
         raise ImproperlyConfigured(
-            f"STORAGE_S3_BUCKET={_s3_bucket!r} is not a bucket name (3 to 63 lower-case letters, digits, dots and hyphens)."
+            f"STORAGE_S3_BUCKET={_s3_bucket!r} is not a bucket name "
+            "(3 to 63 lower-case letters, digits, dots and hyphens)."
         )
     _s3_endpoint = env_str("STORAGE_S3_ENDPOINT_URL").strip()
     if _s3_endpoint:

@@ -63,7 +63,9 @@ def _writes_without_signals(tree):
 
 def test_every_write_without_a_signal_is_accounted_for():
     found = {
-        (module, function, call) for module, tree in _first_party_modules() for function, call in _writes_without_signals(tree)
+        (module, function, call)
+        for module, tree in _first_party_modules()
+        for function, call in _writes_without_signals(tree)
     }
     unreviewed = sorted(found - set(REVIEWED))
     assert unreviewed == [], (
