@@ -65,10 +65,8 @@ class FilesFollowTransactionMixin:
             keep = _KeepAtCommit(outcome)
             # On local storage, the file's absolute path now: the rollback may come after MEDIA_ROOT
             # changed (tests change it for each test), and must never delete a same-named file elsewhere.
-            try:
-                path = self.path(name)
-            except NotImplementedError:
-                path = None
+            # Any other storage (S3, memory) deletes by name: some have a path() that names no file on disk.
+            path = self.path(name) if isinstance(self, FileSystemStorage) else None
             # The finalizer holds the storage, the name and the outcome, never the callback itself.
             weakref.finalize(keep, _delete_unless_committed, self, name, path, outcome)
             transaction.on_commit(keep, using=self.transaction_using)
