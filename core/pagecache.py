@@ -31,7 +31,6 @@ so several processes (gunicorn's workers) never disagree about a page.
 """
 
 import hashlib
-import logging
 import secrets
 import threading
 
@@ -44,8 +43,6 @@ from django.http import HttpResponse
 from django.utils import translation
 from django.utils.cache import cc_delim_re, get_conditional_response
 from django.utils.http import parse_http_date_safe
-
-logger = logging.getLogger(__name__)
 
 CACHE_ALIAS = "default"
 GENERATION_KEY = "page-cache:generation"
