@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 DEV_ENV := DEBUG=1 TWO_FACTOR_REQUIRED=0
 TEST_ENV := DEBUG=0 SECRET_KEY=test-suite-only-not-secret ALLOWED_HOSTS=testserver,localhost,127.0.0.1 SECURE_SSL_REDIRECT=0
 
-.PHONY: run serve test lint format migrations ci clean
+.PHONY: run serve serve-two test lint format migrations ci clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,16 +24,38 @@ run: $(STAMP)
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 ## serve: production-like: gunicorn (limits and WEB_CONCURRENCY workers from gunicorn.conf.py), static files
-## through whitenoise, PostgreSQL via DATABASE_URL
-# Needs SECRET_KEY and DATABASE_URL in the environment. Plain HTTP on 127.0.0.1:8000, so the SSL
-# redirect is off unless SECURE_SSL_REDIRECT=1 (behind a TLS proxy, see README).
+## through whitenoise, PostgreSQL via DATABASE_URL with persistent connections; REDIS_URL for cache and sessions.
+## APP_PORTS="8000 8001" starts one app process per port (what nginx balances, README "More than one machine").
+# Needs SECRET_KEY and DATABASE_URL in the environment. Plain HTTP on 127.0.0.1:8000 (or GUNICORN_BIND),
+# so the SSL redirect is off unless SECURE_SSL_REDIRECT=1 (behind a TLS proxy, see README).
+# Database connections are kept for CONN_MAX_AGE seconds (60 here) and checked before reuse. Several
+# processes on one machine would share gunicorn's control socket (one path per user): they run without.
+SERVE_ENV = DEBUG=0 ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} \
+	CONN_MAX_AGE=$${CONN_MAX_AGE:-60} CONN_HEALTH_CHECKS=$${CONN_HEALTH_CHECKS:-1}
+APP_PORTS ?=
 serve: $(STAMP)
 	@test -n "$$DATABASE_URL" || { echo "make serve needs DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/iisg"; exit 1; }
 	@test -n "$$SECRET_KEY" || { echo "make serve needs SECRET_KEY (a long random string)"; exit 1; }
-	DEBUG=0 ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} $(BIN)/python manage.py migrate --no-input
-	DEBUG=0 ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} $(BIN)/python manage.py collectstatic --no-input -v0
-	DEBUG=0 ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-0} \
+	$(SERVE_ENV) $(BIN)/python manage.py migrate --no-input
+	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --no-input -v0
+ifeq ($(strip $(APP_PORTS)),)
+	$(SERVE_ENV) SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-0} \
 		$(BIN)/gunicorn --config gunicorn.conf.py iisg_portal.wsgi
+else
+	@test -n "$$REDIS_URL" || echo "Note: without REDIS_URL the app processes share no cache (the page cache is off)."
+	@pids=""; trap 'kill $$pids 2>/dev/null; wait' INT TERM; \
+	for port in $(APP_PORTS); do \
+		echo "App process on http://$${APP_HOST:-127.0.0.1}:$$port"; \
+		$(SERVE_ENV) SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-0} GUNICORN_BIND=$${APP_HOST:-127.0.0.1}:$$port \
+			$(BIN)/gunicorn --config gunicorn.conf.py --no-control-socket iisg_portal.wsgi & pids="$$pids $$!"; \
+	done; \
+	wait
+endif
+
+## serve-two: two app processes on ports 8000 and 8001 sharing DATABASE_URL and REDIS_URL (make serve APP_PORTS="8000 8001")
+serve-two:
+	@test -n "$$REDIS_URL" || { echo "make serve-two needs REDIS_URL (shared cache and sessions), e.g. redis://127.0.0.1:6379/0"; exit 1; }
+	$(MAKE) serve APP_PORTS="8000 8001"
 
 ## test: set up if needed and run the whole suite (DATABASE_URL picks PostgreSQL)
 test: $(STAMP)

@@ -7,3 +7,9 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = _("Portal toolkit")
+
+    def ready(self):
+        from core import pagecache
+
+        # Every write to any model changes the public page cache's generation (core/pagecache.py).
+        pagecache.connect_signals()

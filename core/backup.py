@@ -43,6 +43,7 @@ from django.core.files.storage import default_storage
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.loader import MigrationLoader
 
+from core import pagecache
 from core.files import check_files, walk
 
 FORMAT = "iisg-portal-backup"
@@ -553,6 +554,9 @@ def restore_backup(path: Path, *, force: bool = False, log=print, using: str = D
         _restore_database(archive, tar, tables, using)
         written = _restore_files(archive, tar)
     log(f"Restored {written} file(s); {len(archive.manifest['files']) - written} were already there.")
+    # The database was replaced beneath Django (no model signal): every page in the cache is stale.
+    if pagecache.enabled():
+        pagecache.bump_generation()
     problems = verify_restore(archive, using)
     if problems:
         raise BackupError(

@@ -9,8 +9,8 @@ drops it unrun; the callback is then garbage (at once: CPython frees it when Dja
 and its finalizer deletes the file. The file is written at once, so code in the same transaction
 can read it back; a save outside any transaction (autocommit) keeps its file as before.
 
-The mixin works over any storage (FileSystemStorage here, S3Storage of django-storages later):
-    class S3Storage(FilesFollowTransactionMixin, storages.backends.s3.S3Storage): ...
+The mixin works over any storage: FileSystemStorage here, django-storages' S3Storage in
+core/storage_s3.py (STORAGE_S3_BUCKET), where there is no local path and the object is deleted.
 `manage.py check_files` finds what this cannot prevent (a process killed between write and commit).
 """
 
@@ -65,10 +65,8 @@ class FilesFollowTransactionMixin:
             keep = _KeepAtCommit(outcome)
             # On local storage, the file's absolute path now: the rollback may come after MEDIA_ROOT
             # changed (tests change it for each test), and must never delete a same-named file elsewhere.
-            try:
-                path = self.path(name)
-            except NotImplementedError:
-                path = None
+            # Any other storage (S3, memory) deletes by name: some have a path() that names no file on disk.
+            path = self.path(name) if isinstance(self, FileSystemStorage) else None
             # The finalizer holds the storage, the name and the outcome, never the callback itself.
             weakref.finalize(keep, _delete_unless_committed, self, name, path, outcome)
             transaction.on_commit(keep, using=self.transaction_using)

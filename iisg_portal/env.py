@@ -1,6 +1,8 @@
 """Read settings from environment variables; a bad value fails at start, naming the variable."""
 
 import os
+import re
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -41,3 +43,27 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_choice(name: str, choices: list[str], default: str) -> str:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value not in choices:
+        raise ImproperlyConfigured(f"Environment variable {name}={raw!r} is not one of: {', '.join(choices)}.")
+    return value
+
+
+def is_redis_url(url: str) -> bool:
+    """redis://[:password@]host[:port][/db], rediss://… (TLS) or unix:///path/to/socket[?db=N]."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises ValueError for a port that is not a number)
+    except ValueError:
+        return False
+    if parts.scheme == "unix":
+        return bool(parts.path)
+    return (
+        parts.scheme in {"redis", "rediss"} and bool(parts.hostname) and re.fullmatch(r"/?\d*", parts.path) is not None
+    )

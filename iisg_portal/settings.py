@@ -6,13 +6,15 @@ a production start without the settings it needs fails loudly, naming the variab
 See README.md for the variables.
 """
 
+import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from iisg_portal.env import env_bool, env_int, env_list, env_str
+from iisg_portal.env import env_bool, env_choice, env_int, env_list, env_str, is_redis_url
 from portal.record_urls import ABSOLUTE_URL_OVERRIDES  # noqa: F401 (a setting: where records of lower apps are shown)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -65,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # The public's pages from the cache, before anything reads a session (core/pagecache.py).
+    "core.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -100,9 +104,20 @@ TEMPLATES = [
 WSGI_APPLICATION = "iisg_portal.wsgi.application"
 
 # DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/iisg; default: SQLite in the project folder.
+# CONN_MAX_AGE keeps a connection per process for that many seconds (make serve: 60), and
+# CONN_HEALTH_CHECKS tests a kept one before a request uses it (a restarted PostgreSQL).
 _database_url = env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+_conn_max_age = env_int("CONN_MAX_AGE", 0)
+if _conn_max_age < 0:
+    raise ImproperlyConfigured(f"CONN_MAX_AGE={_conn_max_age} must be 0 (a connection per request) or more seconds.")
 try:
-    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=env_int("CONN_MAX_AGE", 0))}
+    DATABASES = {
+        "default": dj_database_url.parse(
+            _database_url,
+            conn_max_age=_conn_max_age,
+            conn_health_checks=env_bool("CONN_HEALTH_CHECKS", default=False),
+        )
+    }
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL={_database_url!r} is not a database URL: {exc}") from None
 if not DATABASES["default"]["NAME"]:
@@ -147,6 +162,68 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# STORAGE_S3_BUCKET puts uploaded files on S3 or S3-compatible object storage (MinIO, …), for
+# app processes on several machines (README: "More than one machine"). Downloads still go through
+# the portal's access check, which streams the file: the bucket stays private, no URL of it is given out.
+_S3_VARIABLES = (
+    "STORAGE_S3_ENDPOINT_URL",
+    "STORAGE_S3_REGION",
+    "STORAGE_S3_ACCESS_KEY_ID",
+    "STORAGE_S3_SECRET_ACCESS_KEY",
+    "STORAGE_S3_PREFIX",
+    "STORAGE_S3_ADDRESSING_STYLE",
+)
+_s3_bucket = env_str("STORAGE_S3_BUCKET").strip()
+if _s3_bucket:
+    if not re.fullmatch(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", _s3_bucket):
+        raise ImproperlyConfigured(
+            f"STORAGE_S3_BUCKET={_s3_bucket!r} is not a bucket name "
+            "(3 to 63 lower-case letters, digits, dots and hyphens)."
+        )
+    _s3_endpoint = env_str("STORAGE_S3_ENDPOINT_URL").strip()
+    if _s3_endpoint:
+        _parts = urlsplit(_s3_endpoint)
+        if _parts.scheme not in {"http", "https"} or not _parts.hostname:
+            raise ImproperlyConfigured(
+                f"STORAGE_S3_ENDPOINT_URL={_s3_endpoint!r} is not an http(s) URL, e.g. https://s3.example:9000."
+            )
+    _s3_key_id = env_str("STORAGE_S3_ACCESS_KEY_ID").strip()
+    _s3_secret = env_str("STORAGE_S3_SECRET_ACCESS_KEY").strip()
+    if bool(_s3_key_id) != bool(_s3_secret):
+        raise ImproperlyConfigured(
+            "STORAGE_S3_ACCESS_KEY_ID and STORAGE_S3_SECRET_ACCESS_KEY go together: set both, or neither "
+            "(then boto3 finds credentials itself: an instance role, AWS_* variables, ~/.aws)."
+        )
+    STORAGES["default"] = {
+        # django-storages' S3Storage, whose files follow their transaction (core/storage_s3.py).
+        "BACKEND": "core.storage_s3.TransactionalS3Storage",
+        "OPTIONS": {
+            "bucket_name": _s3_bucket,
+            "endpoint_url": _s3_endpoint or None,
+            "region_name": env_str("STORAGE_S3_REGION").strip() or None,
+            "access_key": _s3_key_id or None,
+            "secret_key": _s3_secret or None,
+            "location": env_str("STORAGE_S3_PREFIX").strip().strip("/"),
+            # MinIO and most S3-compatible servers want bucket names in the path.
+            "addressing_style": env_choice(
+                "STORAGE_S3_ADDRESSING_STYLE", ["path", "virtual", "auto"], "path" if _s3_endpoint else "auto"
+            ),
+            # As on disk: a name that is taken gets another, a stored version is never overwritten.
+            "file_overwrite": False,
+            # The bucket's own access rules (private); the portal never hands out a link to it.
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            # A download is read into memory up to this size, then into a temporary file.
+            "max_memory_size": 2_621_440,
+        },
+    }
+else:
+    _stray = [name for name in _S3_VARIABLES if env_str(name).strip()]
+    if _stray:
+        raise ImproperlyConfigured(
+            f"{_stray[0]} is set but STORAGE_S3_BUCKET is not: set the bucket too, or unset {', '.join(_stray)}."
+        )
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_URL = "media/"
@@ -165,6 +242,56 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # The participants formset may have 200 rows of 13 fields each (meetings/forms.py): 2,600 fields and
 # a few more; Django's default of 1,000 would refuse a large meeting's list.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5_000
+
+# --- Cache and sessions -------------------------------------------------------------------------
+# REDIS_URL (redis://host:6379/0, rediss:// with TLS, unix:///run/redis.sock?db=0) is shared by all
+# app processes: the cache (the public page cache, core/pagecache.py) and the sessions live there.
+# Without it: no cache (DummyCache) and sessions in the database. A per-process cache (LocMemCache)
+# would let one gunicorn worker serve a page another worker's save has changed.
+REDIS_URL = env_str("REDIS_URL").strip()
+CACHE_KEY_PREFIX = env_str("CACHE_KEY_PREFIX", "iisg-portal").strip()
+if REDIS_URL:
+    if not is_redis_url(REDIS_URL):
+        # Not the value itself: it may hold a password.
+        raise ImproperlyConfigured(
+            "REDIS_URL is not a Redis URL: use redis://[:password@]host:6379/0, rediss://… (TLS) or "
+            "unix:///path/to/redis.sock?db=0."
+        )
+    if not CACHE_KEY_PREFIX or not re.fullmatch(r"[\w.:-]+", CACHE_KEY_PREFIX):
+        raise ImproperlyConfigured(
+            f"CACHE_KEY_PREFIX={CACHE_KEY_PREFIX!r}: use letters, digits, '.', ':', '-' or '_' (and at least one)."
+        )
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Several portals (production, staging) may share one Redis.
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "OPTIONS": {
+                # A Redis that hangs must not hang the workers (gunicorn kills them after 30 s).
+                "SOCKET_CONNECT_TIMEOUT": 2,
+                "SOCKET_TIMEOUT": 2,
+                # Redis down: pages are rendered, sessions read from the database, the error logged.
+                "IGNORE_EXCEPTIONS": True,
+            },
+        }
+    }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    # Sessions read from Redis, written through to the database: a Redis restart or eviction signs
+    # nobody out. The sign-in wizard's state (two-factor) is in the session, so a sign-in may begin
+    # on one process and end on another; django-axes counts failures in the database.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+# How long the public's pages are kept at most (core/pagecache.py); a change makes them stale at once.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300 if REDIS_URL else 0)
+if PAGE_CACHE_SECONDS < 0:
+    raise ImproperlyConfigured(f"PAGE_CACHE_SECONDS={PAGE_CACHE_SECONDS} must be 0 (no page cache) or more seconds.")
+if PAGE_CACHE_SECONDS and not REDIS_URL:
+    raise ImproperlyConfigured(
+        f"PAGE_CACHE_SECONDS={PAGE_CACHE_SECONDS} needs REDIS_URL: without a cache shared by every process, "
+        "one process would serve a page that another has changed."
+    )
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

@@ -28,6 +28,10 @@ def _test_settings(settings):
     # request); the sign-in tests in tests/hardening switch both back on.
     settings.TWO_FACTOR_REQUIRED = False
     settings.AXES_ENABLED = False
+    # A test's writes roll back, never commit, and the page cache learns of a change at commit: it would
+    # serve one test's pages in the next. It is on only where it is tested (tests/reading/test_page_cache.py);
+    # with REDIS_URL set, the rest of the suite still runs with the cache and sessions in Redis.
+    settings.PAGE_CACHE_SECONDS = 0
 
 
 @pytest.fixture

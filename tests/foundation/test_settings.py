@@ -96,3 +96,101 @@ def test_manage_py_on_a_configured_server_keeps_debug_off():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().endswith("False")
+
+
+# --- Cache, sessions, database connections and file storage for several processes ------------------
+
+
+def settings_of(expression: str, **env) -> subprocess.CompletedProcess:
+    """Print `expression` of the settings, started from exactly these variables (and DEBUG on)."""
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        and not k.startswith(("REDIS_", "CACHE_", "PAGE_CACHE_", "CONN_", "STORAGE_S3_"))
+    }
+    clean.update({"DEBUG": "1", **env}, DJANGO_SETTINGS_MODULE="iisg_portal.settings")
+    code = f"import django; django.setup(); from django.conf import settings as s; print({expression})"
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True, check=False
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"REDIS_URL": "http://127.0.0.1:6379/0"}, "REDIS_URL is not a Redis URL"),
+        ({"REDIS_URL": "redis://127.0.0.1:port/0"}, "REDIS_URL is not a Redis URL"),
+        ({"REDIS_URL": "redis://127.0.0.1:6379/zero"}, "REDIS_URL is not a Redis URL"),
+        ({"REDIS_URL": "redis://127.0.0.1:6379/0", "CACHE_KEY_PREFIX": "two words"}, "CACHE_KEY_PREFIX='two words'"),
+        ({"PAGE_CACHE_SECONDS": "300"}, "PAGE_CACHE_SECONDS=300 needs REDIS_URL"),
+        ({"REDIS_URL": "redis://127.0.0.1:6379/0", "PAGE_CACHE_SECONDS": "-1"}, "PAGE_CACHE_SECONDS=-1"),
+        ({"REDIS_URL": "redis://127.0.0.1:6379/0", "PAGE_CACHE_SECONDS": "soon"}, "PAGE_CACHE_SECONDS='soon'"),
+        ({"CONN_MAX_AGE": "-5"}, "CONN_MAX_AGE=-5"),
+        ({"CONN_HEALTH_CHECKS": "sometimes"}, "CONN_HEALTH_CHECKS='sometimes'"),
+        ({"STORAGE_S3_BUCKET": "Portal_Files"}, "STORAGE_S3_BUCKET='Portal_Files'"),
+        ({"STORAGE_S3_BUCKET": "portal-files", "STORAGE_S3_ENDPOINT_URL": "minio:9000"}, "STORAGE_S3_ENDPOINT_URL="),
+        ({"STORAGE_S3_BUCKET": "portal-files", "STORAGE_S3_ACCESS_KEY_ID": "portal"}, "STORAGE_S3_SECRET_ACCESS_KEY"),
+        ({"STORAGE_S3_ENDPOINT_URL": "https://s3.example"}, "STORAGE_S3_ENDPOINT_URL is set but STORAGE_S3_BUCKET"),
+        (
+            {"STORAGE_S3_BUCKET": "portal-files", "STORAGE_S3_ADDRESSING_STYLE": "sideways"},
+            "STORAGE_S3_ADDRESSING_STYLE='sideways'",
+        ),
+    ],
+)
+def test_a_bad_scaling_setting_fails_naming_the_variable(env, named):
+    result = settings_of("s.CACHES", **env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert named in result.stderr
+
+
+def test_a_bad_redis_url_is_not_echoed_with_its_password():
+    result = settings_of("s.CACHES", REDIS_URL="redis://:hunter2-secret@127.0.0.1:6379/zero")
+    assert "REDIS_URL is not a Redis URL" in result.stderr
+    assert "hunter2-secret" not in result.stderr
+
+
+def test_without_redis_nothing_is_cached_and_sessions_are_in_the_database():
+    result = settings_of("s.CACHES['default']['BACKEND'], s.SESSION_ENGINE, s.PAGE_CACHE_SECONDS")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.core.cache.backends.dummy.DummyCache",
+        "django.contrib.sessions.backends.db",
+        "0",
+    ]
+
+
+@pytest.mark.parametrize(
+    "url", ["redis://127.0.0.1:6379/3", "rediss://:pw@redis.example:6380", "unix:///run/redis.sock?db=1"]
+)
+def test_with_redis_the_cache_and_the_sessions_are_shared(url):
+    result = settings_of(
+        "s.CACHES['default']['BACKEND'], s.CACHES['default']['LOCATION'], s.CACHES['default']['KEY_PREFIX'], "
+        "s.SESSION_ENGINE, s.PAGE_CACHE_SECONDS",
+        REDIS_URL=url,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django_redis.cache.RedisCache",
+        url,
+        "iisg-portal",
+        "django.contrib.sessions.backends.cached_db",
+        "300",
+    ]
+
+
+def test_persistent_database_connections_are_health_checked():
+    result = settings_of(
+        "s.DATABASES['default']['CONN_MAX_AGE'], s.DATABASES['default']['CONN_HEALTH_CHECKS']",
+        CONN_MAX_AGE="60",
+        CONN_HEALTH_CHECKS="1",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["60", "True"]
+
+
+def test_make_serve_keeps_database_connections_and_checks_them():
+    makefile = (ROOT / "Makefile").read_text()
+    assert "CONN_MAX_AGE=$${CONN_MAX_AGE:-60} CONN_HEALTH_CHECKS=$${CONN_HEALTH_CHECKS:-1}" in makefile
+    assert "APP_PORTS" in makefile

@@ -232,3 +232,14 @@ def test_on_postgresql_the_archive_holds_a_custom_format_dump(archive):
 def test_on_sqlite_the_archive_holds_a_database_file(archive):
     with tarfile.open(archive) as tar:
         assert tar.extractfile("database.sqlite3").read(16) == b"SQLite format 3\x00"
+
+
+def test_a_restore_makes_the_cached_public_pages_stale(archive, settings):
+    """The restore replaces the database beneath Django, sending no model signal: it changes the generation itself."""
+    from core import pagecache
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "restore"}}
+    settings.PAGE_CACHE_SECONDS = 300
+    generation = pagecache.current_generation()
+    run("restore", "--force", str(archive))
+    assert pagecache.current_generation() != generation

@@ -1,0 +1,237 @@
+"""
+The public page cache: a page the public reads is rendered once and then served from the cache
+(Redis) to everyone who is not signed in, until anything changes or PAGE_CACHE_SECONDS pass.
+
+Three rules make it correct, and each is short enough to check by reading:
+
+1. **Only what the public sees is stored.** A GET or HEAD from a request with no session cookie and
+   no message cookie (so: not signed in, no half-done sign-in, no message waiting), answered 200 with
+   a complete body, sets no cookie (no CSRF token was used, no session or message was saved), is not
+   marked private or no-store, and varies on nothing but Cookie and Accept-Language. Everything else
+   goes through untouched, and is never served from the cache: a signed-in user always gets their
+   own page, rendered for them.
+2. **Every change makes every stored page unreachable.** Each page's key holds the site's
+   *generation*, a random token kept in the cache. Any write to any model (Django's post_save,
+   post_delete and m2m_changed signals, from every model but the bookkeeping of `IGNORED_APPS`:
+   sessions, sign-in throttling, second-factor devices) replaces the token once the transaction
+   commits. No model is named: a model added tomorrow is covered. A write that sends no signal
+   (`QuerySet.update()`, `bulk_create()`, raw SQL) calls `site_changed()`;
+   tests/foundation/test_writes_without_signals.py lists each one in the apps' code and fails on a new one.
+3. **The generation is read before the page is rendered.** A page stored under a generation was
+   rendered from data at least as new as the commit that made that generation, so the current
+   generation never holds a page older than the last change (a write committing mid-render changes
+   the generation: that page is stored under one nobody reads again).
+
+Time changes pages too ("This event has passed", upcoming and past meetings, the home page's next
+meeting), and core knows no meeting: every stored page lives at most PAGE_CACHE_SECONDS (default
+300). This also bounds what a lost change (Redis unreachable at that moment) could leave behind.
+
+Without REDIS_URL the cache is Django's DummyCache and PAGE_CACHE_SECONDS is 0: nothing is stored,
+so several processes (gunicorn's workers) never disagree about a page.
+"""
+
+import hashlib
+import secrets
+import threading
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import caches
+from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.utils import translation
+from django.utils.cache import cc_delim_re, get_conditional_response
+from django.utils.http import parse_http_date_safe
+
+CACHE_ALIAS = "default"
+GENERATION_KEY = "page-cache:generation"
+# Header telling operators (and the tests) what the cache did: "hit" or "miss" (rendered and stored).
+STATUS_HEADER = "X-Page-Cache"
+# A larger body is served but not stored (the ICS feed and exports stay far below this).
+MAX_BODY_BYTES = 8 * 1024 * 1024
+# What a stored page may vary on: the key holds the language; Cookie is the session's, and only
+# requests without a session are ever stored.
+ALLOWED_VARY = {"cookie", "accept-language"}
+# Apps whose rows no page shows, written on every signed-in request or sign-in: a write there
+# changes no page. Django's sessions, django-axes (sign-in throttling), django-otp and
+# django-two-factor-auth (second-factor devices and their counters).
+IGNORED_APPS = frozenset({"sessions", "axes", "otp_totp", "otp_static", "two_factor"})
+
+
+def enabled() -> bool:
+    return settings.PAGE_CACHE_SECONDS > 0
+
+
+def _cache():
+    return caches[CACHE_ALIAS]
+
+
+# --- The generation ------------------------------------------------------------------------------
+
+
+def _new_generation() -> str:
+    # Random, never counted: a generation that was evicted or lost must not come back and find the
+    # pages stored under it.
+    return secrets.token_hex(8)
+
+
+def current_generation() -> str | None:
+    """The site's generation now; None when the cache cannot keep one (then nothing is cached)."""
+    cache = _cache()
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, _new_generation(), timeout=None)
+        generation = cache.get(GENERATION_KEY)
+    return generation
+
+
+def bump_generation() -> None:
+    """Make every page stored so far unreachable (they expire on their own)."""
+    _cache().set(GENERATION_KEY, _new_generation(), timeout=None)
+
+
+class _Bump:
+    """One change of generation for all the writes of a transaction, however many they are."""
+
+    __slots__ = ("done",)
+
+    def __init__(self):
+        self.done = False
+
+    def __call__(self):
+        if not self.done:
+            self.done = True
+            bump_generation()
+
+
+_pending = threading.local()
+
+
+def site_changed(*, using: str = DEFAULT_DB_ALIAS) -> None:
+    """
+    Something a page may show was written: change the generation when the transaction commits
+    (at once outside a transaction). A rolled-back write changes nothing, and no page is stored
+    between the write and its commit under the new generation: that would be a stale page.
+    """
+    if not enabled():
+        return
+    bump = getattr(_pending, using, None)
+    if bump is None or bump.done:
+        bump = _Bump()
+        setattr(_pending, using, bump)
+    # The same callable for every write of the transaction; the first run does the work. Robust:
+    # the write is committed whatever happens to the cache (a failure is logged, and the stored
+    # pages expire within PAGE_CACHE_SECONDS).
+    transaction.on_commit(bump, using=using, robust=True)
+
+
+def _model_written(sender, using=DEFAULT_DB_ALIAS, update_fields=None, **kwargs):
+    if sender._meta.app_label in IGNORED_APPS:
+        return
+    # Signing in stamps the user's last_login; no page shows it.
+    if update_fields is not None and set(update_fields) == {"last_login"}:
+        return
+    site_changed(using=using)
+
+
+def _m2m_written(sender, action, using=DEFAULT_DB_ALIAS, **kwargs):
+    if action in ("post_add", "post_remove", "post_clear"):
+        _model_written(sender, using=using)
+
+
+def connect_signals() -> None:
+    """Called once, from core's AppConfig.ready(): every model of every app, no sender named."""
+    post_save.connect(_model_written, dispatch_uid="core.pagecache.post_save")
+    post_delete.connect(_model_written, dispatch_uid="core.pagecache.post_delete")
+    m2m_changed.connect(_m2m_written, dispatch_uid="core.pagecache.m2m_changed")
+
+
+# --- The middleware ------------------------------------------------------------------------------
+
+
+def _cacheable_request(request) -> bool:
+    return (
+        enabled()
+        and request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and CookieStorage.cookie_name not in request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META
+    )
+
+
+def _vary(response) -> set[str]:
+    return {value.strip().lower() for value in cc_delim_re.split(response.get("Vary", "")) if value.strip()}
+
+
+def _cacheable_response(request, response) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if len(response.content) > MAX_BODY_BYTES:
+        return False
+    # A CSRF token in the page (a form), or a session or message saved for this visitor.
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        return False
+    session = getattr(request, "session", None)
+    if session is not None and (session.modified or session.session_key):
+        return False
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return False
+    cache_control = response.get("Cache-Control", "").lower()
+    if any(word in cache_control for word in ("private", "no-store", "no-cache")):
+        return False
+    return _vary(response) <= ALLOWED_VARY
+
+
+def page_key(request, generation: str) -> str:
+    """Where a page is stored: the generation, the method, the language and the absolute URL."""
+    # The absolute URL holds the scheme and host (exports and feeds print absolute links) and the
+    # whole query string. The language is the one LocaleMiddleware will pick for this request.
+    url = request.build_absolute_uri()
+    language = translation.get_language_from_request(request)
+    digest = hashlib.sha256(f"{request.method} {language} {url}".encode()).hexdigest()
+    return f"page-cache:{generation}:{digest}"
+
+
+def _rebuild(request, stored) -> HttpResponse:
+    status, headers, content = stored
+    response = HttpResponse(content, status=status, headers=headers)
+    response[STATUS_HEADER] = "hit"
+    last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
+    # A stored page with a validator still answers If-None-Match / If-Modified-Since with a 304.
+    if response.has_header("ETag") or last_modified:
+        return get_conditional_response(
+            request, etag=response.get("ETag"), last_modified=last_modified, response=response
+        )
+    return response
+
+
+class PageCacheMiddleware:
+    """
+    Serves the public's pages from the cache (see the module's docstring). Placed before the
+    session, authentication, CSRF and message middleware, so a stored page is answered without
+    them; after the security and CSP middleware, whose headers every answer gets.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _cacheable_request(request):
+            return self.get_response(request)
+        cache = _cache()
+        generation = current_generation()
+        if generation is None:
+            return self.get_response(request)
+        key = page_key(request, generation)
+        stored = cache.get(key)
+        if stored is not None:
+            return _rebuild(request, stored)
+        response = self.get_response(request)
+        if _cacheable_response(request, response):
+            cache.set(
+                key, (response.status_code, dict(response.items()), response.content), settings.PAGE_CACHE_SECONDS
+            )
+            response[STATUS_HEADER] = "miss"
+        return response
