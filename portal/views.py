@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.pdf import render_pdf
+from portal.record_data import record_data
 from core.roles import is_board_member
 from decisions.models import ActionItem, Decision
 from meetings.models import AgendaItem, Meeting, Participation, PublicParticipation
@@ -144,9 +145,16 @@ def meeting_pdf(request, slug):
     meeting = _visible_meeting(request, slug)
     context = _record(meeting, request.user)
     context["generated_at"] = timezone.now()
-    pdf = render_pdf("portal/meeting_record_pdf.html", context, request=request)
-    response = HttpResponse(pdf, content_type="application/pdf")
     kind = "minutes" if context["full_record"] else "record"
+    pdf = render_pdf(
+        "portal/meeting_record_pdf.html",
+        context,
+        request=request,
+        data=record_data(context, url=request.build_absolute_uri(meeting.get_absolute_url())),
+        data_name=f"{meeting.slug}-{kind}.json",
+        data_description=_("The record's data (JSON), as in this PDF"),
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{meeting.slug}-{kind}.pdf"'
     return response
 
