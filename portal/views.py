@@ -16,11 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.pdf import render_pdf
-from portal.record_data import record_data
 from core.roles import is_board_member
 from decisions.models import ActionItem, Decision
 from meetings.models import AgendaItem, Meeting, Participation, PublicParticipation
 from members.models import Appointment, Membership, Organisation, Person
+from portal.record_data import record_data
 from portal.search import search_records
 
 PAGE_SIZE = 25

@@ -3,6 +3,7 @@ The minutes PDF as an archival record: PDF/A-3a (tagged, fonts embedded, XMP met
 language and dates) with the record's structured data attached as JSON, as the reader may see it.
 """
 
+import contextlib
 import json
 import re
 import zlib
@@ -23,10 +24,8 @@ def pdf_objects(pdf: bytes) -> list[bytes]:
         head, _, rest = body.partition(b"stream")
         if rest:
             raw = rest.lstrip(b"\r\n").rsplit(b"endstream", 1)[0]
-            try:
+            with contextlib.suppress(zlib.error):
                 raw = zlib.decompress(raw) if b"/FlateDecode" in head else raw
-            except zlib.error:
-                pass
             objects.append(head + b"\nSTREAM\n" + raw)
         else:
             objects.append(head)
