@@ -20,6 +20,7 @@ from core.roles import is_board_member
 from decisions.models import ActionItem, Decision
 from meetings.models import AgendaItem, Meeting, Participation, PublicParticipation
 from members.models import Appointment, Membership, Organisation, Person
+from portal.record_data import record_data
 from portal.search import search_records
 
 PAGE_SIZE = 25
@@ -144,9 +145,16 @@ def meeting_pdf(request, slug):
     meeting = _visible_meeting(request, slug)
     context = _record(meeting, request.user)
     context["generated_at"] = timezone.now()
-    pdf = render_pdf("portal/meeting_record_pdf.html", context, request=request)
-    response = HttpResponse(pdf, content_type="application/pdf")
     kind = "minutes" if context["full_record"] else "record"
+    pdf = render_pdf(
+        "portal/meeting_record_pdf.html",
+        context,
+        request=request,
+        data=record_data(context, url=request.build_absolute_uri(meeting.get_absolute_url())),
+        data_name=f"{meeting.slug}-{kind}.json",
+        data_description=_("The record's data (JSON), as in this PDF"),
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{meeting.slug}-{kind}.pdf"'
     return response
 

@@ -3,7 +3,9 @@
 import datetime as dt
 
 from django import template
+from django.contrib import messages
 from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from core.markdown import render_markdown
 
@@ -35,3 +37,55 @@ def page_url(context, number, param="page") -> str:
     query = context["request"].GET.copy()
     query[param] = number
     return "?" + query.urlencode()
+
+
+def _bound_errors(form) -> bool:
+    return form is not None and getattr(form, "is_bound", False) and bool(form.errors)
+
+
+def _formset_errors(formset) -> bool:
+    return formset is not None and getattr(formset, "is_bound", False) and bool(formset.total_error_count())
+
+
+@register.simple_tag(takes_context=True)
+def outcome_prefix(context) -> str:
+    """
+    What just happened, first in the page title, so that it is the first thing a screen reader says:
+    "Error — …" for a refused form or an error message, "Saved — …" after a success message.
+    """
+    levels = {message.level for message in context.get("messages") or ()}
+    if messages.ERROR in levels or _bound_errors(context.get("form")) or _formset_errors(context.get("formset")):
+        return _("Error") + " — "
+    if messages.WARNING in levels:
+        return _("Warning") + " — "
+    if messages.SUCCESS in levels:
+        return _("Saved") + " — "
+    return ""
+
+
+@register.simple_tag
+def error_list(form=None, formset=None) -> list[dict]:
+    """
+    Every error of a bound form (and formset), in page order, each with the id of its field so that
+    the error summary can link to it: [{"field_id", "label", "message"}].
+    """
+    errors: list[dict] = []
+    if _bound_errors(form):
+        errors += _form_errors(form)
+    if _formset_errors(formset):
+        errors += [{"field_id": "", "label": "", "message": message} for message in formset.non_form_errors()]
+        item_label = getattr(formset, "item_label", "") or _("Row")
+        for number, subform in enumerate(formset.forms, start=1):
+            errors += _form_errors(subform, prefix=f"{item_label} {number}")
+    return errors
+
+
+def _form_errors(form, prefix: str = "") -> list[dict]:
+    errors = [{"field_id": "", "label": prefix, "message": message} for message in form.non_field_errors()]
+    for field in form:
+        for message in field.errors:
+            label = f"{prefix} — {field.label}" if prefix else field.label
+            # A hidden field has nothing to go to; a multi-part widget is reached by its first part.
+            field_id = "" if field.is_hidden else field.id_for_label or field.auto_id
+            errors.append({"field_id": field_id, "label": label, "message": message})
+    return errors

@@ -1,0 +1,96 @@
+"""
+The minutes PDF as an archival record: PDF/A-3a (tagged, fonts embedded, XMP metadata with title,
+language and dates) with the record's structured data attached as JSON, as the reader may see it.
+"""
+
+import contextlib
+import json
+import re
+import zlib
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+SECRET_MINUTES = "ZEBRA-MINUTES-ONLY-FOR-MEMBERS"
+
+
+def pdf_objects(pdf: bytes) -> list[bytes]:
+    """Each object's dictionary text followed by its (inflated) stream, if any."""
+    objects = []
+    for match in re.finditer(rb"\d+ 0 obj(.*?)endobj", pdf, re.S):
+        body = match.group(1)
+        head, _, rest = body.partition(b"stream")
+        if rest:
+            raw = rest.lstrip(b"\r\n").rsplit(b"endstream", 1)[0]
+            with contextlib.suppress(zlib.error):
+                raw = zlib.decompress(raw) if b"/FlateDecode" in head else raw
+            objects.append(head + b"\nSTREAM\n" + raw)
+        else:
+            objects.append(head)
+    return objects
+
+
+def attached_json(pdf: bytes) -> dict:
+    [stream] = [obj for obj in pdf_objects(pdf) if b"/EmbeddedFile" in obj.split(b"STREAM")[0]]
+    return json.loads(stream.split(b"\nSTREAM\n", 1)[1].decode())
+
+
+def xmp(pdf: bytes) -> str:
+    [stream] = [obj for obj in pdf_objects(pdf) if b"/Metadata" in obj.split(b"STREAM")[0] and b"STREAM" in obj]
+    return stream.split(b"\nSTREAM\n", 1)[1].decode()
+
+
+@pytest.fixture
+def demo_with_minutes(demo):
+    demo.minutes = f"The Board met. {SECRET_MINUTES}"
+    demo.save()
+    return demo
+
+
+def test_public_pdf_is_tagged_pdf_a_3a_with_metadata(client, demo):
+    pdf = client.get(reverse("portal:meeting-pdf", args=[demo.slug])).content
+    assert pdf.startswith(b"%PDF-1.7")
+    metadata = xmp(pdf)
+    assert re.search(r'pdfaid:part(="|>)3', metadata)
+    assert re.search(r'pdfaid:conformance(="|>)A', metadata)
+    assert demo.title in metadata
+    assert 'xml:lang="en"' in metadata or "<rdf:li xml:lang=" in metadata
+    objects = b"\n".join(pdf_objects(pdf))
+    # Tagged: a structure tree with headings and tables, and marked content.
+    assert b"/StructTreeRoot" in objects
+    assert b"/MarkInfo" in objects
+    assert b"/H1" in objects
+    assert b"/Lang" in objects
+    # Fonts embedded and an output intent (sRGB), as PDF/A asks.
+    assert b"/FontFile" in objects
+    assert b"/OutputIntents" in objects
+
+
+def test_public_pdf_carries_the_public_record_as_json_and_nothing_more(client, demo_with_minutes):
+    pdf = client.get(reverse("portal:meeting-pdf", args=[demo_with_minutes.slug])).content
+    assert b"/AFRelationship /Data" in b"\n".join(pdf_objects(pdf))
+    data = attached_json(pdf)
+    assert data["record"] == "public record"
+    assert data["meeting"]["title"] == demo_with_minutes.title
+    assert data["meeting"]["start"].startswith("2022-06-20")
+    assert "minutes" not in data["meeting"]
+    assert "agenda" not in data
+    assert "actions" not in data
+    assert SECRET_MINUTES not in json.dumps(data)
+    # Delegates are not named in the public record; attendance is not there at all.
+    assert all("attendance" not in participant for participant in data["participants"])
+    references = [decision["reference"] for decision in data["decisions"]]
+    assert "B6/2022/09" in references
+    # Kosovo* carries its designation footnote in the data too.
+    assert any("UNSCR 1244/1999" in note for note in data["footnotes"])
+
+
+def test_members_pdf_carries_the_minutes_as_json(client_for, demo_with_minutes):
+    response = client_for("board_member").get(reverse("portal:meeting-pdf", args=[demo_with_minutes.slug]))
+    data = attached_json(response.content)
+    assert data["record"] == "minutes"
+    assert SECRET_MINUTES in data["meeting"]["minutes"]
+    assert data["agenda"]
+    assert any("attendance" in participant for participant in data["participants"])
