@@ -36,7 +36,8 @@ def _first_party_modules():
     root = Path(settings.BASE_DIR)
     for config in apps.get_app_configs():
         folder = Path(config.path)
-        if root not in folder.parents:
+        # The project's own apps only: not the installed packages of a virtualenv inside the checkout.
+        if root not in folder.parents or "site-packages" in folder.parts:
             continue
         for path in sorted(folder.rglob("*.py")):
             if "migrations" not in path.parts:
