@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from core.dates import DatePrecision
 from core.forms import DateInput, LineEndingsMixin, form_helper
 from core.locking import OptimisticLockFormMixin
-from meetings.models import AgendaItem, Meeting, Occasion, Participation, http_url_validator, period_span
+from meetings.models import AgendaItem, Meeting, Occasion, Participation, WebAddressFormField, period_span
 from meetings.services import ParticipantEntry, chair_position_at_the_time
 from members.forms import PeopleChoiceField, PersonChoiceField, people
 from members.models import Organisation, Person
@@ -122,13 +122,8 @@ class MeetingForm(LineEndingsMixin, CorrectionReasonMixin, OptimisticLockFormMix
         help_text=Occasion._meta.get_field("name").help_text,
     )
     new_occasion_place = forms.CharField(label=_("New occasion's place"), max_length=200, required=False)
-    new_occasion_url = forms.URLField(
-        label=_("New occasion's link"),
-        max_length=500,
-        required=False,
-        assume_scheme="https",
-        validators=[http_url_validator()],
-        help_text=_("http:// or https://"),
+    new_occasion_url = WebAddressFormField(
+        label=_("New occasion's link"), max_length=500, required=False, help_text=_("http:// or https://")
     )
     new_occasion_start = forms.DateField(label=_("New occasion's first day"), required=False, widget=DateInput)
     new_occasion_end = forms.DateField(
@@ -304,6 +299,14 @@ class MeetingForm(LineEndingsMixin, CorrectionReasonMixin, OptimisticLockFormMix
         if person.position_title and not chair_position_at_the_time(meeting=self.instance, person=person):
             probe = Participation(meeting=self.instance, person=person)
             self.add_error("chair_position", probe.position_unknown_message())
+
+    def _get_validation_exclusions(self):
+        exclude = super()._get_validation_exclusions()
+        if self.new_occasion is not None:
+            # Not saved yet (the service saves it with the meeting): the database's check of the
+            # occasion would not see it. The model's clean() checks it with its relation.
+            exclude.add("occasion")
+        return exclude
 
     @property
     def chair_value(self):

@@ -3,6 +3,7 @@
 import datetime as dt
 import zoneinfo
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -99,13 +100,23 @@ def http_url_validator():
     return URLValidator(schemes=["http", "https"], message=_("Give a web address starting with http:// or https://."))
 
 
+class WebAddressFormField(forms.URLField):
+    """A link to a public web page in a form: http or https only, one clear message; typed without one, https."""
+
+    default_validators = [http_url_validator()]
+    default_error_messages = {"invalid": _("Give a web address starting with http:// or https://.")}
+
+    def __init__(self, **kwargs):
+        super().__init__(**{"assume_scheme": "https", **kwargs})
+
+
 class WebAddressField(models.URLField):
-    """A link to a public web page: http or https only; a form takes an address typed without one as https."""
+    """A link to a public web page: http or https only (no javascript:, no ftp:)."""
 
     default_validators = [http_url_validator()]
 
     def formfield(self, **kwargs):
-        return super().formfield(**{"assume_scheme": "https", **kwargs})
+        return super().formfield(**{"form_class": WebAddressFormField, **kwargs})
 
 
 class Occasion(models.Model):
