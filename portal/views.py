@@ -9,7 +9,7 @@ shows (prefetched into `visible_*` attributes).
 """
 
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Case, IntegerField, Prefetch, Q, Value, When, prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -41,16 +41,16 @@ UPCOMING_ON_HOME = 3
 def home(request):
     user = request.user
     # Listed: the meetings whose record the user may see, and those announced to the public.
-    meetings = Meeting.objects.listable_by(user).for_listing()
+    meetings = Meeting.objects.listable_by(user).select_related("pillar", "occasion")
+    upcoming = list(meetings.upcoming()[:UPCOMING_ON_HOME])
+    latest = list(meetings.past()[:5])
+    # The dates announced before, for both lists at once.
+    prefetch_related_objects([*upcoming, *latest], "reschedules")
     latest_decisions = Decision.objects.visible_to(user).with_acted_on(user).order_by("-meeting__start", "sequence")
     return render(
         request,
         "portal/home.html",
-        {
-            "upcoming_meetings": list(meetings.upcoming()[:UPCOMING_ON_HOME]),
-            "latest_meetings": meetings.past()[:5],
-            "latest_decisions": latest_decisions[:10],
-        },
+        {"upcoming_meetings": upcoming, "latest_meetings": latest, "latest_decisions": latest_decisions[:10]},
     )
 
 
