@@ -214,6 +214,11 @@ class MeetingForm(LineEndingsMixin, CorrectionReasonMixin, OptimisticLockFormMix
             self.initial.setdefault("chair_position", chair.position if chair else "")
         self.fields["all_day"].help_text = _("Show the dates only. The start is taken as 00:00 and the end as 23:59.")
         self.fields["date_precision"].help_text = PRECISION_HELP
+        if meeting.new_date_pending:
+            self.fields["start"].help_text = _(
+                "Postponed, new date to be announced: give the new date with “Give the new date…” on the "
+                "meeting's page, so that it stops saying so and the calendars are told."
+            )
         # Not sent (an older page, a script): the days are known, as before precisions existed.
         self.fields["date_precision"].required = False
         self.fields["occasion"].queryset = Occasion.objects.order_by("-start_date", "name")

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core import search
-from core.dates import DatePrecision, format_at_precision
+from core.dates import DatePrecision, format_at_precision, last_day_at_precision, truncate_to_precision
 from core.projection import WithheldFieldError, WithholdingMixin
 from core.roles import is_board_member, is_secretariat
 from core.workflow import RecordStatus, visible_statuses
@@ -75,13 +75,7 @@ def period_span(day: dt.date, precision: str, time_zone: str) -> tuple[dt.dateti
     The first and last moment (in UTC) of the day, month or year around `day`, on the clock of
     `time_zone`: a meeting announced for July 2026 spans 1 July 00:00 to 31 July 23:59 there.
     """
-    if precision == DatePrecision.YEAR:
-        first, last = dt.date(day.year, 1, 1), dt.date(day.year, 12, 31)
-    elif precision == DatePrecision.MONTH:
-        first = day.replace(day=1)
-        last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
-    else:
-        first = last = day
+    first, last = truncate_to_precision(day, precision), last_day_at_precision(day, precision)
     tz = zoneinfo.ZoneInfo(time_zone)
     start = dt.datetime.combine(first, dt.time(0, 0), tzinfo=tz)
     end = dt.datetime.combine(last, dt.time(23, 59), tzinfo=tz)
