@@ -340,3 +340,17 @@ def test_existing_reschedules_are_carried_into_the_calendar_sequence_and_the_sch
     assert (brought_forward.schedule_sequence, brought_forward.schedule_status) == (1, "scheduled")
     assert (untouched.schedule_sequence, untouched.schedule_status) == (0, "scheduled")
     assert dict(Meeting.objects.values_list("pk", "version")) == versions
+
+
+def test_the_secretariat_is_given_the_occasions_of_meetings_by_a_migration():
+    from django.contrib.auth.models import Group, Permission
+
+    migration = importlib.import_module("meetings.migrations.0005_occasion_permissions")
+    occasion = Permission.objects.filter(content_type__model="occasion")
+    for group in Group.objects.all():
+        group.permissions.remove(*occasion)  # as a database migrated before occasions existed
+    migration.grant_occasion_permissions(django_apps, None)
+    secretariat = Group.objects.get(name="Secretariat").permissions.filter(content_type__model="occasion")
+    board = Group.objects.get(name="Board members").permissions.filter(content_type__model="occasion")
+    assert sorted(p.codename for p in secretariat) == ["add_occasion", "change_occasion", "view_occasion"]
+    assert [p.codename for p in board] == ["view_occasion"]
