@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.locking import OptimisticLockAdminMixin
-from meetings.models import AgendaItem, Correction, Meeting, Participation, Reschedule
+from meetings.models import AgendaItem, Correction, Meeting, Occasion, Participation, Reschedule
 
 
 class ParticipationInline(admin.TabularInline):
@@ -25,7 +25,15 @@ class AgendaItemInline(admin.StackedInline):
 class RescheduleInline(admin.TabularInline):
     model = Reschedule
     extra = 0
-    fields = ["previous_start", "previous_end", "reason", "created_at", "created_by"]
+    fields = [
+        "previous_start",
+        "previous_end",
+        "previous_precision",
+        "new_date_pending",
+        "reason",
+        "created_at",
+        "created_by",
+    ]
     readonly_fields = ["created_at", "created_by"]
 
 
@@ -38,21 +46,66 @@ class CorrectionInline(admin.TabularInline):
 
 # Registered by the site layer (portal/admin.py), which adds the decisions inline: this app never names decisions.
 class MeetingAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
-    list_display = ["title", "kind", "ordinal", "start", "city", "format", "status", "published_at"]
-    list_filter = ["status", "kind", "format", "pillar"]
-    search_fields = ["title", "city", "country", "venue", "public_summary"]
+    list_display = [
+        "title",
+        "kind",
+        "ordinal",
+        "start",
+        "date_precision",
+        "city",
+        "format",
+        "status",
+        "announced_at",
+        "schedule_status",
+        "published_at",
+    ]
+    list_filter = ["status", "schedule_status", "kind", "format", "pillar", "date_precision"]
+    search_fields = ["title", "city", "country", "venue", "public_summary", "occasion__name"]
     date_hierarchy = "start"
-    readonly_fields = ["slug", "circulated_at", "published_at", "created_at", "updated_at"]
-    autocomplete_fields = ["pillar"]
+    readonly_fields = [
+        "slug",
+        "circulated_at",
+        "published_at",
+        "announced_at",
+        "cancelled_at",
+        "schedule_sequence",
+        "created_at",
+        "updated_at",
+    ]
+    autocomplete_fields = ["pillar", "occasion"]
     list_select_related = ["pillar"]
     inlines = [ParticipationInline, AgendaItemInline, RescheduleInline, CorrectionInline]
     fieldsets = [
         (None, {"fields": [("kind", "pillar", "ordinal"), "title", "slug"]}),
         (
             _("When and where"),
-            {"fields": [("start", "end"), ("time_zone", "all_day"), ("city", "country"), "venue", "format"]},
+            {
+                "fields": [
+                    ("start", "end"),
+                    ("date_precision", "time_zone", "all_day"),
+                    ("city", "country"),
+                    "venue",
+                    "format",
+                ]
+            },
         ),
+        (_("The wider occasion"), {"fields": [("occasion_relation", "occasion")]}),
+        (_("How many took part"), {"fields": [("participants_in_person", "participants_online")]}),
         (_("Record"), {"fields": ["public_summary", "minutes"]}),
+        (
+            _("Schedule"),
+            {
+                "description": _(
+                    "Announce, postpone and cancel on the meeting's page: those steps keep the dates announced "
+                    "before and tell the calendars."
+                ),
+                "fields": [
+                    ("announced_at", "schedule_sequence"),
+                    ("schedule_status", "new_date_pending"),
+                    ("cancelled_at", "cancellation_reason"),
+                ],
+            },
+        ),
         (_("Workflow"), {"fields": ["status", ("circulated_at", "published_at"), ("created_at", "updated_at")]}),
     ]
 
@@ -62,7 +115,24 @@ class MeetingAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
             obj.published_at = timezone.now()
         if obj.status in (Meeting.Status.CIRCULATED, Meeting.Status.PUBLISHED) and not obj.circulated_at:
             obj.circulated_at = timezone.now()
+        # A change of the dates or the schedule is a new version of the calendar event.
+        if change and {"start", "end", "time_zone", "all_day", "date_precision", "schedule_status"} & set(
+            form.changed_data
+        ):
+            obj.schedule_sequence += 1
+        if obj.schedule_status == Meeting.ScheduleStatus.CANCELLED and not obj.cancelled_at:
+            obj.cancelled_at = timezone.now()
         super().save_model(request, obj, form, change)
+
+
+@admin.register(Occasion)
+class OccasionAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
+    """An occasion several meetings share (a conference, a process): a correction reaches them all."""
+
+    list_display = ["name", "place", "start_date", "end_date", "url"]
+    search_fields = ["name", "place"]
+    date_hierarchy = "start_date"
+    fields = ["name", "place", "url", ("start_date", "end_date")]
 
 
 @admin.register(Participation)
@@ -85,7 +155,7 @@ class AgendaItemAdmin(SimpleHistoryAdmin):
 
 @admin.register(Reschedule)
 class RescheduleAdmin(SimpleHistoryAdmin):
-    list_display = ["meeting", "previous_start", "previous_end", "created_at", "created_by"]
+    list_display = ["meeting", "previous_start", "previous_end", "previous_precision", "created_at", "created_by"]
     search_fields = ["meeting__title", "reason"]
     autocomplete_fields = ["meeting"]
     list_select_related = ["meeting", "created_by"]

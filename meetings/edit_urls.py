@@ -17,10 +17,13 @@ urlpatterns = [
     path("edit/meetings/<slug:slug>/agenda/new/", edit_views.agenda_item_create, name="agenda-item-create"),
     path("edit/meetings/<slug:slug>/agenda/<int:pk>/", edit_views.agenda_item_edit, name="agenda-item-edit"),
     path("edit/meetings/<slug:slug>/agenda/<int:pk>/delete/", edit_views.agenda_item_delete, name="agenda-item-delete"),
+    path("edit/meetings/<slug:slug>/announce/", edit_views.announce, name="announce"),
     path("edit/meetings/<slug:slug>/reschedule/", edit_views.reschedule, name="reschedule"),
+    path("edit/meetings/<slug:slug>/cancel/", edit_views.cancel, name="cancel"),
     path("edit/meetings/<slug:slug>/circulate/", edit_views.advance, {"step": "circulate"}, name="circulate"),
     path("edit/meetings/<slug:slug>/publish/", edit_views.advance, {"step": "publish"}, name="publish"),
     path("edit/meetings/<slug:slug>/unpublish/", edit_views.unpublish, name="unpublish"),
     path("edit/meetings/<slug:slug>/correct/", edit_views.correct, name="correct"),
     path("edit/meetings/<slug:slug>/history/", edit_views.meeting_history, name="meeting-history"),
+    path("edit/occasions/<int:pk>/", edit_views.occasion_edit, name="occasion-edit"),
 ]

@@ -7,7 +7,8 @@ may not see is a 404; seen but not editable, a 403.
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,15 +28,17 @@ from core.forms import ConfirmForm
 from core.workflow import RecordStatus
 from meetings import services
 from meetings.forms import (
+    ADD_ROWS,
     AgendaItemForm,
     AgendaOrderForm,
     CorrectionReasonForm,
     MeetingForm,
+    OccasionForm,
     ParticipationFormSet,
     ReasonForm,
     RescheduleForm,
 )
-from meetings.models import AgendaItem, Correction, Meeting, Participation, Reschedule
+from meetings.models import AgendaItem, Correction, Meeting, Occasion, Participation, Reschedule
 
 CHANGE = "meetings.change_meeting"
 PUBLISH = ("meetings.change_meeting", "meetings.publish_meeting")
@@ -56,7 +59,12 @@ def meeting_create(request):
         request,
         form,
         save=lambda: services.save_meeting(
-            meeting=form.save(commit=False), expected_version=None, chair=form.chair_value, user=request.user
+            meeting=form.save(commit=False),
+            expected_version=None,
+            chair=form.chair_value,
+            chair_position=form.chair_position_value,
+            new_occasion=form.new_occasion,
+            user=request.user,
         ),
         message=lambda meeting: (
             _("Meeting “%(title)s” created as a draft. Add its participants next.") % {"title": meeting}
@@ -81,6 +89,8 @@ def meeting_edit(request, slug):
             meeting=form.save(commit=False),
             expected_version=form.expected_version,
             chair=form.chair_value,
+            chair_position=form.chair_position_value,
+            new_occasion=form.new_occasion,
             correction_reason=form.reason_given,
             user=request.user,
         ),
@@ -102,10 +112,10 @@ def participants(request, slug):
     queryset = meeting.participations.select_related("person", "organisation").order_by("order", "id")
     data = posted(request)
     if data is not None and "add_rows" in data:
-        # "More rows" without JavaScript: the same input back, with five blank rows more.
+        # "Add rows" without JavaScript: the same input back, with more blank rows.
         data = data.copy()
         total = data.get("form-TOTAL_FORMS", "")
-        data["form-TOTAL_FORMS"] = str(int(total) + 5 if total.isdigit() else 5)
+        data["form-TOTAL_FORMS"] = str(int(total) + ADD_ROWS if total.isdigit() else ADD_ROWS)
     formset = ParticipationFormSet(data, queryset=queryset, meeting=meeting)
     form = CorrectionReasonForm(data, meeting=meeting)
     return edit_page(
@@ -127,6 +137,7 @@ def participants(request, slug):
         template="meetings/participants_formset.html",
         refused_message=_("Nothing was saved: correct the rows marked below."),
         meeting=meeting,
+        add_rows=ADD_ROWS,
     )
 
 
@@ -221,22 +232,104 @@ def agenda_item_delete(request, slug, pk):
     )
 
 
-# --- Postponing ---------------------------------------------------------------------------------
+# --- Announcing, postponing, cancelling -----------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def announce(request, slug):
+    """Tell the public the meeting is coming, before any record exists: its announcement only."""
+    meeting = editable(Meeting.objects, request.user, CHANGE, slug=slug)
+    form = ConfirmForm(posted(request), submit_label=_("Announce to the public"))
+    return confirm_page(
+        request,
+        form,
+        save=lambda: services.announce_meeting(meeting=meeting, user=request.user),
+        message=_("Announced: the public now sees this meeting in the lists, on the home page and in the calendars."),
+        success_url=meeting,
+        refused_url=meeting,
+        title=_("Announce “%(title)s” to the public?") % {"title": meeting},
+        text=_(
+            "The public will see its kind, number, title, dates (as far as they are known), place, format and "
+            "wider occasion, and whether it is postponed or cancelled. Nothing of the record — summary, "
+            "participants, agenda, decisions, documents — until the record is published, and no publication date."
+        ),
+        cancel_url=meeting.get_absolute_url(),
+        meeting=meeting,
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def reschedule(request, slug):
     meeting = editable(Meeting.objects, request.user, CHANGE, slug=slug)
+    if meeting.is_cancelled:
+        messages.error(request, _("This meeting is cancelled: it cannot be rescheduled."))
+        return redirect(meeting)
     form = RescheduleForm(posted(request), meeting=meeting)
+    if form.giving_the_new_date:
+        title = _("The new date of “%(title)s”") % {"title": meeting}
+        intro = _("Postponed, new date to be announced. The dates announced before stay on the record.")
+        done = _("The new date is saved. The meeting still says Postponed, with its new date.")
+    else:
+        title = _("Postpone or reschedule: %(title)s") % {"title": meeting}
+        intro = _(
+            "The dates announced before stay on the record with the reason; calendars that hold the meeting "
+            "receive the change."
+        )
+        done = _("Meeting rescheduled. The dates announced before stay on the record.")
     return edit_page(
         request,
         form,
-        save=lambda: services.reschedule_meeting(meeting=meeting, user=request.user, **form.cleaned_data),
-        message=_("Meeting rescheduled. The dates announced before stay on the record."),
+        save=lambda: services.reschedule_meeting(meeting=meeting, user=request.user, **form.service_arguments()),
+        message=done,
         success_url=meeting,
-        title=_("Postpone or reschedule: %(title)s") % {"title": meeting},
+        title=title,
+        intro=intro,
         cancel_url=meeting.get_absolute_url(),
         meeting=meeting,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def cancel(request, slug):
+    meeting = editable(Meeting.objects, request.user, CHANGE, slug=slug)
+    form = ReasonForm(posted(request), submit_label=_("Cancel the meeting"))
+    form.fields["reason"].help_text = _("Shown with the meeting wherever it is listed, and in the calendars.")
+    return confirm_page(
+        request,
+        form,
+        save=lambda: services.cancel_meeting(meeting=meeting, reason=form.cleaned_data["reason"], user=request.user),
+        message=_("Cancelled: the meeting says so wherever it is listed, with the reason."),
+        success_url=meeting,
+        refused_url=meeting,
+        title=_("Cancel “%(title)s”?") % {"title": meeting},
+        text=_(
+            "The meeting will say Cancelled, with the reason, in the lists, on its page and in the calendars "
+            "(which remove it). Its record, if any, stays as it is."
+        ),
+        cancel_url=meeting.get_absolute_url(),
+        danger=True,
+        meeting=meeting,
+    )
+
+
+# --- Occasions ------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def occasion_edit(request, pk):
+    """An occasion is shared by the meetings held at it: a correction here reaches them all."""
+    occasion = editable(Occasion.objects, request.user, "meetings.change_occasion", pk=pk)
+    form = OccasionForm(posted(request), instance=occasion)
+    meeting = occasion.meetings.order_by("-start").first()
+    return edit_page(
+        request,
+        form,
+        save=lambda: services.save_occasion(occasion=form.save(commit=False), expected_version=form.expected_version),
+        message=lambda occasion: _("Occasion “%(name)s” saved.") % {"name": occasion.name},
+        success_url=lambda occasion: meeting or reverse("meetings:meeting-list"),
+        title=_("Edit the occasion: %(name)s") % {"name": occasion.name},
+        intro=_("Every meeting held at this occasion shows the change."),
+        cancel_url=meeting.get_absolute_url() if meeting else reverse("meetings:meeting-list"),
     )
 
 

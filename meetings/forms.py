@@ -5,14 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 
+from crispy_forms.layout import Fieldset, Layout
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import LineEndingsMixin, form_helper
+from core.dates import DatePrecision
+from core.forms import DateInput, LineEndingsMixin, form_helper
 from core.locking import OptimisticLockFormMixin
-from meetings.models import AgendaItem, Meeting, Participation
-from meetings.services import ParticipantEntry
+from meetings.models import AgendaItem, Meeting, Occasion, Participation, WebAddressFormField, period_span
+from meetings.services import ParticipantEntry, chair_position_at_the_time
 from members.forms import PeopleChoiceField, PersonChoiceField, people
 from members.models import Organisation, Person
 
@@ -65,16 +68,90 @@ class CorrectionReasonMixin:
         return self.cleaned_data.get("correction_reason", "") if hasattr(self, "cleaned_data") else ""
 
 
+def dates_from_input(cleaned: dict, form, time_zone: str, precision: str, all_day: bool):
+    """
+    The start and end a form gave, as UTC instants on the clock of `time_zone`, as far as they are
+    known: the day, month or year around the start when `precision` is not the day (any day in it
+    will do; the end is then the end of that month or year). Errors go beside the fields; (None, None)
+    when there is nothing to use.
+    """
+    start, end = cleaned.get("start"), cleaned.get("end")
+    if start is None:
+        return None, None
+    if precision != DatePrecision.DAY:
+        try:
+            return period_span(start.date(), precision, time_zone)
+        except (OverflowError, ValueError):
+            form.add_error("start", _("Enter a date between the years 1900 and 9000."))
+            return None, None
+    if end is None:
+        if "end" not in form.errors:
+            form.add_error("end", _("Give the end (the same day for a one-day meeting)."))
+        return None, None
+    if all_day:
+        start = dt.datetime.combine(start.date(), dt.time(0, 0))
+        end = dt.datetime.combine(end.date(), dt.time(23, 59))
+    start, end = aware(start, time_zone), aware(end, time_zone)
+    for name, value in (("start", start), ("end", end)):
+        if not in_range(value):
+            form.add_error(name, _("Enter a date between the years 1900 and 9000."))
+            return None, None
+        if not exists_on_the_clock(value):
+            form.add_error(name, _("This time does not exist in %(tz)s (the clocks go forward).") % {"tz": time_zone})
+    return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+
+
+PRECISION_HELP = _(
+    "“Day” when the days are known. “Month” or “Year” for a meeting announced for July or for 2027: "
+    "give any day in it as the start; the meeting reads “July 2026” and spans the whole month."
+)
+
+
 class MeetingForm(LineEndingsMixin, CorrectionReasonMixin, OptimisticLockFormMixin, forms.ModelForm):
     start = LocalDateTimeField(label=_("Start"), help_text=_("Local time where the meeting takes place."))
-    end = LocalDateTimeField(label=_("End"), help_text=_("Local time where the meeting takes place."))
+    end = LocalDateTimeField(
+        label=_("End"),
+        required=False,
+        help_text=_("Local time where the meeting takes place. Not needed for a month or year."),
+    )
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES, initial="Europe/Sarajevo")
+    new_occasion_name = forms.CharField(
+        label=_("…or a new occasion: name"),
+        max_length=300,
+        required=False,
+        help_text=Occasion._meta.get_field("name").help_text,
+    )
+    new_occasion_place = forms.CharField(label=_("New occasion's place"), max_length=200, required=False)
+    new_occasion_url = WebAddressFormField(
+        label=_("New occasion's link"), max_length=500, required=False, help_text=_("http:// or https://")
+    )
+    new_occasion_start = forms.DateField(label=_("New occasion's first day"), required=False, widget=DateInput)
+    new_occasion_end = forms.DateField(
+        label=_("New occasion's last day"), required=False, widget=DateInput, help_text=_("Empty for one day.")
+    )
     chair = PersonChoiceField(
         label=_("Chair"),
         queryset=people(),
         required=False,
         help_text=_("Recorded as the participant with the chair role. Add new people on the participants page."),
     )
+    chair_position = forms.CharField(
+        label=_("Chair's position at the time"),
+        max_length=300,
+        required=False,
+        help_text=_(
+            "Empty: as recorded at the chair's latest earlier meeting (for a meeting to come, their current "
+            "position). You are asked when no earlier meeting records it."
+        ),
+    )
+
+    NEW_OCCASION_FIELDS = {
+        "new_occasion_name": "name",
+        "new_occasion_place": "place",
+        "new_occasion_url": "url",
+        "new_occasion_start": "start_date",
+        "new_occasion_end": "end_date",
+    }
 
     class Meta:
         model = Meeting
@@ -83,6 +160,7 @@ class MeetingForm(LineEndingsMixin, CorrectionReasonMixin, OptimisticLockFormMix
             "pillar",
             "ordinal",
             "title",
+            "date_precision",
             "start",
             "end",
             "time_zone",
@@ -91,7 +169,11 @@ class MeetingForm(LineEndingsMixin, CorrectionReasonMixin, OptimisticLockFormMix
             "country",
             "venue",
             "format",
+            "occasion_relation",
+            "occasion",
             "chair",
+            "participants_in_person",
+            "participants_online",
             "public_summary",
             "minutes",
         ]
@@ -102,6 +184,7 @@ class MeetingForm(LineEndingsMixin, CorrectionReasonMixin, OptimisticLockFormMix
         "pillar",
         "ordinal",
         "title",
+        "date_precision",
         "start",
         "end",
         "time_zone",
@@ -110,6 +193,10 @@ class MeetingForm(LineEndingsMixin, CorrectionReasonMixin, OptimisticLockFormMix
         "country",
         "venue",
         "format",
+        "occasion_relation",
+        "occasion",
+        "participants_in_person",
+        "participants_online",
         "public_summary",
         "minutes",
     ]
@@ -117,44 +204,129 @@ class MeetingForm(LineEndingsMixin, CorrectionReasonMixin, OptimisticLockFormMix
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         meeting = self.instance
+        self.new_occasion: Occasion | None = None
         if meeting.pk:
             # As on the clock where the meeting takes place, not in UTC or the site's time zone.
             self.initial["start"] = meeting.local_start.replace(tzinfo=None)
             self.initial["end"] = meeting.local_end.replace(tzinfo=None)
             chair = meeting.participations.filter(role=Participation.Role.CHAIR).order_by("order", "id").first()
             self.initial.setdefault("chair", chair.person_id if chair else None)
+            self.initial.setdefault("chair_position", chair.position if chair else "")
         self.fields["all_day"].help_text = _("Show the dates only. The start is taken as 00:00 and the end as 23:59.")
+        self.fields["date_precision"].help_text = PRECISION_HELP
+        if meeting.new_date_pending:
+            self.fields["start"].help_text = _(
+                "Postponed, new date to be announced: give the new date with “Give the new date…” on the "
+                "meeting's page, so that it stops saying so and the calendars are told."
+            )
+        # Not sent (an older page, a script): the days are known, as before precisions existed.
+        self.fields["date_precision"].required = False
+        self.fields["occasion"].queryset = Occasion.objects.order_by("-start_date", "name")
+        self.fields["occasion"].help_text = _(
+            "A conference or process it was part of; pick one, or name a new one below."
+        )
+        self.fields["occasion_relation"].label = _("Held … the occasion")
         self.add_correction_reason(meeting)
         self.helper = form_helper()
+        self.helper.layout = Layout(
+            Fieldset(_("The meeting"), "kind", "pillar", "ordinal", "title"),
+            Fieldset(_("When"), "date_precision", "start", "end", "time_zone", "all_day"),
+            Fieldset(_("Where and how"), "city", "country", "venue", "format"),
+            Fieldset(
+                _("The wider occasion"),
+                "occasion_relation",
+                "occasion",
+                *self.NEW_OCCASION_FIELDS,
+            ),
+            Fieldset(_("Who took part"), "chair", "chair_position", "participants_in_person", "participants_online"),
+            Fieldset(
+                _("The record"),
+                "public_summary",
+                "minutes",
+                *(["correction_reason"] if "correction_reason" in self.fields else []),
+            ),
+            "version",
+            "lock_snapshot",
+        )
 
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
         # Without a valid time zone (an error already) the model's checks still need aware times.
         time_zone = cleaned.get("time_zone") or timezone.get_current_timezone_name()
-        if start and end:
-            if cleaned.get("all_day"):
-                start = dt.datetime.combine(start.date(), dt.time(0, 0))
-                end = dt.datetime.combine(end.date(), dt.time(23, 59))
-            start, end = aware(start, time_zone), aware(end, time_zone)
-            for name, value in (("start", start), ("end", end)):
-                if not in_range(value):
-                    self.add_error(name, _("Enter a date between the years 1900 and 9000."))
-                    return cleaned
-                if not exists_on_the_clock(value):
-                    message = _("This time does not exist in %(tz)s (the clocks go forward).") % {"tz": time_zone}
-                    self.add_error(name, message)
+        precision = cleaned.get("date_precision") or DatePrecision.DAY
+        start, end = dates_from_input(cleaned, self, time_zone, precision, cleaned.get("all_day"))
+        if start is not None:
             # The model's own checks (end after start, number unique per kind) then see the real dates.
-            cleaned["start"], cleaned["end"] = start.astimezone(dt.UTC), end.astimezone(dt.UTC)
-            self.instance.start, self.instance.end = cleaned["start"], cleaned["end"]
+            cleaned["start"], cleaned["end"] = start, end
+            self.instance.start, self.instance.end = start, end
+        cleaned["date_precision"] = precision
+        if precision != DatePrecision.DAY:
+            cleaned["all_day"] = True
+        self._clean_new_occasion(cleaned)
+        self._clean_chair_position(cleaned)
         return cleaned
+
+    def _clean_new_occasion(self, cleaned) -> None:
+        values = {model_name: cleaned.get(name) for name, model_name in self.NEW_OCCASION_FIELDS.items()}
+        if not any(values.values()):
+            return
+        if not values["name"]:
+            self.add_error("new_occasion_name", _("Give the new occasion's name."))
+            return
+        if cleaned.get("occasion"):
+            self.add_error("new_occasion_name", _("Pick an occasion or name a new one, not both."))
+            return
+        occasion = Occasion(
+            **{name: value or ("" if name in ("name", "place", "url") else None) for name, value in values.items()}
+        )
+        try:
+            occasion.full_clean()
+        except ValidationError as error:
+            fields = {model_name: name for name, model_name in self.NEW_OCCASION_FIELDS.items()}
+            for model_name, messages in error.message_dict.items():
+                self.add_error(fields.get(model_name, "new_occasion_name"), messages)
+            return
+        self.new_occasion = occasion
+        # The model's checks see the occasion (saved by the service, with the meeting).
+        cleaned["occasion"] = occasion
+
+    def _clean_chair_position(self, cleaned) -> None:
+        person = cleaned.get("chair")
+        if person is None or self.chair_position_value or self.instance.start is None:
+            return
+        if self.chair_value is False:
+            return
+        current = None
+        if self.instance.pk:
+            current = self.instance.participations.filter(role=Participation.Role.CHAIR, person=person).first()
+        if current is not None and current.position:
+            return
+        if person.position_title and not chair_position_at_the_time(meeting=self.instance, person=person):
+            probe = Participation(meeting=self.instance, person=person)
+            self.add_error("chair_position", probe.position_unknown_message())
+
+    def _get_validation_exclusions(self):
+        exclude = super()._get_validation_exclusions()
+        if self.new_occasion is not None:
+            # Not saved yet (the service saves it with the meeting): the database's check of the
+            # occasion would not see it. The model's clean() checks it with its relation.
+            exclude.add("occasion")
+        return exclude
 
     @property
     def chair_value(self):
-        """The chair to record: False if the field did not change (leave the chair as it is)."""
-        if "chair" not in self.changed_data and self.instance.pk:
+        """The chair to record: False if neither the chair nor their position changed (leave it as it is)."""
+        if self.instance.pk and not {"chair", "chair_position"} & set(self.changed_data):
             return False
         return self.cleaned_data.get("chair")
+
+    @property
+    def chair_position_value(self) -> str:
+        """The position typed for the chair; "" to look it up (also when another chair was picked and the
+        position shown was the previous chair's)."""
+        if self.instance.pk and "chair" in self.changed_data and "chair_position" not in self.changed_data:
+            return ""
+        return (self.cleaned_data.get("chair_position") or "").strip()
 
 
 class ParticipationForm(forms.ModelForm):
@@ -183,7 +355,10 @@ class ParticipationForm(forms.ModelForm):
             # A blank row must not count as changed because its order field is empty.
             self.initial.pop("order", None)
             self.fields["order"].initial = None
-        self.fields["position"].help_text = _("Empty: the person's current position is filled in.")
+        self.fields["position"].help_text = _(
+            "Empty: as recorded at the person's latest earlier meeting (for a meeting to come, their current "
+            "position). You are asked when no earlier meeting records it."
+        )
         self.fields["organisation"].help_text = _("Empty: the person's organisation is filled in.")
 
     def clean(self):
@@ -193,6 +368,9 @@ class ParticipationForm(forms.ModelForm):
             self.add_error("new_person_name", _("Pick an existing person or name a new one, not both."))
         elif not name and any(cleaned.get(f) for f in self.NEW_PERSON_FIELDS[2:]):
             self.add_error("new_person_name", _("Give the new person's name."))
+        if name and not cleaned.get("position"):
+            # A person named on the spot: their position as given here is the one at the meeting.
+            cleaned["position"] = (cleaned.get("new_person_position") or "").strip()
         if name and not cleaned.get("organisation"):
             if cleaned.get("new_person_organisation"):
                 cleaned["organisation"] = cleaned["new_person_organisation"]
@@ -254,7 +432,17 @@ class BaseParticipationFormSet(forms.BaseModelFormSet):
         return data
 
     def _construct_form(self, i, **kwargs):
-        form = super()._construct_form(i, **kwargs)
+        return self._prepare(super()._construct_form(i, **kwargs))
+
+    @property
+    def empty_form(self):
+        """The blank row the page's script copies to add a row in place (static/js/formset-rows.js)."""
+        return self._prepare(super().empty_form)
+
+    def _prepare(self, form):
+        # The meeting is known before the service saves the row: the model's checks (the position at
+        # the time) need its date.
+        form.instance.meeting = self.meeting
         form.fields["person"].choices = [("", "---------")] + [
             (person.pk, form.fields["person"].label_from_instance(person)) for person in self._people
         ]
@@ -274,8 +462,11 @@ class BaseParticipationFormSet(forms.BaseModelFormSet):
         return [form.instance for form in self.deleted_forms if form.instance.pk]
 
 
+# One blank row to start with: more are added in place (static/js/formset-rows.js), or, without
+# JavaScript, ADD_ROWS at a time with the "Add rows" button.
+ADD_ROWS = 5
 ParticipationFormSet = forms.modelformset_factory(
-    Participation, form=ParticipationForm, formset=BaseParticipationFormSet, extra=5, can_delete=True, max_num=200
+    Participation, form=ParticipationForm, formset=BaseParticipationFormSet, extra=1, can_delete=True, max_num=200
 )
 
 
@@ -389,39 +580,101 @@ class ReasonForm(LineEndingsMixin, forms.Form):
 
 
 class RescheduleForm(LineEndingsMixin, forms.Form):
-    start = LocalDateTimeField(label=_("New start"))
-    end = LocalDateTimeField(label=_("New end"))
+    """
+    Postpone or reschedule: the new dates as far as they are known, or "new date to be announced";
+    the reason is shown with the dates announced before. For a meeting that waits for its new date,
+    the page gives that date (the reason was given when it was postponed).
+    """
+
+    new_date_pending = forms.BooleanField(
+        label=_("The new date is not known yet: “new date to be announced”"),
+        required=False,
+        help_text=_("The meeting says Postponed until you give the new date here."),
+    )
+    date_precision = forms.ChoiceField(
+        label=_("New dates known to the"), choices=DatePrecision.choices, initial=DatePrecision.DAY, required=False
+    )
+    start = LocalDateTimeField(label=_("New start"), required=False)
+    end = LocalDateTimeField(label=_("New end"), required=False)
+    all_day = forms.BooleanField(label=_("No times announced"), required=False)
     reason = forms.CharField(
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Why the meeting moved. The dates announced before stay on the record."),
+        required=False,
+        help_text=_("Why the meeting moved. Shown with the dates announced before, and in the calendars."),
     )
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
         self.meeting = meeting
-        self.initial.setdefault("start", meeting.local_start.replace(tzinfo=None))
-        self.initial.setdefault("end", meeting.local_end.replace(tzinfo=None))
-        self.fields["start"].help_text = _("Local time in %(tz)s.") % {"tz": meeting.time_zone}
-        self.fields["end"].help_text = self.fields["start"].help_text
-        self.helper = form_helper(_("Reschedule"))
+        self.giving_the_new_date = meeting.new_date_pending
+        if not self.giving_the_new_date:
+            self.initial.setdefault("start", meeting.local_start.replace(tzinfo=None))
+            self.initial.setdefault("end", meeting.local_end.replace(tzinfo=None))
+            self.initial.setdefault("date_precision", meeting.date_precision)
+        self.initial.setdefault("all_day", meeting.all_day)
+        self.fields["start"].help_text = _("Local time in %(tz)s. For a month or year, any day in it.") % {
+            "tz": meeting.time_zone
+        }
+        self.fields["end"].help_text = _("Local time in %(tz)s. Not needed for a month or year.") % {
+            "tz": meeting.time_zone
+        }
+        self.fields["date_precision"].help_text = PRECISION_HELP
+        if self.giving_the_new_date:
+            # Postponed already, with its reason: now only the new date.
+            del self.fields["new_date_pending"]
+            del self.fields["reason"]
+        self.helper = form_helper(_("Save the new date") if self.giving_the_new_date else _("Reschedule"))
 
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end:
-            if self.meeting.all_day:
-                start = dt.datetime.combine(start.date(), dt.time(0, 0))
-                end = dt.datetime.combine(end.date(), dt.time(23, 59))
-            start, end = aware(start, self.meeting.time_zone), aware(end, self.meeting.time_zone)
-            if not (in_range(start) and in_range(end)):
-                self.add_error("start", _("Enter a date between the years 1900 and 9000."))
-                return cleaned
-            if end < start:
-                self.add_error("end", _("A meeting cannot end before it starts."))
-            elif (start, end) == (self.meeting.start, self.meeting.end):
-                self.add_error("start", _("These are the dates on record already; give the new dates."))
-            cleaned["start"], cleaned["end"] = start.astimezone(dt.UTC), end.astimezone(dt.UTC)
-        if cleaned.get("reason") is not None and not cleaned["reason"].strip():
+        pending = cleaned.get("new_date_pending")
+        if not self.giving_the_new_date and not (cleaned.get("reason") or "").strip():
             self.add_error("reason", _("Give a reason."))
+        if pending:
+            cleaned["start"] = cleaned["end"] = None
+            return cleaned
+        if cleaned.get("start") is None:
+            if "start" not in self.errors:
+                self.add_error("start", _("Give the new start, or say the new date is to be announced."))
+            return cleaned
+        precision = cleaned.get("date_precision") or DatePrecision.DAY
+        all_day = cleaned.get("all_day") or precision != DatePrecision.DAY
+        start, end = dates_from_input(cleaned, self, self.meeting.time_zone, precision, all_day)
+        cleaned["start"], cleaned["end"] = start, end
+        if start is None or self.errors:
+            return cleaned
+        if end < start:
+            self.add_error("end", _("A meeting cannot end before it starts."))
+        elif not self.giving_the_new_date and (start, end, precision) == (
+            self.meeting.start,
+            self.meeting.end,
+            self.meeting.date_precision,
+        ):
+            self.add_error("start", _("These are the dates on record already; give the new dates."))
         return cleaned
+
+    def service_arguments(self) -> dict:
+        cleaned = self.cleaned_data
+        pending = bool(cleaned.get("new_date_pending"))
+        precision = cleaned.get("date_precision") or DatePrecision.DAY
+        return {
+            "start": cleaned.get("start"),
+            "end": cleaned.get("end"),
+            "precision": precision,
+            "all_day": None if pending else bool(cleaned.get("all_day")) or precision != DatePrecision.DAY,
+            "new_date_pending": pending,
+            "reason": cleaned.get("reason", ""),
+        }
+
+
+class OccasionForm(LineEndingsMixin, OptimisticLockFormMixin, forms.ModelForm):
+    class Meta:
+        model = Occasion
+        fields = ["name", "place", "url", "start_date", "end_date"]
+        widgets = {"start_date": DateInput, "end_date": DateInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["url"].assume_scheme = "https"
+        self.helper = form_helper()

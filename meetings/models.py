@@ -1,19 +1,23 @@
 """What happened when: meetings, who took part, the agenda, reschedules and corrections."""
 
+import datetime as dt
 import zoneinfo
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import Case, CharField, F, FilteredRelation, Q, Value, When
-from django.utils import timezone
+from django.db.models import BooleanField, Case, CharField, F, FilteredRelation, Q, TextField, Value, When
+from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core import search
-from core.projection import WithholdingMixin
-from core.roles import is_board_member
+from core.dates import DatePrecision, format_at_precision, last_day_at_precision, truncate_to_precision
+from core.projection import WithheldFieldError, WithholdingMixin
+from core.roles import is_board_member, is_secretariat
 from core.workflow import RecordStatus, visible_statuses
 from members.models import Organisation, Person, Pillar
 
@@ -36,6 +40,149 @@ def validate_time_zone(value: str) -> None:
         )
 
 
+# What anyone may know of a meeting the Secretariat announced, before its record reaches them: the
+# announcement (kind, number, title, dates at their precision, place, format, the wider occasion, and
+# whether it was postponed or cancelled). Nothing of the record: no summary, counts, state or dates of it.
+ANNOUNCED_FIELDS = (
+    "id",
+    "kind",
+    "pillar",
+    "ordinal",
+    "title",
+    "slug",
+    "start",
+    "end",
+    "time_zone",
+    "all_day",
+    "date_precision",
+    "city",
+    "country",
+    "venue",
+    "format",
+    "occasion",
+    "occasion_relation",
+    "announced_at",
+    "schedule_status",
+    "new_date_pending",
+    "cancellation_reason",
+    "cancelled_at",
+    "schedule_sequence",
+)
+
+
+def period_span(day: dt.date, precision: str, time_zone: str) -> tuple[dt.datetime, dt.datetime]:
+    """
+    The first and last moment (in UTC) of the day, month or year around `day`, on the clock of
+    `time_zone`: a meeting announced for July 2026 spans 1 July 00:00 to 31 July 23:59 there.
+    """
+    first, last = truncate_to_precision(day, precision), last_day_at_precision(day, precision)
+    tz = zoneinfo.ZoneInfo(time_zone)
+    start = dt.datetime.combine(first, dt.time(0, 0), tzinfo=tz)
+    end = dt.datetime.combine(last, dt.time(23, 59), tzinfo=tz)
+    return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+
+
+class OccasionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Occasions of the meetings the user may list (as a record or as an announcement); all for the Secretariat."""
+        if is_secretariat(user):
+            return self
+        return self.filter(pk__in=Meeting.objects.listable_by(user).exclude(occasion=None).values("occasion"))
+
+
+def http_url_validator():
+    return URLValidator(schemes=["http", "https"], message=_("Give a web address starting with http:// or https://."))
+
+
+class WebAddressFormField(forms.URLField):
+    """A link to a public web page in a form: http or https only, one clear message; typed without one, https."""
+
+    default_validators = [http_url_validator()]
+    default_error_messages = {"invalid": _("Give a web address starting with http:// or https://.")}
+
+    def __init__(self, **kwargs):
+        super().__init__(**{"assume_scheme": "https", **kwargs})
+
+
+class WebAddressField(models.URLField):
+    """A link to a public web page: http or https only (no javascript:, no ftp:)."""
+
+    default_validators = [http_url_validator()]
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": WebAddressFormField, **kwargs})
+
+
+class Occasion(models.Model):
+    """
+    A wider event or process a meeting is held within, back-to-back with or alongside (a ministerial
+    conference, the Berlin Process): its own record, so that the meetings held at one conference (the
+    Board's and the Support Group's) name the same occasion, and a correction of its name or dates
+    reaches them all.
+    """
+
+    name = models.CharField(
+        _("name"),
+        max_length=300,
+        help_text=_("As it reads in a sentence: “the Salzburg Forum Ministerial Conference”."),
+    )
+    place = models.CharField(_("place"), max_length=200, blank=True, help_text=_("For example “Ljubljana”."))
+    url = WebAddressField(
+        _("link"),
+        max_length=500,
+        blank=True,
+        help_text=_("Its public web page, if any (http:// or https://)."),
+    )
+    start_date = models.DateField(_("first day"), null=True, blank=True)
+    end_date = models.DateField(_("last day"), null=True, blank=True, help_text=_("Empty for a one-day event."))
+    # Optimistic locking: a save is refused if someone else saved since the form was opened.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    objects = OccasionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("occasion")
+        verbose_name_plural = _("occasions")
+        ordering = ["-start_date", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(start_date__isnull=False) & Q(end_date__gte=F("start_date")),
+                name="occasion_end_not_before_start",
+                violation_error_message=_("An occasion cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        parts = [self.name, self.place, self.dates_label]
+        return ", ".join(part for part in parts if part)
+
+    def clean(self):
+        super().clean()
+        if self.end_date and not self.start_date:
+            raise ValidationError({"start_date": _("Give the first day too, or leave both empty.")})
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("An occasion cannot end before it starts.")})
+
+    @property
+    def dates_label(self) -> str:
+        """The days of the occasion as people write them (day_range), or "" when none are recorded."""
+        return day_range(self.start_date, self.end_date)
+
+
+def day_range(start, end) -> str:
+    """Two days as people write them, the month and year once where they are shared: "12-13 May 2022"."""
+    if not start:
+        return ""
+    if not end or end == start:
+        return formats.date_format(start, "j F Y")
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{formats.date_format(start, 'j')}–{formats.date_format(end, 'j F Y')}"
+    if start.year == end.year:
+        return f"{formats.date_format(start, 'j F')} – {formats.date_format(end, 'j F Y')}"
+    return f"{formats.date_format(start, 'j F Y')} – {formats.date_format(end, 'j F Y')}"
+
+
 class MeetingQuerySet(models.QuerySet):
     def visible_to(self, user):
         """
@@ -53,6 +200,45 @@ class MeetingQuerySet(models.QuerySet):
         """Meetings as the public reads them: the minutes are not selected, and reading them raises."""
         return self.defer(*Meeting.withheld_fields)
 
+    def listable_by(self, user):
+        """
+        What the meeting lists, the home page and the calendars may list for `user`: the meetings whose
+        record they may see (visible_to) and, for everyone, the meetings the Secretariat announced.
+        Every row is read as its announcement (ANNOUNCED_FIELDS; nothing else is selected), with
+        `record_visible` saying whether the user may open the record, and, only where they may,
+        `listed_status` (the record's state) and `listed_summary` (its public summary). A row seen
+        only as an announcement refuses to load anything else (Meeting.refresh_from_db).
+
+        Pages of a record (the record, its PDF, decisions, agenda, participants, documents, search)
+        keep using visible_to.
+        """
+        statuses = visible_statuses(user)
+        if statuses is None:
+            return self.annotate(
+                record_visible=Value(True, output_field=BooleanField()),
+                listed_status=F("status"),
+                listed_summary=F("public_summary"),
+            )
+        record = Q(status__in=statuses)
+        return (
+            self.filter(record | Q(announced_at__isnull=False))
+            .only(*ANNOUNCED_FIELDS)
+            .annotate(
+                record_visible=Case(When(record, then=Value(True)), default=Value(False), output_field=BooleanField()),
+                listed_status=Case(When(record, then=F("status")), default=Value(""), output_field=CharField()),
+                listed_summary=Case(
+                    When(record, then=F("public_summary")), default=Value(""), output_field=TextField()
+                ),
+            )
+        )
+
+    def announced(self):
+        return self.filter(announced_at__isnull=False)
+
+    def for_listing(self):
+        """With what every listing of a meeting shows: its pillar, its occasion, the dates announced before."""
+        return self.select_related("pillar", "occasion").prefetch_related("reschedules")
+
     def search(self, text: str, user):
         """Meetings the user may see that match `text`; the minutes are searched only for those who may read them."""
         groups = [MEETING_PUBLIC_FIELDS]
@@ -64,10 +250,13 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(status=RecordStatus.PUBLISHED)
 
     def upcoming(self, now=None):
-        return self.filter(end__gte=now or timezone.now()).order_by("start")
+        """Meetings still to come, soonest first; those postponed without a new date last."""
+        now = now or timezone.now()
+        return self.filter(Q(end__gte=now) | Q(new_date_pending=True)).order_by("new_date_pending", "start")
 
     def past(self, now=None):
-        return self.filter(end__lt=now or timezone.now()).order_by("-start")
+        """Meetings whose (last) day has passed, latest first; a meeting waiting for a new date has not."""
+        return self.filter(end__lt=now or timezone.now(), new_date_pending=False).order_by("-start")
 
 
 class Meeting(WithholdingMixin, models.Model):
@@ -82,6 +271,17 @@ class Meeting(WithholdingMixin, models.Model):
         ONLINE = "online", _("Online")
         HYBRID = "hybrid", _("Hybrid")
 
+    class OccasionRelation(models.TextChoices):
+        # Read in a sentence: "Held back-to-back with the Salzburg Forum Ministerial Conference".
+        WITHIN = "within", _("held within")
+        BACK_TO_BACK = "back_to_back", _("held back-to-back with")
+        ALONGSIDE = "alongside", _("held alongside")
+
+    class ScheduleStatus(models.TextChoices):
+        SCHEDULED = "scheduled", _("As announced")
+        POSTPONED = "postponed", _("Postponed")
+        CANCELLED = "cancelled", _("Cancelled")
+
     # The record's workflow is the portal's (core.workflow): draft → circulated → published.
     Status = RecordStatus
     # Withheld from the public (core.projection): the minutes are for Board members and the Secretariat.
@@ -95,7 +295,7 @@ class Meeting(WithholdingMixin, models.Model):
         null=True,
         blank=True,
         related_name="meetings",
-        help_text=_("Only for pillar meetings."),
+        help_text=_("For a pillar meeting, and a Support Group meeting of one pillar."),
     )
     ordinal = models.PositiveSmallIntegerField(
         _("number"), null=True, blank=True, help_text=_("6 for the 6th Board meeting. Empty if not numbered.")
@@ -110,10 +310,45 @@ class Meeting(WithholdingMixin, models.Model):
     all_day = models.BooleanField(
         _("no times announced"), default=False, help_text=_("Show dates only: the times were not announced.")
     )
+    date_precision = models.CharField(
+        _("dates known to the"),
+        max_length=10,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text=_("“Month” for a meeting announced for July without its days: it reads “July 2026”."),
+    )
     city = models.CharField(_("city"), max_length=100, blank=True)
     country = models.CharField(_("country"), max_length=100, blank=True)
     venue = models.CharField(_("venue"), max_length=200, blank=True)
     format = models.CharField(_("format"), max_length=20, choices=Format.choices, default=Format.IN_PERSON)
+    occasion = models.ForeignKey(
+        Occasion,
+        verbose_name=_("wider occasion"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        help_text=_("The event or process the meeting was held within, back-to-back with or alongside."),
+    )
+    occasion_relation = models.CharField(
+        _("held"),
+        max_length=20,
+        choices=OccasionRelation.choices,
+        blank=True,
+        help_text=_("How it relates to the occasion."),
+    )
+    participants_in_person = models.PositiveIntegerField(
+        _("took part in person"),
+        null=True,
+        blank=True,
+        help_text=_("How many, when not everyone is named. Empty if not known."),
+    )
+    participants_online = models.PositiveIntegerField(
+        _("took part online"),
+        null=True,
+        blank=True,
+        help_text=_("How many, when not everyone is named. Empty if not known."),
+    )
     public_summary = models.TextField(
         _("public summary"), blank=True, help_text=_("Markdown. Shown to the public once the meeting is published.")
     )
@@ -122,12 +357,25 @@ class Meeting(WithholdingMixin, models.Model):
     )
     status = models.CharField(_("status"), max_length=20, choices=RecordStatus.choices, default=RecordStatus.DRAFT)
     circulated_at = models.DateTimeField(_("circulated at"), null=True, blank=True)
-    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_at = models.DateTimeField(_("record published at"), null=True, blank=True)
+    # Announcing is not publishing: the public lists the meeting (ANNOUNCED_FIELDS), not its record.
+    announced_at = models.DateTimeField(_("announced at"), null=True, blank=True)
+    schedule_status = models.CharField(
+        _("schedule"), max_length=20, choices=ScheduleStatus.choices, default=ScheduleStatus.SCHEDULED
+    )
+    new_date_pending = models.BooleanField(
+        _("new date to be announced"), default=False, help_text=_("Postponed, and the new date is not known yet.")
+    )
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancellation_reason = models.TextField(_("reason for the cancellation"), blank=True)
+    # The iCalendar SEQUENCE: counted up with every change of the dates or the schedule, so that
+    # calendar clients replace the event they hold (RFC 5545, 3.8.7.4).
+    schedule_sequence = models.PositiveIntegerField(_("calendar sequence"), default=0, editable=False)
     # Optimistic locking: a save is refused if someone else saved since the form was opened.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["version", "updated_at", "schedule_sequence"])
 
     objects = MeetingQuerySet.as_manager()
 
@@ -139,27 +387,42 @@ class Meeting(WithholdingMixin, models.Model):
             ("publish_meeting", _("Can circulate, publish, unpublish and correct a meeting record")),
         ]
         constraints = [
+            # Numbered per kind (the 6th Board meeting), and per kind and pillar where there is a
+            # pillar (the 2nd WBCTi Support Group meeting and the 2nd WBBSi one are both "2nd").
             models.UniqueConstraint(
                 fields=["kind", "ordinal"],
-                condition=Q(ordinal__isnull=False) & ~Q(kind="pillar"),
+                condition=Q(ordinal__isnull=False) & Q(pillar__isnull=True),
                 name="meeting_unique_kind_ordinal",
                 violation_error_message=_("A meeting of this kind with this number already exists."),
             ),
             models.UniqueConstraint(
                 fields=["kind", "pillar", "ordinal"],
-                condition=Q(ordinal__isnull=False) & Q(kind="pillar"),
+                condition=Q(ordinal__isnull=False) & Q(pillar__isnull=False),
                 name="meeting_unique_pillar_ordinal",
-                violation_error_message=_("A meeting of this pillar with this number already exists."),
+                violation_error_message=_("A meeting of this kind and pillar with this number already exists."),
             ),
             models.CheckConstraint(
                 condition=Q(end__gte=F("start")),
                 name="meeting_end_not_before_start",
                 violation_error_message=_("A meeting cannot end before it starts."),
             ),
+            models.CheckConstraint(
+                condition=Q(occasion__isnull=True, occasion_relation="")
+                | Q(occasion__isnull=False) & ~Q(occasion_relation=""),
+                name="meeting_occasion_with_relation",
+                violation_error_message=_("Say how the meeting relates to its occasion."),
+            ),
+            models.CheckConstraint(
+                condition=Q(new_date_pending=False) | Q(schedule_status="postponed"),
+                name="meeting_new_date_pending_only_postponed",
+                violation_error_message=_("Only a postponed meeting waits for a new date."),
+            ),
         ]
         indexes = [
             # The meeting lists and the home page: visible meetings by status, upcoming/past by date.
             models.Index(fields=["status", "start"], name="meeting_status_start_idx"),
+            # The same lists for the public: announced meetings whose record is not published yet.
+            models.Index(fields=["start"], condition=Q(announced_at__isnull=False), name="meeting_announced_start_idx"),
             # Filter by kind and year on /meetings/.
             models.Index(fields=["kind", "start"], name="meeting_kind_start_idx"),
         ]
@@ -176,6 +439,14 @@ class Meeting(WithholdingMixin, models.Model):
                 n += 1
             self.slug = slug
         super().save(*args, **kwargs)
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        # A row listed only as an announcement (listable_by) loads nothing more: its record is not the reader's.
+        if fields and self.is_announcement_only:
+            raise WithheldFieldError(
+                f"Meeting.{', '.join(sorted(fields))} is not part of the announcement this reader may see."
+            )
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
 
     # get_absolute_url: the record's page composes the meeting with its decisions, so it belongs to the
     # site layer, which says where it is (settings.ABSOLUTE_URL_OVERRIDES).
@@ -194,12 +465,58 @@ class Meeting(WithholdingMixin, models.Model):
 
     @property
     def has_passed(self) -> bool:
-        return self.end < timezone.now()
+        """Its (last) day is over; a meeting postponed without a new date has not passed."""
+        return self.end < timezone.now() and not self.new_date_pending
+
+    # --- The record, or only the announcement -----------------------------------------------------
+
+    @property
+    def is_announcement_only(self) -> bool:
+        """Listed (listable_by) for a reader who may see its announcement but not its record."""
+        return getattr(self, "record_visible", True) is False
+
+    @property
+    def record_status(self) -> str:
+        """The record's state as the reader may know it: "" when they see only the announcement."""
+        listed = getattr(self, "listed_status", None)
+        return self.status if listed is None else listed
+
+    @property
+    def summary_as_listed(self) -> str:
+        """The public summary, where the reader may read the record ("" for an announcement)."""
+        listed = getattr(self, "listed_summary", None)
+        return self.public_summary if listed is None else listed
 
     @property
     def is_draft(self) -> bool:
-        """Not yet published: shown marked DRAFT to those who may see it."""
-        return self.status != self.Status.PUBLISHED
+        """A record not yet published: shown marked DRAFT to those who may see it (never an announcement)."""
+        return self.record_status in (RecordStatus.DRAFT, RecordStatus.CIRCULATED)
+
+    @property
+    def is_announced(self) -> bool:
+        return self.announced_at is not None
+
+    # --- The schedule -------------------------------------------------------------------------------
+
+    @property
+    def is_postponed(self) -> bool:
+        return self.schedule_status == self.ScheduleStatus.POSTPONED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.schedule_status == self.ScheduleStatus.CANCELLED
+
+    @property
+    def dates_are_exact(self) -> bool:
+        """The days are known (not only the month or year)."""
+        return self.date_precision == DatePrecision.DAY
+
+    @property
+    def dates_at_precision(self) -> str:
+        """The meeting's dates as far as they are known: "July 2026", "2027"; "" when the days are known."""
+        if self.dates_are_exact:
+            return ""
+        return format_at_precision(self.local_start.date(), self.date_precision)
 
     @property
     def place(self) -> str:
@@ -209,10 +526,16 @@ class Meeting(WithholdingMixin, models.Model):
     def ordinal_label(self) -> str:
         return ordinal(self.ordinal) if self.ordinal else ""
 
+    @property
+    def has_participant_counts(self) -> bool:
+        return self.participants_in_person is not None or self.participants_online is not None
+
     def build_slug(self) -> str:
         year = self.local_start.year if self.start else ""
         if self.ordinal and self.kind != self.Kind.OTHER:
-            kind = self.pillar.code if self.kind == self.Kind.PILLAR and self.pillar_id else self.get_kind_display()
+            kind = self.get_kind_display()
+            if self.pillar_id:
+                kind = self.pillar.code if self.kind == self.Kind.PILLAR else f"{self.pillar.code} {kind}"
             base = f"{ordinal(self.ordinal)} {kind} {year}"
         else:
             base = f"{self.title} {year}"
@@ -225,10 +548,25 @@ class Meeting(WithholdingMixin, models.Model):
             errors["end"] = _("A meeting cannot end before it starts.")
         if self.kind == self.Kind.PILLAR and not self.pillar_id:
             errors["pillar"] = _("A pillar meeting needs its pillar.")
-        if self.kind != self.Kind.PILLAR and self.pillar_id:
-            errors["pillar"] = _("Only pillar meetings have a pillar.")
+        if self.kind not in (self.Kind.PILLAR, self.Kind.SUPPORT_GROUP) and self.pillar_id:
+            errors["pillar"] = _("Only pillar meetings and Support Group meetings have a pillar.")
+        # `occasion`, not its id: an occasion named on the spot is saved with the meeting (save_meeting).
+        if self.occasion is not None and not self.occasion_relation:
+            errors["occasion_relation"] = _("Say how the meeting relates to the occasion.")
+        if self.occasion_relation and self.occasion is None:
+            errors["occasion"] = _("Choose the occasion or name a new one, or leave “held” empty.")
+        if self.new_date_pending and self.schedule_status != self.ScheduleStatus.POSTPONED:
+            errors["new_date_pending"] = _("Only a postponed meeting waits for a new date.")
         if errors:
             raise ValidationError(errors)
+        if not self.dates_are_exact:
+            # Known only to the month or year: the meeting spans it, and no day or time is shown.
+            self.all_day = True
+            try:
+                if self.start:
+                    self.start, self.end = period_span(self.local_start.date(), self.date_precision, self.time_zone)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                pass  # an unknown time zone: said beside its field already
 
     @property
     def chair(self):
@@ -247,6 +585,12 @@ class Reschedule(models.Model):
     )
     previous_start = models.DateTimeField(_("previously announced start"))
     previous_end = models.DateTimeField(_("previously announced end"))
+    previous_precision = models.CharField(
+        _("previous dates known to the"), max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    new_date_pending = models.BooleanField(
+        _("new date to be announced"), default=False, help_text=_("Postponed without a new date.")
+    )
     reason = models.TextField(_("reason"))
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     created_by = models.ForeignKey(
@@ -260,10 +604,36 @@ class Reschedule(models.Model):
         ordering = ["meeting", "created_at"]
 
     def __str__(self):
-        return f"{self.meeting}: {self.previous_start:%d %b %Y}"
+        return f"{self.meeting}: {self.previous_dates}"
+
+    def save(self, *args, **kwargs):
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if adding:
+            # Each reschedule is a new version of the meeting's calendar event (its SEQUENCE), however
+            # it is recorded (the editing pages, the admin).
+            Meeting.objects.filter(pk=self.meeting_id).update(schedule_sequence=F("schedule_sequence") + 1)
+            if Reschedule.meeting.is_cached(self):
+                self.meeting.schedule_sequence += 1
 
     def get_absolute_url(self):
         return self.meeting.get_absolute_url()
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        """The meeting's time zone: the dates announced before are read where the meeting takes place."""
+        return self.meeting.tz
+
+    @property
+    def previous_dates(self) -> str:
+        """The dates announced before, as far as they were known, on the meeting's own calendar: "July 2026"."""
+        start = self.previous_start.astimezone(self.tz).date()
+        end = self.previous_end.astimezone(self.tz).date()
+        if self.previous_precision != DatePrecision.DAY:
+            return format_at_precision(start, self.previous_precision)
+        if end == start:
+            return formats.date_format(start, "l, j F Y")
+        return f"{formats.date_format(start, 'l, j F Y')} – {formats.date_format(end, 'l, j F Y')}"
 
 
 class Correction(models.Model):
@@ -412,10 +782,11 @@ class Participation(WithholdingMixin, models.Model):
         return f"{who} ({self.get_role_display()})"
 
     def save(self, *args, **kwargs):
-        # Fill in what the person was at the time, so the record stays true after they move on.
+        # Fill in what the person was at the time, so the record stays true after they move on. The
+        # editing pages and the admin ask (clean()); this is for code that writes rows directly.
         if self.person_id:
             if not self.position:
-                self.position = self.person.position_title
+                self.position = self.position_at_the_time() or self.person.position_title
             if not self.organisation_id:
                 self.organisation_id = self.person.organisation_id
         super().save(*args, **kwargs)
@@ -427,6 +798,41 @@ class Participation(WithholdingMixin, models.Model):
         super().clean()
         if not self.person_id and not self.organisation_id:
             raise ValidationError(_("Name a person, an organisation, or both."))
+        if self.person_id and not self.position and self.meeting_id:
+            position = self.position_at_the_time()
+            if not position and not self.meeting.has_passed:
+                # A meeting to come: the person's current post is the one they will hold.
+                position = self.person.position_title
+            if not position and self.person.position_title:
+                # Never today's post silently on an earlier meeting: ask (the message offers today's).
+                raise ValidationError({"position": self.position_unknown_message()})
+            self.position = position
+
+    def position_at_the_time(self) -> str:
+        """
+        The person's position as recorded at their nearest earlier meeting (the participation with the
+        latest start before this meeting), or "" when no earlier meeting records one.
+        """
+        if not (self.person_id and self.meeting_id):
+            return ""
+        return position_before(self.person_id, self.meeting.start, exclude_meeting=self.meeting_id)
+
+    def position_unknown_message(self) -> str:
+        current = self.person.position_title
+        message = _("No earlier meeting records the position of %(person)s: give the position at the time.") % {
+            "person": self.person
+        }
+        if current:
+            message += " " + _("Their current position is “%(position)s”.") % {"position": current}
+        return message
+
+
+def position_before(person_id: int, moment, *, exclude_meeting: int | None = None) -> str:
+    """The position of a person as recorded at their latest meeting that started before `moment`; "" if none."""
+    earlier = Participation.objects.filter(person_id=person_id, meeting__start__lt=moment).exclude(position="")
+    if exclude_meeting is not None:
+        earlier = earlier.exclude(meeting_id=exclude_meeting)
+    return earlier.order_by("-meeting__start", "-pk").values_list("position", flat=True).first() or ""
 
 
 class PublicParticipation:

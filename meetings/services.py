@@ -20,10 +20,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.dates import DatePrecision
 from core.locking import save_versioned
 from core.roles import BOARD_MEMBERS_GROUP
 from core.workflow import RecordStatus
-from meetings.models import AgendaItem, Correction, Meeting, Participation, Reschedule
+from meetings.models import AgendaItem, Correction, Meeting, Occasion, Participation, Reschedule, position_before
 from members.models import Organisation, Person
 
 
@@ -34,46 +35,86 @@ class WorkflowError(ValidationError):
 # --- The record itself --------------------------------------------------------------------------
 
 
+# What a calendar client must learn again when it changes (the iCalendar SEQUENCE counts up).
+SCHEDULE_FIELDS = ("start", "end", "time_zone", "all_day", "date_precision")
+
+
 @transaction.atomic
 def save_meeting(
     *,
     meeting: Meeting,
     expected_version: int | None,
     chair: Person | bool | None = False,
+    chair_position: str = "",
+    new_occasion: Occasion | None = None,
     correction_reason: str = "",
     user=None,
 ) -> Meeting:
     """
     Create or update a meeting. `expected_version` is the version the editor's form was opened at
     (StaleVersionError if someone saved since). `chair`: a person to chair it, None for no chair,
-    False to leave the chair as it is. A published record needs a correction reason.
+    False to leave the chair as it is; `chair_position` their position at the time (empty: as
+    recorded at their nearest earlier meeting). `new_occasion`: an occasion named on the spot.
+    A published record needs a correction reason.
     """
     is_new = meeting.pk is None
     if not is_new and meeting.status == Meeting.Status.PUBLISHED:
         _require_reason(correction_reason)
+    if new_occasion is not None:
+        new_occasion.full_clean()
+        new_occasion.save()
+        meeting.occasion = new_occasion
     meeting.full_clean()
+    if not is_new:
+        stored = Meeting.objects.filter(pk=meeting.pk).values(*SCHEDULE_FIELDS).get()
+        if any(stored[name] != getattr(meeting, name) for name in SCHEDULE_FIELDS):
+            meeting.schedule_sequence += 1
     save_versioned(meeting, expected_version)
     if chair is not False:
-        set_chair(meeting=meeting, person=chair)
+        set_chair(meeting=meeting, person=chair, position=chair_position)
     if not is_new and meeting.status == Meeting.Status.PUBLISHED:
         _record_correction(meeting, correction_reason, user)
     return meeting
 
 
 @transaction.atomic
-def set_chair(*, meeting: Meeting, person: Person | None) -> Participation | None:
-    """The chair is the participation with the chair role: one source of truth."""
+def save_occasion(*, occasion: Occasion, expected_version: int | None) -> Occasion:
+    """Save an occasion (shared by the meetings held at it) with the optimistic lock."""
+    occasion.full_clean()
+    save_versioned(occasion, expected_version)
+    return occasion
+
+
+def chair_position_at_the_time(*, meeting: Meeting, person: Person) -> str:
+    """
+    What the chair was when the meeting took place: as recorded at their nearest earlier meeting; for
+    a meeting still to come, their current position; "" when nothing says it (then ask).
+    """
+    recorded = position_before(person.pk, meeting.start, exclude_meeting=meeting.pk)
+    if recorded:
+        return recorded
+    return "" if meeting.has_passed else person.position_title
+
+
+@transaction.atomic
+def set_chair(*, meeting: Meeting, person: Person | None, position: str = "") -> Participation | None:
+    """
+    The chair is the participation with the chair role: one source of truth. Their position is
+    `position`, else the one recorded at their nearest earlier meeting (never silently today's for a
+    past meeting: a ValidationError on `chair_position` asks for it).
+    """
     current = meeting.participations.filter(role=Participation.Role.CHAIR).order_by("order", "id").first()
     if person is None:
         if current is not None and current.person_id:
             current.delete()
         return None
     if current is not None:
-        if current.person_id == person.pk:
+        if current.person_id == person.pk and (not position or position == current.position):
             return current
-        current.person = person
-        current.position = person.position_title
-        current.organisation = person.organisation
+        if current.person_id != person.pk:
+            current.person = person
+            current.position = ""
+            current.organisation = person.organisation
     else:
         existing = meeting.participations.filter(person=person).first()
         if existing is not None:
@@ -82,6 +123,12 @@ def set_chair(*, meeting: Meeting, person: Person | None) -> Participation | Non
             current.role = Participation.Role.CHAIR
         else:
             current = Participation(meeting=meeting, person=person, role=Participation.Role.CHAIR, order=0)
+    if position:
+        current.position = position
+    if not current.position:
+        current.position = chair_position_at_the_time(meeting=meeting, person=person)
+    if not current.position and person.position_title:
+        raise ValidationError({"chair_position": current.position_unknown_message()})
     current.full_clean()
     current.save()
     return current
@@ -208,27 +255,116 @@ def delete_agenda_item(*, item: AgendaItem, correction_reason: str = "", user=No
         _record_correction(meeting, correction_reason, user)
 
 
-# --- Postponing ---------------------------------------------------------------------------------
+# --- Announcing, postponing, cancelling ---------------------------------------------------------
 
 
 @transaction.atomic
-def reschedule_meeting(*, meeting: Meeting, start: dt.datetime, end: dt.datetime, reason: str, user=None) -> Reschedule:
-    """Move a meeting to new dates; the dates announced before stay on the record with the reason."""
-    _require_reason(reason)
-    if end < start:
-        raise ValidationError({"end": _("A meeting cannot end before it starts.")})
+def announce_meeting(*, meeting: Meeting, user=None) -> Meeting:
+    """
+    Tell the public the meeting is coming (kind, number, dates, place, format, occasion) before any
+    record exists: it is listed, on the home page and in the calendars, as an announcement only.
+    Nothing of the record is published, and no publication date is set.
+    """
     locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if (locked.start, locked.end) == (start, end):
+    if locked.announced_at is not None:
+        raise WorkflowError(_("This meeting was announced already."))
+    if locked.is_cancelled:
+        raise WorkflowError(_("This meeting is cancelled: it cannot be announced."))
+    locked.announced_at = timezone.now()
+    save_versioned(locked, None)
+    _refresh(meeting, locked, "announced_at")
+    return meeting
+
+
+@transaction.atomic
+def reschedule_meeting(
+    *,
+    meeting: Meeting,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    reason: str = "",
+    precision: str = DatePrecision.DAY,
+    all_day: bool | None = None,
+    new_date_pending: bool = False,
+    user=None,
+) -> Reschedule | None:
+    """
+    Move a meeting to new dates (`precision`: as far as they are known; `all_day`: no times announced,
+    None to keep it as it is), or postpone it with the new date to be announced (`new_date_pending`).
+    The dates announced before stay on the record, with their precision and the reason; the calendar
+    event is the same (UID) in a new version (SEQUENCE).
+    Giving the date of a meeting that waits for one records no reschedule (its dates announced
+    before are on record already) and returns None.
+    """
+    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if locked.is_cancelled:
+        raise WorkflowError(_("This meeting is cancelled: it cannot be rescheduled."))
+    giving_the_new_date = locked.new_date_pending and not new_date_pending
+    if not giving_the_new_date:
+        _require_reason(reason, field="reason")
+    if new_date_pending:
+        if locked.new_date_pending:
+            raise ValidationError(_("This meeting already waits for its new date."))
+        start, end, precision = locked.start, locked.end, locked.date_precision
+    elif start is None or end is None:
+        raise ValidationError({"start": _("Give the new dates, or say the new date is to be announced.")})
+    elif end < start:
+        raise ValidationError({"end": _("A meeting cannot end before it starts.")})
+    elif not giving_the_new_date and (locked.start, locked.end, locked.date_precision) == (start, end, precision):
         raise ValidationError(_("These are the dates on record already; give the new dates."))
-    reschedule = Reschedule(
-        meeting=meeting, previous_start=locked.start, previous_end=locked.end, reason=reason.strip(), created_by=user
-    )
-    reschedule.full_clean()
-    reschedule.save()
-    meeting.start, meeting.end = start, end
-    meeting.full_clean()
-    save_versioned(meeting, None)
+    reschedule = None
+    if not giving_the_new_date:
+        reschedule = Reschedule(
+            meeting=locked,
+            previous_start=locked.start,
+            previous_end=locked.end,
+            previous_precision=locked.date_precision,
+            new_date_pending=new_date_pending,
+            reason=reason.strip(),
+            created_by=user,
+        )
+        reschedule.full_clean()
+        reschedule.save()
+    first_announced = locked.reschedules.order_by("created_at", "pk").values_list("previous_start", flat=True).first()
+    locked.start, locked.end, locked.date_precision = start, end, precision
+    if all_day is not None and not new_date_pending:
+        locked.all_day = all_day
+    locked.new_date_pending = new_date_pending
+    # Postponed: later than first announced, or not yet dated again. Moved earlier: as announced now.
+    postponed = new_date_pending or (first_announced is not None and start > first_announced)
+    locked.schedule_status = Meeting.ScheduleStatus.POSTPONED if postponed else Meeting.ScheduleStatus.SCHEDULED
+    if reschedule is None:
+        locked.schedule_sequence += 1  # (a new Reschedule counts it up itself)
+    locked.full_clean()
+    save_versioned(locked, None)
+    _refresh(meeting, locked, *SCHEDULE_FIELDS, "new_date_pending", "schedule_status", "schedule_sequence")
     return reschedule
+
+
+@transaction.atomic
+def cancel_meeting(*, meeting: Meeting, reason: str, user=None) -> Meeting:
+    """The meeting will not take place: it says Cancelled, with the reason, wherever it is listed."""
+    _require_reason(reason, field="reason")
+    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if locked.is_cancelled:
+        raise WorkflowError(_("This meeting was cancelled already."))
+    locked.schedule_status = Meeting.ScheduleStatus.CANCELLED
+    locked.new_date_pending = False
+    locked.cancelled_at = timezone.now()
+    locked.cancellation_reason = reason.strip()
+    locked.schedule_sequence += 1
+    locked.full_clean()
+    save_versioned(locked, None)
+    _refresh(
+        meeting,
+        locked,
+        "schedule_status",
+        "new_date_pending",
+        "cancelled_at",
+        "cancellation_reason",
+        "schedule_sequence",
+    )
+    return meeting
 
 
 # --- Workflow -----------------------------------------------------------------------------------
@@ -322,19 +458,17 @@ def _record_correction(meeting: Meeting, reason: str, user) -> Correction:
     return correction
 
 
-def _require_reason(reason: str) -> None:
+def _require_reason(reason: str, field: str = "correction_reason") -> None:
     if not (reason or "").strip():
-        raise ValidationError(
-            {
-                "correction_reason": _(
-                    "This record is published: say what you correct and why. It is shown on the record."
-                )
-            }
-        )
+        if field == "correction_reason":
+            message = _("This record is published: say what you correct and why. It is shown on the record.")
+        else:
+            message = _("Give a reason.")
+        raise ValidationError({field: message})
 
 
-def _refresh(meeting: Meeting, locked: Meeting) -> None:
-    for name in ("status", "circulated_at", "published_at", "version"):
+def _refresh(meeting: Meeting, locked: Meeting, *names: str) -> None:
+    for name in ("status", "circulated_at", "published_at", "version", *names):
         setattr(meeting, name, getattr(locked, name))
 
 

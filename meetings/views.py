@@ -2,11 +2,12 @@
 The reading side of meetings: the meeting list and the iCalendar exports. (A meeting's record page
 composes it with its decisions: it is in the site layer, portal/views.py.)
 
-Every row comes through a `visible_to(user)` QuerySet method.
+Every row comes through `Meeting.objects.listable_by(user)`: the meetings whose record the user may
+see, and those announced to the public, read as their announcement.
 """
 
 from django.core.paginator import Paginator
-from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -21,14 +22,18 @@ PAGE_SIZE = 25
 
 def meeting_list(request):
     now = timezone.now()
-    meetings = Meeting.objects.visible_to(request.user).alias(
-        is_past=Case(When(end__lt=now, then=Value(1)), default=Value(0), output_field=IntegerField())
+    meetings = Meeting.objects.listable_by(request.user).alias(
+        is_past=Case(
+            When(Q(end__lt=now) & Q(new_date_pending=False), then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
     )
     filterset = MeetingFilter(request.GET or None, queryset=meetings)
-    # Upcoming meetings first, soonest first; then past ones, latest first.
+    # Upcoming meetings first, soonest first (those waiting for a new date last); then past ones, latest first.
     ordered = filterset.qs.order_by(
-        "is_past", Case(When(is_past=0, then=F("start"))).asc(), F("start").desc()
-    ).select_related("pillar")
+        "is_past", "new_date_pending", Case(When(is_past=0, then=F("start"))).asc(), F("start").desc()
+    ).for_listing()
     page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "meetings/meeting_list.html", {"filter": filterset, "page_obj": page, "now": now})
 
@@ -40,13 +45,13 @@ def _ics_response(content: bytes, filename: str) -> HttpResponse:
 
 
 def meeting_ics(request, slug):
-    meeting = get_object_or_404(Meeting.objects.visible_to(request.user).prefetch_related("reschedules"), slug=slug)
+    meeting = get_object_or_404(Meeting.objects.listable_by(request.user).for_listing(), slug=slug)
     content = ics.calendar([meeting], lambda m: request.build_absolute_uri(m.get_absolute_url()), meeting.title)
     return _ics_response(content, f"{meeting.slug}.ics")
 
 
 def meetings_ics(request):
-    meetings = Meeting.objects.visible_to(request.user).prefetch_related("reschedules").order_by("start")
+    meetings = Meeting.objects.listable_by(request.user).for_listing().order_by("start")
     content = ics.calendar(
         meetings, lambda m: request.build_absolute_uri(m.get_absolute_url()), _("IISG Board Portal meetings")
     )

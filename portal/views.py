@@ -9,7 +9,7 @@ shows (prefetched into `visible_*` attributes).
 """
 
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Case, IntegerField, Prefetch, Q, Value, When, prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -35,18 +35,23 @@ TOOK_PART_LABELS = {
 }
 
 
+# How many meetings still to come the home page lists (postponed and cancelled ones say so).
+UPCOMING_ON_HOME = 3
+
+
 def home(request):
     user = request.user
-    meetings = Meeting.objects.visible_to(user)
+    # Listed: the meetings whose record the user may see, and those announced to the public.
+    meetings = Meeting.objects.listable_by(user).select_related("pillar", "occasion")
+    upcoming = list(meetings.upcoming()[:UPCOMING_ON_HOME])
+    latest = list(meetings.past()[:5])
+    # The dates announced before, for both lists at once.
+    prefetch_related_objects([*upcoming, *latest], "reschedules")
     latest_decisions = Decision.objects.visible_to(user).with_acted_on(user).order_by("-meeting__start", "sequence")
     return render(
         request,
         "portal/home.html",
-        {
-            "next_meeting": meetings.upcoming().first(),
-            "latest_meetings": meetings.past()[:5],
-            "latest_decisions": latest_decisions[:10],
-        },
+        {"upcoming_meetings": upcoming, "latest_meetings": latest, "latest_decisions": latest_decisions[:10]},
     )
 
 
@@ -113,8 +118,13 @@ def _record(meeting: Meeting, user) -> dict:
         .select_related("owner_organisation", "owner_person", "decision")
         .order_by("due_date", "id")
     )
+    follow_up_decisions = [decision for decision in decisions if decision.verb == Decision.Verb.AGREED]
+    full_record = is_board_member(user)
     return {
         "meeting": meeting,
+        "follow_up_decisions": follow_up_decisions,
+        # The member-only part is left out when it would hold nothing.
+        "has_member_sections": full_record and bool(meeting.minutes or participations or agenda_items or documents),
         "participations": participations,
         "speakers": speakers,
         "took_part": [(role, level, organisations) for (role, level), organisations in took_part.items()],
@@ -127,16 +137,24 @@ def _record(meeting: Meeting, user) -> dict:
         "action_items": action_items,
         "reschedules": list(meeting.reschedules.all()),
         "corrections": list(meeting.corrections.all()),
-        "full_record": is_board_member(user),
+        "full_record": full_record,
     }
 
 
 def _visible_meeting(request, slug) -> Meeting:
-    return get_object_or_404(Meeting.objects.visible_to(request.user).select_related("pillar"), slug=slug)
+    return get_object_or_404(Meeting.objects.visible_to(request.user).select_related("pillar", "occasion"), slug=slug)
 
 
 def meeting_detail(request, slug):
-    meeting = _visible_meeting(request, slug)
+    """
+    The record as the user may see it; for a meeting announced but whose record the user may not see,
+    the announcement and nothing else (no summary, participants, agenda, decisions or documents).
+    """
+    meeting = Meeting.objects.visible_to(request.user).select_related("pillar", "occasion").filter(slug=slug).first()
+    if meeting is None:
+        announcement = get_object_or_404(Meeting.objects.listable_by(request.user).for_listing(), slug=slug)
+        context = {"meeting": announcement, "announcement": True, "reschedules": list(announcement.reschedules.all())}
+        return render(request, "portal/meeting_announcement.html", context)
     return render(request, "portal/meeting_detail.html", _record(meeting, request.user))
 
 

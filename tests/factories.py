@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from decisions.models import ActionItem, Decision, Document, DocumentFile, ProgressNote
-from meetings.models import AgendaItem, Correction, Meeting, Participation, Reschedule
+from meetings.models import AgendaItem, Correction, Meeting, Occasion, Participation, Reschedule
 from members.models import Appointment, Membership, Organisation, Person, Pillar
 
 PASSWORD = "correct-horse-battery-staple"
@@ -77,6 +77,17 @@ class AppointmentFactory(factory.django.DjangoModelFactory):
     person = factory.SubFactory(PersonFactory)
     post = "Head of IISG Secretariat"
     start = dt.date(2021, 1, 1)
+
+
+class OccasionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Occasion
+
+    name = factory.Sequence(lambda n: f"the Ministerial Conference {n}")
+    place = "Ljubljana"
+    url = "https://example.org/conference"
+    start_date = dt.date(2026, 5, 12)
+    end_date = dt.date(2026, 5, 13)
 
 
 class MeetingFactory(factory.django.DjangoModelFactory):

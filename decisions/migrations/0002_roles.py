@@ -12,7 +12,7 @@ BOARD_MEMBERS = "Board members"
 
 DOMAIN_MODELS = {
     "members": ["organisation", "person", "pillar", "membership", "appointment"],
-    "meetings": ["meeting", "participation", "agendaitem", "reschedule", "correction"],
+    "meetings": ["meeting", "participation", "agendaitem", "reschedule", "correction", "occasion"],
     "decisions": ["document", "documentfile", "decision", "actionitem", "progressnote"],
 }
 # What the Secretariat may delete: parts of a record that are edited as lists. Meetings, decisions,
@@ -29,6 +29,7 @@ BOARD_VIEWABLE = {
     "agendaitem",
     "reschedule",
     "correction",
+    "occasion",
     "document",
     "documentfile",
     "decision",

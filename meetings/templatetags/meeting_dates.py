@@ -4,15 +4,22 @@ from django import template
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from core.dates import format_at_precision
+
 register = template.Library()
 
 
 @register.filter
 def meeting_dates(meeting) -> str:
     """
-    When a meeting takes place, in its own time zone: "Monday, 20 June 2022" (no times announced),
-    "Monday, 20 June 2022, 10:00-16:00 (Europe/Sarajevo)", or a range of days.
+    When a meeting takes place, in its own time zone and as far as it is known: "Monday, 20 June 2022"
+    (no times announced), "Monday, 20 June 2022, 10:00-16:00 (Europe/Sarajevo)", a range of days,
+    "July 2026" (announced for a month), or "New date to be announced" (postponed without one).
     """
+    if meeting.new_date_pending:
+        return _("New date to be announced")
+    if not meeting.dates_are_exact:
+        return format_at_precision(meeting.local_start.date(), meeting.date_precision)
     return format_dates(meeting.local_start, meeting.local_end, meeting.all_day, meeting.time_zone)
 
 
@@ -38,7 +45,10 @@ def format_dates(start, end, all_day: bool, time_zone: str) -> str:
 
 @register.filter
 def meeting_day(meeting, fmt="j F Y") -> str:
-    """The meeting's (first) day as it was where it took place, not in the server's time zone."""
+    """The meeting's (first) day as it was where it took place, not in the server's time zone; the
+    month or year only, when only that is known."""
+    if not meeting.dates_are_exact:
+        return format_at_precision(meeting.local_start.date(), meeting.date_precision)
     return formats.date_format(meeting.local_start, fmt)
 
 

@@ -183,15 +183,20 @@ def fill_participant(page, row: int, entry) -> None:
 
 def record_participants(page, problems) -> None:
     rows = list(enumerate(seed.PARTICIPATIONS, start=1))
-    # Five rows at a time; "More rows" keeps what was typed and adds five more.
-    for start in range(0, len(rows), 5):
-        for row, entry in rows[start : start + 5]:
-            fill_participant(page, row, entry)
-        if start + 5 < len(rows):
-            submit(page, "More rows")
-            assert field(page.get_by_role("group", name="Row 1 (new)"), "…or a new person: name").input_value() == (
-                "Maciej Popowski"
-            )
+    # One blank row to start with. "Add rows" (which works without JavaScript) keeps what was typed
+    # and adds five more; after those, "Add a row" adds each row in place.
+    fill_participant(page, 1, rows[0][1])
+    submit(page, "Add rows")
+    assert field(page.get_by_role("group", name="Row 1 (new)"), "…or a new person: name").input_value() == (
+        "Maciej Popowski"
+    )
+    expect(page.get_by_role("group", name="Row 6 (new)", exact=True)).to_be_visible()
+    for row, entry in rows[1:]:
+        if row > 6:
+            page.get_by_role("button", name="Add a row").click()
+            expect(page.get_by_role("group", name=f"Row {row} (new)", exact=True)).to_be_visible()
+        fill_participant(page, row, entry)
+    assert page.locator("#id_form-TOTAL_FORMS").input_value() == str(len(rows))
     check_editing_page(page, "participants", problems)
     submit(page, "Save participants")
     expect_success(page, f"Participants saved: {len(rows)} added or changed, 0 removed.")

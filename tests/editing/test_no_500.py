@@ -3,7 +3,14 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import ActionItemFactory, AgendaItemFactory, DecisionFactory, DocumentFactory, MembershipFactory
+from tests.factories import (
+    ActionItemFactory,
+    AgendaItemFactory,
+    DecisionFactory,
+    DocumentFactory,
+    MembershipFactory,
+    OccasionFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +35,13 @@ GARBAGE = [
         "new-0-name": "x" * 500,
         "move": "sideways:abc",
         "status": "finished",
+        "date_precision": "fortnight",
+        "occasion": "nope",
+        "occasion_relation": "beside",
+        "new_occasion_url": "javascript:alert(1)",
+        "new_occasion_start": "2022-02-30",
+        "participants_in_person": "-3",
+        "new_date_pending": "maybe",
         "until": "31.31.2031",
         "form-TOTAL_FORMS": "2",
         "form-INITIAL_FORMS": "1",
@@ -45,13 +59,18 @@ def urls(meeting):
     document = DocumentFactory()
     action = ActionItemFactory(meeting=meeting)
     membership = MembershipFactory()
+    occasion = OccasionFactory()
+    meeting.occasion, meeting.occasion_relation = occasion, "alongside"
+    meeting.save()
     slug = meeting.slug
     meeting_pages = [
         "meetings-edit:meeting-edit",
         "meetings-edit:participants",
         "meetings-edit:agenda",
         "meetings-edit:agenda-item-create",
+        "meetings-edit:announce",
         "meetings-edit:reschedule",
+        "meetings-edit:cancel",
         "meetings-edit:circulate",
         "meetings-edit:publish",
         "meetings-edit:unpublish",
@@ -66,6 +85,7 @@ def urls(meeting):
     return [
         *(reverse(name, args=[slug]) for name in meeting_pages),
         reverse("meetings-edit:meeting-create"),
+        reverse("meetings-edit:occasion-edit", args=[occasion.pk]),
         reverse("meetings-edit:agenda-item-edit", args=[slug, item.pk]),
         reverse("meetings-edit:agenda-item-delete", args=[slug, item.pk]),
         reverse("decisions-edit:decision-edit", args=[decision.pk]),

@@ -1,11 +1,19 @@
 """Participants many at once (with people created on the spot) and the agenda (add, edit, delete, reorder, preview)."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
 from meetings.models import AgendaItem, Correction
 from members.models import Person
-from tests.factories import AgendaItemFactory, OrganisationFactory, ParticipationFactory, PersonFactory
+from tests.factories import (
+    AgendaItemFactory,
+    MeetingFactory,
+    OrganisationFactory,
+    ParticipationFactory,
+    PersonFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +38,12 @@ def blank_row(**values):
 
 
 def test_add_many_participants_at_once(secretariat_client, draft_meeting):
-    minister = PersonFactory(position_title="Minister of Interior")
+    minister = PersonFactory(position_title="Prime Minister")
+    # The post the minister held then is the one recorded at their latest earlier meeting, not today's.
+    earlier = draft_meeting.start - dt.timedelta(days=200)
+    ParticipationFactory(
+        person=minister, meeting=MeetingFactory(start=earlier, end=earlier), position="Minister of Interior"
+    )
     austria = OrganisationFactory(name="Austria")
     rcc = OrganisationFactory(name="Regional Cooperation Council")
     rows = [
@@ -51,7 +64,7 @@ def test_add_many_participants_at_once(secretariat_client, draft_meeting):
     participations = list(draft_meeting.participations.select_related("person", "organisation"))
     assert len(participations) == 3
     first, second, third = participations
-    # The position at the time and the organisation are filled in from the person.
+    # The position at the time (from the earlier meeting) and the organisation are filled in.
     assert (first.position, first.organisation) == ("Minister of Interior", minister.organisation)
     tanja = Person.objects.get(name="Tanja Miscevic")
     assert (tanja.position_title, tanja.organisation) == ("Deputy Secretary General", rcc)

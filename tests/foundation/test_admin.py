@@ -19,6 +19,7 @@ FACTORIES = {
     "meetings.agendaitem": factories.AgendaItemFactory,
     "meetings.reschedule": factories.RescheduleFactory,
     "meetings.correction": factories.CorrectionFactory,
+    "meetings.occasion": factories.OccasionFactory,
     "decisions.document": factories.DocumentFactory,
     "decisions.documentfile": factories.DocumentFileFactory,
     "decisions.decision": factories.DecisionFactory,

@@ -19,22 +19,28 @@ from tests.factories import (
     DocumentFactory,
     DocumentFileFactory,
     MeetingFactory,
+    OccasionFactory,
     OrganisationFactory,
     ParticipationFactory,
     PersonFactory,
     ProgressNoteFactory,
+    RescheduleFactory,
 )
 
 # One word each, so that full-text search (stemming included) and containment both find them.
 DRAFT_MARKER = "Draftmarkerqx"
 CIRCULATED_MARKER = "Circmarkerqx"
 MEMBER_MARKER = "Membermarkerqx"
-ALL_MARKERS = (DRAFT_MARKER, CIRCULATED_MARKER, MEMBER_MARKER)
+# In everything of a draft meeting announced to the public except its announcement.
+ANNOUNCED_MARKER = "Annmarkerqx"
+ALL_MARKERS = (DRAFT_MARKER, CIRCULATED_MARKER, MEMBER_MARKER, ANNOUNCED_MARKER)
+# The title of the announced meeting: public (its announcement), yet no search result (not a record).
+ANNOUNCED_TITLE_WORD = "Announcedtitleqx"
 
 # What each persona must never see anywhere.
 FORBIDDEN = {
     "anonymous": ALL_MARKERS,
-    "board_member": (DRAFT_MARKER,),
+    "board_member": (DRAFT_MARKER, ANNOUNCED_MARKER),
     "secretariat": (),
     "admin": (),
 }
@@ -57,24 +63,36 @@ class Record:
     extra: dict = field(default_factory=dict)
 
 
-def _make_record(status: str, marker: str | None, ordinal: int) -> Record:
+def _make_record(status: str, marker: str | None, ordinal: int, announced: bool = False) -> Record:
     """
     A meeting in `status`. With a marker, it is planted in everything of the meeting (for a draft or a
     circulated meeting). Without one (the published meeting), MEMBER_MARKER goes only into what is
-    for Board members: minutes, agenda, delegates' names, documents, actions.
+    for Board members: minutes, agenda, delegates' names, documents, actions. `announced`: a meeting
+    to come, announced to the public (its title, dates, place, occasion and postponement carry no
+    marker: they are its announcement), with participant counts of its record.
     """
     public = marker or ""
     member = marker or MEMBER_MARKER
     start = timezone.now() - dt.timedelta(days=40 + ordinal)
+    if announced:
+        start = timezone.now() + dt.timedelta(days=40 + ordinal)
     meeting = MeetingFactory(
         ordinal=ordinal,
-        title=f"{ordinal}th IISG Board Meeting {public}".strip(),
+        title=f"{ordinal}th IISG Board Meeting {ANNOUNCED_TITLE_WORD if announced else public}".strip(),
         start=start,
         end=start + dt.timedelta(hours=6),
         public_summary=f"The Board met in Podgorica. {public}".strip(),
         minutes=f"Minutes: the Board discussed {member} at length.",
         status=status,
     )
+    if announced:
+        meeting.announced_at = timezone.now()
+        meeting.occasion = OccasionFactory(name="the Interior Ministers' Forum")
+        meeting.occasion_relation = Meeting.OccasionRelation.ALONGSIDE
+        meeting.participants_in_person, meeting.participants_online = 987, 654
+        meeting.schedule_status = Meeting.ScheduleStatus.POSTPONED
+        meeting.save()
+        RescheduleFactory(meeting=meeting, reason="Moved at the host's request.")
     chair = PersonFactory(name=f"Chairperson {public or 'Publicname'}".strip(), position_title="Minister")
     ParticipationFactory(meeting=meeting, person=chair, role=Participation.Role.CHAIR)
     delegation = OrganisationFactory(name=f"Delegation {ordinal}")
@@ -112,9 +130,10 @@ def _make_record(status: str, marker: str | None, ordinal: int) -> Record:
 
 @pytest.fixture
 def records(db):
-    """{"draft": Record, "circulated": Record, "published": Record}."""
+    """{"draft": Record, "circulated": Record, "published": Record, "announced": Record (a draft, announced)}."""
     return {
         "draft": _make_record(Meeting.Status.DRAFT, DRAFT_MARKER, 201),
         "circulated": _make_record(Meeting.Status.CIRCULATED, CIRCULATED_MARKER, 202),
         "published": _make_record(Meeting.Status.PUBLISHED, None, 203),
+        "announced": _make_record(Meeting.Status.DRAFT, ANNOUNCED_MARKER, 204, announced=True),
     }

@@ -5,7 +5,8 @@ from django.urls import reverse
 
 from tests.conftest import PERSONAS
 
-STATES = ["draft", "circulated", "published"]
+# "announced": a draft record whose meeting the Secretariat announced to the public.
+STATES = ["draft", "circulated", "published", "announced"]
 
 # What each persona may open, by state: 200, else 404 (never 403: that would confirm the record exists).
 SEES_STATE = {
@@ -14,6 +15,8 @@ SEES_STATE = {
     "secretariat": set(STATES),
     "admin": set(STATES),
 }
+# An announced meeting: everyone reads its page (the announcement only) and its calendar event.
+ANNOUNCEMENT_PAGES = {"meeting-detail", "meeting-ics"}
 
 
 def object_urls(record) -> dict[str, str]:
@@ -49,6 +52,8 @@ LIST_URLS = {
 
 
 def expected_status(url_name: str, persona: str, state: str) -> int:
+    if state == "announced" and url_name in ANNOUNCEMENT_PAGES:
+        return 200
     if state not in SEES_STATE[persona]:
         return 404
     if url_name in MEMBER_ONLY and persona == "anonymous":

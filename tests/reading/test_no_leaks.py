@@ -12,7 +12,15 @@ from django.urls import reverse
 from decisions.models import Decision
 from members.models import Organisation
 from tests.conftest import PERSONAS
-from tests.reading.conftest import ALL_MARKERS, CIRCULATED_MARKER, DRAFT_MARKER, FORBIDDEN, MEMBER_MARKER
+from tests.reading.conftest import (
+    ALL_MARKERS,
+    ANNOUNCED_MARKER,
+    ANNOUNCED_TITLE_WORD,
+    CIRCULATED_MARKER,
+    DRAFT_MARKER,
+    FORBIDDEN,
+    MEMBER_MARKER,
+)
 from tests.reading.test_access_matrix import LIST_URLS, object_urls
 
 
@@ -42,6 +50,8 @@ def every_url(records) -> list[str]:
     # Filter choices drawn from hidden meetings would show up in these drop-downs.
     urls.append(reverse("decisions:decision-list") + f"?meeting={records['draft'].meeting.slug}")
     urls.append(reverse("meetings:meeting-list") + "?kind=board")
+    # The announced meeting's public title is no search result: search finds records.
+    urls.append(reverse("portal:search") + f"?q={ANNOUNCED_TITLE_WORD}")
     return urls
 
 
@@ -82,7 +92,12 @@ def test_markers_never_reach_who_may_not_read_them(client_for, records, persona,
 def test_the_secretariat_sees_every_marker(client_for, records):
     """The markers are really there: the leak test above is not vacuous."""
     client = client_for("secretariat")
-    for state, marker in [("draft", DRAFT_MARKER), ("circulated", CIRCULATED_MARKER), ("published", MEMBER_MARKER)]:
+    for state, marker in [
+        ("draft", DRAFT_MARKER),
+        ("circulated", CIRCULATED_MARKER),
+        ("published", MEMBER_MARKER),
+        ("announced", ANNOUNCED_MARKER),
+    ]:
         assert marker in client.get(records[state].meeting.get_absolute_url()).content.decode()
     found = client.get(reverse("portal:search") + f"?q={DRAFT_MARKER}")
     assert found.context["result_count"] > 0

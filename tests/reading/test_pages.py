@@ -64,7 +64,8 @@ def test_corrected_record_says_when_and_why(client, db):
     page = client.get(meeting.get_absolute_url()).content.decode()
     assert "Corrected on" in page
     assert "title was corrected" in page
-    assert "Published" in page
+    # The record's own publication, never read as the meeting's date.
+    assert "Record published on" in page
 
 
 @pytest.mark.parametrize(

@@ -3,12 +3,15 @@ Query discipline: every page makes the same number of queries with 1 related row
 and never more than its budget (django_assert_max_num_queries).
 """
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from meetings.models import Participation
+from meetings.models import Meeting, Participation
 from tests.factories import (
     ActionItemFactory,
     AgendaItemFactory,
@@ -18,11 +21,13 @@ from tests.factories import (
     DocumentFileFactory,
     MeetingFactory,
     MembershipFactory,
+    OccasionFactory,
     OrganisationFactory,
     ParticipationFactory,
     PersonFactory,
     PillarFactory,
     ProgressNoteFactory,
+    RescheduleFactory,
 )
 
 # Budgets per page, for a signed-in Board member (the anonymous visitor needs fewer: no session, user,
@@ -30,6 +35,7 @@ from tests.factories import (
 BUDGET = {
     "home": 16,
     "meeting-list": 12,
+    "meeting-list-pillar": 12,
     "meeting-detail": 22,
     "meeting-pdf": 22,
     "meeting-ics": 10,
@@ -63,6 +69,22 @@ class World:
     def grow_to(self, n: int) -> None:
         for i in range(self.n, n):
             other = MeetingFactory(title=f"Other meeting {i} Searchword")
+            # A pillar meeting to come, announced (a draft record), held at an occasion, postponed once:
+            # listed everywhere with what a listing shows of it.
+            soon = timezone.now() + dt.timedelta(days=10 + i)
+            announced = MeetingFactory(
+                kind=Meeting.Kind.PILLAR,
+                pillar=self.pillar,
+                title=f"Announced pillar meeting {i}",
+                start=soon,
+                end=soon + dt.timedelta(hours=3),
+                status=Meeting.Status.DRAFT,
+                announced_at=timezone.now(),
+                occasion=OccasionFactory(),
+                occasion_relation=Meeting.OccasionRelation.ALONGSIDE,
+                schedule_status=Meeting.ScheduleStatus.POSTPONED,
+            )
+            RescheduleFactory(meeting=announced)
             person = PersonFactory(organisation=self.organisation)
             ParticipationFactory(meeting=self.meeting, person=person, role=Participation.Role.DELEGATE)
             ParticipationFactory(meeting=other, person=person, role=Participation.Role.SPEAKER)
@@ -95,6 +117,7 @@ class World:
         return {
             "home": reverse("home"),
             "meeting-list": reverse("meetings:meeting-list"),
+            "meeting-list-pillar": reverse("meetings:meeting-list") + "?pillar=WBCTi",
             "meeting-detail": self.meeting.get_absolute_url(),
             "meeting-pdf": reverse("portal:meeting-pdf", args=[slug]),
             "meeting-ics": reverse("meetings:meeting-ics", args=[slug]),
