@@ -23,6 +23,10 @@ REVIEWED = {
     ("meetings/services.py", "_renumber", "update"): (
         "moves the items out of the way; each is then saved with save(update_fields=['position']) (post_save)"
     ),
+    ("meetings/models.py", "save", "update"): (
+        "Reschedule.save counts the meeting's calendar SEQUENCE up right after saving the reschedule itself "
+        "(post_save), in the same transaction"
+    ),
     ("core/backup.py", "_applied_schema", "execute"): "reads (SELECT)",
     ("core/backup.py", "_table_names", "execute"): "reads (SELECT)",
     ("core/backup.py", "_row_counts", "execute"): "reads (SELECT COUNT(*))",
