@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from meetings.models import Meeting, Participation
-from members.models import Appointment, Membership
+from members.models import Membership, Post, RoleHeld
 from portal.demo.loader import load_sixth_board_meeting
 from tests.factories import (
     ActionItemFactory,
@@ -90,8 +90,8 @@ def _make_record(status: str, marker: str | None, ordinal: int) -> Record:
     organisation = OrganisationFactory(name=f"Newmember {ordinal} {public}".strip(), acronym=f"NM{ordinal}")
     membership = Membership.objects.create(organisation=organisation, category="support_group", since=start.date())
     appointee = PersonFactory(name=f"Appointee {public or 'Publicname'}".strip(), organisation=organisation)
-    appointment = Appointment.objects.create(
-        person=appointee, post="Head of IISG Secretariat", organisation=organisation
+    role = RoleHeld.objects.create(
+        person=appointee, post=Post.objects.get(name="Head of the IISG Secretariat"), represented=organisation
     )
     decision = DecisionFactory(
         meeting=meeting,
@@ -104,7 +104,7 @@ def _make_record(status: str, marker: str | None, ordinal: int) -> Record:
     )
     decision.documents.add(document)
     decision.memberships.add(membership)
-    decision.appointments.add(appointment)
+    decision.roles.add(role)
     action = ActionItemFactory(meeting=meeting, decision=decision, description=f"Follow up on {member}")
     ProgressNoteFactory(action_item=action, note=f"Progress on {member}")
     return Record(meeting, decision, document, organisation, action)
