@@ -3,7 +3,6 @@
 import html
 import re
 
-
 # Inline elements run on with the text around them ("<a>Mr Agron Sojati</a>, Head" reads "Mr Agron Sojati, Head").
 INLINE = r"</?(?:a|abbr|b|code|del|em|i|ins|q|small|span|strong|sub|sup)\b[^>]*>"
 
