@@ -563,10 +563,13 @@ class RoleHeld(models.Model):
             errors["end"] = _("A role cannot end before it starts.")
         if self.post_id:
             post = self.post
+            # setdefault: "name exactly one" says more than "not by a person" when both are named.
             if self.person_id and not post.accepts(person=True):
-                errors["person"] = _("%(post)s is held by an organisation, not a person.") % {"post": post}
+                errors.setdefault("person", _("%(post)s is held by an organisation, not a person.") % {"post": post})
             if self.organisation_id and not post.accepts(person=False):
-                errors["organisation"] = _("%(post)s is held by a person, not an organisation.") % {"post": post}
+                errors.setdefault(
+                    "organisation", _("%(post)s is held by a person, not an organisation.") % {"post": post}
+                )
             if post.per_pillar and not self.pillar_id:
                 errors["pillar"] = _("%(post)s is held per pillar: choose the pillar.") % {"post": post}
             if not post.per_pillar and self.pillar_id:

@@ -282,7 +282,9 @@ def record_decisions(page, problems) -> None:
             choose(effect, "Appointment or extension", choice_label(RoleHeld.Kind.choices, seed.ROLE["kind"]))
             field(effect, "Note").fill(seed.ROLE["note"])
             submit(page, "Record the role")
-            expect_success(page, f"Decision {reference}: role recorded — Mr Agron Sojati — Head of the IISG Secretariat")
+            expect_success(
+                page, f"Decision {reference}: role recorded — Mr Agron Sojati — Head of the IISG Secretariat"
+            )
         else:
             follow(page, "Agree an action")
             fill_decision(page, *head)
