@@ -10,7 +10,7 @@ import weasyprint
 from django.urls import reverse
 
 from decisions.models import Decision
-from members.models import Organisation
+from members.models import Organisation, Person
 from tests.conftest import PERSONAS
 from tests.reading.conftest import ALL_MARKERS, CIRCULATED_MARKER, DRAFT_MARKER, FORBIDDEN, MEMBER_MARKER
 from tests.reading.test_access_matrix import LIST_URLS, object_urls
@@ -35,6 +35,8 @@ def every_url(records) -> list[str]:
     for record in records.values():
         urls += object_urls(record).values()
     urls += [organisation.get_absolute_url() for organisation in Organisation.objects.all()]
+    # Every person's page: a delegate of the published meeting is no one the public may look up.
+    urls += [person.get_absolute_url() for person in Person.objects.all()]
     for marker in ALL_MARKERS:
         urls.append(reverse("portal:search") + f"?q={marker}")
         urls.append(reverse("decisions:decision-list") + f"?q={marker}")
@@ -42,6 +44,10 @@ def every_url(records) -> list[str]:
     # Filter choices drawn from hidden meetings would show up in these drop-downs.
     urls.append(reverse("decisions:decision-list") + f"?meeting={records['draft'].meeting.slug}")
     urls.append(reverse("meetings:meeting-list") + "?kind=board")
+    # The register's organisation filter finds decisions that concern, or were proposed by, an organisation.
+    for organisation in Organisation.objects.all():
+        urls.append(reverse("decisions:decision-list") + f"?organisation={organisation.slug}")
+        urls.append(reverse("decisions:decision-export-csv") + f"?organisation={organisation.slug}")
     return urls
 
 
