@@ -319,8 +319,8 @@ def test_the_pillar_page(client_for, published, persona):
         "Lead partner of a pillar (WBTi): Northland — Appointment, from 14 May 2024 (decision SG3/2024/03)" in partners
     )
     assert (
-        "Co-lead partner of a pillar (WBTi): Southland Mission in Kosovo* — Appointment, from 2024 (decision SG3/2024/03)"
-        in partners
+        "Co-lead partner of a pillar (WBTi): Southland Mission in Kosovo* — Appointment, from 2024 "
+        "(decision SG3/2024/03)" in partners
     )
     assert "SG3/2024/05 — Endorsed: Evaluation of the pillar" in page
     # Documents are part of the full record.
@@ -332,8 +332,8 @@ def test_the_roles_and_membership_registers(client_for, published, persona):
     page = read(client_for, persona, reverse("portal:member-list"))
     roles = plain(page.split('id="roles"', 1)[1])
     assert (
-        "Host of the IISG Secretariat: Ministry of Example Affairs — Appointment, from September 2024 (decision SG3/2024/01)"
-        in roles
+        "Host of the IISG Secretariat: Ministry of Example Affairs — Appointment, from September 2024 "
+        "(decision SG3/2024/01)" in roles
     )
     assert "Chair of the Support Group: Ms Vera Example, Examplestan" not in roles  # she held it for no one
     assert "Chair of the Support Group: Ms Vera Example — Appointment, 14 May 2024 – May 2030" in roles
