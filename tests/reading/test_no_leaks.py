@@ -152,3 +152,29 @@ def test_public_meetings_come_without_minutes(anonymous, board_member, records):
     with pytest.raises(WithheldFieldError):
         _ = public.get(pk=meeting.pk).minutes
     assert MEMBER_MARKER in Meeting.objects.visible_to(board_member).get(pk=meeting.pk).minutes
+
+
+def test_the_new_facts_carry_the_markers_where_they_may_be_read(client_for, records):
+    """Person and pillar pages, proposers, concerned organisations and pillar partners do show the markers
+    to who may read them: the leak test above is not vacuous for them."""
+    secretariat = client_for("secretariat")
+    pillar_page = secretariat.get(reverse("portal:pillar-detail", args=["WBCTi"])).content.decode()
+    assert f"Partner 201 {DRAFT_MARKER}" in pillar_page
+    register = secretariat.get(reverse("decisions:decision-list")).content.decode()
+    for name in (f"Proposer 201 {DRAFT_MARKER}", f"Concerned 201 {DRAFT_MARKER}", f"Concerned person {DRAFT_MARKER}"):
+        assert name in register
+    assert DRAFT_MARKER in secretariat.get(records["draft"].person.get_absolute_url()).content.decode()
+    board = client_for("board_member")
+    assert (
+        f"Partner 202 {CIRCULATED_MARKER}"
+        in board.get(reverse("portal:pillar-detail", args=["WBCTi"])).content.decode()
+    )
+    # The filter offers the proposer of a circulated decision to Board members, and finds its decisions.
+    response = board.get(reverse("decisions:decision-list"), {"organisation": "pr202"})
+    assert [d.reference for d in response.context["page_obj"]] == [records["circulated"].decision.reference]
+    assert (
+        client_for("anonymous")
+        .get(reverse("decisions:decision-list"), {"organisation": "pr202"})
+        .context["filter"]
+        .errors
+    )
