@@ -199,3 +199,16 @@ def test_a_new_document_without_a_kind_is_of_kind_other(secretariat_client, meet
     data |= {"new_title": "An untyped paper", "new_kind": ""}
     assert secretariat_client.post(url, data).status_code == 302
     assert Document.objects.get().kind.slug == "other"
+
+
+def test_search_finds_documents_by_their_kind_and_says_it(client_for):
+    kind = DocumentKind.objects.create(name="Threat assessment", slug="threat-assessment", order=90)
+    document = Document.objects.create(title="Regional overview 2025", kind=kind)
+    meeting = MeetingFactory(ordinal=77)
+    DecisionFactory(meeting=meeting).documents.add(document)
+    results = client_for("board_member").get(reverse("portal:search"), {"q": "threat assessment"}).context["page_obj"]
+    assert [result.title for result in results] == ["Regional overview 2025 (Threat assessment)"]
+    # Documents are for Board members: the public finds none.
+    assert (
+        client_for("anonymous").get(reverse("portal:search"), {"q": "threat assessment"}).context["result_count"] == 0
+    )
