@@ -58,6 +58,8 @@ def main() -> None:
         "/decisions/",
         "/decisions/?verb=approved",
         "/members/",
+        "/people/agron-sojati/",
+        "/pillars/WBCTi/",
         "/documents/",
         "/actions/",
         "/search/?q=needs+mapping",
