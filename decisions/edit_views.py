@@ -165,7 +165,7 @@ OUTCOMES = {
             _("Decision %(reference)s: role recorded — %(role)s.")
             % {"reference": _reference(result), "role": result[1]}
         ),
-        gettext_lazy("Appoint, or name a holder of a post"),
+        gettext_lazy("Appoint or name a post holder"),
         gettext_lazy(
             "A person or an organisation holds a post for a term: the Head of the Secretariat, the host of a body "
             "from a date, a lead or co-lead partner of a pillar. The role is recorded with the decision that made it."

@@ -114,7 +114,7 @@ def role_create(request):
         title=_("New role held"),
         intro=_(
             "For a role the Board gives at a meeting (an appointment, a host, a lead partner), use "
-            "“Appoint, or name a holder” on the meeting instead: it records the decision with it."
+            "“Appoint or name a post holder” on the meeting instead: it records the decision with it."
         ),
     )
 
