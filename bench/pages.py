@@ -52,7 +52,7 @@ def _discover():
 
     from bench.volume import LARGE_MEETING_SLUG
     from meetings.models import Meeting
-    from members.models import Organisation
+    from members.models import Organisation, Person, Pillar
 
     sixth = Meeting.objects.filter(kind="board", ordinal=6).first()
     if sixth is None:
@@ -61,7 +61,9 @@ def _discover():
     if large is None:  # a database filled otherwise: the meeting with the most participations
         large = Meeting.objects.annotate(n=Count("participations")).order_by("-n").first()
     organisation = Organisation.objects.filter(name="European Commission").first() or Organisation.objects.first()
-    return sixth, large, organisation
+    person = Person.objects.filter(slug="agron-sojati").first() or Person.objects.order_by("pk").first()
+    pillar = Pillar.objects.order_by("code").first()
+    return sixth, large, organisation, person, pillar
 
 
 def page_list() -> list[tuple[str, str]]:
@@ -69,7 +71,7 @@ def page_list() -> list[tuple[str, str]]:
     from bench.urls import BARE_PATH
     from bench.volume import COMMON_WORD, RARE_WORD
 
-    sixth, large, organisation = _discover()
+    sixth, large, organisation, person, pillar = _discover()
     return [
         ("bare", BARE_PATH),
         ("home", "/"),
@@ -88,6 +90,8 @@ def page_list() -> list[tuple[str, str]]:
         ("pdf-6th", f"/meetings/{sixth.slug}/record.pdf"),
         ("members", "/members/"),
         ("organisation", organisation.get_absolute_url()),
+        ("person", person.get_absolute_url()),
+        ("pillar", pillar.get_absolute_url()),
         ("documents", "/documents/"),
         ("actions", "/actions/"),
     ]

@@ -2,7 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.locking import OptimisticLockAdminMixin
-from decisions.models import ActionItem, Decision, Document, DocumentFile, ProgressNote
+from decisions.models import ActionItem, Decision, Document, DocumentFile, DocumentKind, ProgressNote
 
 
 class DecisionInline(admin.StackedInline):
@@ -36,11 +36,21 @@ class DocumentFileInline(admin.TabularInline):
     readonly_fields = ["size", "content_type", "uploaded_at", "uploaded_by"]
 
 
+@admin.register(DocumentKind)
+class DocumentKindAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "slug", "order"]
+    list_editable = ["order"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
 @admin.register(Document)
 class DocumentAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "kind", "period", "created_at"]
     list_filter = ["kind", "pillars", "period_start"]
-    search_fields = ["title", "description"]
+    search_fields = ["title", "description", "kind__name"]
+    autocomplete_fields = ["kind"]
+    list_select_related = ["kind"]
     filter_horizontal = ["pillars"]
     readonly_fields = ["created_at", "updated_at"]
     inlines = [DocumentFileInline]
@@ -58,9 +68,25 @@ class DocumentFileAdmin(SimpleHistoryAdmin):
 @admin.register(Decision)
 class DecisionAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
     list_display = ["reference", "verb", "subject", "meeting", "agenda_item"]
-    list_filter = ["verb", "meeting__kind", "meeting__status", "documents__pillars"]
+    list_filter = [
+        "verb",
+        "meeting__kind",
+        "meeting__status",
+        "documents__pillars",
+        ("effective_from", admin.EmptyFieldListFilter),
+    ]
     search_fields = ["reference", "subject", "wording", "meeting__title"]
-    autocomplete_fields = ["meeting", "agenda_item", "documents", "memberships", "appointments"]
+    autocomplete_fields = [
+        "meeting",
+        "agenda_item",
+        "proposed_by_organisation",
+        "proposed_by_person",
+        "concerns_organisations",
+        "concerns_people",
+        "documents",
+        "memberships",
+        "roles",
+    ]
     date_hierarchy = "created_at"
     readonly_fields = ["created_at", "updated_at"]
     list_select_related = ["meeting", "agenda_item"]

@@ -19,16 +19,17 @@ from core import history
 from core.editing import edit_page, editable, history_page, posted, posted_files, require_permission
 from decisions import services
 from decisions.forms import (
+    DECISION_DETAIL_FIELDS,
     ActionItemForm,
     ActionOutcomeForm,
     AdmitMembersForm,
-    AppointmentOutcomeForm,
     DecisionForm,
     DocumentForm,
     DocumentsOutcomeForm,
     DocumentUploadForm,
     EndMembershipOutcomeForm,
     OutcomeForm,
+    RoleOutcomeForm,
 )
 from decisions.models import ActionItem, Decision, Document, DocumentFile, ProgressNote
 from meetings.models import Meeting
@@ -50,6 +51,7 @@ def decision_create(request, slug):
         save=lambda: services.record_decision(
             meeting=meeting,
             **{name: form.cleaned_data[name] for name in ("reference", "verb", "subject", "wording", "agenda_item")},
+            **{name: form.cleaned_data[name] for name in DECISION_DETAIL_FIELDS},
             correction_reason=form.reason_given,
             user=request.user,
         ),
@@ -57,8 +59,9 @@ def decision_create(request, slug):
         success_url=meeting,
         title=_("New decision — %(meeting)s") % {"meeting": meeting},
         intro=_(
-            "For a decision that admits members, adopts documents, appoints someone or agrees an action, "
-            "use the outcome helpers: they record the decision and its effect in one step."
+            "For a decision that admits members, adopts documents, gives a post (appoints someone, names a host "
+            "or a lead partner) or agrees an action, use the outcome helpers: they record the decision and its "
+            "effect in one step."
         ),
         cancel_url=meeting.get_absolute_url(),
     )
@@ -76,6 +79,8 @@ def decision_edit(request, pk):
         save=lambda: services.update_decision(
             decision=form.save(commit=False),
             expected_version=form.expected_version,
+            concerns_organisations=form.cleaned_data["concerns_organisations"],
+            concerns_people=form.cleaned_data["concerns_people"],
             correction_reason=form.reason_given,
             user=request.user,
         ),
@@ -154,15 +159,18 @@ OUTCOMES = {
         ("decisions.add_document",),
     ),
     "appoint": Outcome(
-        AppointmentOutcomeForm,
-        services.appoint_person,
+        RoleOutcomeForm,
+        services.record_role_held,
         lambda result: (
-            _("Decision %(reference)s: %(appointment)s recorded.")
-            % {"reference": _reference(result), "appointment": result[1]}
+            _("Decision %(reference)s: role recorded — %(role)s.")
+            % {"reference": _reference(result), "role": result[1]}
         ),
-        gettext_lazy("Appoint, or extend a mandate"),
-        gettext_lazy("The appointment is recorded with its term and the decision that made it."),
-        ("members.add_appointment",),
+        gettext_lazy("Appoint or name a post holder"),
+        gettext_lazy(
+            "A person or an organisation holds a post for a term: the Head of the Secretariat, the host of a body "
+            "from a date, a lead or co-lead partner of a pillar. The role is recorded with the decision that made it."
+        ),
+        ("members.add_roleheld",),
     ),
     "agree-action": Outcome(
         ActionOutcomeForm,

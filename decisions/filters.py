@@ -9,7 +9,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from decisions.models import ActionItem, Decision, Document
+from decisions.models import ActionItem, Decision, Document, DocumentKind
 from meetings.models import Meeting
 from members.models import Organisation, Pillar
 
@@ -79,16 +79,11 @@ class DecisionFilter(StyledFilterSet):
         )
 
     def filter_pillar(self, queryset, name, pillar):
-        acted_on = Decision.objects.filter(Q(documents__pillars=pillar) | Q(meeting__pillar=pillar)).values("pk")
-        return queryset.filter(pk__in=acted_on)
+        return queryset.concerning_pillar(pillar)
 
     def filter_organisation(self, queryset, name, organisation):
-        acted_on = Decision.objects.filter(
-            Q(memberships__organisation=organisation)
-            | Q(appointments__organisation=organisation)
-            | Q(appointments__person__organisation=organisation)
-        ).values("pk")
-        return queryset.filter(pk__in=acted_on)
+        # Concerned, proposing, or acted on (its membership, a role it or its people held).
+        return queryset.concerning_organisation(organisation)
 
 
 class DocumentFilter(StyledFilterSet):
@@ -99,7 +94,9 @@ class DocumentFilter(StyledFilterSet):
         field_name="pillars",
         empty_label=_("All pillars"),
     )
-    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Document.Kind.choices, empty_label=_("All kinds"))
+    kind = django_filters.ModelChoiceFilter(
+        label=_("Kind"), queryset=DocumentKind.objects.all(), to_field_name="slug", empty_label=_("All kinds")
+    )
     year = django_filters.NumberFilter(label=_("Covers the year"), method="filter_year", min_value=1990, max_value=2100)
 
     class Meta:

@@ -8,13 +8,21 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, LineEndingsMixin, form_helper
 from core.locking import OptimisticLockFormMixin
-from decisions.models import ActionItem, Decision, Document
+from decisions.models import ActionItem, Decision, Document, DocumentKind
 from decisions.services import DecisionDraft
 from decisions.uploads import validate_document_file
 from meetings.forms import CorrectionReasonMixin
 from meetings.models import Meeting
-from members.forms import NewOrganisationFormSet, PersonChoiceField, people
-from members.models import Appointment, Membership, Organisation, Pillar
+from members.forms import (
+    ROLE_FIELDS,
+    BlankTolerantMultipleChoiceField,
+    NewOrganisationFormSet,
+    PeopleChoiceField,
+    PersonChoiceField,
+    people,
+    role_form_fields,
+)
+from members.models import Membership, Organisation, Pillar
 
 
 class DecisionChoiceField(forms.ModelChoiceField):
@@ -22,14 +30,60 @@ class DecisionChoiceField(forms.ModelChoiceField):
         return f"{obj.reference} — {obj.get_verb_display()}: {obj.subject}"
 
 
+# What a decision says beyond its verb: who proposed it, whom it concerns, from when it applies.
+DECISION_DETAIL_FIELDS = [
+    "proposed_by_organisation",
+    "proposed_by_person",
+    "concerns_organisations",
+    "concerns_people",
+    "effective_from",
+]
+
+
+def decision_detail_fields() -> dict[str, forms.Field]:
+    """The fields of DECISION_DETAIL_FIELDS, with the model's labels and help; people picked by name and position."""
+    fields = forms.fields_for_model(
+        Decision,
+        fields=DECISION_DETAIL_FIELDS,
+        widgets={"effective_from": DateInput},
+    )
+    fields["proposed_by_person"] = PersonChoiceField(
+        queryset=people(), required=False, label=fields["proposed_by_person"].label
+    )
+    fields["concerns_people"] = PeopleChoiceField(
+        queryset=people(),
+        required=False,
+        label=fields["concerns_people"].label,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    fields["concerns_organisations"] = BlankTolerantMultipleChoiceField(
+        queryset=Organisation.objects.all(),
+        required=False,
+        label=fields["concerns_organisations"].label,
+        help_text=fields["concerns_organisations"].help_text,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    fields["proposed_by_organisation"].help_text = _("Or a person below; at most one.")
+    fields["concerns_people"].help_text = _("People the decision is about, so that their pages find it.")
+    return fields
+
+
+def clean_proposer(form, cleaned: dict) -> None:
+    if cleaned.get("proposed_by_organisation") and cleaned.get("proposed_by_person"):
+        form.add_error(
+            "proposed_by_person", _("A decision is on the proposal of an organisation or of a person, not both.")
+        )
+
+
 class DecisionForm(LineEndingsMixin, CorrectionReasonMixin, OptimisticLockFormMixin, forms.ModelForm):
     class Meta:
         model = Decision
-        fields = ["agenda_item", "reference", "verb", "subject", "wording"]
+        fields = ["agenda_item", "reference", "verb", "subject", "wording", *DECISION_DETAIL_FIELDS]
         widgets = {"wording": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields.update(decision_detail_fields())
         decision = self.instance
         self.fields["agenda_item"].queryset = decision.meeting.agenda_items.order_by("position")
         self.fields["agenda_item"].help_text = _("Empty for a decision on the meeting as a whole.")
@@ -40,8 +94,21 @@ class DecisionForm(LineEndingsMixin, CorrectionReasonMixin, OptimisticLockFormMi
         self.add_correction_reason(decision.meeting)
         self.helper = form_helper()
 
+    def clean(self):
+        cleaned = super().clean()
+        clean_proposer(self, cleaned)
+        return cleaned
 
-DECISION_FIELDS = ["existing_decision", "agenda_item", "reference", "verb", "subject", "wording"]
+
+DECISION_FIELDS = [
+    "existing_decision",
+    "agenda_item",
+    "reference",
+    "verb",
+    "subject",
+    "wording",
+    *DECISION_DETAIL_FIELDS,
+]
 
 
 class OutcomeForm(LineEndingsMixin, CorrectionReasonMixin, forms.Form):
@@ -83,6 +150,7 @@ class OutcomeForm(LineEndingsMixin, CorrectionReasonMixin, forms.Form):
         self.fields["verb"].choices = [("", "---------")] + [
             (value, label) for value, label in Decision.Verb.choices if value in self.verbs
         ]
+        self.fields.update(decision_detail_fields())
         self.initial.setdefault("verb", self.default_verb)
         self.initial.setdefault("reference", Decision.propose_reference(meeting))
         self.fields["reference"].help_text = _("Proposed from the meeting and the next number; you may change it.")
@@ -106,6 +174,7 @@ class OutcomeForm(LineEndingsMixin, CorrectionReasonMixin, forms.Form):
         ):
             if not (cleaned.get(name) or "").strip():
                 self.add_error(name, message)
+        clean_proposer(self, cleaned)
         reference = (cleaned.get("reference") or "").strip()
         if reference and Decision.objects.filter(reference=reference).exists():
             self.add_error(
@@ -129,6 +198,11 @@ class OutcomeForm(LineEndingsMixin, CorrectionReasonMixin, forms.Form):
             subject=cleaned["subject"].strip(),
             wording=cleaned.get("wording", "").strip(),
             agenda_item=cleaned.get("agenda_item"),
+            proposed_by_organisation=cleaned.get("proposed_by_organisation"),
+            proposed_by_person=cleaned.get("proposed_by_person"),
+            concerns_organisations=list(cleaned.get("concerns_organisations") or []),
+            concerns_people=list(cleaned.get("concerns_people") or []),
+            effective_from=cleaned.get("effective_from"),
         )
 
 
@@ -207,11 +281,13 @@ class DocumentsOutcomeForm(OutcomeForm):
         help_text=_("Choose existing documents, or create a new one below (or both)."),
     )
     new_title = forms.CharField(label=_("New document: title"), max_length=300, required=False)
-    new_kind = forms.ChoiceField(
+    new_kind = forms.ModelChoiceField(
         label=_("New document: kind"),
         # Empty (not the first kind) unless chosen: a new document is of kind "Other" unless said.
-        choices=[("", "---------"), *Document.Kind.choices],
+        queryset=DocumentKind.objects.all(),
+        to_field_name="slug",
         required=False,
+        help_text=_("Empty: Other. The admin manages the kinds."),
     )
     new_pillars = forms.ModelMultipleChoiceField(
         label=_("New document: pillars"),
@@ -262,41 +338,47 @@ class DocumentsOutcomeForm(OutcomeForm):
             return None
         return Document(
             title=title,
-            kind=self.cleaned_data.get("new_kind") or Document.Kind.OTHER,
+            kind=self.cleaned_data.get("new_kind") or DocumentKind.other(),
             period_start=self.cleaned_data.get("new_period_start"),
             period_end=self.cleaned_data.get("new_period_end"),
         )
 
 
-class AppointmentOutcomeForm(OutcomeForm):
-    verbs = (Decision.Verb.APPOINTED, Decision.Verb.APPROVED, Decision.Verb.AGREED)
-    submit_label = _("Record the appointment")
+class RoleOutcomeForm(OutcomeForm):
+    """
+    The Board gives a post for a term: appoints a person, extends a mandate, names an organisation
+    host of a body or lead partner of a pillar. The role is proposed by whoever proposed the decision.
+    """
 
-    person = PersonChoiceField(label=_("Person"), queryset=people())
-    kind = forms.ChoiceField(label=_("Appointment or extension"), choices=Appointment.Kind.choices)
-    post = forms.CharField(label=_("Post"), max_length=200, help_text=_('For example "Head of IISG Secretariat".'))
-    post_organisation = forms.ModelChoiceField(
-        label=_("Organisation of the post"), queryset=Organisation.objects.all(), required=False
-    )
-    start = forms.DateField(
-        label=_("Term from"), required=False, widget=DateInput, help_text=_("Empty if not on record.")
-    )
-    end = forms.DateField(
-        label=_("Term until"), required=False, widget=DateInput, help_text=_("Empty if not on record.")
-    )
-    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+    verbs = (Decision.Verb.APPOINTED, Decision.Verb.APPROVED, Decision.Verb.AGREED, Decision.Verb.ENDORSED)
+    submit_label = _("Record the role")
+    role_fields = [name for name in ROLE_FIELDS if not name.startswith("proposed_by_")]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        fields = role_form_fields(self.role_fields)
+        fields["kind"].label = _("Appointment or extension")
+        self.fields.update(fields)
+        effect = self.role_fields
+        self.helper.layout = Layout(
+            Fieldset(_("The decision"), *DECISION_FIELDS),
+            Fieldset(_("The role it gives"), *effect),
+            *(["correction_reason"] if "correction_reason" in self.fields else []),
+        )
 
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("person") and cleaned.get("organisation"):
+            self.add_error("organisation", _("A role is held by a person or by an organisation: name only one."))
+        elif not cleaned.get("person") and not cleaned.get("organisation") and "person" not in self.errors:
+            self.add_error("person", _("Name who holds the role: a person or an organisation."))
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and end < start:
-            self.add_error("end", _("An appointment cannot end before it starts."))
+            self.add_error("end", _("A role cannot end before it starts."))
         return cleaned
 
     def effect(self) -> dict:
-        data = self.cleaned_data
-        effect = {name: data[name] for name in ("person", "post", "kind", "start", "end", "note")}
-        return effect | {"organisation": data["post_organisation"]}
+        return {name: self.cleaned_data[name] for name in self.role_fields}
 
 
 class ActionOutcomeForm(OutcomeForm):
@@ -325,6 +407,9 @@ class DocumentForm(LineEndingsMixin, OptimisticLockFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["kind"].help_text = _("The admin manages the kinds: ask there for one that is missing.")
+        if not self.instance.pk and not self.initial.get("kind"):
+            self.initial["kind"] = DocumentKind.objects.filter(slug="other").values_list("pk", flat=True).first()
         self.helper = form_helper()
 
 

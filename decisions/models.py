@@ -16,11 +16,37 @@ from core import search
 from core.roles import is_board_member
 from core.workflow import visible_statuses
 from meetings.models import AgendaItem, Meeting
-from members.models import Appointment, Membership, Organisation, Person, Pillar
+from members.models import Membership, Organisation, Person, Pillar, RoleHeld
 
 # The fields of each search vector (core.search). Changing one needs a migration of its GIN index.
 DECISION_FIELDS = ("reference", "subject", "wording")
 DOCUMENT_FIELDS = ("title", "description")
+
+
+class DocumentKind(models.Model):
+    """A kind of IISG output (needs mapping, work plan, …): data, so that an admin can add one."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, help_text=_("In the documents filter's address."))
+    order = models.PositiveSmallIntegerField(_("order"), default=0, help_text=_("Lower comes first in lists."))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("document kind")
+        verbose_name_plural = _("document kinds")
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("decisions:document-list") + f"?kind={self.slug}"
+
+    @classmethod
+    def other(cls) -> "DocumentKind":
+        """The kind of a document whose kind nobody gave ("Other", seeded by the migrations)."""
+        kind, _created = cls.objects.get_or_create(slug="other", defaults={"name": "Other", "order": 100})
+        return kind
 
 
 class DocumentQuerySet(models.QuerySet):
@@ -44,17 +70,9 @@ class DocumentQuerySet(models.QuerySet):
 
 
 class Document(models.Model):
-    class Kind(models.TextChoices):
-        NEEDS_MAPPING = "needs_mapping", _("Needs mapping")
-        RESPONSE_MAPPING = "response_mapping", _("Response mapping")
-        METHODOLOGY = "methodology", _("Methodology")
-        WORK_PLAN = "work_plan", _("Work plan")
-        REPORT = "report", _("Report")
-        OTHER = "other", _("Other")
-
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=200, unique=True, blank=True)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    kind = models.ForeignKey(DocumentKind, verbose_name=_("kind"), on_delete=models.PROTECT, related_name="documents")
     pillars = models.ManyToManyField(Pillar, verbose_name=_("pillars"), blank=True, related_name="documents")
     period_start = models.PositiveSmallIntegerField(_("period from (year)"), null=True, blank=True)
     period_end = models.PositiveSmallIntegerField(_("period to (year)"), null=True, blank=True)
@@ -154,25 +172,65 @@ class DecisionQuerySet(models.QuerySet):
     def with_acted_on(self, user):
         """
         Prefetch, as far as `user` may see them, each decision's meeting and what it acted on:
-        `visible_documents`, `visible_memberships` (with organisations), `visible_appointments`
-        (with people). Templates read these, never `decision.documents.all` (which skips the rules).
+        `visible_documents`, `visible_memberships` (with organisations), `visible_roles` (with
+        posts, holders and pillars); and whom it names: its proposer, `concerned_organisations` and
+        `concerned_people`. Templates read these, never `decision.documents.all` (which skips the rules).
+
+        Whoever may see a decision may see whom it names (visibility_rules grants them), so those
+        are prefetched without a rule of their own.
         """
-        return self.prefetch_related(
+        return self.select_related("proposed_by_organisation", "proposed_by_person").prefetch_related(
             models.Prefetch("meeting", queryset=Meeting.objects.visible_to(user)),
             models.Prefetch(
-                "documents", queryset=Document.objects.visible_to(user).order_by("title"), to_attr="visible_documents"
+                "documents",
+                queryset=Document.objects.visible_to(user).select_related("kind").order_by("title"),
+                to_attr="visible_documents",
             ),
             models.Prefetch(
                 "memberships",
                 queryset=Membership.objects.visible_to(user).select_related("organisation"),
                 to_attr="visible_memberships",
             ),
+            models.Prefetch("roles", queryset=RoleHeld.objects.visible_to(user).with_people(), to_attr="visible_roles"),
             models.Prefetch(
-                "appointments",
-                queryset=Appointment.objects.visible_to(user).select_related("person", "organisation"),
-                to_attr="visible_appointments",
+                "concerns_organisations",
+                queryset=Organisation.objects.order_by("name"),
+                to_attr="concerned_organisations",
+            ),
+            models.Prefetch(
+                "concerns_people", queryset=Person.objects.select_related("organisation"), to_attr="concerned_people"
             ),
         )
+
+    def concerning_organisation(self, organisation: Organisation):
+        """
+        Decisions that concern `organisation`: they name it as concerned or as proposer, or act on its
+        membership or on a role it (or one of its people) held or was represented in. The register's
+        organisation filter and the organisation's page.
+        """
+        ids = Decision.objects.filter(
+            Q(concerns_organisations=organisation)
+            | Q(proposed_by_organisation=organisation)
+            | Q(memberships__organisation=organisation)
+            | Q(roles__organisation=organisation)
+            | Q(roles__represented=organisation)
+            | Q(roles__person__organisation=organisation)
+        ).values("pk")
+        return self.filter(pk__in=ids)
+
+    def concerning_person(self, person: Person):
+        """Decisions that name `person` as concerned or as proposer, or that made a role they held."""
+        ids = Decision.objects.filter(
+            Q(concerns_people=person) | Q(proposed_by_person=person) | Q(roles__person=person)
+        ).values("pk")
+        return self.filter(pk__in=ids)
+
+    def concerning_pillar(self, pillar: Pillar):
+        """Decisions of the pillar's meetings, on its documents, or on the roles held for it (lead partners)."""
+        ids = Decision.objects.filter(
+            Q(documents__pillars=pillar) | Q(meeting__pillar=pillar) | Q(roles__pillar=pillar)
+        ).values("pk")
+        return self.filter(pk__in=ids)
 
 
 class Decision(models.Model):
@@ -203,18 +261,49 @@ class Decision(models.Model):
     verb = models.CharField(_("verb"), max_length=20, choices=Verb.choices)
     subject = models.CharField(_("subject"), max_length=300, help_text=_("What was decided on, in a few words."))
     wording = models.TextField(_("wording as recorded"), blank=True, help_text=_("Verbatim, as in the minutes."))
+    proposed_by_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("on the proposal of (organisation)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions_proposed",
+    )
+    proposed_by_person = models.ForeignKey(
+        Person,
+        verbose_name=_("on the proposal of (person)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions_proposed",
+    )
+    concerns_organisations = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("concerns (organisations)"),
+        blank=True,
+        related_name="decisions_concerning",
+        help_text=_("Organisations the decision is about, so that their pages and the register's filter find it."),
+    )
+    concerns_people = models.ManyToManyField(
+        Person, verbose_name=_("concerns (people)"), blank=True, related_name="decisions_concerning"
+    )
+    effective_from = models.DateField(
+        _("effective from"),
+        null=True,
+        blank=True,
+        help_text=_("Only when it applies from another date than the meeting's (“the rules apply from 1 January”)."),
+    )
     documents = models.ManyToManyField(Document, verbose_name=_("documents"), blank=True, related_name="decisions")
     memberships = models.ManyToManyField(
         Membership, verbose_name=_("memberships"), blank=True, related_name="decisions"
     )
-    appointments = models.ManyToManyField(
-        Appointment, verbose_name=_("appointments"), blank=True, related_name="decisions"
-    )
+    roles = models.ManyToManyField(RoleHeld, verbose_name=_("roles held"), blank=True, related_name="decisions")
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords(
-        m2m_fields=[documents, memberships, appointments], excluded_fields=["version", "updated_at"]
+        m2m_fields=[documents, memberships, roles, concerns_organisations, concerns_people],
+        excluded_fields=["version", "updated_at"],
     )
 
     objects = DecisionQuerySet.as_manager()
@@ -229,6 +318,11 @@ class Decision(models.Model):
                 name="decision_unique_sequence",
                 violation_error_message=_("Another decision of this meeting has this number."),
             ),
+            models.CheckConstraint(
+                condition=Q(proposed_by_organisation__isnull=True) | Q(proposed_by_person__isnull=True),
+                name="decision_one_proposer",
+                violation_error_message=_("A decision is on the proposal of an organisation or of a person, not both."),
+            ),
         ]
         indexes = [
             # The register filtered by verb, newest first.
@@ -241,6 +335,17 @@ class Decision(models.Model):
     def get_absolute_url(self):
         # The reference is the URL as it stands: /decisions/B6/2022/04/.
         return reverse("decisions:decision-detail", args=[self.reference])
+
+    @property
+    def proposed_by(self):
+        return self.proposed_by_organisation or self.proposed_by_person
+
+    def clean(self):
+        super().clean()
+        if self.proposed_by_organisation_id and self.proposed_by_person_id:
+            raise ValidationError(
+                {"proposed_by_person": _("A decision is on the proposal of an organisation or of a person, not both.")}
+            )
 
     @classmethod
     def propose_reference(cls, meeting: Meeting, sequence: int | None = None) -> str:

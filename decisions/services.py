@@ -1,27 +1,28 @@
 """
 What the Board decided and what changed because of it. Each outcome is one step for the
 Secretariat and one transaction: the decision and its effect on the registers (memberships,
-documents, appointments, action items) are saved together, or not at all.
+documents, roles held, action items) are saved together, or not at all.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from core.dates import DatePrecision
 from core.locking import save_versioned
 from decisions.models import ActionItem, Decision, Document, DocumentFile, ProgressNote
 from decisions.uploads import validate_document_file
 from meetings.models import AgendaItem, Meeting
 from meetings.services import check_correction_reason, record_correction_if_published
 from members import services as member_services
-from members.models import Appointment, Membership, Organisation, Person, Pillar
+from members.models import Membership, Organisation, Person, Pillar, Post, RoleHeld
 
 
 @dataclass
@@ -33,6 +34,11 @@ class DecisionDraft:
     subject: str
     wording: str = ""
     agenda_item: AgendaItem | None = None
+    proposed_by_organisation: Organisation | None = None
+    proposed_by_person: Person | None = None
+    concerns_organisations: list[Organisation] = field(default_factory=list)
+    concerns_people: list[Person] = field(default_factory=list)
+    effective_from: dt.date | None = None
 
 
 def next_sequence(meeting: Meeting) -> int:
@@ -48,10 +54,18 @@ def record_decision(
     subject: str,
     wording: str = "",
     agenda_item: AgendaItem | None = None,
+    proposed_by_organisation: Organisation | None = None,
+    proposed_by_person: Person | None = None,
+    concerns_organisations: Iterable[Organisation] = (),
+    concerns_people: Iterable[Person] = (),
+    effective_from: dt.date | None = None,
     correction_reason: str = "",
     user=None,
 ) -> Decision:
-    """A new decision of `meeting`, numbered after the last one."""
+    """
+    A new decision of `meeting`, numbered after the last one: on the proposal of an organisation or
+    a person (at most one), concerning organisations and people, effective from a date when not the meeting's.
+    """
     check_correction_reason(meeting=meeting, reason=correction_reason)
     # Lock the meeting row: two editors adding decisions at once must not take the same number.
     Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
@@ -63,21 +77,40 @@ def record_decision(
         verb=verb,
         subject=subject.strip(),
         wording=wording.strip(),
+        proposed_by_organisation=proposed_by_organisation,
+        proposed_by_person=proposed_by_person,
+        effective_from=effective_from,
     )
     decision.full_clean()
     save_versioned(decision, None)
+    _set_concerned(decision, concerns_organisations, concerns_people)
     record_correction_if_published(meeting=meeting, reason=correction_reason, user=user)
     return decision
 
 
+def _set_concerned(decision: Decision, organisations: Iterable[Organisation] | None, people: Iterable[Person] | None):
+    # set() only when given, and only what changed is written (and kept in the history).
+    if organisations is not None:
+        decision.concerns_organisations.set(list(organisations))
+    if people is not None:
+        decision.concerns_people.set(list(people))
+
+
 @transaction.atomic
 def update_decision(
-    *, decision: Decision, expected_version: int | None, correction_reason: str = "", user=None
+    *,
+    decision: Decision,
+    expected_version: int | None,
+    concerns_organisations: Iterable[Organisation] | None = None,
+    concerns_people: Iterable[Person] | None = None,
+    correction_reason: str = "",
+    user=None,
 ) -> Decision:
-    """Save an edited decision if nobody saved it since the editor opened it."""
+    """Save an edited decision (and whom it concerns) if nobody saved it since the editor opened it."""
     check_correction_reason(meeting=decision.meeting, reason=correction_reason)
     decision.full_clean()
     save_versioned(decision, expected_version)
+    _set_concerned(decision, concerns_organisations, concerns_people)
     record_correction_if_published(meeting=decision.meeting, reason=correction_reason, user=user)
     return decision
 
@@ -95,6 +128,11 @@ def _decision(meeting: Meeting, decision: Decision | DecisionDraft, correction_r
         subject=decision.subject,
         wording=decision.wording,
         agenda_item=decision.agenda_item,
+        proposed_by_organisation=decision.proposed_by_organisation,
+        proposed_by_person=decision.proposed_by_person,
+        concerns_organisations=decision.concerns_organisations,
+        concerns_people=decision.concerns_people,
+        effective_from=decision.effective_from,
         correction_reason=correction_reason,
         user=user,
     )
@@ -192,40 +230,53 @@ adopt_documents = approve_documents
 
 
 @transaction.atomic
-def appoint_person(
+def record_role_held(
     *,
     meeting: Meeting,
     decision: Decision | DecisionDraft,
-    person: Person,
-    post: str,
+    post: Post,
+    person: Person | None = None,
     organisation: Organisation | None = None,
-    kind: str = Appointment.Kind.APPOINTMENT,
+    represented: Organisation | None = None,
+    pillar: Pillar | None = None,
+    kind: str = RoleHeld.Kind.APPOINTMENT,
     start: dt.date | None = None,
+    start_precision: str = DatePrecision.DAY,
     end: dt.date | None = None,
+    end_precision: str = DatePrecision.DAY,
     note: str = "",
     correction_reason: str = "",
     user=None,
-) -> tuple[Decision, Appointment]:
-    """Appoint a person to a post, or extend their mandate: the appointment and the decision together."""
+) -> tuple[Decision, RoleHeld]:
+    """
+    The Board gives a post to a person or an organisation (appoints the Head of the Secretariat,
+    names a host of the Support Group from a date, a lead partner of a pillar) or extends a
+    mandate: the role held and the decision that made it, together. The role is proposed by whoever
+    proposed the decision.
+    """
     decision = _decision(meeting, decision, correction_reason, user)
-    appointment = Appointment(
+    role = member_services.record_role(
+        post=post,
         person=person,
-        post=post.strip(),
         organisation=organisation,
+        represented=represented,
+        pillar=pillar,
         kind=kind,
         start=start,
+        start_precision=start_precision,
         end=end,
-        note=note.strip(),
+        end_precision=end_precision,
+        proposed_by_organisation=decision.proposed_by_organisation,
+        proposed_by_person=decision.proposed_by_person,
+        note=note,
     )
-    appointment.full_clean()
-    appointment.save()
-    decision.appointments.add(appointment)
-    return decision, appointment
+    decision.roles.add(role)
+    return decision, role
 
 
-def extend_mandate(**kwargs) -> tuple[Decision, Appointment]:
-    """An extension of a mandate is an appointment of the kind "extension"."""
-    return appoint_person(**kwargs, kind=Appointment.Kind.EXTENSION)
+def extend_mandate(**kwargs) -> tuple[Decision, RoleHeld]:
+    """An extension of a mandate is a role held of the kind "extension"."""
+    return record_role_held(**kwargs, kind=RoleHeld.Kind.EXTENSION)
 
 
 @transaction.atomic

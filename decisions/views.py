@@ -66,7 +66,7 @@ def decision_detail(request, reference):
 
 
 def _with_decisions(documents, user):
-    return documents.prefetch_related(
+    return documents.select_related("kind").prefetch_related(
         "pillars",
         Prefetch(
             "decisions",

@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from members.models import Appointment, Membership, Organisation, Person, Pillar
+from core.locking import OptimisticLockAdminMixin
+from members.models import Membership, Organisation, Person, Pillar, Post, RoleHeld
 
 
 class MembershipInline(admin.TabularInline):
@@ -53,6 +54,7 @@ class PersonAdmin(SimpleHistoryAdmin):
     list_display = ["name", "honorific", "position_title", "organisation", "user"]
     list_filter = ["organisation__kind", "honorific"]
     search_fields = ["name", "position_title", "organisation__name", "organisation__acronym"]
+    prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["organisation", "user"]
     list_select_related = ["organisation", "user"]
 
@@ -77,11 +79,66 @@ class MembershipAdmin(SimpleHistoryAdmin):
         return obj.is_current
 
 
-@admin.register(Appointment)
-class AppointmentAdmin(SimpleHistoryAdmin):
-    list_display = ["person", "post", "kind", "organisation", "start", "end"]
-    list_filter = ["kind", "post"]
-    search_fields = ["person__name", "post", "organisation__name"]
-    autocomplete_fields = ["person", "organisation"]
+@admin.register(Post)
+class PostAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "holder", "per_pillar", "order"]
+    list_editable = ["order"]
+    list_filter = ["holder", "per_pillar"]
+    search_fields = ["name"]
+
+
+class CurrentRoleFilter(admin.SimpleListFilter):
+    title = _("term")
+    parameter_name = "term"
+
+    def lookups(self, request, model_admin):
+        return [("current", _("Current")), ("former", _("Ended"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "current":
+            return queryset.current()
+        if self.value() == "former":
+            return queryset.former()
+        return queryset
+
+
+@admin.register(RoleHeld)
+class RoleHeldAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
+    list_display = ["post", "holder_name", "pillar", "kind", "term", "is_current"]
+    list_filter = [CurrentRoleFilter, "post", "kind", "pillar", "start_precision"]
+    search_fields = [
+        "post__name",
+        "person__name",
+        "organisation__name",
+        "organisation__acronym",
+        "represented__name",
+        "note",
+    ]
+    autocomplete_fields = [
+        "post",
+        "person",
+        "organisation",
+        "represented",
+        "pillar",
+        "proposed_by_organisation",
+        "proposed_by_person",
+    ]
+    fieldsets = [
+        (None, {"fields": ["post", ("person", "represented"), "organisation", "pillar", "kind"]}),
+        (_("Term"), {"fields": [("start", "start_precision"), ("end", "end_precision")]}),
+        (_("Proposal and note"), {"fields": [("proposed_by_organisation", "proposed_by_person"), "note"]}),
+    ]
     date_hierarchy = "start"
-    list_select_related = ["person", "organisation"]
+    list_select_related = ["post", "person", "organisation", "pillar"]
+
+    @admin.display(description=_("held by"), ordering="person__name")
+    def holder_name(self, obj):
+        return obj.holder_name
+
+    @admin.display(description=_("term"), ordering="start")
+    def term(self, obj):
+        return obj.term
+
+    @admin.display(boolean=True, description=_("current"))
+    def is_current(self, obj):
+        return obj.is_current

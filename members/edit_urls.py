@@ -14,4 +14,7 @@ urlpatterns = [
     path("edit/people/new/", edit_views.person_create, name="person-create"),
     path("edit/people/<int:pk>/", edit_views.person_edit, name="person-edit"),
     path("edit/pillars/new/", edit_views.pillar_create, name="pillar-create"),
+    path("edit/roles/new/", edit_views.role_create, name="role-create"),
+    path("edit/roles/<int:pk>/", edit_views.role_edit, name="role-edit"),
+    path("edit/roles/<int:pk>/end/", edit_views.role_end, name="role-end"),
 ]

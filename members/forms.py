@@ -5,8 +5,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import DatePrecision
 from core.forms import DateInput, LineEndingsMixin, form_helper
-from members.models import Membership, Organisation, Person, Pillar
+from core.locking import OptimisticLockFormMixin
+from members.models import Membership, Organisation, Person, Pillar, Post, RoleHeld
 
 
 class UniqueSlugMixin:
@@ -113,7 +115,16 @@ class PersonChoiceField(forms.ModelChoiceField):
         return f"{obj.full_name} — {details}" if details else obj.full_name
 
 
-class PeopleChoiceField(forms.ModelMultipleChoiceField):
+class BlankTolerantMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A multiple choice that reads an empty entry (a form posting "" for "none chosen") as nothing chosen."""
+
+    def clean(self, value):
+        if isinstance(value, list | tuple):
+            value = [item for item in value if item not in ("", None)]
+        return super().clean(value)
+
+
+class PeopleChoiceField(BlankTolerantMultipleChoiceField):
     def label_from_instance(self, obj: Person) -> str:
         return PersonChoiceField.label_from_instance(self, obj)
 
@@ -152,3 +163,88 @@ class EndMembershipForm(forms.Form):
                 % {"since": self.membership.since.strftime("%d %b %Y")}
             )
         return until
+
+
+# The fields of a role held as the Secretariat records it, in the order they are asked for.
+ROLE_FIELDS = [
+    "post",
+    "person",
+    "represented",
+    "organisation",
+    "pillar",
+    "kind",
+    "start",
+    "start_precision",
+    "end",
+    "end_precision",
+    "proposed_by_organisation",
+    "proposed_by_person",
+    "note",
+]
+ROLE_WIDGETS = {"start": DateInput, "end": DateInput}
+PRECISION_HELP = _(
+    "A date known only to the month or the year: give any day in it, it prints as “June 2024” or “2024”."
+)
+
+
+class PostChoiceField(forms.ModelChoiceField):
+    """A post as the Secretariat picks it: its name, and who holds it ("an organisation, per pillar")."""
+
+    def label_from_instance(self, obj: Post) -> str:
+        details = obj.get_holder_display().lower()
+        if obj.per_pillar:
+            details = _("%(holder)s, per pillar") % {"holder": details}
+        return f"{obj.name} ({details})"
+
+
+def role_form_fields(names=ROLE_FIELDS) -> dict[str, forms.Field]:
+    """The form fields of a role held (labels, choices and help from the model), for forms that record one."""
+    fields = forms.fields_for_model(RoleHeld, fields=names, widgets=ROLE_WIDGETS)
+    for name, field in fields.items():
+        if name in ("person", "proposed_by_person"):
+            fields[name] = PersonChoiceField(
+                queryset=people(), required=False, label=field.label, help_text=field.help_text
+            )
+    fields["post"] = PostChoiceField(queryset=Post.objects.all(), label=fields["post"].label)
+    fields["post"].help_text = _("Posts are managed in the admin; a post held per pillar needs the pillar.")
+    fields["person"].help_text = _("A person, or an organisation below: one of the two.")
+    fields["organisation"].help_text = _("An organisation that holds the post itself (a host, a lead partner).")
+    for name in ("start_precision", "end_precision"):
+        if name in fields:
+            fields[name].help_text = PRECISION_HELP
+    return fields
+
+
+class RoleHeldForm(LineEndingsMixin, OptimisticLockFormMixin, forms.ModelForm):
+    """A role held, recorded or corrected outside a decision (one held before the portal, for example)."""
+
+    class Meta:
+        model = RoleHeld
+        fields = ROLE_FIELDS
+        widgets = ROLE_WIDGETS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(role_form_fields())
+        self.helper = form_helper()
+
+
+class EndRoleForm(forms.Form):
+    end = forms.DateField(label=_("Last day of the term"), widget=DateInput, initial=timezone.localdate)
+    end_precision = forms.ChoiceField(
+        label=_("Known to the"), choices=DatePrecision.choices, initial=DatePrecision.DAY, help_text=PRECISION_HELP
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, role: RoleHeld, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role = role
+        self.helper = form_helper(_("End the term"))
+
+    def clean_end(self):
+        end = self.cleaned_data["end"]
+        if self.role.start and end < self.role.start:
+            raise forms.ValidationError(
+                _("The term started in %(start)s; it cannot end before that.") % {"start": self.role.start_display}
+            )
+        return end

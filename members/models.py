@@ -1,4 +1,6 @@
-"""Who is part of IISG: organisations, people, pillars, memberships and appointments."""
+"""Who is part of IISG: organisations, people, pillars, memberships, posts and the roles held in them."""
+
+import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,9 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core import visibility
+from core.dates import DatePrecision, format_at_precision, last_day_at_precision, truncate_to_precision
 from core.roles import is_secretariat
 
-# The designation footnote, printed once wherever Kosovo* appears on a page or PDF.
+# The name that carries the designation, and its footnote: printed once wherever Kosovo* appears on
+# a page or PDF, and carried with the data in exports.
+DESIGNATED_NAME = "Kosovo*"
 KOSOVO_FOOTNOTE = _(
     "*This designation is without prejudice to positions on status, and is in line with "
     "UNSCR 1244/1999 and the ICJ Opinion on the Kosovo declaration of independence."
@@ -23,16 +28,20 @@ class OrganisationQuerySet(models.QuerySet):
     def visible_to(self, user):
         """
         Organisations a user may see: the Secretariat sees all; others see an organisation that has
-        a membership, an appointment or a person they may see, or that the apps above grant them
-        (core.visibility: `meetings` grants those that took part in a meeting they may see), and the
-        parents of those (the European Commission above DG NEAR). An organisation only a draft
-        mentions stays unseen.
+        a membership, a role held (as holder, as the organisation a holder represented, or as its
+        proposer) or a person they may see, or that the apps above grant them (core.visibility:
+        `meetings` grants those that took part in a meeting they may see, `decisions` those a
+        decision they may see names), and the parents of those (the European Commission above DG
+        NEAR). An organisation only a draft mentions stays unseen.
         """
         if is_secretariat(user):
             return self
+        roles = RoleHeld.objects.visible_to(user)
         own = (
             Q(pk__in=Membership.objects.visible_to(user).values("organisation"))
-            | Q(pk__in=Appointment.objects.visible_to(user).exclude(organisation=None).values("organisation"))
+            | Q(pk__in=roles.exclude(organisation=None).values("organisation"))
+            | Q(pk__in=roles.exclude(represented=None).values("represented"))
+            | Q(pk__in=roles.exclude(proposed_by_organisation=None).values("proposed_by_organisation"))
             | Q(pk__in=Person.objects.visible_to(user).exclude(organisation=None).values("organisation"))
         )
         granted = visibility.granted(Organisation, user)
@@ -87,7 +96,7 @@ class Organisation(models.Model):
         super().save(*args, **kwargs)
 
     # Its page lists decisions and meetings too, so it belongs to the site layer, which says where
-    # it is: settings.ABSOLUTE_URL_OVERRIDES (so for Person, Appointment and Pillar).
+    # it is: settings.ABSOLUTE_URL_OVERRIDES (so for Person, RoleHeld and Pillar).
 
     @property
     def display_name(self) -> str:
@@ -102,15 +111,19 @@ class Organisation(models.Model):
 class PersonQuerySet(models.QuerySet):
     def visible_to(self, user):
         """
-        People a user may see. The Secretariat: everyone. Others: holders of appointments they may
-        see, and whom the apps above grant them (core.visibility): `meetings` grants Board members
-        whoever took part in, or presented at, a meeting they may see, and the public the chairs,
-        hosts and speakers of published meetings (the public summary names them; delegates' names
-        belong to the attendance list, for members only).
+        People a user may see. The Secretariat: everyone. Others: holders and proposers of roles
+        they may see, and whom the apps above grant them (core.visibility): `meetings` grants Board
+        members whoever took part in, or presented at, a meeting they may see, and the public the
+        chairs, hosts and speakers of published meetings (the public summary names them; delegates'
+        names belong to the attendance list, for members only); `decisions` grants the people a
+        decision they may see names (concerned, or proposing it).
         """
         if is_secretariat(user):
             return self
-        shown = Q(pk__in=Appointment.objects.visible_to(user).values("person"))
+        roles = RoleHeld.objects.visible_to(user)
+        shown = Q(pk__in=roles.exclude(person=None).values("person")) | Q(
+            pk__in=roles.exclude(proposed_by_person=None).values("proposed_by_person")
+        )
         granted = visibility.granted(Person, user)
         return self.filter(shown if granted is None else shown | granted)
 
@@ -126,6 +139,9 @@ class Person(models.Model):
 
     honorific = models.CharField(_("honorific"), max_length=8, choices=Honorific.choices, blank=True)
     name = models.CharField(_("name"), max_length=200, help_text=_("Given name and family name."))
+    slug = models.SlugField(
+        _("slug"), max_length=220, unique=True, blank=True, help_text=_("The person's web address; made from the name.")
+    )
     position_title = models.CharField(
         _("position"), max_length=300, blank=True, help_text=_('The current post, e.g. "Acting Director-General".')
     )
@@ -161,11 +177,26 @@ class Person(models.Model):
     def __str__(self):
         return self.full_name
 
-    # get_absolute_url: the organisation's page, or the member list (settings.ABSOLUTE_URL_OVERRIDES).
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Person, self.name, exclude_pk=self.pk, fallback="person")
+        super().save(*args, **kwargs)
+
+    # get_absolute_url: the person's page, in the site layer (settings.ABSOLUTE_URL_OVERRIDES).
 
     @property
     def full_name(self) -> str:
         return f"{self.honorific} {self.name}".strip()
+
+
+def unique_slug(model, text: str, *, exclude_pk=None, fallback: str, max_length: int = 200) -> str:
+    """A slug of `text` that no other row of `model` has: "ana-example", else "ana-example-2", …"""
+    base = slug = slugify(text)[:max_length] or fallback
+    n = 2
+    while model._default_manager.filter(slug=slug).exclude(pk=exclude_pk).exists():
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
 
 
 class Pillar(models.Model):
@@ -182,7 +213,7 @@ class Pillar(models.Model):
     def __str__(self):
         return self.code
 
-    # Its page (the documents of the pillar) is in the site's hands: settings.ABSOLUTE_URL_OVERRIDES.
+    # Its page (partners, meetings, documents, decisions) is the site's: settings.ABSOLUTE_URL_OVERRIDES.
 
 
 class MembershipQuerySet(models.QuerySet):
@@ -287,55 +318,287 @@ class Membership(models.Model):
         return f"{since} – {until}"
 
 
-class AppointmentQuerySet(models.QuerySet):
+class Post(models.Model):
+    """A post that a person or an organisation holds for a term (data: the admin adds posts)."""
+
+    class Holder(models.TextChoices):
+        PERSON = "person", _("A person")
+        ORGANISATION = "organisation", _("An organisation")
+        EITHER = "either", _("A person or an organisation")
+
+    name = models.CharField(
+        _("name"), max_length=200, unique=True, help_text=_('For example "Host of the Support Group".')
+    )
+    holder = models.CharField(_("who may hold it"), max_length=20, choices=Holder.choices, default=Holder.EITHER)
+    per_pillar = models.BooleanField(
+        _("per pillar"), default=False, help_text=_("Held for one pillar at a time (lead and co-lead partners).")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0, help_text=_("Lower comes first in lists."))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    # get_absolute_url: the roles register (settings.ABSOLUTE_URL_OVERRIDES).
+
+    @staticmethod
+    def normalised(name: str) -> str:
+        """A post's name for matching: lower case, without articles and extra spaces ("Head of IISG Secretariat")."""
+        words = re.sub(r"[^\w*]+", " ", name.lower()).split()
+        return " ".join(word for word in words if word not in ("the", "a", "an"))
+
+    @classmethod
+    def matching(cls, name: str) -> "Post | None":
+        """The post named `name`, however written: "Head of IISG Secretariat" is "Head of the IISG Secretariat"."""
+        wanted = cls.normalised(name)
+        return next((post for post in cls.objects.all() if cls.normalised(post.name) == wanted), None)
+
+    def accepts(self, *, person: bool) -> bool:
+        return self.holder == self.Holder.EITHER or self.holder == (
+            self.Holder.PERSON if person else self.Holder.ORGANISATION
+        )
+
+
+class RoleHeldQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Appointments the user may see: all, less those the apps above hide (as for memberships)."""
+        """
+        Roles held that the user may see: all, less those the apps above hide (core.visibility:
+        `decisions` hides a role made by a decision of a meeting the user may not see).
+        """
         if is_secretariat(user):
             return self
         return visibility.without_hidden(self, user)
 
+    def current(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(Q(start__isnull=True) | Q(start__lte=on), Q(end__isnull=True) | Q(end__gte=on))
 
-class Appointment(models.Model):
+    def former(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(end__lt=on)
+
+    def with_people(self):
+        """With what pages print of each role: the post, the holder, whom they represented, the pillar, the proposer."""
+        return self.select_related(
+            "post", "person", "organisation", "represented", "pillar", "proposed_by_organisation", "proposed_by_person"
+        )
+
+
+class RoleHeld(models.Model):
+    """
+    A post held for a term by a person or an organisation: the Head of the IISG Secretariat, the host
+    of the Support Group, the lead partner of a pillar. Ended, never deleted. The decision that made
+    it points at it from the decision's side (`decisions`), so this app never names decisions.
+    """
+
     class Kind(models.TextChoices):
         APPOINTMENT = "appointment", _("Appointment")
         EXTENSION = "extension", _("Extension of mandate")
 
-    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="appointments")
-    post = models.CharField(_("post"), max_length=200, help_text=_('For example "Head of IISG Secretariat".'))
-    organisation = models.ForeignKey(
-        Organisation,
-        verbose_name=_("organisation"),
+    post = models.ForeignKey(Post, verbose_name=_("post"), on_delete=models.PROTECT, related_name="roles")
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("held by (person)"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="appointments",
+        related_name="roles_held",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("held by (organisation)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="roles_held",
+    )
+    represented = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation represented"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="roles_of_representatives",
+        help_text=_("For a person: the organisation they held the post for, if any."),
+    )
+    pillar = models.ForeignKey(
+        Pillar,
+        verbose_name=_("pillar"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="roles_held",
+        help_text=_("Only for a post held per pillar."),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.APPOINTMENT)
-    start = models.DateField(_("start"), null=True, blank=True, help_text=_("Empty when not on record."))
-    end = models.DateField(_("end"), null=True, blank=True, help_text=_("Empty when open-ended or not on record."))
+    start = models.DateField(_("from"), null=True, blank=True, help_text=_("Empty when not on record."))
+    start_precision = models.CharField(
+        _("from: known to the"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    end = models.DateField(_("until"), null=True, blank=True, help_text=_("Empty while the role lasts."))
+    end_precision = models.CharField(
+        _("until: known to the"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    proposed_by_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("proposed by (organisation)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="roles_proposed",
+    )
+    proposed_by_person = models.ForeignKey(
+        Person,
+        verbose_name=_("proposed by (person)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="roles_proposed",
+    )
     note = models.CharField(_("note"), max_length=300, blank=True)
-    history = HistoricalRecords()
+    # Optimistic locking: a save is refused if someone else saved since the form was opened.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    history = HistoricalRecords(excluded_fields=["version"])
 
-    objects = AppointmentQuerySet.as_manager()
+    objects = RoleHeldQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("appointment")
-        verbose_name_plural = _("appointments")
-        ordering = ["post", "-start"]
+        verbose_name = _("role held")
+        verbose_name_plural = _("roles held")
+        ordering = ["post__order", "post__name", "-start", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end__isnull=True) | Q(start__isnull=True) | Q(end__gte=F("start")),
-                name="appointment_end_not_before_start",
-                violation_error_message=_("An appointment cannot end before it starts."),
+                condition=Q(person__isnull=False, organisation__isnull=True)
+                | Q(person__isnull=True, organisation__isnull=False),
+                name="role_held_by_a_person_or_an_organisation",
+                violation_error_message=_("A role is held by a person or by an organisation: name exactly one."),
             ),
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(start__isnull=True) | Q(end__gte=F("start")),
+                name="role_held_end_not_before_start",
+                violation_error_message=_("A role cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(proposed_by_organisation__isnull=True) | Q(proposed_by_person__isnull=True),
+                name="role_held_one_proposer",
+                violation_error_message=_("A role is proposed by an organisation or by a person, not both."),
+            ),
+        ]
+        indexes = [
+            # The roles register and the pillar page: the roles of a post (and pillar), current ones by end date.
+            models.Index(fields=["post", "pillar", "end"], name="role_held_post_pillar_end_idx"),
         ]
 
     def __str__(self):
-        return f"{self.person} — {self.post} ({self.get_kind_display().lower()})"
+        where = f" ({self.pillar.code})" if self.pillar_id else ""
+        return f"{self.holder} — {self.post}{where}, {self.term}"
 
-    # get_absolute_url: the organisation's page, or the member list (settings.ABSOLUTE_URL_OVERRIDES).
+    def save(self, *args, **kwargs):
+        self.normalise_dates()
+        super().save(*args, **kwargs)
+
+    # get_absolute_url: the holder's page (settings.ABSOLUTE_URL_OVERRIDES).
+
+    @property
+    def holder(self):
+        return self.person or self.organisation
+
+    @property
+    def holder_name(self) -> str:
+        if self.person_id:
+            return self.person.full_name
+        return self.organisation.display_name if self.organisation_id else ""
+
+    @property
+    def start_display(self) -> str:
+        return format_at_precision(self.start, self.start_precision)
+
+    @property
+    def end_display(self) -> str:
+        return format_at_precision(self.end, self.end_precision)
+
+    @property
+    def term(self) -> str:
+        """The term as said: "from June 2024", "20 June 2022 to 2024" (with a dash), "term not on record"."""
+        if self.start and self.end:
+            return f"{self.start_display} – {self.end_display}"
+        if self.start:
+            return str(_("from %(start)s") % {"start": self.start_display})
+        if self.end:
+            return str(_("until %(end)s") % {"end": self.end_display})
+        return str(_("term not on record"))
+
+    @property
+    def is_current(self) -> bool:
+        today = timezone.localdate()
+        return (self.start is None or self.start <= today) and (self.end is None or self.end >= today)
+
+    def normalise_dates(self) -> None:
+        """
+        Store a date known to the month or year as the whole of it: a start on its first day, an end
+        on its last, so that "until June 2025" lasts to 30 June and lists and overlaps need no special case.
+        """
+        self.start = truncate_to_precision(self.start, self.start_precision)
+        if self.end is not None:
+            self.end = last_day_at_precision(truncate_to_precision(self.end, self.end_precision), self.end_precision)
 
     def clean(self):
         super().clean()
+        self.normalise_dates()
+        errors: dict[str, str] = {}
+        if bool(self.person_id) == bool(self.organisation_id):
+            errors["person" if not self.person_id else "organisation"] = _(
+                "A role is held by a person or by an organisation: name exactly one."
+            )
+        if self.represented_id and not self.person_id:
+            errors["represented"] = _("Only a person holds a post for an organisation; leave this empty.")
+        if self.proposed_by_organisation_id and self.proposed_by_person_id:
+            errors["proposed_by_person"] = _("A role is proposed by an organisation or by a person, not both.")
         if self.start and self.end and self.end < self.start:
-            raise ValidationError({"end": _("An appointment cannot end before it starts.")})
+            errors["end"] = _("A role cannot end before it starts.")
+        if self.post_id:
+            post = self.post
+            # setdefault: "name exactly one" says more than "not by a person" when both are named.
+            if self.person_id and not post.accepts(person=True):
+                errors.setdefault("person", _("%(post)s is held by an organisation, not a person.") % {"post": post})
+            if self.organisation_id and not post.accepts(person=False):
+                errors.setdefault(
+                    "organisation", _("%(post)s is held by a person, not an organisation.") % {"post": post}
+                )
+            if post.per_pillar and not self.pillar_id:
+                errors["pillar"] = _("%(post)s is held per pillar: choose the pillar.") % {"post": post}
+            if not post.per_pillar and self.pillar_id:
+                errors["pillar"] = _("%(post)s is not held per pillar: leave the pillar empty.") % {"post": post}
+        if errors:
+            raise ValidationError(errors)
+        overlapping = self.overlapping()
+        if overlapping:
+            raise ValidationError(
+                _(
+                    "%(holder)s already holds the post %(post)s over these dates (%(existing)s). "
+                    "End that term first or change the dates."
+                )
+                % {"holder": self.holder_name, "post": self.post, "existing": overlapping.term}
+            )
+
+    def overlapping(self) -> "RoleHeld | None":
+        """A term of the same post (and pillar) held by the same holder whose dates overlap this one's, if any."""
+        if not self.post_id or not (self.person_id or self.organisation_id):
+            return None
+        others = RoleHeld.objects.filter(
+            post_id=self.post_id,
+            pillar_id=self.pillar_id,
+            person_id=self.person_id,
+            organisation_id=self.organisation_id,
+        ).exclude(pk=self.pk)
+        # Two terms overlap unless one ends before the other starts; None means open-ended.
+        if self.end is not None:
+            others = others.filter(Q(start__isnull=True) | Q(start__lte=self.end))
+        if self.start is not None:
+            others = others.filter(Q(end__isnull=True) | Q(end__gte=self.start))
+        return others.first()

@@ -28,6 +28,20 @@ def _person(person) -> dict | None:
     return {"name": person.full_name}
 
 
+def _holder(record) -> dict | None:
+    """An organisation or a person, whichever the record names (a proposer, a holder)."""
+    organisation = getattr(record, "organisation", None)
+    return _organisation(organisation) if organisation is not None else _person(getattr(record, "person", None))
+
+
+def _proposer(record) -> dict | None:
+    if record.proposed_by_organisation_id:
+        return _organisation(record.proposed_by_organisation)
+    if record.proposed_by_person_id:
+        return _person(record.proposed_by_person)
+    return None
+
+
 def _local(value, meeting):
     return value.astimezone(meeting.tz).isoformat() if value else None
 
@@ -54,6 +68,24 @@ def record_data(context: dict, *, url: str) -> dict:
             "country": meeting.country,
             "venue": meeting.venue,
             "format": meeting.get_format_display(),
+            "dates_known_to": meeting.get_date_precision_display(),
+            "schedule": meeting.get_schedule_status_display(),
+            "new_date_to_be_announced": meeting.new_date_pending,
+            "cancellation_reason": meeting.cancellation_reason or None,
+            "occasion": (
+                {
+                    "relation": meeting.get_occasion_relation_display(),
+                    "name": meeting.occasion.name,
+                    "place": meeting.occasion.place,
+                    "url": meeting.occasion.url,
+                    "first_day": meeting.occasion.start_date,
+                    "last_day": meeting.occasion.end_date,
+                }
+                if meeting.occasion_id
+                else None
+            ),
+            "participants_in_person": meeting.participants_in_person,
+            "participants_online": meeting.participants_online,
             "public_summary": meeting.public_summary,
             "circulated_at": meeting.circulated_at.isoformat() if meeting.circulated_at else None,
             "published_at": meeting.published_at.isoformat() if meeting.published_at else None,
@@ -77,6 +109,10 @@ def record_data(context: dict, *, url: str) -> dict:
                 "verb": decision.get_verb_display(),
                 "subject": decision.subject,
                 "wording": decision.wording,
+                "proposed_by": _proposer(decision),
+                "concerns": [_organisation(o) for o in decision.concerned_organisations]
+                + [_person(p) for p in decision.concerned_people],
+                "effective_from": decision.effective_from,
                 "documents": [document.title for document in decision.visible_documents],
                 "memberships": [
                     {
@@ -85,6 +121,17 @@ def record_data(context: dict, *, url: str) -> dict:
                         "since": membership.since,
                     }
                     for membership in decision.visible_memberships
+                ],
+                "roles": [
+                    {
+                        "post": role.post.name,
+                        "holder": _holder(role),
+                        "pillar": role.pillar.code if role.pillar_id else None,
+                        "kind": role.get_kind_display(),
+                        "from": role.start_display,
+                        "until": role.end_display,
+                    }
+                    for role in decision.visible_roles
                 ],
             }
             for decision in context["decisions"]
@@ -122,6 +169,10 @@ def record_data(context: dict, *, url: str) -> dict:
         ]
     if any(
         (p.organisation is not None and p.organisation.designation_footnote) for p in context["participations"]
-    ) or any(m.organisation.designation_footnote for d in context["decisions"] for m in d.visible_memberships):
+    ) or any(
+        organisation.designation_footnote
+        for decision in context["decisions"]
+        for organisation in [m.organisation for m in decision.visible_memberships] + decision.concerned_organisations
+    ):
         data["footnotes"] = [str(KOSOVO_FOOTNOTE)]
     return data

@@ -1,7 +1,7 @@
 """
-Where a record of a lower app is shown, when its page belongs to the site layer: a meeting's record
-and an organisation's page compose several apps (portal/views.py), so the models of `meetings` and
-`members` cannot name them. Django sets these as the models' get_absolute_url
+Where a record of a lower app is shown, when its page belongs to the site layer: a meeting's record,
+an organisation's, a person's and a pillar's page compose several apps (portal/views.py), so the
+models of `meetings` and `members` cannot name them. Django sets these as the models' get_absolute_url
 (settings.ABSOLUTE_URL_OVERRIDES), so `redirect(meeting)` and `{{ organisation.get_absolute_url }}`
 work everywhere as usual.
 
@@ -20,24 +20,30 @@ def organisation_url(organisation) -> str:
 
 
 def person_url(person) -> str:
-    """A person's organisation's page, or the member list (there is no page per person)."""
-    return organisation_url(person.organisation) if person.organisation_id else reverse("portal:member-list")
+    return reverse("portal:person-detail", args=[person.slug])
 
 
-def appointment_url(appointment) -> str:
-    """The organisation's page of the post, or the member list (which lists all appointments)."""
-    return organisation_url(appointment.organisation) if appointment.organisation_id else reverse("portal:member-list")
+def role_held_url(role) -> str:
+    """A role held is shown on its holder's page (a person's or an organisation's)."""
+    if role.person_id:
+        return reverse("portal:person-detail", args=[role.person.slug])
+    return reverse("portal:organisation-detail", args=[role.organisation.slug])
+
+
+def post_url(post) -> str:
+    """Posts and who held them: the roles register on the member list."""
+    return reverse("portal:member-list") + "#roles-heading"
 
 
 def pillar_url(pillar) -> str:
-    """A pillar is shown by its documents."""
-    return reverse("decisions:document-list") + f"?pillar={pillar.code}"
+    return reverse("portal:pillar-detail", args=[pillar.code])
 
 
 ABSOLUTE_URL_OVERRIDES = {
     "meetings.meeting": meeting_url,
     "members.organisation": organisation_url,
     "members.person": person_url,
-    "members.appointment": appointment_url,
+    "members.roleheld": role_held_url,
+    "members.post": post_url,
     "members.pillar": pillar_url,
 }

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import FloatField, Prefetch, Value
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
@@ -59,7 +59,20 @@ def search_records(user, text: str) -> list[Result]:
         .prefetch_related(Prefetch("meeting", queryset=visible_meetings))
         .order_by("-rank", "-meeting__start", "sequence")
     )
-    documents = Document.objects.search(text, user).order_by("-rank", "title")
+    documents = list(
+        Document.objects.search(text, user).select_related("kind").order_by("-rank", "title")[:LIMIT_PER_KIND]
+    )
+    # Asked for a kind of document by its name ("work plan"): the documents of that kind too.
+    found = {document.pk for document in documents}
+    documents += [
+        document
+        for document in Document.objects.visible_to(user)
+        .filter(kind__name__iexact=text)
+        .select_related("kind")
+        .annotate(rank=Value(0.0, output_field=FloatField()))
+        .order_by("-period_start", "title")[:LIMIT_PER_KIND]
+        if document.pk not in found
+    ]
     results = [
         *(
             _result(_("Meeting"), meeting, meeting.title, meeting.public_summary, meeting)
@@ -80,8 +93,8 @@ def search_records(user, text: str) -> list[Result]:
             for decision in decisions[:LIMIT_PER_KIND]
         ),
         *(
-            _result(_("Document"), document, document.title, document.description)
-            for document in documents[:LIMIT_PER_KIND]
+            _result(_("Document"), document, f"{document.title} ({document.kind.name})", document.description)
+            for document in documents
         ),
     ]
     results.sort(key=lambda r: (-r.rank, -(r.date.timestamp() if r.date else 0)))

@@ -1,6 +1,7 @@
 """
 The pages that compose the apps (portal/views.py). Their paths are those the apps had: a meeting's
-record under /meetings/, the member pages under /members/, search at /search/.
+record under /meetings/, the member pages under /members/, search at /search/; and a person's and a
+pillar's page under /people/ and /pillars/.
 """
 
 from django.urls import path
@@ -15,4 +16,6 @@ urlpatterns = [
     path("meetings/<slug:slug>/record.pdf", views.meeting_pdf, name="meeting-pdf"),
     path("members/", views.member_list, name="member-list"),
     path("members/<slug:slug>/", views.organisation_detail, name="organisation-detail"),
+    path("people/<slug:slug>/", views.person_detail, name="person-detail"),
+    path("pillars/<str:code>/", views.pillar_detail, name="pillar-detail"),
 ]

@@ -1,15 +1,16 @@
 """
 The pages that compose the apps: the home page, site search, a meeting's record (the meeting with
-its decisions, their outcomes and the follow-up; also as PDF), the member list and each
-organisation's page (with the decisions behind memberships and appointments, and the meetings it
-took part in).
+its decisions, their outcomes and the follow-up; also as PDF), the member list with the roles
+register, each organisation's page (with the decisions behind memberships and roles held, and the
+meetings it took part in), each person's page (positions as recorded at each meeting, roles held,
+meetings, decisions) and each pillar's page (partners, meetings, documents, decisions).
 
 Every row comes through its model's `visible_to(user)`, and so does every related row a template
 shows (prefetched into `visible_*` attributes).
 """
 
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Prefetch, Q, Value, When, prefetch_related_objects
+from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When, prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -17,9 +18,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core.pdf import render_pdf
 from core.roles import is_board_member
-from decisions.models import ActionItem, Decision
+from decisions.models import ActionItem, Decision, Document
 from meetings.models import AgendaItem, Meeting, Participation, PublicParticipation
-from members.models import Appointment, Membership, Organisation, Person
+from members.models import Membership, Organisation, Person, Pillar, RoleHeld
 from portal.record_data import record_data
 from portal.search import search_records
 
@@ -105,12 +106,19 @@ def _record(meeting: Meeting, user) -> dict:
             ),
         )
     )
-    decisions = list(Decision.objects.visible_to(user).filter(meeting=meeting).with_acted_on(user).order_by("sequence"))
+    decisions = list(
+        Decision.objects.visible_to(user)
+        .filter(meeting=meeting)
+        .with_acted_on(user)
+        # A decision is followed up when an action is recorded for it, whatever its verb ("Agreed" is no action).
+        .annotate(followed_up=Exists(ActionItem.objects.filter(decision=OuterRef("pk"))))
+        .order_by("sequence")
+    )
     decisions_by_verb: dict[str, list] = {}
     for decision in decisions:
         decisions_by_verb.setdefault(decision.get_verb_display(), []).append(decision)
     new_memberships = [m for d in decisions for m in d.visible_memberships]
-    appointments = [a for d in decisions for a in d.visible_appointments]
+    roles = [r for d in decisions for r in d.visible_roles]
     documents = list({doc.pk: doc for d in decisions for doc in d.visible_documents}.values())
     action_items = list(
         ActionItem.objects.visible_to(user)
@@ -118,11 +126,9 @@ def _record(meeting: Meeting, user) -> dict:
         .select_related("owner_organisation", "owner_person", "decision")
         .order_by("due_date", "id")
     )
-    follow_up_decisions = [decision for decision in decisions if decision.verb == Decision.Verb.AGREED]
     full_record = is_board_member(user)
     return {
         "meeting": meeting,
-        "follow_up_decisions": follow_up_decisions,
         # The member-only part is left out when it would hold nothing.
         "has_member_sections": full_record and bool(meeting.minutes or participations or agenda_items or documents),
         "participations": participations,
@@ -132,7 +138,10 @@ def _record(meeting: Meeting, user) -> dict:
         "decisions": decisions,
         "decisions_by_verb": list(decisions_by_verb.items()),
         "new_memberships": new_memberships,
-        "appointments": appointments,
+        "roles": roles,
+        # What the public reads as the agreed follow-up: the decisions an action was recorded for (the
+        # actions themselves are part of the full record).
+        "followed_up_decisions": [d for d in decisions if d.followed_up],
         "documents": documents,
         "action_items": action_items,
         "reschedules": list(meeting.reschedules.all()),
@@ -181,7 +190,7 @@ def meeting_pdf(request, slug):
 
 
 def _decisions_behind(user, to_attr="visible_decisions"):
-    """The decisions behind memberships or appointments, each with its meeting, as the user may see them."""
+    """The decisions behind memberships or roles held, each with its meeting, as the user may see them."""
     decisions = Decision.objects.visible_to(user).prefetch_related(
         Prefetch("meeting", queryset=Meeting.objects.visible_to(user))
     )
@@ -195,6 +204,19 @@ def _category_rank():
     )
 
 
+def _roles(user):
+    """Roles held as the user may see them, with their posts, holders and the decisions behind them."""
+    return RoleHeld.objects.visible_to(user).with_people().prefetch_related(_decisions_behind(user))
+
+
+# Roles in the order of their posts, then their pillars, the latest term first.
+ROLE_ORDER = ("post__order", "post__name", "pillar__code", "-start", "pk")
+
+
+def _page(request, items, param: str):
+    return Paginator(items, PAGE_SIZE).get_page(request.GET.get(param))
+
+
 def member_list(request):
     user = request.user
     memberships = (
@@ -205,19 +227,15 @@ def member_list(request):
     )
     current = memberships.current().order_by("category_rank", "organisation__name")
     former = memberships.former().order_by("-until", "organisation__name")
-    appointments = (
-        Appointment.objects.visible_to(user)
-        .select_related("person", "organisation")
-        .prefetch_related(_decisions_behind(user))
-        .order_by("post", "-start", "pk")
-    )
+    roles = _roles(user)
     return render(
         request,
         "portal/member_list.html",
         {
-            "current_page": Paginator(current, PAGE_SIZE).get_page(request.GET.get("page")),
-            "former_page": Paginator(former, PAGE_SIZE).get_page(request.GET.get("former_page")),
-            "appointments_page": Paginator(appointments, PAGE_SIZE).get_page(request.GET.get("appointments_page")),
+            "current_page": _page(request, current, "page"),
+            "former_page": _page(request, former, "former_page"),
+            "roles_page": _page(request, roles.current().order_by(*ROLE_ORDER), "roles_page"),
+            "former_roles_page": _page(request, roles.former().order_by(*ROLE_ORDER), "former_roles_page"),
         },
     )
 
@@ -231,21 +249,10 @@ def organisation_detail(request, slug):
         .prefetch_related(_decisions_behind(user))
         .order_by("-since", "category")
     )
-    appointments = (
-        Appointment.objects.visible_to(user)
-        .filter(Q(organisation=organisation) | Q(person__organisation=organisation))
-        .select_related("person")
-        .prefetch_related(_decisions_behind(user))
-        .order_by("post", "-start", "pk")
-    )
-    acted_on = Decision.objects.filter(
-        Q(memberships__organisation=organisation)
-        | Q(appointments__organisation=organisation)
-        | Q(appointments__person__organisation=organisation)
-    ).values("pk")
+    roles = _roles(user).order_by(*ROLE_ORDER)
     decisions = (
         Decision.objects.visible_to(user)
-        .filter(pk__in=acted_on)
+        .concerning_organisation(organisation)
         .prefetch_related(Prefetch("meeting", queryset=Meeting.objects.visible_to(user)))
         .order_by("-meeting__start", "sequence")
     )
@@ -254,7 +261,7 @@ def organisation_detail(request, slug):
         .prefetch_related(Prefetch("meeting", queryset=Meeting.objects.visible_to(user)))
         .order_by("-meeting__start", "order")
     )
-    participations_page = Paginator(participations, PAGE_SIZE).get_page(request.GET.get("meetings_page"))
+    participations_page = _page(request, participations, "meetings_page")
     participations_page.object_list = _as_read_by(participations_page.object_list, user)
     return render(
         request,
@@ -263,9 +270,102 @@ def organisation_detail(request, slug):
             "organisation": organisation,
             "children": Organisation.objects.visible_to(user).filter(parent=organisation),
             "memberships": memberships,
-            "appointments": appointments,
+            "roles_held": roles.filter(organisation=organisation),
+            "roles_of_people": roles.filter(Q(represented=organisation) | Q(person__organisation=organisation)),
             "people": Person.objects.visible_to(user).filter(organisation=organisation).order_by("name"),
-            "decisions_page": Paginator(decisions, PAGE_SIZE).get_page(request.GET.get("page")),
+            "decisions_page": _page(request, decisions, "page"),
             "participations_page": participations_page,
+        },
+    )
+
+
+def _positions_over_time(participations) -> list[dict]:
+    """
+    The positions a person held as recorded at each meeting (oldest first), one entry per run of
+    meetings with the same position and organisation: "Acting Director-General, DG NEAR — 2 meetings, from … to …".
+    """
+    positions: list[dict] = []
+    for participation in participations:
+        key = (participation.position, participation.organisation_id)
+        if not participation.position:
+            continue
+        if positions and positions[-1]["key"] == key:
+            positions[-1]["last"] = participation.meeting
+            positions[-1]["count"] += 1
+        else:
+            positions.append(
+                {
+                    "key": key,
+                    "position": participation.position,
+                    "organisation": participation.organisation,
+                    "first": participation.meeting,
+                    "last": participation.meeting,
+                    "count": 1,
+                }
+            )
+    return positions
+
+
+def person_detail(request, slug):
+    """
+    A person as the viewer may know them: positions as recorded at each meeting, roles held, meetings
+    and the decisions that concern them. The public knows a person only where the public record names
+    them (chairs, hosts, speakers; roles; decisions): never as a delegate, never their attendance.
+    """
+    user = request.user
+    person = get_object_or_404(Person.objects.visible_to(user).select_related("organisation"), slug=slug)
+    participations = _participations(user, person=person)
+    if not is_board_member(user):
+        participations = participations.filter(role__in=Participation.PUBLIC_ROLES)
+    participations = participations.select_related("organisation").prefetch_related(
+        Prefetch("meeting", queryset=Meeting.objects.visible_to(user))
+    )
+    # Every meeting, oldest first, for the positions; each is a handful of rows per person.
+    read = _as_read_by(participations.order_by("meeting__start", "order"), user)
+    decisions = (
+        Decision.objects.visible_to(user)
+        .concerning_person(person)
+        .prefetch_related(Prefetch("meeting", queryset=Meeting.objects.visible_to(user)))
+        .order_by("-meeting__start", "sequence")
+    )
+    meetings_page = _page(request, list(reversed(read)), "meetings_page")
+    return render(
+        request,
+        "portal/person_detail.html",
+        {
+            "person": person,
+            "positions": _positions_over_time(read),
+            "roles": _roles(user).filter(person=person).order_by(*ROLE_ORDER),
+            "meetings_page": meetings_page,
+            "decisions_page": _page(request, decisions, "page"),
+            "full_record": is_board_member(user),
+        },
+    )
+
+
+def pillar_detail(request, code):
+    """A pillar: its description, lead and co-lead partners (with their decisions), meetings, documents, decisions."""
+    user = request.user
+    pillar = get_object_or_404(Pillar.objects.all(), code__iexact=code)
+    partners = _roles(user).filter(pillar=pillar).order_by(*ROLE_ORDER)
+    meetings = Meeting.objects.visible_to(user).filter(pillar=pillar).order_by("-start")
+    documents = Document.objects.visible_to(user).filter(pillars=pillar).select_related("kind")
+    decisions = (
+        Decision.objects.visible_to(user)
+        .concerning_pillar(pillar)
+        .prefetch_related(Prefetch("meeting", queryset=Meeting.objects.visible_to(user)))
+        .order_by("-meeting__start", "sequence")
+    )
+    return render(
+        request,
+        "portal/pillar_detail.html",
+        {
+            "pillar": pillar,
+            "current_partners": partners.current(),
+            "former_partners": partners.former(),
+            "meetings_page": _page(request, meetings, "meetings_page"),
+            "documents_page": _page(request, documents.order_by("-period_start", "title"), "documents_page"),
+            "decisions_page": _page(request, decisions, "page"),
+            "full_record": is_board_member(user),
         },
     )

@@ -7,9 +7,9 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from decisions.models import ActionItem, Decision, Document, DocumentFile, ProgressNote
+from decisions.models import ActionItem, Decision, Document, DocumentFile, DocumentKind, ProgressNote
 from meetings.models import AgendaItem, Correction, Meeting, Occasion, Participation, Reschedule
-from members.models import Appointment, Membership, Organisation, Person, Pillar
+from members.models import Membership, Organisation, Person, Pillar, Post, RoleHeld
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -70,12 +70,25 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     since = dt.date(2020, 1, 1)
 
 
-class AppointmentFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Appointment
+class PostFactory(factory.django.DjangoModelFactory):
+    """A post; the seeded ones (members' migrations) are found by name, so that tests share them."""
 
+    class Meta:
+        model = Post
+        django_get_or_create = ("name",)
+
+    name = "Head of the IISG Secretariat"
+    holder = Post.Holder.PERSON
+
+
+class RoleHeldFactory(factory.django.DjangoModelFactory):
+    """A person as Head of the IISG Secretariat (for an organisation: organisation=…, person=None, another post)."""
+
+    class Meta:
+        model = RoleHeld
+
+    post = factory.SubFactory(PostFactory)
     person = factory.SubFactory(PersonFactory)
-    post = "Head of IISG Secretariat"
     start = dt.date(2021, 1, 1)
 
 
@@ -148,12 +161,23 @@ class CorrectionFactory(factory.django.DjangoModelFactory):
     reason = "A delegate's title was corrected."
 
 
+class DocumentKindFactory(factory.django.DjangoModelFactory):
+    """A kind of document; the seeded ones (decisions' migrations) are found by slug."""
+
+    class Meta:
+        model = DocumentKind
+        django_get_or_create = ("slug",)
+
+    slug = "report"
+    name = factory.LazyAttribute(lambda kind: kind.slug.replace("-", " ").capitalize())
+
+
 class DocumentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Document
 
     title = factory.Sequence(lambda n: f"IISG output {n}")
-    kind = Document.Kind.REPORT
+    kind = factory.SubFactory(DocumentKindFactory)
     period_start = 2021
     period_end = 2022
 

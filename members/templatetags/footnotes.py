@@ -4,12 +4,11 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from members.models import KOSOVO_FOOTNOTE
+from members.models import DESIGNATED_NAME, KOSOVO_FOOTNOTE
 
 register = template.Library()
 
 FOOTNOTE_PLACEHOLDER = "<!-- designation-footnote -->"
-DESIGNATED_NAME = "Kosovo*"
 
 
 @register.tag

@@ -6,9 +6,9 @@ import zoneinfo
 from django.db import transaction
 from django.utils import timezone
 
-from decisions.models import ActionItem, Decision, Document
+from decisions.models import ActionItem, Decision, Document, DocumentKind
 from meetings.models import AgendaItem, Meeting, Participation
-from members.models import Appointment, Membership, Organisation, Person, Pillar
+from members.models import Membership, Organisation, Person, Pillar, Post, RoleHeld
 from portal.demo import sixth_board_meeting as seed
 
 
@@ -31,6 +31,12 @@ def _add_missing(manager, objects) -> None:
     missing = [obj for obj in objects if obj.pk not in present]
     if missing:
         manager.add(*missing)
+
+
+def _kind(slug: str) -> DocumentKind:
+    """A document kind the migrations seeded (made again if someone removed it)."""
+    kind, _ = DocumentKind.objects.get_or_create(slug=slug, defaults={"name": slug.replace("-", " ").capitalize()})
+    return kind
 
 
 @transaction.atomic
@@ -104,7 +110,9 @@ def load_sixth_board_meeting() -> Meeting:
     documents: dict[str, Document] = {}
     for title, (kind, pillar_codes, period_start, period_end) in seed.DOCUMENTS.items():
         document, _ = _upsert(
-            Document, {"title": title}, {"kind": kind, "period_start": period_start, "period_end": period_end}
+            Document,
+            {"title": title},
+            {"kind": _kind(kind), "period_start": period_start, "period_end": period_end},
         )
         _add_missing(document.pillars, [pillars[code] for code in pillar_codes])
         documents[title] = document
@@ -119,18 +127,18 @@ def load_sixth_board_meeting() -> Meeting:
         for name in seed.NEW_MEMBERS
     ]
 
-    appointment, _ = _upsert(
-        Appointment,
+    role, _ = _upsert(
+        RoleHeld,
         {
-            "person": people[seed.APPOINTMENT["person"]],
-            "post": seed.APPOINTMENT["post"],
-            "kind": seed.APPOINTMENT["kind"],
+            "person": people[seed.ROLE["person"]],
+            "post": Post.matching(seed.ROLE["post"]) or Post.objects.create(name=seed.ROLE["post"]),
+            "kind": seed.ROLE["kind"],
         },
-        {"organisation": organisations[seed.APPOINTMENT["organisation"]], "note": seed.APPOINTMENT["note"]},
+        {"represented": organisations[seed.ROLE["represented"]], "note": seed.ROLE["note"]},
     )
 
     decisions: dict[int, Decision] = {}
-    for sequence, agenda_position, verb, subject, wording, document_titles, members, appoints in seed.DECISIONS:
+    for sequence, agenda_position, verb, subject, wording, document_titles, members, gives_role in seed.DECISIONS:
         decision, _ = _upsert(
             Decision,
             {"meeting": meeting, "sequence": sequence},
@@ -145,8 +153,8 @@ def load_sixth_board_meeting() -> Meeting:
         _add_missing(decision.documents, [documents[title] for title in document_titles])
         if members:
             _add_missing(decision.memberships, new_memberships)
-        if appoints:
-            _add_missing(decision.appointments, [appointment])
+        if gives_role:
+            _add_missing(decision.roles, [role])
         decisions[sequence] = decision
 
     _upsert(

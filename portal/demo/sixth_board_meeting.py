@@ -160,11 +160,11 @@ AGENDA = [
     ),
 ]
 
-# title: (kind, pillar codes, period start, period end)
+# title: (kind slug, pillar codes, period start, period end); the kinds are seeded by decisions' migrations.
 DOCUMENTS = {
     "Presentation of IISG outputs": ("report", [], 2022, 2022),
     "IISG needs mapping 2021–2022 for the three pillars WBCTi, WBCSCi and WBBSi": (
-        "needs_mapping",
+        "needs-mapping",
         ["WBCTi", "WBCSCi", "WBBSi"],
         2021,
         2022,
@@ -177,18 +177,20 @@ DOCUMENTS = {
     ),
     "Methodology for the development of the IISG annual response mapping report": ("methodology", [], None, None),
     "Methodology for mapping support to the IISG needs (IISG Database)": ("methodology", [], None, None),
-    "IISG Secretariat annual work plan 2022": ("work_plan", [], 2022, 2022),
+    "IISG Secretariat annual work plan 2022": ("work-plan", [], 2022, 2022),
 }
 
-APPOINTMENT = {
+# The role held that decision 8 extended: the post is one seeded by members' migrations; the term
+# was not stated.
+ROLE = {
     "person": "Agron Sojati",
-    "post": "Head of IISG Secretariat",
-    "organisation": "IISG Secretariat",
+    "post": "Head of the IISG Secretariat",
+    "represented": "IISG Secretariat",
     "kind": "extension",
     "note": "Extension of the mandate confirmed by the IISG Board on 20 June 2022.",
 }
 
-# sequence: (agenda position, verb, subject, verbatim wording, documents, new members, appointment?)
+# sequence: (agenda position, verb, subject, verbatim wording, documents, new members, role held?)
 DECISIONS = [
     (
         1,

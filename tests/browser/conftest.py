@@ -6,13 +6,13 @@ failure; on a developer machine without it the browser tests are skipped with th
 Every page load collects console errors; a Content Security Policy violation fails the test.
 """
 
-import importlib
 import os
 import shutil
 from pathlib import Path
 
 import pytest
-from django.apps import apps as django_apps
+
+from tests.migration_data import restore_migration_data
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls of the tests themselves
 # are still synchronous and safe.
@@ -54,9 +54,8 @@ def browser():
 
 @pytest.fixture(autouse=True)
 def _groups(transactional_db):
-    """The live server needs a transactional database, whose flush removes migration data: restore the groups."""
-    migration = importlib.import_module("decisions.migrations.0002_roles")
-    migration.create_groups(django_apps, None)
+    """The live server needs a transactional database, whose flush removes migration data: restore it."""
+    restore_migration_data()
 
 
 @pytest.fixture(autouse=True)

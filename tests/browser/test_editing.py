@@ -23,17 +23,17 @@ from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from core.roles import SECRETARIAT_GROUP
-from decisions.models import ActionItem, Decision, Document
+from decisions.models import ActionItem, Decision, Document, DocumentKind
 from meetings.models import AgendaItem, Meeting, Participation
 from members.forms import PersonChoiceField
-from members.models import Appointment, Membership, Organisation, Person, Pillar
+from members.models import Membership, Organisation, Person, Pillar, RoleHeld
 from portal.demo import sixth_board_meeting as seed
 from portal.demo.loader import load_sixth_board_meeting
 from tests.browser.conftest import axe_violations, screenshot, sign_in
 from tests.factories import PASSWORD, MeetingFactory, UserFactory
 
 SLUG = "6th-board-meeting-2022"
-HISTORY_MODELS = [Pillar, Organisation, Person, Membership, Appointment, Meeting, Participation, AgendaItem]
+HISTORY_MODELS = [Pillar, Organisation, Person, Membership, RoleHeld, Meeting, Participation, AgendaItem]
 HISTORY_MODELS += [Document, Decision, ActionItem]
 
 
@@ -238,7 +238,7 @@ def fill_decision(page, sequence, agenda_position, verb, subject, wording) -> No
 
 
 def record_decisions(page, problems) -> None:
-    for sequence, agenda_position, verb, subject, wording, documents, members, appoints in seed.DECISIONS:
+    for sequence, agenda_position, verb, subject, wording, documents, members, gives_role in seed.DECISIONS:
         head = (sequence, agenda_position, verb, subject, wording)
         reference = f"B6/2022/{sequence:02d}"
         if documents:
@@ -250,7 +250,7 @@ def record_decisions(page, problems) -> None:
             kind, pillar_codes, period_start, period_end = seed.DOCUMENTS[title]
             effect = page.get_by_role("group", name="What it changes")
             field(effect, "New document: title").fill(title)
-            choose(effect, "New document: kind", choice_label(Document.Kind.choices, kind))
+            choose(effect, "New document: kind", DocumentKind.objects.get(slug=kind).name)
             for code in pillar_codes:
                 effect.get_by_label(code, exact=True).check()
             if period_start:
@@ -277,17 +277,19 @@ def record_decisions(page, problems) -> None:
             check_editing_page(page, "outcome-admit-members", problems)
             submit(page, "Admit the members")
             expect_success(page, f"Decision {reference}: Regional Anti-Corruption Initiative, Bulgaria, OSCE")
-        elif appoints:
-            follow(page, "Appoint or extend a mandate")
+        elif gives_role:
+            follow(page, "Appoint or name a post holder")
             fill_decision(page, *head)
-            effect = page.get_by_role("group", name="What it changes")
-            choose(effect, "Person", person(seed.APPOINTMENT["person"]))
-            choose(effect, "Appointment or extension", choice_label(Appointment.Kind.choices, seed.APPOINTMENT["kind"]))
-            field(effect, "Post").fill(seed.APPOINTMENT["post"])
-            choose(effect, "Organisation of the post", organisation(seed.APPOINTMENT["organisation"]))
-            field(effect, "Note").fill(seed.APPOINTMENT["note"])
-            submit(page, "Record the appointment")
-            expect_success(page, f"Decision {reference}: Mr Agron Sojati — Head of IISG Secretariat")
+            effect = page.get_by_role("group", name="The role it gives")
+            choose(effect, "Post", "Head of the IISG Secretariat (a person)")
+            choose(effect, "Held by (person)", person(seed.ROLE["person"]))
+            choose(effect, "Organisation represented", organisation(seed.ROLE["represented"]))
+            choose(effect, "Appointment or extension", choice_label(RoleHeld.Kind.choices, seed.ROLE["kind"]))
+            field(effect, "Note").fill(seed.ROLE["note"])
+            submit(page, "Record the role")
+            expect_success(
+                page, f"Decision {reference}: role recorded — Mr Agron Sojati — Head of the IISG Secretariat"
+            )
         else:
             follow(page, "Agree an action")
             fill_decision(page, *head)

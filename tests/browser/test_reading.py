@@ -117,6 +117,8 @@ MAIN_PAGES = [
     ("decision", "/decisions/B6/2022/07/"),
     ("members", "/members/"),
     ("organisation", "/members/bulgaria/"),
+    ("person", "/people/agron-sojati/"),
+    ("pillar", "/pillars/WBCTi/"),
     ("documents", "/documents/"),
     ("actions", "/actions/"),
     ("search", "/search/?q=needs+mapping"),

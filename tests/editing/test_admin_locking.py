@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from decisions.models import Decision, Document
+from decisions.models import Decision, Document, DocumentKind
 from meetings.models import Meeting
 from tests.factories import DecisionFactory, DocumentFactory, UserFactory
 
@@ -118,7 +118,7 @@ def test_admin_add_form_still_works(admin_client):
         reverse("admin:decisions_document_add"),
         {
             "title": "Added in the admin",
-            "kind": "report",
+            "kind": DocumentKind.objects.get(slug="report").pk,
             "files-TOTAL_FORMS": "0",
             "files-INITIAL_FORMS": "0",
             "files-MIN_NUM_FORMS": "0",

@@ -9,7 +9,7 @@ from django.urls import reverse
 from decisions import services
 from decisions.models import ActionItem, Decision, Document
 from meetings.models import Correction
-from members.models import Appointment, Membership, Organisation
+from members.models import Membership, Organisation, Post, RoleHeld
 from tests.factories import (
     AgendaItemFactory,
     DecisionFactory,
@@ -188,7 +188,7 @@ def test_adopt_a_new_document_with_its_file(secretariat_client, meeting):
     url = reverse("decisions-edit:approve-documents", args=[meeting.slug])
     data = decision_data(secretariat_client, url, verb="endorsed_adopted", subject="Needs mapping") | {
         "new_title": "Needs mapping 2021–2022",
-        "new_kind": "needs_mapping",
+        "new_kind": "needs-mapping",
         "new_pillars": [pillar.pk],
         "new_period_start": "2021",
         "new_period_end": "2022",
@@ -196,7 +196,11 @@ def test_adopt_a_new_document_with_its_file(secretariat_client, meeting):
     }
     assert secretariat_client.post(url, data).status_code == 302
     document = Document.objects.get()
-    assert (document.kind, document.period, list(document.pillars.all())) == ("needs_mapping", "2021–2022", [pillar])
+    assert (document.kind.name, document.period, list(document.pillars.all())) == (
+        "Needs mapping",
+        "2021–2022",
+        [pillar],
+    )
     (version,) = document.files.all()
     assert (version.number, version.original_name, version.content_type) == (1, "mapping.pdf", "application/pdf")
     assert list(Decision.objects.get().documents.all()) == [document]
@@ -233,7 +237,11 @@ def test_invalid_document_decision_keeps_the_input(secretariat_client, meeting, 
     assert not Decision.objects.exists()
 
 
-# --- Appointments and actions -------------------------------------------------------------------
+# --- Roles held and actions ---------------------------------------------------------------------
+
+
+def head_of_secretariat() -> Post:
+    return Post.objects.get(name="Head of the IISG Secretariat")
 
 
 def test_extend_a_mandate(secretariat_client, meeting):
@@ -243,49 +251,55 @@ def test_extend_a_mandate(secretariat_client, meeting):
     data = decision_data(secretariat_client, url, subject="Mandate") | {
         "person": person.pk,
         "kind": "extension",
-        "post": "Head of IISG Secretariat",
-        "post_organisation": secretariat_organisation.pk,
+        "post": head_of_secretariat().pk,
+        "represented": secretariat_organisation.pk,
         "start": "2022-07-01",
+        "start_precision": "day",
         "end": "2024-06-30",
+        "end_precision": "day",
         "note": "",
     }
     assert secretariat_client.post(url, data).status_code == 302
-    appointment = Appointment.objects.get()
-    assert (appointment.person, appointment.kind, appointment.start, appointment.end) == (
+    role = RoleHeld.objects.get()
+    assert (role.person, role.organisation, role.represented, role.kind, role.start, role.end) == (
         person,
+        None,
+        secretariat_organisation,
         "extension",
         dt.date(2022, 7, 1),
         dt.date(2024, 6, 30),
     )
-    assert list(Decision.objects.get().appointments.all()) == [appointment]
+    assert list(Decision.objects.get().roles.all()) == [role]
 
 
-def test_an_appointment_cannot_end_before_it_starts(secretariat_client, meeting):
+def test_a_role_cannot_end_before_it_starts(secretariat_client, meeting):
     url = reverse("decisions-edit:appoint", args=[meeting.slug])
     data = decision_data(secretariat_client, url) | {
         "person": PersonFactory().pk,
         "kind": "appointment",
-        "post": "Head",
+        "post": head_of_secretariat().pk,
         "start": "2024-01-01",
+        "start_precision": "day",
         "end": "2023-01-01",
+        "end_precision": "day",
     }
     response = secretariat_client.post(url, data)
     assert "end" in response.context["form"].errors
-    assert not Appointment.objects.exists()
+    assert not RoleHeld.objects.exists()
 
 
-def test_appoint_person_service():
+def test_record_role_held_service():
     meeting = MeetingFactory(ordinal=9, status="draft")
     draft = services.DecisionDraft(reference="B9/2030/01", verb="appointed", subject="Head of Secretariat")
-    decision, appointment = services.appoint_person(
-        meeting=meeting, decision=draft, person=PersonFactory(), post="Head of IISG Secretariat"
+    decision, role = services.record_role_held(
+        meeting=meeting, decision=draft, person=PersonFactory(), post=head_of_secretariat(), end=dt.date(2031, 1, 1)
     )
-    assert appointment.kind == Appointment.Kind.APPOINTMENT
+    assert role.kind == RoleHeld.Kind.APPOINTMENT
     _decision, extension = services.extend_mandate(
-        meeting=meeting, decision=decision, person=appointment.person, post="Head of IISG Secretariat"
+        meeting=meeting, decision=decision, person=role.person, post=head_of_secretariat(), start=dt.date(2031, 1, 2)
     )
-    assert extension.kind == Appointment.Kind.EXTENSION
-    assert set(decision.appointments.all()) == {appointment, extension}
+    assert extension.kind == RoleHeld.Kind.EXTENSION
+    assert set(decision.roles.all()) == {role, extension}
 
 
 def test_agree_an_action(secretariat_client, meeting):

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from decisions import uploads
-from decisions.models import ActionItem, Document, DocumentFile, ProgressNote
+from decisions.models import ActionItem, Document, DocumentFile, DocumentKind, ProgressNote
 from tests.factories import ActionItemFactory, DocumentFactory, PillarFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +28,10 @@ XLSX = zipped({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workboo
 ODT = zipped({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<office/>"})
 
 
+def kind(slug: str) -> int:
+    return DocumentKind.objects.get(slug=slug).pk
+
+
 def read(version: DocumentFile) -> bytes:
     with version.file.open("rb") as handle:
         return handle.read()
@@ -35,15 +39,22 @@ def read(version: DocumentFile) -> bytes:
 
 def test_create_a_document(secretariat_client):
     pillar = PillarFactory()
-    data = {"title": "Work plan 2023", "kind": "work_plan", "pillars": [pillar.pk], "period_start": "2023"}
+    data = {"title": "Work plan 2023", "kind": kind("work-plan"), "pillars": [pillar.pk], "period_start": "2023"}
     response = secretariat_client.post(reverse("decisions-edit:document-create"), data | {"period_end": "2023"})
     document = Document.objects.get()
     assert response.url == reverse("decisions-edit:document-upload", args=[document.slug])
     assert (document.title, document.period, list(document.pillars.all())) == ("Work plan 2023", "2023", [pillar])
+    assert document.kind.name == "Work plan"
 
 
 def test_invalid_document_keeps_the_input(secretariat_client):
-    data = {"title": "Kept", "kind": "report", "period_start": "2023", "period_end": "2021", "description": "Desc"}
+    data = {
+        "title": "Kept",
+        "kind": kind("report"),
+        "period_start": "2023",
+        "period_end": "2021",
+        "description": "Desc",
+    }
     response = secretariat_client.post(reverse("decisions-edit:document-create"), data)
     assert response.status_code == 200
     assert "The period cannot end before it starts." in str(response.context["form"].errors)
@@ -138,7 +149,7 @@ def test_no_file_chosen(secretariat_client):
 def test_document_history(secretariat_client):
     document = DocumentFactory(title="Old title")
     url = reverse("decisions-edit:document-edit", args=[document.slug])
-    data = {"title": "New title", "kind": "report", "period_start": "2021", "period_end": "2022", "version": "1"}
+    data = {"title": "New title", "kind": kind("report"), "period_start": "2021", "period_end": "2022", "version": "1"}
     assert secretariat_client.post(url, data).status_code == 302
     secretariat_client.post(
         reverse("decisions-edit:document-upload", args=[document.slug]),

@@ -14,12 +14,12 @@ from django.urls import reverse
 
 from decisions.models import ActionItem, Decision, Document
 from meetings.models import AgendaItem, Meeting, Participation
-from members.models import Appointment, Membership, Organisation, Person, Pillar
+from members.models import Membership, Organisation, Person, Pillar, Post, RoleHeld
 from portal.demo import sixth_board_meeting as seed
 
 pytestmark = pytest.mark.django_db
 
-HISTORY_MODELS = [Pillar, Organisation, Person, Membership, Appointment, Meeting, Participation, AgendaItem]
+HISTORY_MODELS = [Pillar, Organisation, Person, Membership, RoleHeld, Meeting, Participation, AgendaItem]
 HISTORY_MODELS += [Document, Decision, ActionItem]
 
 
@@ -153,7 +153,7 @@ def decision_fields(client, url, meeting, agenda_position, verb, subject, wordin
 
 def record_decisions(client, meeting):
     slug = meeting.slug
-    for _sequence, agenda_position, verb, subject, wording, documents, members, appoints in seed.DECISIONS:
+    for _sequence, agenda_position, verb, subject, wording, documents, members, gives_role in seed.DECISIONS:
         if documents:
             url = reverse("decisions-edit:approve-documents", args=[slug])
             (title,) = documents
@@ -181,16 +181,18 @@ def record_decisions(client, meeting):
                 }
                 if footnote:
                     data[f"new-{index}-designation_footnote"] = "on"
-        elif appoints:
+        elif gives_role:
             url = reverse("decisions-edit:appoint", args=[slug])
             data = decision_fields(client, url, meeting, agenda_position, verb, subject, wording) | {
-                "person": Person.objects.get(name=seed.APPOINTMENT["person"]).pk,
-                "kind": seed.APPOINTMENT["kind"],
-                "post": seed.APPOINTMENT["post"],
-                "post_organisation": Organisation.objects.get(name=seed.APPOINTMENT["organisation"]).pk,
+                "person": Person.objects.get(name=seed.ROLE["person"]).pk,
+                "kind": seed.ROLE["kind"],
+                "post": Post.objects.get(name=seed.ROLE["post"]).pk,
+                "represented": Organisation.objects.get(name=seed.ROLE["represented"]).pk,
                 "start": "",
+                "start_precision": "day",
                 "end": "",
-                "note": seed.APPOINTMENT["note"],
+                "end_precision": "day",
+                "note": seed.ROLE["note"],
             }
         else:
             url = reverse("decisions-edit:agree-action", args=[slug])
@@ -275,10 +277,11 @@ def test_secretariat_records_the_sixth_board_meeting_in_the_browser(
     }
     assert all(m.category == "support_group" for m in new_members)
     assert set(decisions[6].memberships.all()) == set(new_members)
-    (appointment,) = decisions[7].appointments.all()
-    assert (appointment.person.name, appointment.post, appointment.kind) == (
+    (role,) = decisions[7].roles.all()
+    assert (role.person.name, role.post.name, role.represented.name, role.kind) == (
         "Agron Sojati",
-        "Head of IISG Secretariat",
+        "Head of the IISG Secretariat",
+        "IISG Secretariat",
         "extension",
     )
     (action,) = meeting.action_items.all()

@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from decisions.models import ActionItem, Decision, Document
 from meetings.models import AgendaItem, Meeting, Participation
-from members.models import Appointment, Membership, Organisation, Person, Pillar
+from members.models import Membership, Organisation, Person, Pillar, RoleHeld
 
 pytestmark = pytest.mark.django_db
 
@@ -115,10 +115,10 @@ def test_outputs_endorsed_adopted_and_approved_each_its_own_decision(meeting):
         "Methodology for mapping support to the IISG needs (IISG Database)",
         "IISG Secretariat annual work plan 2022",
     }
-    needs_mapping = Document.objects.get(kind=Document.Kind.NEEDS_MAPPING)
+    needs_mapping = Document.objects.get(kind__slug="needs-mapping")
     assert needs_mapping.period == "2021–2022"
     assert set(needs_mapping.pillars.values_list("code", flat=True)) == {"WBCTi", "WBCSCi", "WBBSi"}
-    assert Document.objects.get(title="IISG Secretariat annual work plan 2022").kind == Document.Kind.WORK_PLAN
+    assert Document.objects.get(title="IISG Secretariat annual work plan 2022").kind.name == "Work plan"
 
 
 def test_new_members_from_the_meeting_date_linked_to_the_decision(meeting):
@@ -132,10 +132,13 @@ def test_new_members_from_the_meeting_date_linked_to_the_decision(meeting):
 
 
 def test_mandate_of_the_head_of_secretariat_is_extended(meeting):
-    appointment = Appointment.objects.get(person__name="Agron Sojati")
-    assert appointment.post == "Head of IISG Secretariat"
-    assert appointment.kind == Appointment.Kind.EXTENSION
-    decision = appointment.decisions.get()
+    role = RoleHeld.objects.get(person__name="Agron Sojati")
+    assert role.post.name == "Head of the IISG Secretariat"
+    assert role.represented.name == "IISG Secretariat"
+    assert role.kind == RoleHeld.Kind.EXTENSION
+    # The term was not stated: none is made up.
+    assert (role.start, role.end) == (None, None)
+    decision = role.decisions.get()
     assert decision.meeting == meeting
     assert decision.verb == Decision.Verb.APPROVED
 

@@ -12,7 +12,6 @@ from meetings.models import AgendaItem, Meeting, Participation, ordinal
 from members.models import Membership
 from tests.factories import (
     AgendaItemFactory,
-    AppointmentFactory,
     DecisionFactory,
     MeetingFactory,
     MembershipFactory,
@@ -20,6 +19,8 @@ from tests.factories import (
     ParticipationFactory,
     PersonFactory,
     PillarFactory,
+    PostFactory,
+    RoleHeldFactory,
     UserFactory,
 )
 
@@ -139,7 +140,7 @@ def test_decision_url_is_its_reference():
     assert decision.get_absolute_url() == "/decisions/B6/2022/04/"
 
 
-# Memberships and appointments
+# Memberships and roles held
 
 
 def test_membership_cannot_end_before_it_starts():
@@ -182,12 +183,14 @@ def test_membership_current_and_former():
     assert not former.is_current
 
 
-def test_appointment_cannot_end_before_it_starts():
-    appointment = AppointmentFactory.build(person=PersonFactory(), start=dt.date(2022, 6, 20), end=dt.date(2021, 1, 1))
+def test_role_held_cannot_end_before_it_starts():
+    role = RoleHeldFactory.build(
+        post=PostFactory(), person=PersonFactory(), start=dt.date(2022, 6, 20), end=dt.date(2021, 1, 1)
+    )
     with pytest.raises(ValidationError) as error:
-        appointment.full_clean()
-    assert error.value.message_dict["end"] == ["An appointment cannot end before it starts."]
-    refused_by_database(lambda: AppointmentFactory(start=dt.date(2022, 6, 20), end=dt.date(2021, 1, 1)))
+        role.full_clean()
+    assert error.value.message_dict["end"] == ["A role cannot end before it starts."]
+    refused_by_database(lambda: RoleHeldFactory(start=dt.date(2022, 6, 20), end=dt.date(2021, 1, 1)))
 
 
 def test_kosovo_is_printed_with_the_asterisk():

@@ -26,8 +26,13 @@ def test_secretariat_may_record_and_publish_meetings():
         "decisions.add_documentfile",
         "members.add_membership",
         "members.change_membership",
-        "members.add_appointment",
+        "members.add_roleheld",
+        "members.change_roleheld",
     } <= perms
+    # Posts and document kinds are managed in the admin; appointments are gone (roles held).
+    assert "members.add_post" not in perms
+    assert "decisions.add_documentkind" not in perms
+    assert not any("appointment" in codename for codename in perms)
 
 
 def test_records_are_corrected_never_deleted_by_the_secretariat():

@@ -4,7 +4,7 @@ import pytest
 from django.db.models import Q
 
 from core import visibility
-from members.models import Appointment, Membership, Organisation, Person
+from members.models import Membership, Organisation, Person, RoleHeld
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -15,12 +15,12 @@ def test_the_apps_above_registered_their_rules(anonymous, board_member, secretar
     for model in (Organisation, Person):
         assert visibility.granted(model, anonymous) is not None
         assert visibility.granted(model, board_member) is not None
-    for model in (Membership, Appointment):
+    for model in (Membership, RoleHeld):
         assert len(visibility.hidden(model, anonymous)) == 1
         assert len(visibility.hidden(model, board_member)) == 1
 
 
-@pytest.mark.parametrize("model", [Organisation, Person, Membership, Appointment])
+@pytest.mark.parametrize("model", [Organisation, Person, Membership, RoleHeld])
 def test_the_secretariat_builds_no_subquery(secretariat, model):
     assert visibility.granted(model, secretariat) is None
     assert visibility.hidden(model, secretariat) == []

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from meetings.models import Meeting, Participation
-from members.models import Appointment, Membership
+from members.models import Membership, Post, RoleHeld
 from portal.demo.loader import load_sixth_board_meeting
 from tests.factories import (
     ActionItemFactory,
@@ -23,6 +23,7 @@ from tests.factories import (
     OrganisationFactory,
     ParticipationFactory,
     PersonFactory,
+    PillarFactory,
     ProgressNoteFactory,
     RescheduleFactory,
 )
@@ -60,6 +61,9 @@ class Record:
     document: object
     organisation: object
     action: object
+    # The holder of the role the decision made (seen only with the record), and a pillar it names.
+    person: object = None
+    pillar: object = None
     extra: dict = field(default_factory=dict)
 
 
@@ -103,13 +107,15 @@ def _make_record(status: str, marker: str | None, ordinal: int, announced: bool 
         role=Participation.Role.DELEGATE,
     )
     item = AgendaItemFactory(meeting=meeting, position=1, title=f"Item on {member}", notes=f"Notes on {member}.")
+    pillar = PillarFactory(code="WBCTi")
     document = DocumentFactory(title=f"Output on {member}", description=f"About {member}.")
+    document.pillars.add(pillar)
     DocumentFileFactory(document=document, number=1)
     organisation = OrganisationFactory(name=f"Newmember {ordinal} {public}".strip(), acronym=f"NM{ordinal}")
     membership = Membership.objects.create(organisation=organisation, category="support_group", since=start.date())
     appointee = PersonFactory(name=f"Appointee {public or 'Publicname'}".strip(), organisation=organisation)
-    appointment = Appointment.objects.create(
-        person=appointee, post="Head of IISG Secretariat", organisation=organisation
+    role = RoleHeld.objects.create(
+        person=appointee, post=Post.objects.get(name="Head of the IISG Secretariat"), represented=organisation
     )
     decision = DecisionFactory(
         meeting=meeting,
@@ -122,10 +128,25 @@ def _make_record(status: str, marker: str | None, ordinal: int, announced: bool 
     )
     decision.documents.add(document)
     decision.memberships.add(membership)
-    decision.appointments.add(appointment)
+    # What the decision says beyond its verb, and a partner of a pillar it names: all as public as the decision.
+    partner = RoleHeld.objects.create(
+        post=Post.objects.get(name="Lead partner of a pillar"),
+        organisation=OrganisationFactory(name=f"Partner {ordinal} {public}".strip(), acronym=f"PA{ordinal}"),
+        pillar=pillar,
+    )
+    decision.roles.add(role, partner)
+    decision.proposed_by_organisation = OrganisationFactory(
+        name=f"Proposer {ordinal} {public}".strip(), acronym=f"PR{ordinal}"
+    )
+    decision.effective_from = start.date() + dt.timedelta(days=30)
+    decision.save()
+    decision.concerns_organisations.add(
+        OrganisationFactory(name=f"Concerned {ordinal} {public}".strip(), acronym=f"CO{ordinal}")
+    )
+    decision.concerns_people.add(PersonFactory(name=f"Concerned person {public or 'Publicname'}".strip()))
     action = ActionItemFactory(meeting=meeting, decision=decision, description=f"Follow up on {member}")
     ProgressNoteFactory(action_item=action, note=f"Progress on {member}")
-    return Record(meeting, decision, document, organisation, action)
+    return Record(meeting, decision, document, organisation, action, person=appointee, pillar=pillar)
 
 
 @pytest.fixture

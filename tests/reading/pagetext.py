@@ -3,9 +3,13 @@
 import html
 import re
 
+# Inline elements run on with the text around them ("<a>Mr Agron Sojati</a>, Head" reads "Mr Agron Sojati, Head").
+INLINE = r"</?(?:a|abbr|b|code|del|em|i|ins|q|small|span|strong|sub|sup)\b[^>]*>"
+
 
 def text_of(markup: str) -> str:
     markup = re.sub(r"<(script|style)\b.*?</\1>", " ", markup, flags=re.S)
+    markup = re.sub(INLINE, "", markup)
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", markup))).strip()
 
 

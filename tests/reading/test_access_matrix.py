@@ -30,6 +30,8 @@ def object_urls(record) -> dict[str, str]:
         "document-detail": record.document.get_absolute_url(),
         "document-download": reverse("decisions:document-download", args=[record.document.slug, 1]),
         "organisation-detail": record.organisation.get_absolute_url(),
+        # The holder of the role the record's decision made: known only with the record.
+        "person-detail": record.person.get_absolute_url(),
     }
 
 
@@ -44,6 +46,8 @@ LIST_URLS = {
     "decision-export-csv": lambda: reverse("decisions:decision-export-csv"),
     "decision-export-json": lambda: reverse("decisions:decision-export-json"),
     "member-list": lambda: reverse("portal:member-list"),
+    # Pillars are public; what their page lists is as visible as each record.
+    "pillar-detail": lambda: reverse("portal:pillar-detail", args=["WBCTi"]),
     "document-list": lambda: reverse("decisions:document-list"),
     "action-list": lambda: reverse("decisions:action-list"),
     "search": lambda: reverse("portal:search") + "?q=board",
@@ -71,6 +75,7 @@ MATRIX = [
         "document-detail",
         "document-download",
         "organisation-detail",
+        "person-detail",
     ]
     for persona in PERSONAS
     for state in STATES
@@ -100,6 +105,8 @@ def test_unknown_records_are_404(client, db):
     assert client.get("/meetings/no-such-meeting/").status_code == 404
     assert client.get("/decisions/B99/2099/01/").status_code == 404
     assert client.get("/members/no-such-organisation/").status_code == 404
+    assert client.get("/people/no-such-person/").status_code == 404
+    assert client.get("/pillars/NOPILLAR/").status_code == 404
     assert client.get("/documents/no-such-document/").status_code == 404
 
 

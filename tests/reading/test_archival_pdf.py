@@ -83,6 +83,12 @@ def test_public_pdf_carries_the_public_record_as_json_and_nothing_more(client, d
     assert all("attendance" not in participant for participant in data["participants"])
     references = [decision["reference"] for decision in data["decisions"]]
     assert "B6/2022/09" in references
+    # What the decisions changed: the mandate of the Head of the IISG Secretariat, extended.
+    roles = [role for decision in data["decisions"] for role in decision["roles"]]
+    assert [(role["post"], role["holder"]["name"]) for role in roles] == [
+        ("Head of the IISG Secretariat", "Mr Agron Sojati")
+    ]
+    assert data["meeting"]["schedule"]
     # Kosovo* carries its designation footnote in the data too.
     assert any("UNSCR 1244/1999" in note for note in data["footnotes"])
 

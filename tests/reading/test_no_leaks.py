@@ -10,7 +10,7 @@ import weasyprint
 from django.urls import reverse
 
 from decisions.models import Decision
-from members.models import Organisation
+from members.models import Organisation, Person
 from tests.conftest import PERSONAS
 from tests.reading.conftest import (
     ALL_MARKERS,
@@ -43,6 +43,8 @@ def every_url(records) -> list[str]:
     for record in records.values():
         urls += object_urls(record).values()
     urls += [organisation.get_absolute_url() for organisation in Organisation.objects.all()]
+    # Every person's page: a delegate of the published meeting is no one the public may look up.
+    urls += [person.get_absolute_url() for person in Person.objects.all()]
     for marker in ALL_MARKERS:
         urls.append(reverse("portal:search") + f"?q={marker}")
         urls.append(reverse("decisions:decision-list") + f"?q={marker}")
@@ -52,6 +54,10 @@ def every_url(records) -> list[str]:
     urls.append(reverse("meetings:meeting-list") + "?kind=board")
     # The announced meeting's public title is no search result: search finds records.
     urls.append(reverse("portal:search") + f"?q={ANNOUNCED_TITLE_WORD}")
+    # The register's organisation filter finds decisions that concern, or were proposed by, an organisation.
+    for organisation in Organisation.objects.all():
+        urls.append(reverse("decisions:decision-list") + f"?organisation={organisation.slug}")
+        urls.append(reverse("decisions:decision-export-csv") + f"?organisation={organisation.slug}")
     return urls
 
 
@@ -161,3 +167,29 @@ def test_public_meetings_come_without_minutes(anonymous, board_member, records):
     with pytest.raises(WithheldFieldError):
         _ = public.get(pk=meeting.pk).minutes
     assert MEMBER_MARKER in Meeting.objects.visible_to(board_member).get(pk=meeting.pk).minutes
+
+
+def test_the_new_facts_carry_the_markers_where_they_may_be_read(client_for, records):
+    """Person and pillar pages, proposers, concerned organisations and pillar partners do show the markers
+    to who may read them: the leak test above is not vacuous for them."""
+    secretariat = client_for("secretariat")
+    pillar_page = secretariat.get(reverse("portal:pillar-detail", args=["WBCTi"])).content.decode()
+    assert f"Partner 201 {DRAFT_MARKER}" in pillar_page
+    register = secretariat.get(reverse("decisions:decision-list")).content.decode()
+    for name in (f"Proposer 201 {DRAFT_MARKER}", f"Concerned 201 {DRAFT_MARKER}", f"Concerned person {DRAFT_MARKER}"):
+        assert name in register
+    assert DRAFT_MARKER in secretariat.get(records["draft"].person.get_absolute_url()).content.decode()
+    board = client_for("board_member")
+    assert (
+        f"Partner 202 {CIRCULATED_MARKER}"
+        in board.get(reverse("portal:pillar-detail", args=["WBCTi"])).content.decode()
+    )
+    # The filter offers the proposer of a circulated decision to Board members, and finds its decisions.
+    response = board.get(reverse("decisions:decision-list"), {"organisation": "pr202"})
+    assert [d.reference for d in response.context["page_obj"]] == [records["circulated"].decision.reference]
+    assert (
+        client_for("anonymous")
+        .get(reverse("decisions:decision-list"), {"organisation": "pr202"})
+        .context["filter"]
+        .errors
+    )

@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import Meeting, Participation
+from members.models import Post
 from tests.factories import (
     ActionItemFactory,
     AgendaItemFactory,
-    AppointmentFactory,
     DecisionFactory,
     DocumentFactory,
     DocumentFileFactory,
@@ -28,27 +28,32 @@ from tests.factories import (
     PillarFactory,
     ProgressNoteFactory,
     RescheduleFactory,
+    RoleHeldFactory,
 )
 
 # Budgets per page, for a signed-in Board member (the anonymous visitor needs fewer: no session, user,
 # groups or two-factor device look-ups).
+# Issue 10 added one query to each page listing decisions with what they say: whom they concern
+# (organisations, people) are prefetched, and roles held replace appointments.
 BUDGET = {
-    "home": 16,
+    "home": 17,
     "meeting-list": 12,
     "meeting-list-pillar": 12,
-    "meeting-detail": 22,
-    "meeting-pdf": 22,
+    "meeting-detail": 23,
+    "meeting-pdf": 23,
     "meeting-ics": 10,
     "meetings-ics": 10,
-    "decision-list": 19,
-    "decision-export-csv": 15,
-    "decision-export-json": 15,
-    "decision-detail": 17,
+    "decision-list": 20,
+    "decision-export-csv": 16,
+    "decision-export-json": 16,
+    "decision-detail": 18,
     "document-list": 16,
     "document-detail": 14,
     "action-list": 14,
     "member-list": 18,
     "organisation-detail": 24,
+    "person-detail": 16,
+    "pillar-detail": 20,
     "search": 15,
 }
 # Documents are for Board members: the anonymous visitor gets a 404 there (see the access matrix).
@@ -63,12 +68,16 @@ class World:
         self.organisation = OrganisationFactory(name="Big organisation")
         self.pillar = PillarFactory(code="WBCTi")
         self.first_document = DocumentFactory(title="First output")
+        # A person and a pillar whose pages grow with the world.
+        self.person = PersonFactory(name="Big person", organisation=self.organisation)
+        self.lead_partner = Post.objects.get(name="Lead partner of a pillar")
         self.first_decision = None
         self.n = 0
 
     def grow_to(self, n: int) -> None:
         for i in range(self.n, n):
-            other = MeetingFactory(title=f"Other meeting {i} Searchword")
+            other = MeetingFactory(title=f"Other meeting {i} Searchword", kind="pillar", pillar=self.pillar)
+            ParticipationFactory(meeting=other, person=self.person, role=Participation.Role.CHAIR, position=f"Post {i}")
             # A pillar meeting to come, announced (a draft record), held at an occasion, postponed once:
             # listed everywhere with what a listing shows of it.
             soon = timezone.now() + dt.timedelta(days=10 + i)
@@ -95,19 +104,30 @@ class World:
             document.pillars.add(self.pillar)
             DocumentFileFactory(document=self.first_document, number=i + 1)
             membership = MembershipFactory(organisation=OrganisationFactory())
-            appointment = AppointmentFactory(person=person, organisation=self.organisation)
+            role = RoleHeldFactory(person=person, represented=self.organisation, start=None)
             decision = DecisionFactory(
                 meeting=self.meeting, sequence=i + 1, agenda_item=item, wording="Searchword was approved."
             )
             decision.documents.add(document, self.first_document)
             decision.memberships.add(membership)
-            decision.appointments.add(appointment)
+            partner = RoleHeldFactory(
+                post=self.lead_partner,
+                person=None,
+                organisation=OrganisationFactory(),
+                pillar=self.pillar,
+                start=dt.date(2020, 1, 1) + dt.timedelta(days=i),
+            )
+            decision.roles.add(role, partner)
+            decision.concerns_organisations.add(self.organisation, OrganisationFactory())
+            decision.concerns_people.add(self.person, person)
+            decision.proposed_by_organisation = self.organisation
+            decision.save()
             if self.first_decision is None:
                 self.first_decision = decision
             else:
                 self.first_decision.documents.add(document)
                 self.first_decision.memberships.add(membership)
-                self.first_decision.appointments.add(appointment)
+                self.first_decision.roles.add(role)
             action = ActionItemFactory(meeting=self.meeting, decision=self.first_decision)
             ProgressNoteFactory(action_item=action)
         self.n = n
@@ -131,6 +151,8 @@ class World:
             "action-list": reverse("decisions:action-list"),
             "member-list": reverse("portal:member-list"),
             "organisation-detail": self.organisation.get_absolute_url(),
+            "person-detail": self.person.get_absolute_url(),
+            "pillar-detail": self.pillar.get_absolute_url(),
             "search": reverse("portal:search") + "?q=Searchword",
         }
 
