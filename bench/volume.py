@@ -39,7 +39,7 @@ VOLUME_1X = {
     "organisations": 20,
     "people": 100,
     "memberships": 20,
-    "appointments": 5,
+    "roles": 5,
     "meetings": 10,
     "agenda_items": 80,
     "participations": 1_000,
@@ -135,11 +135,6 @@ ACTION_TEXTS = [
     "Organise a regional workshop on {topic}",
     "Report on the follow-up of the recommendations on {topic}",
 ]  # fmt: skip
-POSTS = [
-    "Head of IISG Secretariat", "Chair of the Support Group", "Host of the IISG Secretariat",
-    "Lead partner of the pillar", "Co-lead partner of the pillar", "Pillar coordinator",
-]  # fmt: skip
-
 
 def scaled(scale: float) -> dict[str, int]:
     """Rows of each kind at this scale: VOLUME_1X times scale, at least one."""
@@ -242,18 +237,24 @@ def make_organisations(rng, count, log):
 
 
 def make_people(rng, count, organisations, log):
+    from django.utils.text import slugify
+
     from members.models import Person
 
     honorifics = [value for value, _label in Person.Honorific.choices]
-    people = [
-        Person(
-            honorific=rng.choice(honorifics),
-            name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
-            position_title=rng.choice(POSITIONS),
-            organisation=rng.choice(organisations) if rng.random() < 0.95 else None,
+    slugs = set(Person.objects.values_list("slug", flat=True))
+    people = []
+    for _ in range(count):
+        name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+        people.append(
+            Person(
+                honorific=rng.choice(honorifics),
+                name=name,
+                slug=unique(slugify(name)[:190] or "person", slugs, 200),  # Person.save()'s rule
+                position_title=rng.choice(POSITIONS),
+                organisation=rng.choice(organisations) if rng.random() < 0.95 else None,
+            )
         )
-        for _ in range(count)
-    ]
     bulk(Person, people, log)
     return list(Person.objects.all())
 
@@ -278,25 +279,31 @@ def make_memberships(rng, count, organisations, log):
     return bulk(Membership, memberships, log)
 
 
-def make_appointments(rng, count, people, organisations, log):
-    # A later change makes this a general "role held" (a person or an organisation holds a post).
-    from members.models import Appointment
+def make_roles(rng, count, people, organisations, pillars, log):
+    """Roles held in the seeded posts: a person or an organisation as each post allows, per pillar where it applies."""
+    from members.models import Post, RoleHeld
 
-    kinds = [value for value, _label in Appointment.Kind.choices]
-    appointments = []
+    posts = list(Post.objects.all())
+    kinds = [value for value, _label in RoleHeld.Kind.choices]
+    roles = []
     for _ in range(count):
+        post = rng.choice(posts)
         start = FIRST_DAY + dt.timedelta(days=rng.randrange(5000))
-        appointments.append(
-            Appointment(
-                person=rng.choice(people),
-                post=rng.choice(POSTS),
-                organisation=rng.choice(organisations) if rng.random() < 0.7 else None,
+        by_person = post.holder == Post.Holder.PERSON or (
+            post.holder == Post.Holder.EITHER and rng.random() < 0.5
+        )
+        roles.append(
+            RoleHeld(
+                post=post,
+                person=rng.choice(people) if by_person else None,
+                organisation=None if by_person else rng.choice(organisations),
+                pillar=rng.choice(pillars) if post.per_pillar else None,
                 kind=rng.choice(kinds),
                 start=start,
                 end=start + dt.timedelta(days=rng.randrange(365, 1500)) if rng.random() < 0.6 else None,
             )
         )
-    return bulk(Appointment, appointments, log)
+    return bulk(RoleHeld, roles, log)
 
 
 # --- meetings -------------------------------------------------------------------------------------
@@ -477,10 +484,11 @@ def make_reschedules_and_corrections(rng, meetings, reschedules, corrections, lo
 
 
 def make_documents(rng, count, pillars, log):
-    # A later change turns Document.kind into a foreign key to a DocumentKind table: only here.
     from django.utils.text import slugify
 
-    from decisions.models import Document
+    from decisions.models import Document, DocumentKind
+
+    kinds = {kind.slug.replace("-", "_"): kind for kind in DocumentKind.objects.all()}
 
     slugs = set(Document.objects.values_list("slug", flat=True))
     titles: set[str] = set(Document.objects.values_list("title", flat=True))
@@ -496,7 +504,7 @@ def make_documents(rng, count, pillars, log):
             Document(
                 title=title,
                 slug=unique(slugify(title)[:190] or "document", slugs, 200),  # Document.save()'s rule
-                kind=kind,
+                kind=kinds.get(kind) or kinds["other"],
                 period_start=first,
                 period_end=last,
                 description=sentences(rng, rng.randint(1, 3), topic),
@@ -558,8 +566,8 @@ def make_decisions(rng, meetings, count, agenda_by_meeting, log):
     return bulk(Decision, rows, log)
 
 
-def link_decisions(rng, decisions, documents, memberships, appointments, log):
-    """What decisions acted on: every document by one or two decisions, half the memberships, every appointment."""
+def link_decisions(rng, decisions, documents, memberships, roles, log):
+    """What decisions acted on: every document by one or two decisions, half the memberships, every role held."""
     from decisions.models import Decision
 
     through = Decision.documents.through
@@ -574,8 +582,16 @@ def link_decisions(rng, decisions, documents, memberships, appointments, log):
     bulk(
         through, [through(decision=rng.choice(decisions), membership=m) for m in memberships if rng.random() < 0.5], log
     )
-    through = Decision.appointments.through
-    bulk(through, [through(decision=rng.choice(decisions), appointment=a) for a in appointments], log)
+    through = Decision.roles.through
+    bulk(through, [through(decision=rng.choice(decisions), roleheld=r) for r in roles], log)
+    # Whom a decision concerns: an organisation for one decision in five (the register's filter finds them).
+    through = Decision.concerns_organisations.through
+    organisations = sorted({m.organisation_id for m in memberships})
+    bulk(
+        through,
+        [through(decision=d, organisation_id=rng.choice(organisations)) for d in decisions if rng.random() < 0.2],
+        log,
+    )
 
 
 def action_rows(rng, meeting, count, decisions, people, organisations) -> list:
@@ -747,7 +763,7 @@ def fill(
         make_people(rng, counts["people"], organisations, log)
         people = list(Person.objects.all())
         memberships = make_memberships(rng, counts["memberships"], organisations, log)
-        appointments = make_appointments(rng, counts["appointments"], people, organisations, log)
+        roles = make_roles(rng, counts["roles"], people, organisations, pillars, log)
 
         meetings = make_meetings(rng, counts["meetings"], pillars, log)
         now = timezone.now()
@@ -764,7 +780,7 @@ def fill(
         decisions_by_meeting: dict[int, list] = {}
         for decision in decisions:
             decisions_by_meeting.setdefault(decision.meeting_id, []).append(decision)
-        link_decisions(rng, decisions, documents, memberships, appointments, log)
+        link_decisions(rng, decisions, documents, memberships, roles, log)
         actions = make_actions(rng, past, counts["actions"], decisions_by_meeting, people, organisations, log)
         make_progress_notes(rng, actions, counts["progress_notes"], log)
 
