@@ -12,7 +12,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from tests.migration_data import restore_migration_data
 
-BEFORE = [("members", "0001_initial"), ("decisions", "0003_search_indexes")]
+BEFORE = [("members", "0001_initial"), ("meetings", "0002_search_indexes"), ("decisions", "0003_search_indexes")]
 
 
 def migrate(targets):
