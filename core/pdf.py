@@ -2,6 +2,8 @@
 
 from django.template.loader import render_to_string
 
+from core.text import multi_line
+
 
 def _no_fetching(url: str, *args, **kwargs):
     # The PDF is built from our own template only: nothing is fetched from the network or the disk.
@@ -12,5 +14,7 @@ def render_pdf(template_name: str, context: dict, request=None) -> bytes:
     # Imported here, not at start-up: loading WeasyPrint parses its stylesheets (slow, and logged).
     import weasyprint
 
-    html = render_to_string(template_name, context, request=request)
+    # Control characters that rows saved before the input refused them may hold have no place in
+    # a document (line breaks and tabs are only white space in HTML).
+    html = multi_line(render_to_string(template_name, context, request=request))
     return weasyprint.HTML(string=html, url_fetcher=_no_fetching).write_pdf()

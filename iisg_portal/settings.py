@@ -62,6 +62,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: a body over REQUEST_MAX_BODY_SIZE is refused before anything reads it.
     "core.request_limits.RequestBodyLimitMiddleware",
+    # Control characters stripped from every GET parameter before any view or filter reads it.
+    "core.text.CleanQueryStringMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",

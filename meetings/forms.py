@@ -129,24 +129,31 @@ class MeetingForm(LineEndingsMixin, CorrectionReasonMixin, OptimisticLockFormMix
 
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
         # Without a valid time zone (an error already) the model's checks still need aware times.
         time_zone = cleaned.get("time_zone") or timezone.get_current_timezone_name()
-        if start and end:
+        # Each of start and end on its own: one may be missing or invalid (its error is shown beside
+        # it) while the other is placed in the meeting's time zone all the same, so that the model
+        # never sees a time without a zone.
+        for name, time_of_day in (("start", dt.time(0, 0)), ("end", dt.time(23, 59))):
+            value = cleaned.get(name)
+            if value is None:
+                continue
             if cleaned.get("all_day"):
-                start = dt.datetime.combine(start.date(), dt.time(0, 0))
-                end = dt.datetime.combine(end.date(), dt.time(23, 59))
-            start, end = aware(start, time_zone), aware(end, time_zone)
-            for name, value in (("start", start), ("end", end)):
-                if not in_range(value):
-                    self.add_error(name, _("Enter a date between the years 1900 and 9000."))
-                    return cleaned
-                if not exists_on_the_clock(value):
-                    message = _("This time does not exist in %(tz)s (the clocks go forward).") % {"tz": time_zone}
-                    self.add_error(name, message)
-            # The model's own checks (end after start, number unique per kind) then see the real dates.
-            cleaned["start"], cleaned["end"] = start.astimezone(dt.UTC), end.astimezone(dt.UTC)
-            self.instance.start, self.instance.end = cleaned["start"], cleaned["end"]
+                value = dt.datetime.combine(value.date(), time_of_day)
+            value = aware(value, time_zone)
+            if not in_range(value):
+                self.add_error(name, _("Enter a date between the years 1900 and 9000."))
+                continue
+            if not exists_on_the_clock(value):
+                self.add_error(
+                    name, _("This time does not exist in %(tz)s (the clocks go forward).") % {"tz": time_zone}
+                )
+                continue
+            cleaned[name] = value.astimezone(dt.UTC)
+        # The model's own checks (end after start, number unique per kind) then see the real dates.
+        for name in ("start", "end"):
+            if name in cleaned:
+                setattr(self.instance, name, cleaned[name])
         return cleaned
 
     @property

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
+from core.text import multi_line, one_line
 from meetings.models import Meeting
 
 PRODID = "-//IISG Board Portal//Meetings//EN"
@@ -13,7 +14,11 @@ UID_DOMAIN = "iisg-board-portal"
 
 
 def meeting_event(meeting: Meeting, url: str) -> Event:
-    """One VEVENT: only the public part of the record (title, dates, place, format, public summary)."""
+    """
+    One VEVENT: only the public part of the record (title, dates, place, format, public summary).
+    Texts are cleaned of control characters (RFC 5545 allows none in a value; rows saved before the
+    input refused them may hold some), and one-line properties of line breaks.
+    """
     event = Event()
     event.add("uid", f"meeting-{meeting.pk}@{UID_DOMAIN}")
     event.add("dtstamp", timezone.now())
@@ -24,15 +29,19 @@ def meeting_event(meeting: Meeting, url: str) -> Event:
     else:
         event.add("dtstart", meeting.local_start)
         event.add("dtend", meeting.local_end)
-    summary = meeting.title
+    summary = one_line(meeting.title)
     if meeting.is_draft:
         summary = _("DRAFT: %(title)s") % {"title": summary}
     event.add("summary", summary)
     if meeting.place:
-        event.add("location", meeting.place)
+        event.add("location", one_line(meeting.place))
     description = "\n\n".join(
         part
-        for part in (meeting.public_summary, _("Format: %(format)s") % {"format": meeting.get_format_display()}, url)
+        for part in (
+            multi_line(meeting.public_summary),
+            _("Format: %(format)s") % {"format": meeting.get_format_display()},
+            url,
+        )
         if part
     )
     event.add("description", description)
@@ -50,7 +59,7 @@ def calendar(meetings, build_url, name: str) -> bytes:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name)
+    cal.add("x-wr-calname", one_line(name))
     for meeting in meetings:
         cal.add_component(meeting_event(meeting, build_url(meeting)))
     # VTIMEZONE components for each TZID used, so that clients read the local times right.

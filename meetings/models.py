@@ -1,5 +1,6 @@
 """What happened when: meetings, who took part, the agenda, reschedules and corrections."""
 
+import datetime as dt
 import zoneinfo
 
 from django.conf import settings
@@ -27,6 +28,10 @@ def ordinal(number: int) -> str:
     """1 -> '1st', 2 -> '2nd', 11 -> '11th', 23 -> '23rd'."""
     suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
     return f"{number}{suffix}"
+
+
+def _aware_datetime(value) -> bool:
+    return isinstance(value, dt.datetime) and timezone.is_aware(value)
 
 
 def validate_time_zone(value: str) -> None:
@@ -221,7 +226,9 @@ class Meeting(WithholdingMixin, models.Model):
     def clean(self):
         super().clean()
         errors = {}
-        if self.start and self.end and self.end < self.start:
+        # Compared only when both are complete, aware times: a form may leave one missing or invalid
+        # (its own error is shown beside that field).
+        if _aware_datetime(self.start) and _aware_datetime(self.end) and self.end < self.start:
             errors["end"] = _("A meeting cannot end before it starts.")
         if self.kind == self.Kind.PILLAR and not self.pillar_id:
             errors["pillar"] = _("A pillar meeting needs its pillar.")
