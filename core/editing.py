@@ -18,10 +18,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.formsets import DELETION_FIELD_NAME
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from core.forms import refuse_control_characters
 from core.locking import StaleVersionError
 from core.markdown import render_markdown
 from core.roles import is_secretariat
@@ -101,8 +103,8 @@ def edit_page(
     """
     if is_saving(request):
         # Both checked, so that every error shows at once.
-        valid = form.is_valid()
-        valid = (formset is None or formset.is_valid()) and valid
+        valid = form.is_valid() and refuse_control_characters(form)
+        valid = (formset is None or _formset_is_valid(formset)) and valid
         if valid:
             try:
                 result = save()
@@ -119,6 +121,16 @@ def edit_page(
                 return redirect(result if target is None else target)
         _say_nothing_was_saved(request, form, refused_message)
     return render(request, template, {"form": form, "formset": formset, "title": title, **context})
+
+
+def _formset_is_valid(formset) -> bool:
+    valid = formset.is_valid()
+    for subform in formset.forms:
+        # Rows left empty or being deleted are not saved: their text does not matter.
+        deleting = getattr(subform, "cleaned_data", {}).get(DELETION_FIELD_NAME)
+        if subform.has_changed() and not deleting:
+            valid = refuse_control_characters(subform) and valid
+    return valid
 
 
 def _say_nothing_was_saved(request: HttpRequest, form, refused_message: str) -> None:
