@@ -117,6 +117,7 @@ def participants(request, slug):
             entries=formset.entries(),
             removed=formset.removed(),
             correction_reason=form.reason_given,
+            expected_rows=formset.expected_rows(),
             user=request.user,
         ),
         message=lambda saved: (
@@ -186,6 +187,7 @@ def _agenda_item_form(request, item: AgendaItem):
             presenters=list(form.cleaned_data["presenters"]),
             presenting_organisations=list(form.cleaned_data["presenting_organisations"]),
             correction_reason=form.reason_given,
+            expected_version=form.expected_version,
             user=request.user,
         ),
         message=lambda item: done % {"title": item.title},

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import LineEndingsMixin, form_helper
-from core.locking import OptimisticLockFormMixin
+from core.locking import OptimisticLockFormMixin, OptimisticLockListMixin
 from meetings.models import AgendaItem, Meeting, Participation
 from meetings.services import ParticipantEntry
 from members.forms import PeopleChoiceField, PersonChoiceField, people
@@ -232,7 +232,15 @@ class ParticipationForm(forms.ModelForm):
         return ParticipantEntry(participation=participation, new_person=new_person)
 
 
-class BaseParticipationFormSet(forms.BaseModelFormSet):
+class BaseParticipationFormSet(OptimisticLockListMixin, forms.BaseModelFormSet):
+    """
+    The participants of a meeting, edited as one list: a save is refused if someone else added,
+    changed or removed a participant since the list was opened, and the list comes back as it is
+    now, with this editor's input merged in (core.locking.OptimisticLockListMixin).
+    """
+
+    lock_name = _("list of participants")
+
     def __init__(self, *args, meeting: Meeting, **kwargs):
         self.meeting = meeting
         super().__init__(*args, **kwargs)
@@ -295,7 +303,7 @@ class CorrectionReasonForm(LineEndingsMixin, CorrectionReasonMixin, forms.Form):
         self.helper = form_helper()
 
 
-class AgendaItemForm(LineEndingsMixin, CorrectionReasonMixin, forms.ModelForm):
+class AgendaItemForm(LineEndingsMixin, CorrectionReasonMixin, OptimisticLockFormMixin, forms.ModelForm):
     presenters = PeopleChoiceField(
         label=_("Presenters"), queryset=people(), required=False, widget=forms.SelectMultiple(attrs={"size": 6})
     )
@@ -307,6 +315,9 @@ class AgendaItemForm(LineEndingsMixin, CorrectionReasonMixin, forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 8}),
             "presenting_organisations": forms.SelectMultiple(attrs={"size": 6}),
         }
+
+    # The position too, which the form of an existing item leaves to the agenda page's order buttons.
+    lock_fields = ["position", "title", "kind", "presenters", "presenting_organisations", "notes"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core import search
+from core.locking import Versioned
 from core.projection import WithholdingMixin
 from core.roles import is_board_member
 from core.workflow import RecordStatus, visible_statuses
@@ -75,7 +76,7 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(end__lt=now or timezone.now()).order_by("-start")
 
 
-class Meeting(WithholdingMixin, models.Model):
+class Meeting(Versioned, WithholdingMixin, models.Model):
     class Kind(models.TextChoices):
         BOARD = "board", _("Board meeting")
         SUPPORT_GROUP = "support_group", _("Support Group meeting")
@@ -128,7 +129,7 @@ class Meeting(WithholdingMixin, models.Model):
     status = models.CharField(_("status"), max_length=20, choices=RecordStatus.choices, default=RecordStatus.DRAFT)
     circulated_at = models.DateTimeField(_("circulated at"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
-    # Optimistic locking: a save is refused if someone else saved since the form was opened.
+    # Optimistic locking (core.locking): counted up on every save; a form opened before is refused.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -338,7 +339,7 @@ class ParticipationQuerySet(models.QuerySet):
         )
 
 
-class Participation(WithholdingMixin, models.Model):
+class Participation(Versioned, WithholdingMixin, models.Model):
     class Role(models.TextChoices):
         CHAIR = "chair", _("Chair")
         CO_CHAIR = "co_chair", _("Co-chair")
@@ -398,7 +399,9 @@ class Participation(WithholdingMixin, models.Model):
         _("attendance"), max_length=20, choices=Attendance.choices, blank=True, help_text=_("Empty if not recorded.")
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    history = HistoricalRecords()
+    # Optimistic locking (core.locking): counted up on every save; a form opened before is refused.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    history = HistoricalRecords(excluded_fields=["version"])
 
     objects = ParticipationQuerySet.as_manager()
 
@@ -482,7 +485,7 @@ class AgendaItemQuerySet(models.QuerySet):
         return search.search_queryset(self.visible_to(user), text, [AGENDA_ITEM_FIELDS])
 
 
-class AgendaItem(models.Model):
+class AgendaItem(Versioned, models.Model):
     class Kind(models.TextChoices):
         OPENING = "opening", _("Opening")
         PRESENTATION = "presentation", _("Presentation")
@@ -501,7 +504,9 @@ class AgendaItem(models.Model):
         Organisation, verbose_name=_("presenting organisations"), blank=True, related_name="presented"
     )
     notes = models.TextField(_("minutes notes"), blank=True, help_text=_("Markdown. For Board members only."))
-    history = HistoricalRecords(m2m_fields=[presenters, presenting_organisations])
+    # Optimistic locking (core.locking): counted up on every save; a form opened before is refused.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    history = HistoricalRecords(m2m_fields=[presenters, presenting_organisations], excluded_fields=["version"])
 
     objects = AgendaItemQuerySet.as_manager()
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.locking import save_versioned
+from core.locking import StaleListError, StaleVersionError, claim_version, save_versioned
 from core.roles import BOARD_MEMBERS_GROUP
 from core.workflow import RecordStatus
 from meetings.models import AgendaItem, Correction, Meeting, Participation, Reschedule
@@ -102,11 +102,29 @@ def record_participants(
     entries: list[ParticipantEntry],
     removed: list[Participation] = (),
     correction_reason: str = "",
+    expected_rows: dict[int, int] | None = None,
     user=None,
 ) -> list[Participation]:
-    """Add and change many participations at once, creating people named on the spot."""
+    """
+    Add and change many participations at once, creating people named on the spot. `expected_rows`:
+    the list (participation id → version) as the editor's form was opened; if anyone added, changed
+    or removed a participant since, nothing is saved (StaleListError). None skips the check.
+    """
     if meeting.status == Meeting.Status.PUBLISHED:
         _require_reason(correction_reason)
+    # One save of the list at a time: the meeting's row is the list's lock.
+    Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
+    if expected_rows is not None:
+        if dict(meeting.participations.values_list("pk", "version")) != expected_rows:
+            raise StaleListError(meeting)
+        try:
+            # Each row changed or removed must still be at its version (a save elsewhere, such as
+            # the admin, does not take the meeting's lock).
+            for participation in [*removed, *(entry.participation for entry in entries)]:
+                if participation.pk is not None:
+                    claim_version(participation, expected_rows.get(participation.pk, 0))
+        except StaleVersionError:
+            raise StaleListError(meeting) from None
     for participation in removed:
         if participation.meeting_id != meeting.pk:
             raise ValidationError(_("This participant belongs to another meeting."))
@@ -169,9 +187,13 @@ def save_agenda_item(
     presenters: list[Person] | None = None,
     presenting_organisations: list[Organisation] | None = None,
     correction_reason: str = "",
+    expected_version: int | None = None,
     user=None,
 ) -> AgendaItem:
-    """Add an item (at its position, moving the later ones down) or change one."""
+    """
+    Add an item (at its position, moving the later ones down) or change one. `expected_version`: the
+    version the editor's form was opened at (StaleVersionError if someone saved the item since).
+    """
     meeting = item.meeting
     if meeting.status == Meeting.Status.PUBLISHED:
         _require_reason(correction_reason)
@@ -186,7 +208,7 @@ def save_agenda_item(
         _renumber(meeting, ordered)
     else:
         item.full_clean()
-        item.save()
+        save_versioned(item, expected_version)
     if presenters is not None:
         item.presenters.set(presenters)
     if presenting_organisations is not None:

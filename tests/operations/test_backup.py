@@ -148,7 +148,7 @@ def test_the_manifest_describes_the_archive(archive, media):
     assert manifest["format"] == "iisg-portal-backup"
     assert manifest["portal"]["version"] == "0.1.0"
     assert manifest["schema"] == code_schema()
-    assert manifest["schema"]["decisions"] == "0003_search_indexes"
+    assert manifest["schema"]["decisions"] == "0004_optimistic_locking"
     assert manifest["rows"] == table_counts()
     assert manifest["database"]["sha256"] == hashlib.sha256(dump).hexdigest()
     files = {entry["name"]: entry["sha256"] for entry in manifest["files"]}
@@ -178,7 +178,7 @@ def test_restore_refuses_another_schema_version_naming_the_app(archive):
         run("restore", "--force", str(archive))
     message = str(error.value)
     assert "schema version does not match this code's migrations" in message
-    assert "app 'decisions': the archive is at 0099_from_the_future, the code at 0003_search_indexes" in message
+    assert "app 'decisions': the archive is at 0099_from_the_future, the code at 0004_optimistic_locking" in message
     assert "app 'meetings'" not in message
     assert table_counts() == rows
 
