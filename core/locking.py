@@ -525,7 +525,50 @@ class OptimisticLockListMixin:
             for index, note in self._row_notes.items():
                 if index < len(self.forms):
                     self.forms[index].add_error(None, note)
-            raise ValidationError(self.conflict.message())
+            raise ValidationError(self._conflict_message())
+
+    def _conflict_message(self) -> str:
+        conflict = self.conflict
+        when = (
+            formats.date_format(timezone.localtime(conflict.changed_at), "DATETIME_FORMAT")
+            if conflict.changed_at
+            else ""
+        )
+        parts = [
+            gettext(
+                "Not saved: %(who)s saved this %(object)s at %(when)s, after you opened it. Below is the list as "
+                "it is now, with your input in it; check it, then save again to apply yours."
+            )
+            % {"who": conflict.changed_by or gettext("someone else"), "object": conflict.verbose_name, "when": when}
+        ]
+        quoted = gettext("%(field)s: “%(before)s” → “%(after)s”")
+        groups = [
+            (
+                gettext("Changed:"),
+                [c for c in conflict.changes if c.name[:1].isdigit()],
+                lambda c: quoted % {"field": c.label, "before": c.before or "—", "after": c.after or "—"},
+            ),
+            (gettext("Added:"), [c for c in conflict.changes if c.name.startswith("added-")], lambda c: c.after),
+            (gettext("Removed:"), [c for c in conflict.changes if c.name.startswith("removed-")], lambda c: c.before),
+        ]
+        for heading, changes, text in groups:
+            if changes:
+                parts.append(f"{heading} {'; '.join(text(change) for change in changes)}.")
+        both = [c.label for c in conflict.both_changed if c.name[:1].isdigit()]
+        if both:
+            parts.append(
+                gettext("You changed %(fields)s too: your input is kept there; decide which is right.")
+                % {"fields": ", ".join(both)}
+            )
+        revived = [c.before for c in conflict.both_changed if c.name.startswith("removed-")]
+        if revived:
+            parts.append(
+                gettext(
+                    "You had changed %(rows)s, which they removed: kept as a new row; clear it to leave it removed."
+                )
+                % {"rows": ", ".join(f"“{row}”" for row in revived)}
+            )
+        return " ".join(parts)
 
     def refuse_stale(self, error: StaleListError) -> None:
         """The list moved on between the form's check and the save (a second at most): say so, input kept."""
