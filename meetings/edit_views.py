@@ -143,7 +143,13 @@ def agenda(request, slug):
         request,
         form,
         save=lambda: services.reorder_agenda(
-            meeting=meeting, item_ids=form.ordered_ids(), correction_reason=form.reason_given, user=request.user
+            meeting=meeting,
+            item_ids=form.ordered_ids(),
+            # A move (one place up or down) is made from where the item is now; the numbers, from
+            # the agenda as the editor saw it.
+            expected_versions=None if form.data.get("move") else form.expected_versions(),
+            correction_reason=form.reason_given,
+            user=request.user,
         ),
         message=_("The order of the agenda is saved."),
         success_url=reverse("meetings-edit:agenda", args=[meeting.slug]),

@@ -6,6 +6,7 @@ import datetime as dt
 import zoneinfo
 
 from django import forms
+from django.core import signing
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -353,7 +354,14 @@ class AgendaItemForm(LineEndingsMixin, CorrectionReasonMixin, OptimisticLockForm
 
 
 class AgendaOrderForm(LineEndingsMixin, CorrectionReasonMixin, forms.Form):
-    """One number per agenda item; the items are put in the order of the numbers."""
+    """
+    One number per agenda item; the items are put in the order of the numbers. The numbers mean
+    something only for the agenda as the editor saw it: if an item was added, removed, moved or
+    changed since (its version, core.locking), the order is refused and the page says what changed.
+    """
+
+    AS_OPENED = "agenda_as_opened"
+    _SALT = "meetings.agenda-order"
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
@@ -366,8 +374,63 @@ class AgendaOrderForm(LineEndingsMixin, CorrectionReasonMixin, forms.Form):
                 initial=item.position,
                 widget=forms.NumberInput(attrs={"class": "form-control form-control-sm agenda-position"}),
             )
+        self.fields[self.AS_OPENED] = forms.CharField(widget=forms.HiddenInput, required=False)
+        self.initial[self.AS_OPENED] = self._token()
         self.add_correction_reason(meeting)
         self.helper = form_helper(_("Save the order"))
+
+    def _token(self) -> str:
+        rows = [[item.pk, item.version, item.position, item.title] for item in self.items]
+        return signing.dumps(rows, salt=self._SALT, compress=True)
+
+    def _opened(self) -> dict[int, tuple[int, int, str]] | None:
+        try:
+            rows = signing.loads(self.data.get(self.AS_OPENED, ""), salt=self._SALT)
+            return {int(pk): (int(version), int(position), str(title)) for pk, version, position, title in rows}
+        except (signing.BadSignature, TypeError, ValueError):
+            return None
+
+    def expected_versions(self) -> dict[int, int]:
+        """The items (id → version) as the editor saw them, for the service's check under its lock."""
+        return {pk: version for pk, (version, _position, _title) in (self._opened() or {}).items()}
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.data.get("move"):
+            return cleaned  # One place up or down: from where the item is now.
+        opened = self._opened()
+        if opened is not None and {pk: row[0] for pk, row in opened.items()} == {i.pk: i.version for i in self.items}:
+            return cleaned
+        self.add_error(None, self._what_changed(opened or {}))
+        # The numbers stay as typed; an item new to this editor shows its place now; the next save applies.
+        data = self.data.copy()
+        for item in self.items:
+            data.setdefault(f"item_{item.pk}", str(item.position))
+        data[self.AS_OPENED] = self._token()
+        self.data = data
+        return cleaned
+
+    def _what_changed(self, opened: dict) -> str:
+        now = {item.pk: item for item in self.items}
+        changes = []
+        for pk, (_version, position, title) in opened.items():
+            item = now.get(pk)
+            if item is None:
+                changes.append(_("“%(title)s” removed") % {"title": title})
+            elif item.position != position:
+                changes.append(
+                    _("“%(title)s” moved from %(before)d to %(after)d")
+                    % {"title": item.title, "before": position, "after": item.position}
+                )
+            elif item.title != title:
+                changes.append(_("“%(before)s” renamed “%(after)s”") % {"before": title, "after": item.title})
+        changes += [_("“%(title)s” added") % {"title": item.title} for pk, item in now.items() if pk not in opened]
+        text = _("Not saved: someone else changed the agenda after you opened this page")
+        if changes:
+            text = f"{text}: {'; '.join(changes)}"
+        return f"{text}. " + str(
+            _("Your numbers are still in the form (an item new to you shows its place now): check them and save again.")
+        )
 
     def ordered_ids(self) -> list[int]:
         move = self.data.get("move", "")

@@ -168,12 +168,23 @@ def _renumber(meeting: Meeting, ordered: list[AgendaItem]) -> None:
 
 
 @transaction.atomic
-def reorder_agenda(*, meeting: Meeting, item_ids: list[int], correction_reason: str = "", user=None) -> None:
-    """Give the agenda items the order of `item_ids` (all of the meeting's items, each once)."""
+def reorder_agenda(
+    *,
+    meeting: Meeting,
+    item_ids: list[int],
+    expected_versions: dict[int, int] | None = None,
+    correction_reason: str = "",
+    user=None,
+) -> None:
+    """
+    Give the agenda items the order of `item_ids` (all of the meeting's items, each once).
+    `expected_versions`: the items (id → version) as the editor saw them; refused if any changed.
+    """
     if meeting.status == Meeting.Status.PUBLISHED:
         _require_reason(correction_reason)
     items = {item.pk: item for item in meeting.agenda_items.select_for_update()}
-    if sorted(item_ids) != sorted(items):
+    changed = expected_versions is not None and expected_versions != {pk: item.version for pk, item in items.items()}
+    if changed or sorted(item_ids) != sorted(items):
         raise ValidationError(_("The agenda changed while you were reordering it. Reload the page and try again."))
     _renumber(meeting, [items[pk] for pk in item_ids])
     if meeting.status == Meeting.Status.PUBLISHED:

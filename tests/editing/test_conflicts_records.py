@@ -90,6 +90,7 @@ def test_an_agenda_item_moved_since_the_form_was_opened_is_refused_too(editors, 
     data = form_data(first.get(url))
     order_url = reverse("meetings-edit:agenda", args=[draft_meeting.slug])
     second_order = {f"item_{item.pk}": str(3 - item.position) for item in draft_meeting.agenda_items.all()}
+    second_order["agenda_as_opened"] = first.get(order_url).context["form"]["agenda_as_opened"].value()
     assert first.post(order_url, second_order).status_code == 302
 
     response = first.post(url, data | {"notes": "Changed"})
@@ -97,6 +98,36 @@ def test_an_agenda_item_moved_since_the_form_was_opened_is_refused_too(editors, 
     assert response.status_code == 200
     assert changes(response) == [("Position", "1", "2", True)]
     assert AgendaItem.objects.get(pk=opening.pk).notes != "Changed"
+
+
+def test_agenda_order_second_save_is_refused_with_what_moved(editors, draft_meeting):
+    first, second = editors
+    a, b, c = (AgendaItemFactory(meeting=draft_meeting, position=n, title=t) for n, t in ((1, "A"), (2, "B"), (3, "C")))
+    url = reverse("meetings-edit:agenda", args=[draft_meeting.slug])
+    first_opened = first.get(url).context["form"]["agenda_as_opened"].value()
+    second_opened = second.get(url).context["form"]["agenda_as_opened"].value()
+    # Ana puts C first; then adds an item.
+    ana = {f"item_{a.pk}": "2", f"item_{b.pk}": "3", f"item_{c.pk}": "1", "agenda_as_opened": second_opened}
+    assert second.post(url, ana).status_code == 302
+    new_url = reverse("meetings-edit:agenda-item-create", args=[draft_meeting.slug])
+    assert second.post(new_url, {"title": "D", "kind": "discussion", "position": ""}).status_code == 302
+
+    # The first editor, on the agenda as it was, swaps A and B.
+    mine = {f"item_{a.pk}": "2", f"item_{b.pk}": "1", f"item_{c.pk}": "3", "agenda_as_opened": first_opened}
+    response = first.post(url, mine)
+
+    assert response.status_code == 200
+    error = " ".join(response.context["form"].non_field_errors())
+    assert "“C” moved from 3 to 1" in error
+    assert "“D” added" in error
+    assert list(draft_meeting.agenda_items.order_by("position").values_list("title", flat=True)) == ["C", "A", "B", "D"]
+    page = response.content.decode()
+    assert f'name="item_{b.pk}" value="1"' in page  # the first editor's numbers are kept
+
+    # Saving again applies them, on the agenda as it is now.
+    data = {key: response.context["form"][key].value() for key in response.context["form"].fields}
+    assert first.post(url, data).status_code == 302
+    assert list(draft_meeting.agenda_items.order_by("position").values_list("title", flat=True))[:2] == ["B", "A"]
 
 
 # --- The participants list, as a whole -----------------------------------------------------------
