@@ -76,6 +76,9 @@ class MeetingForm(LineEndingsMixin, CorrectionReasonMixin, OptimisticLockFormMix
         required=False,
         help_text=_("Recorded as the participant with the chair role. Add new people on the participants page."),
     )
+    # The chair when the form was opened: the chair is a row of the participants list, which others may
+    # change meanwhile (core.locking locks the meeting's own fields, not that row).
+    chair_as_opened = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Meeting
@@ -124,6 +127,7 @@ class MeetingForm(LineEndingsMixin, CorrectionReasonMixin, OptimisticLockFormMix
             self.initial["end"] = meeting.local_end.replace(tzinfo=None)
             chair = meeting.participations.filter(role=Participation.Role.CHAIR).order_by("order", "id").first()
             self.initial.setdefault("chair", chair.person_id if chair else None)
+            self.initial["chair_as_opened"] = str(chair.person_id) if chair and chair.person_id else ""
         self.fields["all_day"].help_text = _("Show the dates only. The start is taken as 00:00 and the end as 23:59.")
         self.add_correction_reason(meeting)
         self.helper = form_helper()
@@ -157,9 +161,43 @@ class MeetingForm(LineEndingsMixin, CorrectionReasonMixin, OptimisticLockFormMix
                 setattr(self.instance, name, cleaned[name])
         return cleaned
 
+    def clean_chair(self):
+        chair = self.cleaned_data.get("chair")
+        opened, now = self._chair_as_opened(), self.initial.get("chair")
+        chosen = chair.pk if chair else None
+        if opened is not False and chosen != opened and now != opened and chosen != now:
+            # Both this editor and someone else (on the participants page) changed the chair.
+            current = Person.objects.filter(pk=now).first() if now else None
+            data = self.data.copy()
+            data[self.add_prefix("chair_as_opened")] = str(now or "")
+            self.data = data
+            raise forms.ValidationError(
+                _(
+                    "Someone else made %(chair)s the chair after you opened the form. Choose again, or save "
+                    "to keep yours."
+                )
+                % {"chair": current or _("no one")}
+            )
+        return chair
+
+    def _chair_as_opened(self):
+        """The chair's person id when the form was opened (None: no chair), or False if not posted."""
+        key = self.add_prefix("chair_as_opened")
+        if not self.instance.pk or key not in self.data:
+            return False
+        value = self.data.get(key) or ""
+        return int(value) if value.isdigit() else None
+
     @property
     def chair_value(self):
-        """The chair to record: False if the field did not change (leave the chair as it is)."""
+        """
+        The chair to record: False to leave the chair as it is — when this editor did not change the
+        field since the form was opened (someone else may have changed the chair meanwhile).
+        """
+        opened = self._chair_as_opened()
+        if opened is not False:
+            chair = self.cleaned_data.get("chair")
+            return False if (chair.pk if chair else None) == opened else chair
         if "chair" not in self.changed_data and self.instance.pk:
             return False
         return self.cleaned_data.get("chair")

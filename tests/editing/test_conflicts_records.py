@@ -423,3 +423,44 @@ def test_two_progress_notes_alone_are_both_kept(editors, circulated_meeting):
     assert second.post(url, second_data | {"note": "Ana's note"}).status_code == 302
     assert first.post(url, first_data | {"note": "First note"}).status_code == 302
     assert set(ProgressNote.objects.values_list("note", flat=True)) == {"Ana's note", "First note"}
+
+
+# --- The chair, on the meeting's form: a row of the participants list ------------------------------
+
+
+def test_the_meeting_form_does_not_undo_a_chair_set_on_the_participants_page(editors, draft_meeting):
+    first, second = editors
+    row = ParticipationFactory(meeting=draft_meeting, order=1)
+    url = reverse("meetings-edit:meeting-edit", args=[draft_meeting.slug])
+    data = meeting_form_data(first.get(url))
+    participants = reverse("meetings-edit:participants", args=[draft_meeting.slug])
+    second_data = formset_page_data(second.get(participants))
+    assert second.post(participants, second_data | {f"{row_of(second_data, row.pk)}role": "chair"}).status_code == 302
+
+    # The first editor changes the venue; the chair field still shows no chair, as when they opened it.
+    assert first.post(url, data | {"venue": "Palace of the Federation"}).status_code == 302
+
+    row.refresh_from_db()
+    assert row.role == "chair"
+    assert draft_meeting.__class__.objects.get(pk=draft_meeting.pk).venue == "Palace of the Federation"
+
+
+def test_both_changing_the_chair_is_refused_beside_the_field(editors, draft_meeting):
+    first, second = editors
+    row = ParticipationFactory(meeting=draft_meeting, order=1)
+    other = PersonFactory(name="Other Chair")
+    url = reverse("meetings-edit:meeting-edit", args=[draft_meeting.slug])
+    data = meeting_form_data(first.get(url))
+    participants = reverse("meetings-edit:participants", args=[draft_meeting.slug])
+    second_data = formset_page_data(second.get(participants))
+    assert second.post(participants, second_data | {f"{row_of(second_data, row.pk)}role": "chair"}).status_code == 302
+
+    response = first.post(url, data | {"chair": str(other.pk)})
+
+    assert response.status_code == 200
+    assert "Someone else made" in " ".join(response.context["form"].errors["chair"])
+    row.refresh_from_db()
+    assert row.role == "chair"
+    # Saving again, on purpose, applies the first editor's choice.
+    assert first.post(url, meeting_form_data(response)).status_code == 302
+    assert draft_meeting.participations.get(role="chair").person == other
