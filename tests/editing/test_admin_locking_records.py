@@ -446,3 +446,23 @@ def test_every_versioned_model_keeps_its_version_out_of_its_history():
     for model in versioned:
         history = model.history.model
         assert "version" not in {field.name for field in history._meta.get_fields()}, model
+
+
+def test_admin_inline_rows_send_their_lock_to_the_browser(admin_client, draft_meeting):
+    membership = MembershipFactory()
+    PersonFactory(organisation=membership.organisation)
+    page = admin_client.get(reverse("admin:members_organisation_change", args=[membership.organisation.pk]))
+    html = page.content.decode()
+    for name in (
+        "version",
+        "lock_snapshot",
+        "memberships-0-version",
+        "memberships-0-lock_snapshot",
+        "people-0-version",
+    ):
+        assert f'name="{name}"' in html, name
+    DecisionFactory(meeting=draft_meeting)
+    AgendaItemFactory(meeting=draft_meeting, position=1)
+    html = admin_client.get(reverse("admin:meetings_meeting_change", args=[draft_meeting.pk])).content.decode()
+    for name in ("decisions-0-version", "agenda_items-0-lock_snapshot"):
+        assert f'name="{name}"' in html, name

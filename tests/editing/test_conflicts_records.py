@@ -5,6 +5,7 @@ kept, the second editor's input stays in the form, and saving again on purpose a
 """
 
 import datetime as dt
+import re
 
 import pytest
 from django.contrib.auth.models import Group
@@ -464,3 +465,33 @@ def test_both_changing_the_chair_is_refused_beside_the_field(editors, draft_meet
     # Saving again, on purpose, applies the first editor's choice.
     assert first.post(url, meeting_form_data(response)).status_code == 302
     assert draft_meeting.participations.get(role="chair").person == other
+
+
+# --- What the browser gets: the hidden fields are on each page ------------------------------------
+
+
+def test_every_locked_editing_page_sends_its_lock_to_the_browser(secretariat_client, draft_meeting, circulated_meeting):
+    item = AgendaItemFactory(meeting=draft_meeting, position=1)
+    ParticipationFactory(meeting=draft_meeting)
+    person, membership = PersonFactory(), MembershipFactory()
+    action = ActionItemFactory(meeting=circulated_meeting)
+    pages = {
+        reverse("meetings-edit:agenda-item-edit", args=[draft_meeting.slug, item.pk]): ["version", "lock_snapshot"],
+        reverse("members-edit:organisation-edit", args=[membership.organisation.slug]): ["version", "lock_snapshot"],
+        reverse("members-edit:person-edit", args=[person.pk]): ["version", "lock_snapshot"],
+        reverse("members-edit:membership-end", args=[membership.pk]): ["version", "lock_snapshot"],
+        reverse("decisions-edit:action-edit", args=[action.pk]): ["version", "lock_snapshot"],
+        reverse("meetings-edit:participants", args=[draft_meeting.slug]): ["form-LOCK"],
+        reverse("meetings-edit:agenda", args=[draft_meeting.slug]): ["agenda_as_opened"],
+        reverse("meetings-edit:meeting-edit", args=[draft_meeting.slug]): [
+            "version",
+            "lock_snapshot",
+            "chair_as_opened",
+        ],
+    }
+    for url, names in pages.items():
+        page = secretariat_client.get(url).content.decode()
+        for name in names:
+            # A value, except the chair as opened of a meeting without a chair.
+            value = "" if name == "chair_as_opened" else r' value="[^"]+"'
+            assert re.search(rf'<input type="hidden" name="{name}"{value}', page), (url, name)
