@@ -6,9 +6,10 @@ object they may see but not change is a 403.
 
 The flow (`edit_page`): the bound form (and formset) → the service → a message → a redirect. A save
 the service refuses (ValidationError) or that came too late (StaleVersionError: someone else saved
-the record since the form was opened) comes back with the user's input, the errors beside the fields
-and "Nothing was saved" (or the conflict panel) at the top. A GET, a preview or "more rows" only shows
-the form.
+the record since the form was opened; StaleListError: the list a formset edits as a whole) comes
+back with the user's input, the errors beside the fields and "Nothing was saved" (or the conflict
+panel) at the top. Text fields refuse control characters (core.forms.refuse_control_characters).
+A GET, a preview or "more rows" only shows the form.
 """
 
 from __future__ import annotations
@@ -18,11 +19,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.formsets import DELETION_FIELD_NAME
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from core.locking import StaleVersionError
+from core.forms import refuse_control_characters
+from core.locking import StaleListError, StaleVersionError
 from core.markdown import render_markdown
 from core.roles import is_secretariat
 
@@ -101,13 +104,13 @@ def edit_page(
     """
     if is_saving(request):
         # Both checked, so that every error shows at once.
-        valid = form.is_valid()
-        valid = (formset is None or formset.is_valid()) and valid
+        valid = form.is_valid() and refuse_control_characters(form)
+        valid = (formset is None or _formset_is_valid(formset)) and valid
         if valid:
             try:
                 result = save()
             except StaleVersionError as error:
-                form.refuse_stale(error.current)
+                _refuse_stale(form, formset, error)
             except ValidationError as error:
                 if refused_url is not None:
                     messages.error(request, " ".join(error.messages))
@@ -117,13 +120,31 @@ def edit_page(
                 messages.success(request, message(result) if callable(message) else message)
                 target = success_url(result) if callable(success_url) else success_url
                 return redirect(result if target is None else target)
-        _say_nothing_was_saved(request, form, refused_message)
+        _say_nothing_was_saved(request, form, refused_message, formset)
     return render(request, template, {"form": form, "formset": formset, "title": title, **context})
 
 
-def _say_nothing_was_saved(request: HttpRequest, form, refused_message: str) -> None:
+def _formset_is_valid(formset) -> bool:
+    valid = formset.is_valid()
+    for subform in formset.forms:
+        # Rows left empty or being deleted are not saved: their text does not matter.
+        deleting = getattr(subform, "cleaned_data", {}).get(DELETION_FIELD_NAME)
+        if subform.has_changed() and not deleting:
+            valid = refuse_control_characters(subform) and valid
+    return valid
+
+
+def _refuse_stale(form, formset, error: StaleVersionError) -> None:
+    """A save that came too late: the form (or the list, for a list saved as a whole) says what changed."""
+    if isinstance(error, StaleListError) and formset is not None and hasattr(formset, "refuse_stale"):
+        formset.refuse_stale(error)
+    else:
+        form.refuse_stale(error.current)
+
+
+def _say_nothing_was_saved(request: HttpRequest, form, refused_message: str, formset=None) -> None:
     # Said at the top too: whoever saved from the bottom of a long form sees why nothing happened.
-    conflict = getattr(form, "conflict", None)
+    conflict = getattr(form, "conflict", None) or getattr(formset, "conflict", None)
     if conflict is not None:
         messages.error(
             request,

@@ -1,8 +1,14 @@
-"""What every editing form of the portal shares: the crispy helper, line endings, date inputs, a confirmation."""
+"""
+What every editing form of the portal shares: the crispy helper, line endings, date inputs, a
+confirmation, and the rule on control characters in what is typed.
+"""
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from core.text import OneLineValidator, TextValidator
 
 
 def form_helper(submit_label: str | None = "") -> FormHelper:
@@ -45,3 +51,27 @@ class ConfirmForm(forms.Form):
     def __init__(self, *args, submit_label=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = form_helper(submit_label or _("Confirm"))
+
+
+def refuse_control_characters(form) -> bool:
+    """
+    Refuse control characters in the text fields of a validated form, beside the field: none in a
+    one-line input (no line break, no NUL), only line breaks and tabs in a text area. The model
+    fields refuse them too (core.text), whichever form or service fills them; this covers the
+    fields of a form that are not a model's (a new person's name on the participants page, the
+    subject of an outcome). core.editing.edit_page calls it for every form and formset it saves.
+    True if the form is still valid.
+    """
+    cleaned = getattr(form, "cleaned_data", None)
+    if cleaned is None:
+        return form.is_valid()
+    for name, field in form.fields.items():
+        value = cleaned.get(name)
+        if not isinstance(field, forms.CharField) or not isinstance(value, str) or field.widget.is_hidden:
+            continue
+        validator = TextValidator() if isinstance(field.widget, forms.Textarea) else OneLineValidator()
+        try:
+            validator(value)
+        except ValidationError as error:
+            form.add_error(name, error)
+    return not form.errors

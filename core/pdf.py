@@ -13,6 +13,8 @@ import json
 from django.core.serializers.json import DjangoJSONEncoder
 from django.template.loader import render_to_string
 
+from core.text import multi_line
+
 PDF_VARIANT = "pdf/a-3a"
 
 
@@ -34,7 +36,9 @@ def render_pdf(
     # Imported here, not at start-up: loading WeasyPrint parses its stylesheets (slow, and logged).
     import weasyprint
 
-    html = render_to_string(template_name, context, request=request)
+    # Control characters that rows saved before the input refused them may hold have no place in
+    # a document (line breaks and tabs are only white space in HTML).
+    html = multi_line(render_to_string(template_name, context, request=request))
     attachments = []
     if data is not None:
         payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)

@@ -12,6 +12,8 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connections
 from django.db.models import FloatField, Q, QuerySet, Value
 
+from core.text import without_controls
+
 CONFIG = "english"
 
 
@@ -25,7 +27,8 @@ def uses_full_text_search(queryset: QuerySet) -> bool:
 
 def search_queryset(queryset: QuerySet, text: str, field_groups: list[tuple[str, ...]]) -> QuerySet:
     """The rows of `queryset` whose fields in `field_groups` match `text`, annotated with `rank`."""
-    text = text.strip()
+    # PostgreSQL refuses a NUL in a query; no control character means anything in a search.
+    text = without_controls(text).strip()
     if not text or not field_groups:
         return queryset.none()
     if not uses_full_text_search(queryset):

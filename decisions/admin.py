@@ -1,11 +1,11 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.locking import OptimisticLockAdminMixin
+from core.locking import OptimisticLockAdminMixin, OptimisticLockInlineMixin
 from decisions.models import ActionItem, Decision, Document, DocumentFile, DocumentKind, ProgressNote
 
 
-class DecisionInline(admin.StackedInline):
+class DecisionInline(OptimisticLockInlineMixin, admin.StackedInline):
     """A meeting's decisions, inline in the meeting's admin (which the site layer puts together: portal/admin.py)."""
 
     model = Decision
@@ -21,7 +21,7 @@ class DecisionInline(admin.StackedInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class ActionItemInline(admin.TabularInline):
+class ActionItemInline(OptimisticLockInlineMixin, admin.TabularInline):
     model = ActionItem
     extra = 0
     fields = ["description", "owner_organisation", "owner_person", "due_date", "status"]
@@ -93,7 +93,7 @@ class DecisionAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
     inlines = [ActionItemInline]
 
 
-class ProgressNoteInline(admin.TabularInline):
+class ProgressNoteInline(OptimisticLockInlineMixin, admin.TabularInline):
     model = ProgressNote
     extra = 0
     fields = ["note", "created_at", "created_by"]
@@ -101,7 +101,7 @@ class ProgressNoteInline(admin.TabularInline):
 
 
 @admin.register(ActionItem)
-class ActionItemAdmin(SimpleHistoryAdmin):
+class ActionItemAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "meeting", "decision", "owner", "due_date", "status"]
     list_filter = ["status", "meeting"]
     search_fields = ["description", "owner_organisation__name", "owner_person__name"]
@@ -112,7 +112,7 @@ class ActionItemAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ProgressNote)
-class ProgressNoteAdmin(SimpleHistoryAdmin):
+class ProgressNoteAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "action_item", "created_at", "created_by"]
     search_fields = ["note", "action_item__description"]
     autocomplete_fields = ["action_item"]

@@ -302,6 +302,7 @@ def action_edit(request, pk):
         save=lambda: services.update_action_item(
             action=action,
             **{name: form.cleaned_data[name] for name in ("status", "due_date", "note")},
+            expected_version=form.expected_version,
             user=request.user,
         ),
         message=_("Action item updated."),

@@ -1,5 +1,7 @@
 """
-The decision register as CSV and JSON: the filtered set, as the user may see it.
+The decision register as CSV and JSON: the filtered set, as the user may see it. Every text is
+cleaned of control characters (rows saved before the input refused them may hold some): one-line
+values lose their line breaks, the wording keeps its own.
 
 The Kosovo* designation footnote travels with the data, as it does on the pages:
 - JSON: every organisation is an object whose `footnote` is the footnote's text when its name carries
@@ -15,6 +17,7 @@ import json
 
 from django.http import HttpResponse
 
+from core.text import multi_line, one_line
 from members.models import DESIGNATED_NAME, KOSOVO_FOOTNOTE
 
 COLUMNS = [
@@ -74,10 +77,26 @@ def role_data(role, build_url) -> dict:
         "end_precision": role.end_precision if role.end else None,
         "term": role.term,
     }
+# The values that are texts of several lines; every other text is one line.
+MULTI_LINE = {"wording"}
+
+
+def _clean(value, multiline: bool = False):
+    if isinstance(value, str):
+        return multi_line(value) if multiline else one_line(value)
+    if isinstance(value, list):
+        return [_clean(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _clean(item, key in MULTI_LINE) for key, item in value.items()}
+    return value
 
 
 def decision_row(decision, build_url) -> dict:
     """One decision as plain data; `decision` comes from Decision.objects.visible_to(user).with_acted_on(user)."""
+    return _clean(_decision_data(decision, build_url))
+
+
+def _decision_data(decision, build_url) -> dict:
     meeting = decision.meeting
     return {
         "reference": decision.reference,

@@ -428,7 +428,7 @@ class DocumentUploadForm(forms.Form):
         return uploaded
 
 
-class ActionItemForm(LineEndingsMixin, forms.ModelForm):
+class ActionItemForm(LineEndingsMixin, OptimisticLockFormMixin, forms.ModelForm):
     note = forms.CharField(
         label=_("Progress note"),
         required=False,
@@ -440,6 +440,8 @@ class ActionItemForm(LineEndingsMixin, forms.ModelForm):
         model = ActionItem
         fields = ["status", "due_date"]
         widgets = {"due_date": DateInput}
+
+    lock_fields = ["status", "due_date"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

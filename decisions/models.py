@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core import search
+from core.locking import Versioned
 from core.roles import is_board_member
 from core.workflow import visible_statuses
 from meetings.models import AgendaItem, Meeting
@@ -69,7 +70,7 @@ class DocumentQuerySet(models.QuerySet):
         return search.search_queryset(self.visible_to(user), text, [DOCUMENT_FIELDS])
 
 
-class Document(models.Model):
+class Document(Versioned, models.Model):
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=200, unique=True, blank=True)
     kind = models.ForeignKey(DocumentKind, verbose_name=_("kind"), on_delete=models.PROTECT, related_name="documents")
@@ -77,6 +78,7 @@ class Document(models.Model):
     period_start = models.PositiveSmallIntegerField(_("period from (year)"), null=True, blank=True)
     period_end = models.PositiveSmallIntegerField(_("period to (year)"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
+    # Optimistic locking (core.locking): counted up on every save; a form opened before is refused.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -233,7 +235,7 @@ class DecisionQuerySet(models.QuerySet):
         return self.filter(pk__in=ids)
 
 
-class Decision(models.Model):
+class Decision(Versioned, models.Model):
     class Verb(models.TextChoices):
         ENDORSED = "endorsed", _("Endorsed")
         ADOPTED = "adopted", _("Adopted")
@@ -298,6 +300,7 @@ class Decision(models.Model):
         Membership, verbose_name=_("memberships"), blank=True, related_name="decisions"
     )
     roles = models.ManyToManyField(RoleHeld, verbose_name=_("roles held"), blank=True, related_name="decisions")
+    # Optimistic locking (core.locking): counted up on every save; a form opened before is refused.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -366,7 +369,7 @@ class ActionItemQuerySet(models.QuerySet):
         return self.filter(meeting__in=Meeting.objects.visible_to(user))
 
 
-class ActionItem(models.Model):
+class ActionItem(Versioned, models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
         IN_PROGRESS = "in_progress", _("In progress")
@@ -403,9 +406,11 @@ class ActionItem(models.Model):
     )
     due_date = models.DateField(_("due date"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    # Optimistic locking (core.locking): counted up on every save; a form opened before is refused.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
 
     objects = ActionItemQuerySet.as_manager()
 
@@ -434,7 +439,7 @@ class ActionItem(models.Model):
             raise ValidationError({"decision": _("The decision must belong to the same meeting.")})
 
 
-class ProgressNote(models.Model):
+class ProgressNote(Versioned, models.Model):
     action_item = models.ForeignKey(
         ActionItem, verbose_name=_("action item"), on_delete=models.CASCADE, related_name="progress_notes"
     )
@@ -443,7 +448,9 @@ class ProgressNote(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("written by"), on_delete=models.SET_NULL, null=True, blank=True
     )
-    history = HistoricalRecords()
+    # Optimistic locking (core.locking): counted up on every save; a form opened before is refused.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("progress note")

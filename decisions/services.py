@@ -16,7 +16,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from core.dates import DatePrecision
-from core.locking import save_versioned
+from core.locking import StaleVersionError, save_versioned
 from decisions.models import ActionItem, Decision, Document, DocumentFile, ProgressNote
 from decisions.uploads import validate_document_file
 from meetings.models import AgendaItem, Meeting
@@ -348,10 +348,23 @@ def add_document_version(*, document: Document, uploaded_file, user=None) -> Doc
 
 @transaction.atomic
 def update_action_item(
-    *, action: ActionItem, status: str, due_date: dt.date | None, note: str = "", user=None
+    *,
+    action: ActionItem,
+    status: str,
+    due_date: dt.date | None,
+    note: str = "",
+    expected_version: int | None = None,
+    user=None,
 ) -> ProgressNote | None:
-    """Change an action item's status or due date, with an optional progress note."""
+    """
+    Change an action item's status or due date, with an optional progress note. `expected_version`:
+    the version the editor's form was opened at; if someone changed the item since, the save is
+    refused (StaleVersionError), a note alone included (its status and due date would undo theirs).
+    A note is added, never overwrites one: it does not count the item's version up.
+    """
     stored = ActionItem.objects.select_for_update().get(pk=action.pk)
+    if expected_version is not None and stored.version != expected_version:
+        raise StaleVersionError(stored)
     if (stored.status, stored.due_date) != (status, due_date):
         stored.status, stored.due_date = status, due_date
         stored.full_clean()

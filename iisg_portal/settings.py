@@ -14,6 +14,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from core.client_ip import check_trusted_proxy_ips
 from iisg_portal.env import env_bool, env_choice, env_int, env_list, env_str, is_redis_url
 from portal.record_urls import ABSOLUTE_URL_OVERRIDES  # noqa: F401 (a setting: where records of lower apps are shown)
 
@@ -64,6 +65,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: a body over REQUEST_MAX_BODY_SIZE is refused before anything reads it.
     "core.request_limits.RequestBodyLimitMiddleware",
+    # Control characters stripped from every GET parameter before any view or filter reads it.
+    "core.text.CleanQueryStringMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -349,7 +352,22 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Who a request comes from (core/client_ip.py), for sign-in throttling. Behind a proxy every request
+# comes from the proxy: TRUSTED_PROXY_COUNT proxies in front (default: one when SECURE_PROXY_SSL_HEADER
+# says a proxy terminates TLS, else none) append the client's address to X-Forwarded-For, believed only
+# from the proxies' addresses (FORWARDED_ALLOW_IPS, the variable gunicorn reads too).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if env_bool("SECURE_PROXY_SSL_HEADER", default=False) else 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT={TRUSTED_PROXY_COUNT} must be 0 (no proxy) or more.")
+TRUSTED_PROXY_IPS = env_list("FORWARDED_ALLOW_IPS", ["127.0.0.1", "::1"])
+try:
+    check_trusted_proxy_ips(TRUSTED_PROXY_IPS)
+except ValueError as exc:
+    raise ImproperlyConfigured(f"FORWARDED_ALLOW_IPS: {exc} (addresses or networks, comma-separated, or *).") from None
+
 # Sign-in throttling (django-axes): lock a username from an address after repeated failures.
+# The address is core.client_ip's (django-ipware, which AXES_IPWARE_* settings configure, is not used).
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -3,18 +3,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.locking import OptimisticLockAdminMixin
+from core.locking import OptimisticLockAdminMixin, OptimisticLockInlineMixin
 from meetings.models import AgendaItem, Correction, Meeting, Occasion, Participation, Reschedule
 
 
-class ParticipationInline(admin.TabularInline):
+class ParticipationInline(OptimisticLockInlineMixin, admin.TabularInline):
     model = Participation
     extra = 0
     fields = ["order", "person", "organisation", "position", "role", "level", "attendance"]
     autocomplete_fields = ["person", "organisation"]
 
 
-class AgendaItemInline(admin.StackedInline):
+class AgendaItemInline(OptimisticLockInlineMixin, admin.StackedInline):
     model = AgendaItem
     extra = 0
     fields = [("position", "kind"), "title", ("presenters", "presenting_organisations"), "notes"]
@@ -136,7 +136,7 @@ class OccasionAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(SimpleHistoryAdmin):
+class ParticipationAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "meeting", "organisation", "position", "role", "level", "attendance"]
     list_filter = ["role", "level", "attendance"]
     search_fields = ["person__name", "organisation__name", "meeting__title", "position"]
@@ -145,7 +145,7 @@ class ParticipationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(SimpleHistoryAdmin):
+class AgendaItemAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "meeting", "kind"]
     list_filter = ["kind"]
     search_fields = ["title", "notes", "meeting__title"]

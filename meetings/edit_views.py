@@ -127,6 +127,7 @@ def participants(request, slug):
             entries=formset.entries(),
             removed=formset.removed(),
             correction_reason=form.reason_given,
+            expected_rows=formset.expected_rows(),
             user=request.user,
         ),
         message=lambda saved: (
@@ -153,7 +154,13 @@ def agenda(request, slug):
         request,
         form,
         save=lambda: services.reorder_agenda(
-            meeting=meeting, item_ids=form.ordered_ids(), correction_reason=form.reason_given, user=request.user
+            meeting=meeting,
+            item_ids=form.ordered_ids(),
+            # A move (one place up or down) is made from where the item is now; the numbers, from
+            # the agenda as the editor saw it.
+            expected_versions=None if form.data.get("move") else form.expected_versions(),
+            correction_reason=form.reason_given,
+            user=request.user,
         ),
         message=_("The order of the agenda is saved."),
         success_url=reverse("meetings-edit:agenda", args=[meeting.slug]),
@@ -197,6 +204,7 @@ def _agenda_item_form(request, item: AgendaItem):
             presenters=list(form.cleaned_data["presenters"]),
             presenting_organisations=list(form.cleaned_data["presenting_organisations"]),
             correction_reason=form.reason_given,
+            expected_version=form.expected_version,
             user=request.user,
         ),
         message=lambda item: done % {"title": item.title},

@@ -7,13 +7,14 @@ import zoneinfo
 
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import DatePrecision
 from core.forms import DateInput, LineEndingsMixin, form_helper
-from core.locking import OptimisticLockFormMixin
+from core.locking import OptimisticLockFormMixin, OptimisticLockListMixin
 from meetings.models import AgendaItem, Meeting, Occasion, Participation, WebAddressFormField, period_span
 from meetings.services import ParticipantEntry, chair_position_at_the_time
 from members.forms import PeopleChoiceField, PersonChoiceField, people
@@ -152,6 +153,9 @@ class MeetingForm(LineEndingsMixin, CorrectionReasonMixin, OptimisticLockFormMix
         "new_occasion_start": "start_date",
         "new_occasion_end": "end_date",
     }
+    # The chair when the form was opened: the chair is a row of the participants list, which others may
+    # change meanwhile (core.locking locks the meeting's own fields, not that row).
+    chair_as_opened = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Meeting
@@ -212,6 +216,7 @@ class MeetingForm(LineEndingsMixin, CorrectionReasonMixin, OptimisticLockFormMix
             chair = meeting.participations.filter(role=Participation.Role.CHAIR).order_by("order", "id").first()
             self.initial.setdefault("chair", chair.person_id if chair else None)
             self.initial.setdefault("chair_position", chair.position if chair else "")
+            self.initial["chair_as_opened"] = str(chair.person_id) if chair and chair.person_id else ""
         self.fields["all_day"].help_text = _("Show the dates only. The start is taken as 00:00 and the end as 23:59.")
         self.fields["date_precision"].help_text = PRECISION_HELP
         if meeting.new_date_pending:
@@ -245,6 +250,7 @@ class MeetingForm(LineEndingsMixin, CorrectionReasonMixin, OptimisticLockFormMix
                 "minutes",
                 *(["correction_reason"] if "correction_reason" in self.fields else []),
             ),
+            "chair_as_opened",
             "version",
             "lock_snapshot",
         )
@@ -256,9 +262,23 @@ class MeetingForm(LineEndingsMixin, CorrectionReasonMixin, OptimisticLockFormMix
         precision = cleaned.get("date_precision") or DatePrecision.DAY
         start, end = dates_from_input(cleaned, self, time_zone, precision, cleaned.get("all_day"))
         if start is not None:
-            # The model's own checks (end after start, number unique per kind) then see the real dates.
             cleaned["start"], cleaned["end"] = start, end
-            self.instance.start, self.instance.end = start, end
+        else:
+            # Nothing usable (the error is beside the field): each of start and end that was given is
+            # still placed in the meeting's time zone, so that the model never sees a time without a zone.
+            for name in ("start", "end"):
+                value = cleaned.get(name)
+                if value is None or value.tzinfo is not None:
+                    continue
+                value = aware(value, time_zone)
+                if in_range(value):
+                    cleaned[name] = value.astimezone(dt.UTC)
+                else:
+                    cleaned.pop(name)
+        # The model's own checks (end after start, number unique per kind) then see the real dates.
+        for name in ("start", "end"):
+            if cleaned.get(name) is not None:
+                setattr(self.instance, name, cleaned[name])
         cleaned["date_precision"] = precision
         if precision != DatePrecision.DAY:
             cleaned["all_day"] = True
@@ -313,10 +333,47 @@ class MeetingForm(LineEndingsMixin, CorrectionReasonMixin, OptimisticLockFormMix
             exclude.add("occasion")
         return exclude
 
+    def clean_chair(self):
+        chair = self.cleaned_data.get("chair")
+        opened, now = self._chair_as_opened(), self.initial.get("chair")
+        chosen = chair.pk if chair else None
+        if opened is not False and chosen != opened and now != opened and chosen != now:
+            # Both this editor and someone else (on the participants page) changed the chair.
+            current = Person.objects.filter(pk=now).first() if now else None
+            data = self.data.copy()
+            data[self.add_prefix("chair_as_opened")] = str(now or "")
+            self.data = data
+            raise forms.ValidationError(
+                _(
+                    "Someone else made %(chair)s the chair after you opened the form. Choose again, or save "
+                    "to keep yours."
+                )
+                % {"chair": current or _("no one")}
+            )
+        return chair
+
+    def _chair_as_opened(self):
+        """The chair's person id when the form was opened (None: no chair), or False if not posted."""
+        key = self.add_prefix("chair_as_opened")
+        if not self.instance.pk or key not in self.data:
+            return False
+        value = self.data.get(key) or ""
+        return int(value) if value.isdigit() else None
+
     @property
     def chair_value(self):
-        """The chair to record: False if neither the chair nor their position changed (leave it as it is)."""
-        if self.instance.pk and not {"chair", "chair_position"} & set(self.changed_data):
+        """
+        The chair to record: False to leave the chair as it is — when this editor changed neither the
+        chair nor their position since the form was opened (someone else may have changed the chair
+        meanwhile, on the participants page).
+        """
+        chair = self.cleaned_data.get("chair")
+        position_changed = "chair_position" in self.changed_data
+        opened = self._chair_as_opened()
+        if opened is not False:
+            unchanged = (chair.pk if chair else None) == opened
+            return False if unchanged and not position_changed else chair
+        if self.instance.pk and "chair" not in self.changed_data and not position_changed:
             return False
         return self.cleaned_data.get("chair")
 
@@ -403,7 +460,15 @@ class ParticipationForm(forms.ModelForm):
         return ParticipantEntry(participation=participation, new_person=new_person)
 
 
-class BaseParticipationFormSet(forms.BaseModelFormSet):
+class BaseParticipationFormSet(OptimisticLockListMixin, forms.BaseModelFormSet):
+    """
+    The participants of a meeting, edited as one list: a save is refused if someone else added,
+    changed or removed a participant since the list was opened, and the list comes back as it is
+    now, with this editor's input merged in (core.locking.OptimisticLockListMixin).
+    """
+
+    lock_name = _("list of participants")
+
     def __init__(self, *args, meeting: Meeting, **kwargs):
         self.meeting = meeting
         super().__init__(*args, **kwargs)
@@ -479,7 +544,7 @@ class CorrectionReasonForm(LineEndingsMixin, CorrectionReasonMixin, forms.Form):
         self.helper = form_helper()
 
 
-class AgendaItemForm(LineEndingsMixin, CorrectionReasonMixin, forms.ModelForm):
+class AgendaItemForm(LineEndingsMixin, CorrectionReasonMixin, OptimisticLockFormMixin, forms.ModelForm):
     presenters = PeopleChoiceField(
         label=_("Presenters"), queryset=people(), required=False, widget=forms.SelectMultiple(attrs={"size": 6})
     )
@@ -491,6 +556,9 @@ class AgendaItemForm(LineEndingsMixin, CorrectionReasonMixin, forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 8}),
             "presenting_organisations": forms.SelectMultiple(attrs={"size": 6}),
         }
+
+    # The position too, which the form of an existing item leaves to the agenda page's order buttons.
+    lock_fields = ["position", "title", "kind", "presenters", "presenting_organisations", "notes"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -526,7 +594,14 @@ class AgendaItemForm(LineEndingsMixin, CorrectionReasonMixin, forms.ModelForm):
 
 
 class AgendaOrderForm(LineEndingsMixin, CorrectionReasonMixin, forms.Form):
-    """One number per agenda item; the items are put in the order of the numbers."""
+    """
+    One number per agenda item; the items are put in the order of the numbers. The numbers mean
+    something only for the agenda as the editor saw it: if an item was added, removed, moved or
+    changed since (its version, core.locking), the order is refused and the page says what changed.
+    """
+
+    AS_OPENED = "agenda_as_opened"
+    _SALT = "meetings.agenda-order"
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
@@ -539,8 +614,63 @@ class AgendaOrderForm(LineEndingsMixin, CorrectionReasonMixin, forms.Form):
                 initial=item.position,
                 widget=forms.NumberInput(attrs={"class": "form-control form-control-sm agenda-position"}),
             )
+        self.fields[self.AS_OPENED] = forms.CharField(widget=forms.HiddenInput, required=False)
+        self.initial[self.AS_OPENED] = self._token()
         self.add_correction_reason(meeting)
         self.helper = form_helper(_("Save the order"))
+
+    def _token(self) -> str:
+        rows = [[item.pk, item.version, item.position, item.title] for item in self.items]
+        return signing.dumps(rows, salt=self._SALT, compress=True)
+
+    def _opened(self) -> dict[int, tuple[int, int, str]] | None:
+        try:
+            rows = signing.loads(self.data.get(self.AS_OPENED, ""), salt=self._SALT)
+            return {int(pk): (int(version), int(position), str(title)) for pk, version, position, title in rows}
+        except (signing.BadSignature, TypeError, ValueError):
+            return None
+
+    def expected_versions(self) -> dict[int, int]:
+        """The items (id → version) as the editor saw them, for the service's check under its lock."""
+        return {pk: version for pk, (version, _position, _title) in (self._opened() or {}).items()}
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.data.get("move"):
+            return cleaned  # One place up or down: from where the item is now.
+        opened = self._opened()
+        if opened is not None and {pk: row[0] for pk, row in opened.items()} == {i.pk: i.version for i in self.items}:
+            return cleaned
+        self.add_error(None, self._what_changed(opened or {}))
+        # The numbers stay as typed; an item new to this editor shows its place now; the next save applies.
+        data = self.data.copy()
+        for item in self.items:
+            data.setdefault(f"item_{item.pk}", str(item.position))
+        data[self.AS_OPENED] = self._token()
+        self.data = data
+        return cleaned
+
+    def _what_changed(self, opened: dict) -> str:
+        now = {item.pk: item for item in self.items}
+        changes = []
+        for pk, (_version, position, title) in opened.items():
+            item = now.get(pk)
+            if item is None:
+                changes.append(_("“%(title)s” removed") % {"title": title})
+            elif item.position != position:
+                changes.append(
+                    _("“%(title)s” moved from %(before)d to %(after)d")
+                    % {"title": item.title, "before": position, "after": item.position}
+                )
+            elif item.title != title:
+                changes.append(_("“%(before)s” renamed “%(after)s”") % {"before": title, "after": item.title})
+        changes += [_("“%(title)s” added") % {"title": item.title} for pk, item in now.items() if pk not in opened]
+        text = _("Not saved: someone else changed the agenda after you opened this page")
+        if changes:
+            text = f"{text}: {'; '.join(changes)}"
+        return f"{text}. " + str(
+            _("Your numbers are still in the form (an item new to you shows its place now): check them and save again.")
+        )
 
     def ordered_ids(self) -> list[int]:
         move = self.data.get("move", "")

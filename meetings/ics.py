@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from core.dates import format_at_precision
+from core.text import multi_line, one_line
 from core.workflow import RecordStatus
 from meetings.models import Meeting
 
@@ -73,6 +74,8 @@ def meeting_event(meeting: Meeting, url: str) -> Event:
     """
     One VEVENT: the announcement of the meeting (title, dates as far as known, place, format, occasion,
     postponement or cancellation) and, where the reader may read the record, its public summary.
+    Texts are cleaned of control characters (RFC 5545 allows none in a value; rows saved before the
+    input refused them may hold some), and one-line properties of line breaks.
     """
     event = Event()
     event.add("uid", f"meeting-{meeting.pk}@{UID_DOMAIN}")
@@ -84,7 +87,7 @@ def meeting_event(meeting: Meeting, url: str) -> Event:
     else:
         event.add("dtstart", meeting.local_start)
         event.add("dtend", meeting.local_end)
-    summary = meeting.title
+    summary = one_line(meeting.title)
     if meeting.is_draft:
         summary = _("DRAFT: %(title)s") % {"title": summary}
     if meeting.is_cancelled:
@@ -93,17 +96,17 @@ def meeting_event(meeting: Meeting, url: str) -> Event:
         summary = _("Postponed: %(title)s") % {"title": summary}
     event.add("summary", summary)
     if meeting.place:
-        event.add("location", meeting.place)
+        event.add("location", one_line(meeting.place))
     precision_note = ""
     if not meeting.dates_are_exact and not meeting.new_date_pending:
         precision_note = _("The day is not known yet: announced for %(when)s.") % {
             "when": format_at_precision(meeting.local_start.date(), meeting.date_precision)
         }
     parts = (
-        schedule_note(meeting),
+        one_line(schedule_note(meeting)),
         precision_note,
-        occasion_sentence(meeting),
-        meeting.summary_as_listed,
+        one_line(occasion_sentence(meeting)),
+        multi_line(meeting.summary_as_listed),
         _("Format: %(format)s") % {"format": meeting.get_format_display()},
         url,
     )
@@ -122,7 +125,7 @@ def calendar(meetings, build_url, name: str) -> bytes:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name)
+    cal.add("x-wr-calname", one_line(name))
     for meeting in meetings:
         cal.add_component(meeting_event(meeting, build_url(meeting)))
     # VTIMEZONE components for each TZID used, so that clients read the local times right.

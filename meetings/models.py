@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from core import search
 from core.dates import DatePrecision, format_at_precision, last_day_at_precision, truncate_to_precision
+from core.locking import Versioned
 from core.projection import WithheldFieldError, WithholdingMixin
 from core.roles import is_board_member, is_secretariat
 from core.workflow import RecordStatus, visible_statuses
@@ -31,6 +32,10 @@ def ordinal(number: int) -> str:
     """1 -> '1st', 2 -> '2nd', 11 -> '11th', 23 -> '23rd'."""
     suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
     return f"{number}{suffix}"
+
+
+def _aware_datetime(value) -> bool:
+    return isinstance(value, dt.datetime) and timezone.is_aware(value)
 
 
 def validate_time_zone(value: str) -> None:
@@ -259,7 +264,7 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(end__lt=now or timezone.now(), new_date_pending=False).order_by("-start")
 
 
-class Meeting(WithholdingMixin, models.Model):
+class Meeting(Versioned, WithholdingMixin, models.Model):
     class Kind(models.TextChoices):
         BOARD = "board", _("Board meeting")
         SUPPORT_GROUP = "support_group", _("Support Group meeting")
@@ -371,7 +376,7 @@ class Meeting(WithholdingMixin, models.Model):
     # The iCalendar SEQUENCE: counted up with every change of the dates or the schedule, so that
     # calendar clients replace the event they hold (RFC 5545, 3.8.7.4).
     schedule_sequence = models.PositiveIntegerField(_("calendar sequence"), default=0, editable=False)
-    # Optimistic locking: a save is refused if someone else saved since the form was opened.
+    # Optimistic locking (core.locking): counted up on every save; a form opened before is refused.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -544,7 +549,9 @@ class Meeting(WithholdingMixin, models.Model):
     def clean(self):
         super().clean()
         errors = {}
-        if self.start and self.end and self.end < self.start:
+        # Compared only when both are complete, aware times: a form may leave one missing or invalid
+        # (its own error is shown beside that field).
+        if _aware_datetime(self.start) and _aware_datetime(self.end) and self.end < self.start:
             errors["end"] = _("A meeting cannot end before it starts.")
         if self.kind == self.Kind.PILLAR and not self.pillar_id:
             errors["pillar"] = _("A pillar meeting needs its pillar.")
@@ -701,7 +708,7 @@ class ParticipationQuerySet(models.QuerySet):
         )
 
 
-class Participation(WithholdingMixin, models.Model):
+class Participation(Versioned, WithholdingMixin, models.Model):
     class Role(models.TextChoices):
         CHAIR = "chair", _("Chair")
         CO_CHAIR = "co_chair", _("Co-chair")
@@ -761,7 +768,9 @@ class Participation(WithholdingMixin, models.Model):
         _("attendance"), max_length=20, choices=Attendance.choices, blank=True, help_text=_("Empty if not recorded.")
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    history = HistoricalRecords()
+    # Optimistic locking (core.locking): counted up on every save; a form opened before is refused.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    history = HistoricalRecords(excluded_fields=["version"])
 
     objects = ParticipationQuerySet.as_manager()
 
@@ -881,7 +890,7 @@ class AgendaItemQuerySet(models.QuerySet):
         return search.search_queryset(self.visible_to(user), text, [AGENDA_ITEM_FIELDS])
 
 
-class AgendaItem(models.Model):
+class AgendaItem(Versioned, models.Model):
     class Kind(models.TextChoices):
         OPENING = "opening", _("Opening")
         PRESENTATION = "presentation", _("Presentation")
@@ -900,7 +909,9 @@ class AgendaItem(models.Model):
         Organisation, verbose_name=_("presenting organisations"), blank=True, related_name="presented"
     )
     notes = models.TextField(_("minutes notes"), blank=True, help_text=_("Markdown. For Board members only."))
-    history = HistoricalRecords(m2m_fields=[presenters, presenting_organisations])
+    # Optimistic locking (core.locking): counted up on every save; a form opened before is refused.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    history = HistoricalRecords(m2m_fields=[presenters, presenting_organisations], excluded_fields=["version"])
 
     objects = AgendaItemQuerySet.as_manager()
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.dates import DatePrecision
-from core.locking import save_versioned
+from core.locking import StaleListError, StaleVersionError, claim_version, save_versioned
 from core.roles import BOARD_MEMBERS_GROUP
 from core.workflow import RecordStatus
 from meetings.models import AgendaItem, Correction, Meeting, Occasion, Participation, Reschedule, position_before
@@ -149,11 +149,29 @@ def record_participants(
     entries: list[ParticipantEntry],
     removed: list[Participation] = (),
     correction_reason: str = "",
+    expected_rows: dict[int, int] | None = None,
     user=None,
 ) -> list[Participation]:
-    """Add and change many participations at once, creating people named on the spot."""
+    """
+    Add and change many participations at once, creating people named on the spot. `expected_rows`:
+    the list (participation id → version) as the editor's form was opened; if anyone added, changed
+    or removed a participant since, nothing is saved (StaleListError). None skips the check.
+    """
     if meeting.status == Meeting.Status.PUBLISHED:
         _require_reason(correction_reason)
+    # One save of the list at a time: the meeting's row is the list's lock.
+    Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
+    if expected_rows is not None:
+        if dict(meeting.participations.values_list("pk", "version")) != expected_rows:
+            raise StaleListError(meeting)
+        try:
+            # Each row changed or removed must still be at its version (a save elsewhere, such as
+            # the admin, does not take the meeting's lock).
+            for participation in [*removed, *(entry.participation for entry in entries)]:
+                if participation.pk is not None:
+                    claim_version(participation, expected_rows.get(participation.pk, 0))
+        except StaleVersionError:
+            raise StaleListError(meeting) from None
     for participation in removed:
         if participation.meeting_id != meeting.pk:
             raise ValidationError(_("This participant belongs to another meeting."))
@@ -197,12 +215,23 @@ def _renumber(meeting: Meeting, ordered: list[AgendaItem]) -> None:
 
 
 @transaction.atomic
-def reorder_agenda(*, meeting: Meeting, item_ids: list[int], correction_reason: str = "", user=None) -> None:
-    """Give the agenda items the order of `item_ids` (all of the meeting's items, each once)."""
+def reorder_agenda(
+    *,
+    meeting: Meeting,
+    item_ids: list[int],
+    expected_versions: dict[int, int] | None = None,
+    correction_reason: str = "",
+    user=None,
+) -> None:
+    """
+    Give the agenda items the order of `item_ids` (all of the meeting's items, each once).
+    `expected_versions`: the items (id → version) as the editor saw them; refused if any changed.
+    """
     if meeting.status == Meeting.Status.PUBLISHED:
         _require_reason(correction_reason)
     items = {item.pk: item for item in meeting.agenda_items.select_for_update()}
-    if sorted(item_ids) != sorted(items):
+    changed = expected_versions is not None and expected_versions != {pk: item.version for pk, item in items.items()}
+    if changed or sorted(item_ids) != sorted(items):
         raise ValidationError(_("The agenda changed while you were reordering it. Reload the page and try again."))
     _renumber(meeting, [items[pk] for pk in item_ids])
     if meeting.status == Meeting.Status.PUBLISHED:
@@ -216,9 +245,13 @@ def save_agenda_item(
     presenters: list[Person] | None = None,
     presenting_organisations: list[Organisation] | None = None,
     correction_reason: str = "",
+    expected_version: int | None = None,
     user=None,
 ) -> AgendaItem:
-    """Add an item (at its position, moving the later ones down) or change one."""
+    """
+    Add an item (at its position, moving the later ones down) or change one. `expected_version`: the
+    version the editor's form was opened at (StaleVersionError if someone saved the item since).
+    """
     meeting = item.meeting
     if meeting.status == Meeting.Status.PUBLISHED:
         _require_reason(correction_reason)
@@ -233,7 +266,7 @@ def save_agenda_item(
         _renumber(meeting, ordered)
     else:
         item.full_clean()
-        item.save()
+        save_versioned(item, expected_version)
     if presenters is not None:
         item.presenters.set(presenters)
     if presenting_organisations is not None:

@@ -2,18 +2,18 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.locking import OptimisticLockAdminMixin
+from core.locking import OptimisticLockAdminMixin, OptimisticLockInlineMixin
 from members.models import Membership, Organisation, Person, Pillar, Post, RoleHeld
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(OptimisticLockInlineMixin, admin.TabularInline):
     model = Membership
     extra = 0
     fields = ["category", "since", "until", "note"]
     show_change_link = True
 
 
-class PersonInline(admin.TabularInline):
+class PersonInline(OptimisticLockInlineMixin, admin.TabularInline):
     model = Person
     extra = 0
     fields = ["honorific", "name", "position_title", "user"]
@@ -39,7 +39,7 @@ class CurrentMemberFilter(admin.SimpleListFilter):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
     list_display = ["display_name", "acronym", "kind", "country", "parent", "designation_footnote"]
     list_filter = ["kind", CurrentMemberFilter, "designation_footnote"]
     search_fields = ["name", "acronym", "country"]
@@ -50,7 +50,7 @@ class OrganisationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "honorific", "position_title", "organisation", "user"]
     list_filter = ["organisation__kind", "honorific"]
     search_fields = ["name", "position_title", "organisation__name", "organisation__acronym"]
@@ -66,7 +66,7 @@ class PillarAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
     list_display = ["organisation", "category", "since", "until", "is_current"]
     list_filter = ["category", "organisation__kind", ("until", admin.EmptyFieldListFilter)]
     search_fields = ["organisation__name", "organisation__acronym", "note"]

@@ -84,7 +84,12 @@ def membership_end(request, pk):
     return edit_page(
         request,
         form,
-        save=lambda: services.end_membership(membership=membership, **form.cleaned_data),
+        save=lambda: services.end_membership(
+            membership=membership,
+            until=form.cleaned_data["until"],
+            note=form.cleaned_data["note"],
+            expected_version=form.expected_version,
+        ),
         message=_("The membership “%(membership)s” ends.") % {"membership": membership},
         success_url=membership.organisation,
         title=_("End the membership: %(membership)s") % {"membership": membership},

@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.dates import DatePrecision
 from core.forms import DateInput, LineEndingsMixin, form_helper
-from core.locking import OptimisticLockFormMixin
+from core.history import display_text
+from core.locking import OptimisticLockFormMixin, snapshot
 from members.models import Membership, Organisation, Person, Pillar, Post, RoleHeld
 
 
@@ -30,7 +31,7 @@ class UniqueSlugMixin:
         return cleaned
 
 
-class OrganisationForm(UniqueSlugMixin, forms.ModelForm):
+class OrganisationForm(UniqueSlugMixin, OptimisticLockFormMixin, forms.ModelForm):
     class Meta:
         model = Organisation
         fields = ["name", "acronym", "kind", "country", "parent", "designation_footnote"]
@@ -87,7 +88,7 @@ NewOrganisationFormSet = forms.modelformset_factory(
 )
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(OptimisticLockFormMixin, forms.ModelForm):
     class Meta:
         model = Person
         fields = ["honorific", "name", "position_title", "organisation"]
@@ -146,14 +147,30 @@ class MembershipForm(forms.ModelForm):
         self.helper = form_helper()
 
 
-class EndMembershipForm(forms.Form):
+class EndMembershipForm(OptimisticLockFormMixin, forms.Form):
+    """Ending a membership, refused if someone else changed it since the form was opened (core.locking)."""
+
     until = forms.DateField(label=_("Last day of the membership"), widget=DateInput, initial=timezone.localdate)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
+    lock_fields = ["until", "note"]
+
     def __init__(self, *args, membership: Membership, **kwargs):
+        # The lock reads the record from `instance`, as on a ModelForm.
+        self.instance = self.membership = membership
         super().__init__(*args, **kwargs)
-        self.membership = membership
         self.helper = form_helper(_("End the membership"))
+
+    def input_snapshot(self) -> dict[str, str]:
+        # Not a ModelForm: the input is in cleaned_data, not written into the record. An empty note
+        # leaves the record's note as it is.
+        mine = snapshot(self.membership, self.lock_fields)
+        cleaned = getattr(self, "cleaned_data", {})
+        if cleaned.get("until"):
+            mine["until"] = display_text(Membership._meta.get_field("until"), cleaned["until"])
+        if cleaned.get("note"):
+            mine["note"] = cleaned["note"]
+        return mine
 
     def clean_until(self):
         until = self.cleaned_data["until"]

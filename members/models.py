@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from core import visibility
 from core.dates import DatePrecision, format_at_precision, last_day_at_precision, truncate_to_precision
+from core.locking import Versioned
 from core.roles import is_secretariat
 
 # The name that carries the designation, and its footnote: printed once wherever Kosovo* appears on
@@ -50,7 +51,7 @@ class OrganisationQuerySet(models.QuerySet):
         return self.filter(own | Q(pk__in=Organisation.objects.filter(own).exclude(parent=None).values("parent")))
 
 
-class Organisation(models.Model):
+class Organisation(Versioned, models.Model):
     class Kind(models.TextChoices):
         WB_PARTNER = "wb_partner", _("Western Balkans partner administration")
         EU_INSTITUTION = "eu_institution", _("EU institution")
@@ -78,7 +79,9 @@ class Organisation(models.Model):
         default=False,
         help_text=_("Print the name with an asterisk and the Kosovo* designation footnote."),
     )
-    history = HistoricalRecords()
+    # Optimistic locking (core.locking): counted up on every save; a form opened before is refused.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    history = HistoricalRecords(excluded_fields=["version"])
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -128,7 +131,7 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(shown if granted is None else shown | granted)
 
 
-class Person(models.Model):
+class Person(Versioned, models.Model):
     class Honorific(models.TextChoices):
         MR = "Mr", _("Mr")
         MS = "Ms", _("Ms")
@@ -161,7 +164,9 @@ class Person(models.Model):
         blank=True,
         related_name="person",
     )
-    history = HistoricalRecords()
+    # Optimistic locking (core.locking): counted up on every save; a form opened before is refused.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    history = HistoricalRecords(excluded_fields=["version"])
 
     objects = PersonQuerySet.as_manager()
 
@@ -235,7 +240,7 @@ class MembershipQuerySet(models.QuerySet):
         return self.filter(until__lt=on)
 
 
-class Membership(models.Model):
+class Membership(Versioned, models.Model):
     class Category(models.TextChoices):
         BOARD = "board", _("Board member")
         SUPPORT_GROUP = "support_group", _("Support Group member")
@@ -250,7 +255,9 @@ class Membership(models.Model):
     )
     until = models.DateField(_("until"), null=True, blank=True, help_text=_("Empty while the membership lasts."))
     note = models.CharField(_("note"), max_length=300, blank=True)
-    history = HistoricalRecords()
+    # Optimistic locking (core.locking): counted up on every save; a form opened before is refused.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    history = HistoricalRecords(excluded_fields=["version"])
 
     objects = MembershipQuerySet.as_manager()
 

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.dates import DatePrecision, format_at_precision
-from core.locking import save_versioned
+from core.locking import StaleVersionError, save_versioned
 from members.models import Membership, Organisation, Person, Pillar, Post, RoleHeld
 
 
@@ -23,9 +23,17 @@ def add_membership(
 
 
 @transaction.atomic
-def end_membership(*, membership: Membership, until: dt.date, note: str = "") -> Membership:
-    """End a membership on `until` (its last day). History is kept: nothing is deleted."""
+def end_membership(
+    *, membership: Membership, until: dt.date, note: str = "", expected_version: int | None = None
+) -> Membership:
+    """
+    End a membership on `until` (its last day). History is kept: nothing is deleted.
+    `expected_version`: the version the editor's form was opened at (StaleVersionError if someone
+    saved the membership since); None for a step that does not come from such a form.
+    """
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if expected_version is not None and membership.version != expected_version:
+        raise StaleVersionError(membership)
     if membership.until is not None and membership.until < until:
         ended = membership.until.strftime("%d %b %Y")
         raise ValidationError({"until": _("This membership ended on %(until)s already.") % {"until": ended}})

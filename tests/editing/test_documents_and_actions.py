@@ -167,7 +167,8 @@ def test_document_history(secretariat_client):
 def test_change_an_actions_status_with_a_progress_note(secretariat_client, secretariat, circulated_meeting):
     action = ActionItemFactory(meeting=circulated_meeting)
     url = reverse("decisions-edit:action-edit", args=[action.pk])
-    response = secretariat_client.post(url, {"status": "in_progress", "due_date": "2030-01-31", "note": "Met donors."})
+    data = {"status": "in_progress", "due_date": "2030-01-31", "note": "Met donors.", "version": action.version}
+    response = secretariat_client.post(url, data)
     assert response.status_code == 302
     action.refresh_from_db()
     assert action.status == ActionItem.Status.IN_PROGRESS
@@ -179,7 +180,10 @@ def test_a_progress_note_alone(secretariat_client, circulated_meeting):
     action = ActionItemFactory(meeting=circulated_meeting)
     url = reverse("decisions-edit:action-edit", args=[action.pk])
     assert (
-        secretariat_client.post(url, {"status": "open", "due_date": "2030-01-31", "note": "Chased."}).status_code == 302
+        secretariat_client.post(
+            url, {"status": "open", "due_date": "2030-01-31", "note": "Chased.", "version": action.version}
+        ).status_code
+        == 302
     )
     assert ProgressNote.objects.count() == 1
     assert action.history.count() == 1  # the action itself did not change
@@ -206,5 +210,5 @@ def test_invalid_action_update_keeps_the_input(secretariat_client, circulated_me
 def test_who_may_update_an_action(make_client, circulated_meeting, persona, status):
     action = ActionItemFactory(meeting=circulated_meeting)
     url = reverse("decisions-edit:action-edit", args=[action.pk])
-    data = {"status": "done", "due_date": "2030-01-31", "note": ""}
+    data = {"status": "done", "due_date": "2030-01-31", "note": "", "version": action.version}
     assert make_client(persona).post(url, data).status_code == status

@@ -65,7 +65,8 @@ def test_end_a_membership_keeps_it_on_record(secretariat_client):
     url = reverse("members-edit:membership-end", args=[membership.pk])
     response = secretariat_client.post(url, {"until": "2019-12-31", "note": ""})
     assert response.context["form"].errors["until"]
-    assert secretariat_client.post(url, {"until": "2023-06-30", "note": "Left"}).status_code == 302
+    data = {"until": "2023-06-30", "note": "Left", "version": membership.version}
+    assert secretariat_client.post(url, data).status_code == 302
     membership.refresh_from_db()
     assert (membership.until, membership.note) == (dt.date(2023, 6, 30), "Left")
     assert not membership.is_current

@@ -30,6 +30,11 @@ def formset_data(rows, initial=0, prefix="form"):
     return data
 
 
+def list_as_opened(client, url):
+    """The participants list as the page was opened (the lock's hidden field of the management form)."""
+    return client.get(url).context["formset"].management_form["LOCK"].value()
+
+
 def blank_row(**values):
     row = dict.fromkeys(["person", "organisation", "position", "level", "attendance", "order"], "")
     row |= {"role": "delegate", "new_person_honorific": "", "new_person_name": "", "new_person_position": ""}
@@ -83,7 +88,8 @@ def test_change_and_remove_participants(secretariat_client, draft_meeting):
                   role="delegate", level="ministerial", attendance="in_person", order=2, DELETE="on"),
     ]  # fmt: skip
     url = reverse("meetings-edit:participants", args=[draft_meeting.slug])
-    assert secretariat_client.post(url, formset_data(rows, initial=2)).status_code == 302
+    data = formset_data(rows, initial=2) | {"form-LOCK": list_as_opened(secretariat_client, url)}
+    assert secretariat_client.post(url, data).status_code == 302
     assert list(draft_meeting.participations.all()) == [keep]
     keep.refresh_from_db()
     assert (keep.position, keep.attendance) == ("Former minister", "excused")
@@ -148,6 +154,11 @@ def item_data(**values):
     return {"position": "", "title": "Item", "kind": "discussion", "notes": ""} | values
 
 
+def agenda_as_opened(client, url):
+    """The agenda as the page was opened (its hidden field): the numbers mean something only for it."""
+    return {"agenda_as_opened": client.get(url).context["form"]["agenda_as_opened"].value()}
+
+
 def positions(meeting):
     return list(meeting.agenda_items.order_by("position").values_list("title", "position"))
 
@@ -174,7 +185,8 @@ def test_add_agenda_items_in_order_and_in_between(secretariat_client, draft_meet
 def test_edit_an_agenda_item(secretariat_client, draft_meeting):
     item = AgendaItemFactory(meeting=draft_meeting, position=1, title="Old")
     url = reverse("meetings-edit:agenda-item-edit", args=[draft_meeting.slug, item.pk])
-    assert secretariat_client.post(url, item_data(title="New", notes="- one\n- two")).status_code == 302
+    data = item_data(title="New", notes="- one\n- two", version=item.version)
+    assert secretariat_client.post(url, data).status_code == 302
     item.refresh_from_db()
     assert (item.title, item.position, item.notes) == ("New", 1, "- one\n- two")
 
@@ -214,7 +226,8 @@ def test_delete_an_agenda_item_closes_the_gap(secretariat_client, draft_meeting)
 def test_reorder_by_numbers_without_tripping_the_unique_position(secretariat_client, draft_meeting):
     a, b, c = (AgendaItemFactory(meeting=draft_meeting, position=n, title=t) for n, t in ((1, "A"), (2, "B"), (3, "C")))
     url = reverse("meetings-edit:agenda", args=[draft_meeting.slug])
-    response = secretariat_client.post(url, {f"item_{a.pk}": "3", f"item_{b.pk}": "1", f"item_{c.pk}": "2"})
+    data = {f"item_{a.pk}": "3", f"item_{b.pk}": "1", f"item_{c.pk}": "2"} | agenda_as_opened(secretariat_client, url)
+    response = secretariat_client.post(url, data)
     assert response.status_code == 302
     assert positions(draft_meeting) == [("B", 1), ("C", 2), ("A", 3)]
 
@@ -246,7 +259,7 @@ def test_an_agenda_item_of_another_meeting_is_not_found(secretariat_client, draf
 def test_history_of_a_meeting_shows_who_changed_what(secretariat_client, secretariat, draft_meeting):
     item = AgendaItemFactory(meeting=draft_meeting, position=1, title="Old title")
     url = reverse("meetings-edit:agenda-item-edit", args=[draft_meeting.slug, item.pk])
-    secretariat_client.post(url, item_data(title="New title"))
+    secretariat_client.post(url, item_data(title="New title", version=item.version))
     response = secretariat_client.get(reverse("meetings-edit:meeting-history", args=[draft_meeting.slug]))
     entries = response.context["entries"]
     change = next(entry for entry in entries if entry["user"] == secretariat.get_full_name())

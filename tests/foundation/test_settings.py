@@ -63,6 +63,8 @@ def test_production_needs_allowed_hosts():
         ({"DEBUG": "1", "DATABASE_URL": "mongo://localhost/x"}, "DATABASE_URL='mongo://localhost/x'"),
         ({"DEBUG": "1", "DATABASE_URL": "postgres://postgres@127.0.0.1:5432"}, "names no database"),
         ({"DEBUG": "1", "EMAIL_PORT": "twenty-five"}, "EMAIL_PORT='twenty-five'"),
+        ({"DEBUG": "1", "TRUSTED_PROXY_COUNT": "-1"}, "TRUSTED_PROXY_COUNT=-1"),
+        ({"DEBUG": "1", "FORWARDED_ALLOW_IPS": "nginx.local"}, "FORWARDED_ALLOW_IPS"),
     ],
 )
 def test_bad_value_fails_naming_the_variable(env, named):
@@ -194,3 +196,21 @@ def test_make_serve_keeps_database_connections_and_checks_them():
     makefile = (ROOT / "Makefile").read_text()
     assert "CONN_MAX_AGE=$${CONN_MAX_AGE:-60} CONN_HEALTH_CHECKS=$${CONN_HEALTH_CHECKS:-1}" in makefile
     assert "APP_PORTS" in makefile
+
+
+def read_setting(name, **env):
+    result = run_manage("shell", "-c", f"from django.conf import settings; print(settings.{name})", DEBUG="1", **env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_a_proxy_in_front_is_trusted_for_the_client_address_only_when_configured():
+    clean = {k: v for k, v in os.environ.items() if k in {"SECURE_PROXY_SSL_HEADER", "TRUSTED_PROXY_COUNT"}}
+    assert not clean, "the test environment configures no proxy"
+    assert read_setting("TRUSTED_PROXY_COUNT") == "0"
+    # A TLS-terminating proxy (SECURE_PROXY_SSL_HEADER=1) means one proxy in front, unless said otherwise.
+    assert read_setting("TRUSTED_PROXY_COUNT", SECURE_PROXY_SSL_HEADER="1") == "1"
+    assert read_setting("TRUSTED_PROXY_COUNT", SECURE_PROXY_SSL_HEADER="1", TRUSTED_PROXY_COUNT="2") == "2"
+    assert (
+        read_setting("TRUSTED_PROXY_IPS", FORWARDED_ALLOW_IPS="10.0.0.0/8, 192.0.2.1") == "['10.0.0.0/8', '192.0.2.1']"
+    )

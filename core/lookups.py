@@ -1,0 +1,28 @@
+"""
+`integer_field__in=[…]` with a number beyond the column's range matches nothing, as Django's own
+`exact`, `gt`, `lt`… lookups already do (IntegerFieldOverflow), instead of failing in the database
+driver (OverflowError on SQLite, "bigint out of range" on PostgreSQL). A form with a multiple choice
+of records (ModelMultipleChoiceField, the admin's autocomplete) posted an id like 1e30 was a 500.
+Registered on IntegerField (and so on every auto and big integer field) when this module is imported,
+by core.apps.
+"""
+
+from django.core.exceptions import EmptyResultSet
+from django.db.models import IntegerField
+from django.db.models.lookups import In
+
+
+@IntegerField.register_lookup
+class IntegerFieldIn(In):
+    def process_rhs(self, compiler, connection):
+        if self.rhs_is_direct_value():
+            low, high = connection.ops.integer_field_range(self.lhs.output_field.get_internal_type())
+            kept = [
+                value
+                for value in self.rhs
+                if not isinstance(value, int) or ((low is None or value >= low) and (high is None or value <= high))
+            ]
+            if not kept and self.rhs:
+                raise EmptyResultSet
+            self.rhs = kept
+        return super().process_rhs(compiler, connection)

@@ -1,0 +1,450 @@
+"""
+Property-based tests (hypothesis): no input gives a 500, or any unhandled exception.
+
+Generated input goes to every editing form (every URL under /edit/, found in the URLconf, for each
+record it edits, with the Secretariat signed in), to every add and change form of the admin (its
+inlines and autocomplete fields included), to the admin's autocomplete view, and to every GET
+parameter of the public and member pages (found on the pages: their filter forms, search and
+pagination). Each post starts from the form as the page offers it, with a few fields replaced by
+generated values, so that the input reaches past the first validation error.
+
+Bounded for CI: the "ci" profile runs a few examples per target, derandomized (the same examples
+on every run, so CI does not flake) and on a fixed set of records (factory data seeded). For a
+longer local run: HYPOTHESIS_PROFILE=long make test PYTEST_ARGS="tests/hardening/test_fuzz.py".
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import string
+from urllib.parse import urlencode
+
+import factory.random
+import pytest
+from django.contrib import admin
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from decisions.models import ActionItem, Decision, Document
+from meetings.models import Meeting
+from members.models import Membership, Organisation, Person
+from tests.editing.test_admin_locking_records import admin_form_data
+from tests.factories import (
+    ActionItemFactory,
+    AgendaItemFactory,
+    AppointmentFactory,
+    CorrectionFactory,
+    DecisionFactory,
+    DocumentFactory,
+    DocumentFileFactory,
+    MeetingFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    ParticipationFactory,
+    PersonFactory,
+    PillarFactory,
+    ProgressNoteFactory,
+    RescheduleFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+settings.register_profile(
+    "ci",
+    max_examples=int(os.environ.get("HYPOTHESIS_MAX_EXAMPLES", "3")),
+    derandomize=True,
+    database=None,
+    deadline=None,
+    print_blob=True,
+    # The records are made once per test and every example's changes are rolled back (in_savepoint).
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile(
+    "long",
+    parent=settings.get_profile("ci"),
+    max_examples=int(os.environ.get("HYPOTHESIS_MAX_EXAMPLES", "200")),
+    derandomize=False,
+)
+PROFILE = settings.get_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+# --- What is generated ------------------------------------------------------------------------------
+
+# Any text a browser can send (no lone surrogates), control characters included.
+TEXT = st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=40)
+SPECIAL = st.sampled_from(
+    [
+        "",
+        " ",
+        "0",
+        "-1",
+        "1",
+        "999999",
+        "9" * 30,
+        "1e30",
+        "NaN",
+        "1.5",
+        "abc",
+        "on",
+        "true",
+        "2025-13-01T10:00",
+        "2025-02-30",
+        "0001-01-01T00:00",
+        "9999-12-31T23:59",
+        "2030-03-31T02:30",
+        "31/12/2030",
+        "Europe/Nowhere",
+        "../../etc/passwd",
+        "<script>alert(1)</script>",
+        '=HYPERLINK("x")',
+        "\x00",
+        "a\nb",
+        "a\r\nb",
+        "\x1b[2J",
+        "x" * 1000,
+        "up:1",
+        "down:abc",
+        "sideways:1",
+    ]
+)
+NUMBER = st.integers(min_value=-(2**70), max_value=2**70).map(str)
+DATE = st.dates().map(lambda d: d.isoformat())
+DATETIME = st.datetimes().map(lambda d: d.strftime("%Y-%m-%dT%H:%M"))
+VALUE = st.one_of(SPECIAL, TEXT, NUMBER, DATE, DATETIME)
+VALUES = st.one_of(VALUE, st.lists(VALUE, max_size=3))
+# What an id field may be sent instead of an id.
+NOT_AN_ID = st.one_of(st.sampled_from(["abc", "-1", "0", "9" * 30, "1e30", "1.5", " 1", "\x00", ""]), TEXT, NUMBER)
+
+
+def changed(base: dict, names: list[str]):
+    """The form as offered, with up to five of its fields replaced by generated values."""
+    return st.dictionaries(st.sampled_from(sorted(names)), VALUES, max_size=5).map(lambda new: {**base, **new})
+
+
+def in_savepoint(send):
+    """One example's request, its changes rolled back: every example starts from the same records."""
+    with transaction.atomic():
+        response = send()
+        transaction.set_rollback(True)
+    return response
+
+
+def _client(user=None) -> Client:
+    # Exceptions are raised into the test (raise_request_exception): an unhandled one fails it.
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+# --- The records every form and page is tried on -----------------------------------------------------
+
+
+@pytest.fixture
+def world(db, secretariat, board_member):
+    """A record of each kind, made the same way on every run, for each URL to point at."""
+    factory.random.reseed_random("iisg-fuzz")
+    pillar = PillarFactory(code="WBCTi")
+    organisation = OrganisationFactory(name="Ministry of Security", acronym="MoS")
+    person = PersonFactory(organisation=organisation, user=UserFactory(username="minister"))
+    membership = MembershipFactory(organisation=organisation)
+    AppointmentFactory(person=person, organisation=organisation)
+    document = DocumentFactory(title="Work plan")
+    document.pillars.add(pillar)
+    DocumentFileFactory(document=document, number=1)
+    meetings = {}
+    for status in (Meeting.Status.DRAFT, Meeting.Status.PUBLISHED):
+        meeting = MeetingFactory(status=status, published_at=None, pillar=None)
+        if status == Meeting.Status.PUBLISHED:
+            Meeting.objects.filter(pk=meeting.pk).update(published_at=meeting.end, circulated_at=meeting.start)
+        ParticipationFactory(meeting=meeting, person=person)
+        ParticipationFactory(meeting=meeting, person=None, organisation=organisation, role="support_group")
+        item = AgendaItemFactory(meeting=meeting, position=1)
+        AgendaItemFactory(meeting=meeting, position=2)
+        decision = DecisionFactory(meeting=meeting, agenda_item=item)
+        decision.documents.add(document)
+        decision.memberships.add(membership)
+        action = ActionItemFactory(meeting=meeting, decision=decision, owner_organisation=organisation)
+        ProgressNoteFactory(action_item=action)
+        RescheduleFactory(meeting=meeting)
+        CorrectionFactory(meeting=meeting)
+        meetings[status] = meeting
+    return meetings
+
+
+def _record(segment: str, meeting: Meeting):
+    """The record a URL parameter names, by the path segment before it (…/agenda/<pk>/ → an agenda item)."""
+    records = {
+        "meetings": lambda: meeting,
+        "agenda": lambda: meeting.agenda_items.order_by("position").first(),
+        "decisions": lambda: Decision.objects.filter(meeting=meeting).first(),
+        "actions": lambda: ActionItem.objects.filter(meeting=meeting).first(),
+        "organisations": lambda: Organisation.objects.order_by("pk").first(),
+        "members": lambda: Organisation.objects.order_by("pk").first(),
+        "memberships": lambda: Membership.objects.order_by("pk").first(),
+        "people": lambda: Person.objects.order_by("pk").first(),
+        "documents": lambda: Document.objects.order_by("pk").first(),
+    }
+    return records[segment]()
+
+
+_PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
+
+
+def _routes(patterns=None, prefix=""):
+    """Every route of the URLconf: (route, name with namespace, default kwargs)."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            namespace = f"{pattern.namespace}:" if pattern.namespace else ""
+            for route, name, kwargs in _routes(pattern.url_patterns, prefix + str(pattern.pattern)):
+                yield route, (namespace + name) if name else None, kwargs
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern), pattern.name, pattern.default_args
+
+
+def _fill(route: str, meeting: Meeting) -> str | None:
+    """The route with each parameter filled in from the records (None if one cannot be)."""
+    path = route
+    for match in _PARAMETER.finditer(route):
+        before = route[: match.start()].rstrip("/").split("/")[-1]
+        name = match.group("name")
+        if name == "reference":
+            value = Decision.objects.filter(meeting=meeting).first().reference
+        elif name == "number":
+            value = "1"
+        else:
+            record = _record(before, meeting)
+            value = record.slug if name == "slug" else record.pk
+        path = path.replace(match.group(0), str(value), 1)
+    return "/" + path
+
+
+EDIT_ROUTES = sorted({route for route, name, _kwargs in _routes() if route.startswith("edit/")})
+# Reading pages: not the editing pages, the admin, sign-in or file downloads.
+READING_ROUTES = sorted(
+    route
+    for route, name, _kwargs in _routes()
+    # Not the PDF and iCalendar files either: they read no parameter (their content is tested elsewhere).
+    if not route.startswith(("edit/", "admin/", "accounts/"))
+    and "files/" not in route
+    and not route.endswith((".pdf", ".ics"))
+)
+
+
+def test_the_urlconf_offers_the_pages_to_fuzz():
+    assert len(EDIT_ROUTES) >= 30
+    assert "edit/meetings/<slug:slug>/participants/" in EDIT_ROUTES
+    assert {"search/", "decisions/", "meetings/", "members/"} <= set(READING_ROUTES)
+
+
+def _states(route: str) -> list[str]:
+    return ["draft", "published"] if "<" in route and route.startswith(("edit/meetings/<", "meetings/<")) else ["draft"]
+
+
+# --- Editing pages -----------------------------------------------------------------------------------
+
+
+def _page_data(response) -> dict:
+    """The editing page's form (and formset) as the browser would post it back."""
+    data = {}
+    context = response.context
+    if context is None:
+        return data
+    for key in ("form", "formset"):
+        target = context.get(key) if hasattr(context, "get") else None
+        if target is None:
+            continue
+        forms = [target] if key == "form" else [target.management_form, *target.forms]
+        for form in forms:
+            for name in form.fields:
+                value = form[name].value()
+                if value is None or value is False:
+                    continue
+                if value is True:
+                    data[form.add_prefix(name)] = "on"
+                elif isinstance(value, (list, tuple)):
+                    data[form.add_prefix(name)] = [str(item) for item in value]
+                elif hasattr(value, "strftime"):
+                    fmt = "%Y-%m-%dT%H:%M" if hasattr(value, "hour") else "%Y-%m-%d"
+                    data[form.add_prefix(name)] = value.strftime(fmt)
+                else:
+                    data[form.add_prefix(name)] = str(value)
+    data["save"] = "1"
+    return data
+
+
+@pytest.mark.parametrize(
+    ("route", "state"), [(route, state) for route in EDIT_ROUTES for state in _states(route)], ids=str
+)
+def test_no_editing_form_answers_a_500(world, secretariat, route, state):
+    url = _fill(route, world[state])
+    client = _client(secretariat)
+    page = client.get(url)
+    assert page.status_code < 500
+    base = _page_data(page)
+    names = [*base, "move", "preview", "add_rows", "save_and_add", "form-TOTAL_FORMS", "file"]
+
+    @PROFILE
+    @given(data=changed(base, names))
+    def post_anything(data):
+        response = in_savepoint(lambda: client.post(url, data))
+        assert response.status_code < 500, (url, data)
+
+    post_anything()
+
+
+# --- The admin ----------------------------------------------------------------------------------------
+
+
+def _admin_targets():
+    for model in sorted(admin.site._registry, key=lambda model: model._meta.label):
+        opts = model._meta
+        yield f"admin:{opts.app_label}_{opts.model_name}_add", model, False
+        yield f"admin:{opts.app_label}_{opts.model_name}_change", model, True
+
+
+@pytest.mark.parametrize(("url_name", "model", "change"), list(_admin_targets()), ids=lambda v: str(v))
+def test_no_admin_form_answers_a_500(world, admin_user, url_name, model, change):
+    obj = model._default_manager.order_by("pk").first() if change else None
+    if change and obj is None:
+        pytest.skip(f"no {model._meta.verbose_name} in the records")
+    url = reverse(url_name, args=[obj.pk] if change else [])
+    client = _client(admin_user)
+    page = client.get(url)
+    if page.status_code == 403:
+        pytest.skip("the admin offers no such form (a log, added only by the portal itself)")
+    assert page.status_code == 200
+    base = admin_form_data(page)
+    names = _admin_field_names(page)
+
+    @PROFILE
+    @given(data=changed(base, names))
+    def post_anything(data):
+        response = in_savepoint(lambda: client.post(url, data))
+        assert response.status_code < 500, (url, data)
+
+    post_anything()
+
+
+def _admin_field_names(page) -> list[str]:
+    """Every field the admin page posts: the record's, and each inline's rows and management form."""
+    names = set(page.context["adminform"].form.fields)
+    for inline in page.context["inline_admin_formsets"]:
+        formset = inline.formset
+        # Not TOTAL_FORMS: Django caps it (at 2,000 rows), and a page of 2,000 rows only makes the run slow.
+        names.add(f"{formset.prefix}-INITIAL_FORMS")
+        for form in [*formset.forms, formset.empty_form]:
+            names |= {form.add_prefix(name).replace("__prefix__", "0") for name in form.fields}
+    return sorted(names)
+
+
+def _autocomplete_targets():
+    """Every autocomplete field of every admin form and inline: (the admin's URL name, model, the form field's name)."""
+    for model, model_admin in sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label):
+        opts = model._meta
+        for field in model_admin.autocomplete_fields:
+            yield f"admin:{opts.app_label}_{opts.model_name}_change", model, field, None
+        for inline in model_admin.inlines:
+            for field in inline.autocomplete_fields:
+                yield f"admin:{opts.app_label}_{opts.model_name}_change", model, field, inline
+
+
+@pytest.mark.parametrize(
+    ("url_name", "model", "field", "inline"),
+    list(_autocomplete_targets()),
+    ids=lambda v: getattr(v, "__name__", str(v)),
+)
+def test_admin_autocomplete_fields_answer_a_value_that_is_no_id_with_a_form_error(
+    world, admin_user, url_name, model, field, inline
+):
+    obj = model._default_manager.order_by("pk").first()
+    url = reverse(url_name, args=[obj.pk])
+    client = _client(admin_user)
+    page = client.get(url)
+    base = admin_form_data(page)
+    if inline is None:
+        keys = [field]
+    else:
+        formset = next(f.formset for f in page.context["inline_admin_formsets"] if isinstance(f.opts, inline))
+        keys = [form.add_prefix(field) for form in formset.forms] or [f"{formset.prefix}-0-{field}"]
+
+    @PROFILE
+    @given(value=st.one_of(NOT_AN_ID, st.lists(NOT_AN_ID, min_size=1, max_size=3)))
+    def post_not_an_id(value):
+        response = in_savepoint(lambda: client.post(url, {**base, **dict.fromkeys(keys, value)}))
+        assert response.status_code < 500, (url, keys, value)
+
+    post_not_an_id()
+
+
+def test_the_admin_autocomplete_view_answers_anything(world, admin_user):
+    client = _client(admin_user)
+    params = ["term", "app_label", "model_name", "field_name", "page"]
+    targets = st.sampled_from(
+        [
+            {"app_label": opts.app_label, "model_name": opts.model_name, "field_name": field}
+            for model, model_admin in admin.site._registry.items()
+            for opts in [model._meta]
+            for field in model_admin.autocomplete_fields
+        ]
+    )
+
+    @PROFILE
+    @given(target=targets, junk=st.dictionaries(st.sampled_from(params), VALUE, max_size=3))
+    def ask(target, junk):
+        response = client.get("/admin/autocomplete/?" + urlencode({**target, "term": "a", **junk}, doseq=True))
+        assert response.status_code < 500, junk
+
+    ask()
+
+
+# --- GET parameters of the public and member pages -------------------------------------------------
+
+PAGINATION = ["page", "former_page", "appointments_page", "meetings_page"]
+_FORM_FIELD = re.compile(r"<(?:input|select|textarea)[^>]*\bname=\"([^\"]+)\"")
+_GET_FORM = re.compile(r"<form\b(?:(?!>).)*method=\"get\"(?:(?!>).)*>(.*?)</form>", re.S | re.I)
+
+
+def _get_parameters(response) -> list[str]:
+    """The parameters a page reads: its filter form's, its search box's, its pagination's."""
+    names = set(PAGINATION) | {"q"}
+    context = response.context
+    filterset = context.get("filter") if context is not None and hasattr(context, "get") else None
+    if filterset is not None:
+        names |= set(filterset.form.fields)
+    if response.get("Content-Type", "").startswith("text/html"):
+        for form in _GET_FORM.findall(response.content.decode()):
+            names |= set(_FORM_FIELD.findall(form))
+    return sorted(names)
+
+
+def test_the_pages_say_which_parameters_they_read(world, client):
+    response = client.get("/decisions/")
+    assert {"q", "verb", "year", "pillar", "meeting", "organisation", "page"} <= set(_get_parameters(response))
+
+
+@pytest.mark.parametrize(
+    ("route", "persona"),
+    [(route, persona) for route in READING_ROUTES for persona in ("anonymous", "board_member")],
+    ids=str,
+)
+def test_no_get_parameter_of_a_page_answers_a_500(world, board_member, route, persona):
+    url = _fill(route, world["published"])
+    client = _client(board_member if persona == "board_member" else None)
+    page = client.get(url)
+    assert page.status_code < 500
+    names = _get_parameters(page)
+    # Parameter names the page does not read, with characters no form would send.
+    other_names = st.text(alphabet=string.printable + "\x00\u2028é", min_size=1, max_size=8)
+
+    @PROFILE
+    @given(params=st.dictionaries(st.one_of(st.sampled_from(names), other_names), VALUES, max_size=5))
+    def get_anything(params):
+        response = client.get(url + "?" + urlencode(params, doseq=True))
+        assert response.status_code < 500, (url, params)
+
+    get_anything()
