@@ -36,7 +36,6 @@ from tests.editing.test_admin_locking_records import admin_form_data
 from tests.factories import (
     ActionItemFactory,
     AgendaItemFactory,
-    AppointmentFactory,
     CorrectionFactory,
     DecisionFactory,
     DocumentFactory,
@@ -49,6 +48,7 @@ from tests.factories import (
     PillarFactory,
     ProgressNoteFactory,
     RescheduleFactory,
+    RoleHeldFactory,
     UserFactory,
 )
 
@@ -152,7 +152,7 @@ def world(db, secretariat, board_member):
     organisation = OrganisationFactory(name="Ministry of Security", acronym="MoS")
     person = PersonFactory(organisation=organisation, user=UserFactory(username="minister"))
     membership = MembershipFactory(organisation=organisation)
-    AppointmentFactory(person=person, organisation=organisation)
+    RoleHeldFactory(person=person, represented=organisation)
     document = DocumentFactory(title="Work plan")
     document.pillars.add(pillar)
     DocumentFileFactory(document=document, number=1)
@@ -404,7 +404,7 @@ def test_the_admin_autocomplete_view_answers_anything(world, admin_user):
 
 # --- GET parameters of the public and member pages -------------------------------------------------
 
-PAGINATION = ["page", "former_page", "appointments_page", "meetings_page"]
+PAGINATION = ["page", "former_page", "roles_page", "former_roles_page", "meetings_page"]
 _FORM_FIELD = re.compile(r"<(?:input|select|textarea)[^>]*\bname=\"([^\"]+)\"")
 _GET_FORM = re.compile(r"<form\b(?:(?!>).)*method=\"get\"(?:(?!>).)*>(.*?)</form>", re.S | re.I)
 
