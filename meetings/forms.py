@@ -371,8 +371,14 @@ class MeetingForm(LineEndingsMixin, CorrectionReasonMixin, OptimisticLockFormMix
         position_changed = "chair_position" in self.changed_data
         opened = self._chair_as_opened()
         if opened is not False:
-            unchanged = (chair.pk if chair else None) == opened
-            return False if unchanged and not position_changed else chair
+            if (chair.pk if chair else None) != opened:
+                return chair
+            # The chair as opened is kept. Their position matters only if there is one and it is still
+            # theirs (if someone else changed the chair meanwhile, the position was compared with the
+            # new chair's, not with what this editor saw).
+            if chair is None or self.initial.get("chair") != opened:
+                return False
+            return chair if position_changed else False
         if self.instance.pk and "chair" not in self.changed_data and not position_changed:
             return False
         return self.cleaned_data.get("chair")

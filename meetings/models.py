@@ -118,7 +118,7 @@ class WebAddressField(models.URLField):
         return super().formfield(**{"form_class": WebAddressFormField, **kwargs})
 
 
-class Occasion(models.Model):
+class Occasion(Versioned, models.Model):
     """
     A wider event or process a meeting is held within, back-to-back with or alongside (a ministerial
     conference, the Berlin Process): its own record, so that the meetings held at one conference (the

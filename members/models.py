@@ -396,7 +396,7 @@ class RoleHeldQuerySet(models.QuerySet):
         )
 
 
-class RoleHeld(models.Model):
+class RoleHeld(Versioned, models.Model):
     """
     A post held for a term by a person or an organisation: the Head of the IISG Secretariat, the host
     of the Support Group, the lead partner of a pillar. Ended, never deleted. The decision that made

@@ -12,11 +12,11 @@ def schedule_from_reschedules(apps, schema_editor):
     Meeting = apps.get_model("meetings", "Meeting")
     meetings = Meeting.objects.annotate(reschedule_count=Count("reschedules"), first_announced=Min("reschedules__previous_start"))
     for meeting in meetings.filter(reschedule_count__gt=0):
-        meeting.schedule_sequence = meeting.reschedule_count
+        changes = {"schedule_sequence": meeting.reschedule_count}
         if meeting.start > meeting.first_announced:
-            meeting.schedule_status = "postponed"
-        # update_fields: no history entry, no version count: the record itself did not change.
-        meeting.save(update_fields=["schedule_sequence", "schedule_status"])
+            changes["schedule_status"] = "postponed"
+        # A queryset update: no history entry, no version count: the record itself did not change.
+        Meeting.objects.filter(pk=meeting.pk).update(**changes)
 
 
 class Migration(migrations.Migration):

@@ -30,8 +30,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from decisions.models import ActionItem, Decision, Document
-from meetings.models import Meeting
-from members.models import Membership, Organisation, Person
+from meetings.models import Meeting, Occasion
+from members.models import Membership, Organisation, Person, Pillar, RoleHeld
 from tests.editing.test_admin_locking_records import admin_form_data
 from tests.factories import (
     ActionItemFactory,
@@ -42,6 +42,7 @@ from tests.factories import (
     DocumentFileFactory,
     MeetingFactory,
     MembershipFactory,
+    OccasionFactory,
     OrganisationFactory,
     ParticipationFactory,
     PersonFactory,
@@ -153,6 +154,7 @@ def world(db, secretariat, board_member):
     person = PersonFactory(organisation=organisation, user=UserFactory(username="minister"))
     membership = MembershipFactory(organisation=organisation)
     RoleHeldFactory(person=person, represented=organisation)
+    OccasionFactory()
     document = DocumentFactory(title="Work plan")
     document.pillars.add(pillar)
     DocumentFileFactory(document=document, number=1)
@@ -188,6 +190,9 @@ def _record(segment: str, meeting: Meeting):
         "memberships": lambda: Membership.objects.order_by("pk").first(),
         "people": lambda: Person.objects.order_by("pk").first(),
         "documents": lambda: Document.objects.order_by("pk").first(),
+        "occasions": lambda: Occasion.objects.order_by("pk").first(),
+        "roles": lambda: RoleHeld.objects.order_by("pk").first(),
+        "pillars": lambda: Pillar.objects.order_by("pk").first(),
     }
     return records[segment]()
 
@@ -218,7 +223,7 @@ def _fill(route: str, meeting: Meeting) -> str | None:
             value = "1"
         else:
             record = _record(before, meeting)
-            value = record.slug if name == "slug" else record.pk
+            value = getattr(record, name) if name in ("slug", "code") else record.pk
         path = path.replace(match.group(0), str(value), 1)
     return "/" + path
 
