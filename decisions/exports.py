@@ -77,6 +77,8 @@ def role_data(role, build_url) -> dict:
         "end_precision": role.end_precision if role.end else None,
         "term": role.term,
     }
+
+
 # The values that are texts of several lines; every other text is one line.
 MULTI_LINE = {"wording"}
 
