@@ -18,7 +18,8 @@ def test_board_member_signs_in_and_out(page, board_member):
 def test_wrong_password_keeps_the_username_and_says_why(page, board_member):
     sign_in(page, board_member.username, "not-the-password")
     expect(page.get_by_label("Username")).to_have_value(board_member.username)
-    expect(page.get_by_text("Please enter a correct username and password")).to_be_visible()
+    # Announced in the error summary (role alert), and beside the form as well.
+    expect(page.get_by_role("alert").get_by_text("Please enter a correct username and password")).to_be_visible()
 
 
 @pytest.mark.parametrize("width", [1280, 375])
