@@ -94,7 +94,12 @@ def meeting_edit(request, slug):
             correction_reason=form.reason_given,
             user=request.user,
         ),
-        message=lambda meeting: _("Meeting “%(title)s” saved.") % {"title": meeting},
+        message=lambda meeting: (
+            _("Meeting “%(title)s” saved.") % {"title": meeting}
+            if meeting.saved_changes
+            else _("Nothing changed: the meeting “%(title)s” is as it was, and no correction was recorded.")
+            % {"title": meeting}
+        ),
         title=title,
         cancel_url=meeting.get_absolute_url(),
         preview=preview(request, form, "public_summary"),
