@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from core import history
@@ -353,7 +353,7 @@ STEPS_FORWARD = {
     "circulate": (
         RecordStatus.CIRCULATED,
         gettext_lazy("Circulate to the Board members"),
-        gettext_lazy("Circulated: Board members can read the record, marked DRAFT, and were emailed."),
+        gettext_lazy("Circulated: Board members can read the record, marked DRAFT."),
         gettext_lazy("Circulate “%(title)s”?"),
         gettext_lazy(
             "Board members will be able to read the full record, marked DRAFT, and are told by email. "
@@ -373,6 +373,15 @@ STEPS_FORWARD = {
 }
 
 
+def emailed_message(count: int) -> str:
+    """What the e-mail step did: how many were told, or that nobody could be."""
+    if not count:
+        return _("Nobody was e-mailed: no Board member has an e-mail address.")
+    return ngettext("%(count)d Board member was e-mailed.", "%(count)d Board members were e-mailed.", count) % {
+        "count": count
+    }
+
+
 @require_http_methods(["GET", "POST"])
 def advance(request, slug, step: str):
     """Circulate or publish: confirm, run the step, say what happened (or why it could not be done)."""
@@ -383,7 +392,7 @@ def advance(request, slug, step: str):
         request,
         form,
         save=lambda: services.advance_meeting(meeting=meeting, to=to, user=request.user, site_url=_site_url(request)),
-        message=done,
+        message=lambda meeting: f"{done} {emailed_message(meeting.emailed)}",
         success_url=meeting,
         refused_url=meeting,
         title=question % {"title": meeting},

@@ -474,7 +474,8 @@ def advance_meeting(*, meeting: Meeting, to: str, user=None, site_url: str = "")
     locked.status = to
     setattr(locked, stamp, timezone.now())
     save_versioned(locked, None)
-    _email_board_members(locked, to, site_url)
+    # How many were told, for the message that says what happened ("5 Board members e-mailed").
+    meeting.emailed = _email_board_members(locked, to, site_url)
     _refresh(meeting, locked)
     return meeting
 
@@ -552,10 +553,11 @@ def board_member_emails() -> list[str]:
     return sorted(set(users.values_list("email", flat=True)))
 
 
-def _email_board_members(meeting: Meeting, event: str, site_url: str) -> None:
+def _email_board_members(meeting: Meeting, event: str, site_url: str) -> int:
+    """E-mail each Board member with an address, once the step has committed; how many."""
     recipients = board_member_emails()
     if not recipients:
-        return
+        return 0
     context = {"meeting": meeting, "url": f"{site_url}{meeting.get_absolute_url()}"}
     subject = {
         "circulated": _("Draft record circulated: %(title)s"),
@@ -570,3 +572,4 @@ def _email_board_members(meeting: Meeting, event: str, site_url: str) -> None:
 
     # Only once the transaction has committed: a rolled-back step must not announce anything.
     transaction.on_commit(send)
+    return len(recipients)
