@@ -288,10 +288,13 @@ def test_a_missing_time_is_asked_for_and_the_input_comes_back(secretariat_client
     assert response.status_code == 200
     assert "Give the time" in " ".join(response.context["form"].errors["start"])
     page = response.content.decode()
-    assert 'value="2023-03-10"' in page and 'value="2023-03-11"' in page and 'value="17:00"' in page
+    assert 'value="2023-03-10"' in page
+    assert 'value="2023-03-11"' in page
+    assert 'value="17:00"' in page
     assert 'value="Kept title"' in page
     # The error summary links to the date input, which exists.
-    assert 'href="#id_start"' in page and 'id="id_start"' in page
+    assert 'href="#id_start"' in page
+    assert 'id="id_start"' in page
     assert not Meeting.objects.filter(title="Kept title").exists()
 
 
@@ -303,7 +306,8 @@ def test_no_time_needed_when_no_times_are_announced(secretariat_client):
     del data["start"], data["end"]
     assert secretariat_client.post(reverse("meetings-edit:meeting-create"), data).status_code == 302
     meeting = Meeting.objects.get(ordinal=7)
-    assert meeting.all_day and meeting.local_end.strftime("%H:%M") == "23:59"
+    assert meeting.all_day
+    assert meeting.local_end.strftime("%H:%M") == "23:59"
 
 
 def test_a_bad_date_is_an_error_beside_the_field(secretariat_client):
