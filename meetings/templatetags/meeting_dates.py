@@ -3,6 +3,7 @@
 from django import template
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.dates import format_at_precision
 
@@ -98,3 +99,25 @@ def _zone_name(abbreviation: str | None, zone: str) -> str:
     if abbreviation[0] in "+-":
         return f"UTC{abbreviation} ({zone})"
     return f"{abbreviation} ({zone})"
+
+
+# The kind in a meeting's short name, after its number: "6th Board".
+SHORT_KINDS = {
+    "board": gettext_lazy("Board"),
+    "support_group": gettext_lazy("Support Group"),
+    "pillar": gettext_lazy("pillar meeting"),
+}
+
+
+@register.filter
+def meeting_short(meeting) -> str:
+    """
+    A meeting named in a list where its title would repeat on every row: "6th Board · 20 Jun 2022",
+    the title itself for a meeting of another kind. Reads only the meeting's own row (no queries).
+    """
+    kind = SHORT_KINDS.get(meeting.kind)
+    if kind is None or not meeting.ordinal:
+        name = meeting.title if kind is None else str(meeting.get_kind_display())
+    else:
+        name = f"{meeting.ordinal_label} {kind}"
+    return f"{name} · {meeting_day(meeting, 'j M Y')}"
