@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from core import history
@@ -94,7 +94,12 @@ def meeting_edit(request, slug):
             correction_reason=form.reason_given,
             user=request.user,
         ),
-        message=lambda meeting: _("Meeting “%(title)s” saved.") % {"title": meeting},
+        message=lambda meeting: (
+            _("Meeting “%(title)s” saved.") % {"title": meeting}
+            if meeting.saved_changes
+            else _("Nothing changed: the meeting “%(title)s” is as it was, and no correction was recorded.")
+            % {"title": meeting}
+        ),
         title=title,
         cancel_url=meeting.get_absolute_url(),
         preview=preview(request, form, "public_summary"),
@@ -348,7 +353,7 @@ STEPS_FORWARD = {
     "circulate": (
         RecordStatus.CIRCULATED,
         gettext_lazy("Circulate to the Board members"),
-        gettext_lazy("Circulated: Board members can read the record, marked DRAFT, and were emailed."),
+        gettext_lazy("Circulated: Board members can read the record, marked DRAFT."),
         gettext_lazy("Circulate “%(title)s”?"),
         gettext_lazy(
             "Board members will be able to read the full record, marked DRAFT, and are told by email. "
@@ -368,6 +373,15 @@ STEPS_FORWARD = {
 }
 
 
+def emailed_message(count: int) -> str:
+    """What the e-mail step did: how many were told, or that nobody could be."""
+    if not count:
+        return _("Nobody was e-mailed: no Board member has an e-mail address.")
+    return ngettext("%(count)d Board member was e-mailed.", "%(count)d Board members were e-mailed.", count) % {
+        "count": count
+    }
+
+
 @require_http_methods(["GET", "POST"])
 def advance(request, slug, step: str):
     """Circulate or publish: confirm, run the step, say what happened (or why it could not be done)."""
@@ -378,7 +392,7 @@ def advance(request, slug, step: str):
         request,
         form,
         save=lambda: services.advance_meeting(meeting=meeting, to=to, user=request.user, site_url=_site_url(request)),
-        message=done,
+        message=lambda meeting: f"{done} {emailed_message(meeting.emailed)}",
         success_url=meeting,
         refused_url=meeting,
         title=question % {"title": meeting},

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from pathlib import Path
 
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import DatePrecision
@@ -20,19 +23,190 @@ from meetings.services import ParticipantEntry, chair_position_at_the_time
 from members.forms import PeopleChoiceField, PersonChoiceField, people
 from members.models import Organisation, Person
 
-TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones()) if "/" in name or name == "UTC"]
+# --- Time zones: the region's and the EU capitals' first, then every canonical zone --------------
+
+# Where the Board and its Support Group meet: the Western Balkans partners' zones (Kosovo* keeps
+# Europe/Belgrade), then their neighbours and the seats of the EU institutions, and UTC.
+REGION_TIME_ZONES = (
+    "Europe/Sarajevo",
+    "Europe/Belgrade",
+    "Europe/Podgorica",
+    "Europe/Skopje",
+    "Europe/Tirane",
+    "Europe/Zagreb",
+    "Europe/Ljubljana",
+    "Europe/Vienna",
+    "Europe/Brussels",
+    "Europe/Berlin",
+    "UTC",
+)
+# The EU member states' capitals (Nicosia's zone is filed under Asia).
+EU_CAPITAL_TIME_ZONES = (
+    "Europe/Amsterdam",
+    "Europe/Athens",
+    "Europe/Bratislava",
+    "Europe/Bucharest",
+    "Europe/Budapest",
+    "Europe/Copenhagen",
+    "Europe/Dublin",
+    "Europe/Helsinki",
+    "Europe/Lisbon",
+    "Europe/Luxembourg",
+    "Europe/Madrid",
+    "Europe/Malta",
+    "Europe/Paris",
+    "Europe/Prague",
+    "Europe/Riga",
+    "Europe/Rome",
+    "Europe/Sofia",
+    "Europe/Stockholm",
+    "Europe/Tallinn",
+    "Europe/Vilnius",
+    "Europe/Warsaw",
+    "Asia/Nicosia",
+)
+
+
+def canonical_time_zones() -> list[str]:
+    """
+    The zones the tz database lists for a country (zone.tab, zone1970.tab), with UTC: its canonical
+    names, without the backward-compatible aliases (Africa/Asmera, US/Eastern, Europe/Kiev …) that
+    zoneinfo.available_timezones() also offers.
+    """
+    import importlib.resources
+
+    names: set[str] = {"UTC"}
+    for table in ("zone.tab", "zone1970.tab"):
+        try:
+            text = importlib.resources.files("tzdata").joinpath("zoneinfo", table).read_text(encoding="utf-8")
+        except (ModuleNotFoundError, FileNotFoundError):
+            paths = [Path(path) / table for path in zoneinfo.TZPATH]
+            text = next((path.read_text(encoding="utf-8") for path in paths if path.exists()), "")
+        for line in text.splitlines():
+            fields = line.split("\t")
+            if line.startswith("#") or len(fields) < 3:
+                continue
+            names.add(fields[2].strip())
+    available = zoneinfo.available_timezones()
+    return sorted(names & available)
+
+
+def time_zone_choices(keep: str = "") -> list:
+    """
+    The time zone list, grouped: the region's, the EU capitals', then all others by name. `keep`: a
+    meeting's current zone, offered even when it is an alias the list no longer has (it still validates).
+    """
+    canonical = canonical_time_zones()
+    first = [*REGION_TIME_ZONES, *EU_CAPITAL_TIME_ZONES]
+    rest = [name for name in canonical if name not in first]
+    choices = [
+        (_("Western Balkans and neighbours"), [(name, name) for name in REGION_TIME_ZONES]),
+        (_("EU capitals"), [(name, name) for name in EU_CAPITAL_TIME_ZONES]),
+        (_("All time zones"), [(name, name) for name in rest]),
+    ]
+    if keep and keep not in first and keep not in rest:
+        choices.insert(0, (_("This meeting's time zone"), [(keep, keep)]))
+    return choices
+
+
+TIME_ZONE_CHOICES = time_zone_choices()
+
+
+# --- Dates and times: a date input and a time input, on the clock of the meeting's time zone -----
+
+
+class DateAndTimeWidget(forms.MultiWidget):
+    """
+    A date and a time as two inputs (type=date, type=time: two tab stops where datetime-local took
+    seven), each with its own label, grouped under the field's legend. Posted as <name>_date and
+    <name>_time; a single <name> ("2022-06-20T10:00": an older page, a script, or a refused save taking
+    the other editor's value) is read too. The field's id is the date input's, for the error summary.
+    """
+
+    use_fieldset = True
+
+    def __init__(self, attrs=None):
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value):
+        if isinstance(value, dt.datetime):
+            return [value.date(), value.time().replace(second=0, microsecond=0)]
+        if isinstance(value, str) and value:
+            day, _sep, time = value.replace("T", " ", 1).partition(" ")
+            return [day, time[:5]]
+        return [None, None]
+
+    def value_from_datadict(self, data, files, name):
+        if name in data:
+            return data.get(name)
+        return super().value_from_datadict(data, files, name)
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data and super().value_omitted_from_data(data, files, name)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        date, time = context["widget"]["subwidgets"]
+        field_id = (attrs or {}).get("id") or self.attrs.get("id")
+        if field_id:
+            date["attrs"]["id"], time["attrs"]["id"] = field_id, f"{field_id}_time"
+        # The time may stay empty for a meeting whose dates only are shown.
+        time["attrs"].pop("required", None)
+        return context
+
+    def render(self, name, value, attrs=None, renderer=None):
+        subwidgets = self.get_context(name, value, attrs)["widget"]["subwidgets"]
+        parts = format_html_join(
+            "",
+            '<div class="date-time-part"><label class="form-label small mb-0" for="{}">{}</label><input{}></div>',
+            (
+                (
+                    subwidget["attrs"].get("id", ""),
+                    label,
+                    flatatt(
+                        {
+                            **subwidget["attrs"],
+                            "type": subwidget["type"],
+                            "name": subwidget["name"],
+                            **({"value": subwidget["value"]} if subwidget["value"] not in (None, "") else {}),
+                        }
+                    ),
+                )
+                for label, subwidget in zip((_("Date"), _("Time")), subwidgets, strict=True)
+            ),
+        )
+        return format_html('<div class="date-time">{}</div>', parts)
 
 
 class LocalDateTimeField(forms.DateTimeField):
     """A date and time as on the clock where the meeting takes place: naive, placed in a time zone later."""
 
-    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    widget = DateAndTimeWidget
 
     def to_python(self, value):
+        if isinstance(value, list | tuple):
+            day, time = (str(part or "").strip() for part in [*value, "", ""][:2])
+            if not day and not time:
+                return None
+            if not day:
+                raise ValidationError(_("Enter the date as well."), code="invalid")
+            # A missing time is 00:00 here; dates_from_input asks for it where the times are shown.
+            value = f"{day} {time or '00:00'}"
         # Parse without the site's time zone; the meeting's own time zone is applied in clean().
         with timezone.override(dt.UTC):
             result = super().to_python(value)
         return result.replace(tzinfo=None) if result else None
+
+
+def time_missing(form, name: str) -> bool:
+    """True when `name`'s date was given and its time left empty (in two inputs)."""
+    key = form.add_prefix(name)
+    data = form.data
+    return key not in data and bool(data.get(f"{key}_date")) and not (data.get(f"{key}_time") or "").strip()
 
 
 def aware(value: dt.datetime, time_zone: str) -> dt.datetime:
@@ -56,11 +230,20 @@ def exists_on_the_clock(value: dt.datetime) -> bool:
 class CorrectionReasonMixin:
     """Changing a published record needs a reason, shown on the record ("Corrected on …: …")."""
 
-    def add_correction_reason(self, meeting: Meeting) -> None:
+    def add_correction_reason(self, meeting: Meeting, *, required: bool = True) -> None:
+        """`required=False` where the service asks for it only when the save changes something."""
         if meeting.pk and meeting.status == Meeting.Status.PUBLISHED:
             self.fields["correction_reason"] = forms.CharField(
                 label=_("Reason for the correction"),
-                help_text=_("This record is published. Say what you correct and why; it is shown on the record."),
+                help_text=(
+                    _("This record is published. Say what you correct and why; it is shown on the record.")
+                    if required
+                    else _(
+                        "This record is published. If you change something, say what you correct and why; it is "
+                        "shown on the record. A save that changes nothing records nothing."
+                    )
+                ),
+                required=required,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
 
@@ -89,6 +272,10 @@ def dates_from_input(cleaned: dict, form, time_zone: str, precision: str, all_da
         if "end" not in form.errors:
             form.add_error("end", _("Give the end (the same day for a one-day meeting)."))
         return None, None
+    if not all_day:
+        for name in ("start", "end"):
+            if time_missing(form, name) and name not in form.errors:
+                form.add_error(name, _("Give the time (hh:mm), or tick “No times announced”."))
     if all_day:
         start = dt.datetime.combine(start.date(), dt.time(0, 0))
         end = dt.datetime.combine(end.date(), dt.time(23, 59))
@@ -231,7 +418,9 @@ class MeetingForm(LineEndingsMixin, CorrectionReasonMixin, OptimisticLockFormMix
             "A conference or process it was part of; pick one, or name a new one below."
         )
         self.fields["occasion_relation"].label = _("Held … the occasion")
-        self.add_correction_reason(meeting)
+        self.add_correction_reason(meeting, required=False)
+        # A meeting recorded with an alias zone (Europe/Kiev) keeps it as a choice: it still validates.
+        self.fields["time_zone"].choices = time_zone_choices(keep=meeting.time_zone if meeting.pk else "")
         self.helper = form_helper()
         self.helper.layout = Layout(
             Fieldset(_("The meeting"), "kind", "pillar", "ordinal", "title"),

@@ -58,23 +58,62 @@ def save_meeting(
     A published record needs a correction reason.
     """
     is_new = meeting.pk is None
-    if not is_new and meeting.status == Meeting.Status.PUBLISHED:
-        _require_reason(correction_reason)
     if new_occasion is not None:
         new_occasion.full_clean()
         new_occasion.save()
         meeting.occasion = new_occasion
     meeting.full_clean()
+    changed = is_new or new_occasion is not None
     if not is_new:
-        stored = Meeting.objects.filter(pk=meeting.pk).values(*SCHEDULE_FIELDS).get()
+        stored = Meeting.objects.filter(pk=meeting.pk).values(*RECORD_FIELDS).get()
         if any(stored[name] != getattr(meeting, name) for name in SCHEDULE_FIELDS):
             meeting.schedule_sequence += 1
-    save_versioned(meeting, expected_version)
+        changed = changed or any(stored[name] != getattr(meeting, name) for name in RECORD_FIELDS)
+    chair_before = _chair_rows(meeting) if not is_new else None
+    if changed:
+        save_versioned(meeting, expected_version)
     if chair is not False:
         set_chair(meeting=meeting, person=chair, position=chair_position)
-    if not is_new and meeting.status == Meeting.Status.PUBLISHED:
+        changed = changed or _chair_rows(meeting) != chair_before
+    # Saved with nothing changed (twice, or by mistake): no new version, no "Corrected on …" line.
+    meeting.saved_changes = changed
+    if changed and not is_new and meeting.status == Meeting.Status.PUBLISHED:
+        _require_reason(correction_reason)
         _record_correction(meeting, correction_reason, user)
     return meeting
+
+
+# The fields of the record an editor changes (not its bookkeeping: status, stamps, version).
+RECORD_FIELDS = tuple(
+    field.attname
+    for field in Meeting._meta.concrete_fields
+    if field.attname
+    not in (
+        "id",
+        "slug",
+        "status",
+        "circulated_at",
+        "published_at",
+        "announced_at",
+        "schedule_status",
+        "new_date_pending",
+        "cancelled_at",
+        "cancellation_reason",
+        "schedule_sequence",
+        "version",
+        "created_at",
+        "updated_at",
+    )
+)
+
+
+def _chair_rows(meeting: Meeting) -> list[tuple]:
+    """The chair's rows as stored: telling whether a save changed the chair."""
+    return list(
+        meeting.participations.filter(role=Participation.Role.CHAIR)
+        .order_by("pk")
+        .values_list("pk", "person_id", "organisation_id", "position", "version")
+    )
 
 
 @transaction.atomic
@@ -193,7 +232,8 @@ def record_participants(
         participation.full_clean()
         participation.save()
         saved.append(participation)
-    if meeting.status == Meeting.Status.PUBLISHED:
+    # A list saved as it was (no row added, changed or removed): no "Corrected on …" line.
+    if (saved or removed) and meeting.status == Meeting.Status.PUBLISHED:
         _record_correction(meeting, correction_reason, user)
     return saved
 
@@ -201,8 +241,8 @@ def record_participants(
 # --- Agenda -------------------------------------------------------------------------------------
 
 
-def _renumber(meeting: Meeting, ordered: list[AgendaItem]) -> None:
-    """Number the items 1, 2, 3 … in the given order, touching only those that move."""
+def _renumber(meeting: Meeting, ordered: list[AgendaItem]) -> int:
+    """Number the items 1, 2, 3 … in the given order, touching only those that move; how many moved."""
     moving = [(index, item) for index, item in enumerate(ordered, start=1) if item.position != index]
     # Two phases, so that no intermediate state breaks the unique (meeting, position) constraint:
     # first move the items out of the way, then give each its final position.
@@ -212,6 +252,7 @@ def _renumber(meeting: Meeting, ordered: list[AgendaItem]) -> None:
         item.position = index
         # save() rather than update(): the history records the move.
         item.save(update_fields=["position"])
+    return len(moving)
 
 
 @transaction.atomic
@@ -233,8 +274,9 @@ def reorder_agenda(
     changed = expected_versions is not None and expected_versions != {pk: item.version for pk, item in items.items()}
     if changed or sorted(item_ids) != sorted(items):
         raise ValidationError(_("The agenda changed while you were reordering it. Reload the page and try again."))
-    _renumber(meeting, [items[pk] for pk in item_ids])
-    if meeting.status == Meeting.Status.PUBLISHED:
+    moved = _renumber(meeting, [items[pk] for pk in item_ids])
+    # The same order saved again changes nothing: no "Corrected on …" line.
+    if moved and meeting.status == Meeting.Status.PUBLISHED:
         _record_correction(meeting, correction_reason, user)
 
 
@@ -432,7 +474,8 @@ def advance_meeting(*, meeting: Meeting, to: str, user=None, site_url: str = "")
     locked.status = to
     setattr(locked, stamp, timezone.now())
     save_versioned(locked, None)
-    _email_board_members(locked, to, site_url)
+    # How many were told, for the message that says what happened ("5 Board members e-mailed").
+    meeting.emailed = _email_board_members(locked, to, site_url)
     _refresh(meeting, locked)
     return meeting
 
@@ -510,10 +553,11 @@ def board_member_emails() -> list[str]:
     return sorted(set(users.values_list("email", flat=True)))
 
 
-def _email_board_members(meeting: Meeting, event: str, site_url: str) -> None:
+def _email_board_members(meeting: Meeting, event: str, site_url: str) -> int:
+    """E-mail each Board member with an address, once the step has committed; how many."""
     recipients = board_member_emails()
     if not recipients:
-        return
+        return 0
     context = {"meeting": meeting, "url": f"{site_url}{meeting.get_absolute_url()}"}
     subject = {
         "circulated": _("Draft record circulated: %(title)s"),
@@ -528,3 +572,4 @@ def _email_board_members(meeting: Meeting, event: str, site_url: str) -> None:
 
     # Only once the transaction has committed: a rolled-back step must not announce anything.
     transaction.on_commit(send)
+    return len(recipients)

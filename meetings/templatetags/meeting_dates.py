@@ -3,6 +3,7 @@
 from django import template
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.dates import format_at_precision
 
@@ -56,3 +57,67 @@ def meeting_day(meeting, fmt="j F Y") -> str:
 def in_meeting_tz(value, meeting):
     """An instant (e.g. dates announced before) in the meeting's own time zone."""
     return value.astimezone(meeting.tz) if value else value
+
+
+@register.filter
+def meeting_when(meeting) -> str:
+    """
+    For e-mails, which are read anywhere: the day and the time with the zone's abbreviation and name,
+    "20 June 2022, 10:00-16:00 CEST (Europe/Sarajevo)"; the days only when no times were announced,
+    the month or year when only that is known.
+    """
+    if meeting.new_date_pending:
+        return _("New date to be announced")
+    if not meeting.dates_are_exact:
+        return format_at_precision(meeting.local_start.date(), meeting.date_precision)
+    start, end = meeting.local_start, meeting.local_end
+    day = "j F Y"
+    if meeting.all_day:
+        if start.date() == end.date():
+            return formats.date_format(start, day)
+        return f"{formats.date_format(start, day)} – {formats.date_format(end, day)}"
+    zone = meeting.time_zone
+    if start.date() == end.date():
+        abbreviation = start.tzname()
+        return _("%(day)s, %(start)s–%(end)s %(zone)s") % {
+            "day": formats.date_format(start, day),
+            "start": formats.time_format(start, "H:i"),
+            "end": formats.time_format(end, "H:i"),
+            "zone": _zone_name(abbreviation, zone),
+        }
+    return _("%(start)s – %(end)s %(zone)s") % {
+        "start": f"{formats.date_format(start, day + ', H:i')} {start.tzname()}",
+        "end": formats.date_format(end, day + ", H:i"),
+        "zone": _zone_name(end.tzname(), zone),
+    }
+
+
+def _zone_name(abbreviation: str | None, zone: str) -> str:
+    """ "CEST (Europe/Sarajevo)"; "UTC" alone; a zone without an abbreviation as its offset: "UTC+04 (Asia/Dubai)"."""
+    if not abbreviation or abbreviation == zone:
+        return zone
+    if abbreviation[0] in "+-":
+        return f"UTC{abbreviation} ({zone})"
+    return f"{abbreviation} ({zone})"
+
+
+# The kind in a meeting's short name, after its number: "6th Board".
+SHORT_KINDS = {
+    "board": gettext_lazy("Board"),
+    "support_group": gettext_lazy("Support Group"),
+    "pillar": gettext_lazy("pillar meeting"),
+}
+
+
+@register.filter
+def meeting_short(meeting) -> str:
+    """
+    A meeting named in a list where its title would repeat on every row: "6th Board · 20 Jun 2022",
+    the title itself for a meeting of another kind. Reads only the meeting's own row (no queries).
+    """
+    kind = SHORT_KINDS.get(meeting.kind)
+    if kind is None or not meeting.ordinal:
+        name = meeting.title if kind is None else str(meeting.get_kind_display())
+    else:
+        name = f"{meeting.ordinal_label} {kind}"
+    return f"{name} · {meeting_day(meeting, 'j M Y')}"
