@@ -121,3 +121,30 @@ def test_register_paginates_at_25(client, db):
     assert len(client.get(REGISTER, {"page": 2}).context["page_obj"]) == 5
     # The export is the whole filtered set, not a page.
     assert client.get(reverse("decisions:decision-export-json")).json()["count"] == 30
+
+
+def test_meeting_and_organisation_filters_list_no_rows_but_suggest_recent_meetings(client, register, demo):
+    page = client.get(REGISTER).content.decode()
+    # No <select> of every meeting or organisation: text fields, the newest meetings suggested.
+    assert 'name="meeting"' in page
+    assert '<select name="meeting"' not in page
+    assert '<select name="organisation"' not in page
+    assert f'<option value="{register.slug}">{register.title}</option>' in page
+    assert 'list="id_meeting-options"' in page
+    assert 'id="id_meeting_helptext"' in page
+
+
+def test_meeting_and_organisation_filters_take_part_of_a_title_or_name(client, register, demo):
+    assert references(client.get(REGISTER, {"meeting": "7th IISG"})) == ["B7/2023/01"]
+    assert references(client.get(REGISTER, {"organisation": "Bulgar"})) == ["B6/2022/07"]
+    # Several matches: an error, and the matches suggested (as their slugs, labelled by name).
+    response = client.get(REGISTER, {"meeting": "Board Meeting"})
+    assert response.context["filter"].errors["meeting"]
+    page = response.content.decode()
+    assert f'<option value="{register.slug}">' in page
+    assert f'<option value="{demo.slug}">' in page
+
+
+def test_text_filter_finds_words_and_the_beginning_of_a_reference(client, register):
+    assert references(client.get(REGISTER, {"q": "b7/2023"})) == ["B7/2023/01"]
+    assert references(client.get(REGISTER, {"q": "work plan"})) == ["B7/2023/01", "B6/2022/06"]
