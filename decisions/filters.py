@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.filters import QuerySetRequestMixin
 
 from core import search
+from core.text import without_controls
 from decisions.models import DECISION_FIELDS, ActionItem, Decision, Document, DocumentKind
 from meetings.models import Meeting
 from members.models import Organisation, Pillar
@@ -91,7 +92,8 @@ class LookupField(forms.Field):
         return getattr(record, self.to_field_name), str(getattr(record, self.search_field))
 
     def to_python(self, value):
-        value = (value or "").strip()
+        # PostgreSQL refuses a NUL in a query; no control character means anything in a name.
+        value = without_controls(value or "").strip()
         if not value or value in self.empty_values:
             return None
         slugged = self.queryset.filter(**{self.to_field_name: value[:200]}).first()
