@@ -90,6 +90,8 @@ def role_data(role, build_url) -> dict:
         "end_precision": role.end_precision if role.end else None,
         "term": role.term,
     }
+
+
 # The values that are texts of several lines; every other text is one line.
 MULTI_LINE = {"wording"}
 
@@ -287,9 +289,7 @@ def _json_pieces(rows):
             yield "".join(pieces)
             pieces.clear()
     footnotes = [{"marker": DESIGNATED_NAME, "text": str(KOSOVO_FOOTNOTE)}] if designated else []
-    pieces.append(
-        f'\n  ],\n  "count": {count},\n  "footnotes": {json.dumps(footnotes, ensure_ascii=False)}\n}}\n'
-    )
+    pieces.append(f'\n  ],\n  "count": {count},\n  "footnotes": {json.dumps(footnotes, ensure_ascii=False)}\n}}\n')
     yield "".join(pieces)
 
 

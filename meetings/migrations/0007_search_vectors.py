@@ -36,7 +36,8 @@ def to_stored(apps, schema_editor):
         schema_editor.remove_index(model, _old_index(model, old, fields))
         schema_editor.add_index(model, GinIndex(fields=[column], name=new))
     for model_name in sorted({row[0] for row in INDEXES}):
-        schema_editor.execute("ANALYZE %s" % schema_editor.quote_name(apps.get_model("meetings", model_name)._meta.db_table))
+        table = apps.get_model("meetings", model_name)._meta.db_table
+        schema_editor.execute(f"ANALYZE {schema_editor.quote_name(table)}")
 
 
 def to_expressions(apps, schema_editor):

@@ -3,9 +3,9 @@ Markers planted in draft, circulated and member-only content never reach a perso
 read them: not in a page, a list, a count, a search result, a feed, an export, a PDF or an error page.
 """
 
+import json
 from urllib.parse import quote
 
-import json
 import pytest
 import weasyprint
 from django.urls import reverse

@@ -1,9 +1,9 @@
 """The decision register: filters, and CSV and JSON exports of the filtered set, parsed back."""
 
-import json
 import csv
 import datetime as dt
 import io
+import json
 
 import pytest
 from django.urls import reverse

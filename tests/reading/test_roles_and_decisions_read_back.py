@@ -7,9 +7,9 @@ endorses a document of a kind the admin has just added. Before the record is rel
 the Secretariat reads any of it; once circulated, Board members do; once published, everyone does.
 """
 
-import json
 import csv
 import io
+import json
 import re
 
 import pytest
