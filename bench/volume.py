@@ -861,7 +861,7 @@ def row_counts() -> dict[str, int]:
     from django.apps import apps
 
     labels = [
-        "members.Organisation", "members.Person", "members.Pillar", "members.Membership", "members.Appointment",
+        "members.Organisation", "members.Person", "members.Pillar", "members.Membership", "members.RoleHeld",
         "meetings.Meeting", "meetings.Participation", "meetings.AgendaItem", "decisions.Decision",
         "decisions.Document", "decisions.ActionItem",
     ]  # fmt: skip

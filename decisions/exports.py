@@ -9,16 +9,29 @@ The Kosovo* designation footnote travels with the data, as it does on the pages:
   once whenever any text of the export (a name, a subject, a wording) prints "Kosovo*" (empty otherwise).
 - CSV: names are printed as on the pages ("OSCE Mission in Kosovo*"); when any cell prints "Kosovo*",
   the footnote is added as a last row, on its own (a note row, after the data).
+
+Both stream (StreamingHttpResponse), in constant memory: the rows are read in chunks
+(`QuerySet.iterator(chunk_size=CHUNK)`, each chunk with its prefetches), written as they come, and
+what repeats from row to row is worked out once per value (`Exporter`): a verb's label once per
+language, a meeting's, organisation's or person's data once per export, a decision's URL by
+filling in one reversed URL. The JSON gives `decisions` first, then `count` and `footnotes`
+(known once every row is written).
 """
 
 import csv
-import io
+import functools
 import json
+from urllib.parse import quote
 
-from django.http import HttpResponse
+from django.http import StreamingHttpResponse
+from django.urls import reverse
+from django.utils.translation import get_language
 
 from core.text import multi_line, one_line
 from members.models import DESIGNATED_NAME, KOSOVO_FOOTNOTE
+
+# Rows read per query (with their prefetches), and written per piece of the response.
+CHUNK = 1000
 
 COLUMNS = [
     "reference",
@@ -95,42 +108,108 @@ def _clean(value, multiline: bool = False):
 
 def decision_row(decision, build_url) -> dict:
     """One decision as plain data; `decision` comes from Decision.objects.visible_to(user).with_acted_on(user)."""
-    return _clean(_decision_data(decision, build_url))
+    return Exporter(build_url).row(decision)
 
 
-def _decision_data(decision, build_url) -> dict:
-    meeting = decision.meeting
-    return {
-        "reference": decision.reference,
-        "meeting": meeting.title,
-        "meeting_date": meeting.local_start.date().isoformat(),
-        "meeting_url": build_url(meeting.get_absolute_url()),
-        "verb": decision.verb,
-        "verb_label": str(decision.get_verb_display()),
-        "subject": decision.subject,
-        "wording": decision.wording,
-        "proposed_by_organisation": organisation_data(decision.proposed_by_organisation, build_url),
-        "proposed_by_person": person_data(decision.proposed_by_person, build_url),
-        "concerns_organisations": [organisation_data(o, build_url) for o in decision.concerned_organisations],
-        "concerns_people": [person_data(p, build_url) for p in decision.concerned_people],
-        "effective_from": _date(decision.effective_from),
-        "documents": [
-            {"title": document.title, "kind": document.kind.name, "url": build_url(document.get_absolute_url())}
-            for document in decision.visible_documents
-        ],
-        "memberships": [
-            {
-                "organisation": organisation_data(membership.organisation, build_url),
-                "category": str(membership.get_category_display()),
-                "since": _date(membership.since),
-                "until": _date(membership.until),
-            }
-            for membership in decision.visible_memberships
-        ],
-        "roles": [role_data(role, build_url) for role in decision.visible_roles],
-        "url": build_url(decision.get_absolute_url()),
-        "draft": meeting.is_draft,
-    }
+@functools.cache
+def _verb_labels(language: str | None) -> dict[str, str]:
+    """The verbs' labels in `language` (the active one when called): translated once, not per row."""
+    from decisions.models import Decision
+
+    return {value: str(label) for value, label in Decision.Verb.choices}
+
+
+class Exporter:
+    """
+    Decisions as plain data, with what repeats worked out once per value: a meeting's, an
+    organisation's or a person's data (cleaned) per export, a verb's label per language, and the
+    decisions' URLs from one reversed URL.
+    """
+
+    def __init__(self, build_url):
+        self.build_url = build_url
+        self.verb_labels = _verb_labels(get_language())
+        marker = "__reference__"
+        self.decision_url = build_url(reverse("decisions:decision-detail", args=[marker])).split(marker)
+        self._meetings: dict[int, dict] = {}
+        self._organisations: dict[int, dict] = {}
+        self._people: dict[int, dict] = {}
+        self._documents: dict[int, dict] = {}
+
+    def _once(self, cache: dict, record, make):
+        if record is None:
+            return None
+        data = cache.get(record.pk)
+        if data is None:
+            data = cache[record.pk] = _clean(make(record, self.build_url))
+        return data
+
+    def organisation(self, organisation) -> dict | None:
+        return self._once(self._organisations, organisation, organisation_data)
+
+    def person(self, person) -> dict | None:
+        return self._once(self._people, person, person_data)
+
+    def meeting(self, meeting) -> dict:
+        return self._once(
+            self._meetings,
+            meeting,
+            lambda m, build_url: {
+                "meeting": m.title,
+                "meeting_date": m.local_start.date().isoformat(),
+                "meeting_url": build_url(m.get_absolute_url()),
+                "draft": m.is_draft,
+            },
+        )
+
+    def document(self, document) -> dict:
+        return self._once(
+            self._documents,
+            document,
+            lambda d, build_url: {"title": d.title, "kind": d.kind.name, "url": build_url(d.get_absolute_url())},
+        )
+
+    def url(self, decision) -> str:
+        # As reverse() quotes an argument of a URL.
+        return quote(decision.reference, safe="!$&'()*+,;=/~:@").join(self.decision_url)
+
+    def row(self, decision) -> dict:
+        meeting = self.meeting(decision.meeting)
+        return {
+            "reference": one_line(decision.reference),
+            "meeting": meeting["meeting"],
+            "meeting_date": meeting["meeting_date"],
+            "meeting_url": meeting["meeting_url"],
+            "verb": decision.verb,
+            "verb_label": self.verb_labels.get(decision.verb, decision.verb),
+            "subject": one_line(decision.subject),
+            "wording": multi_line(decision.wording),
+            "proposed_by_organisation": self.organisation(decision.proposed_by_organisation),
+            "proposed_by_person": self.person(decision.proposed_by_person),
+            "concerns_organisations": [self.organisation(o) for o in decision.concerned_organisations],
+            "concerns_people": [self.person(p) for p in decision.concerned_people],
+            "effective_from": _date(decision.effective_from),
+            "documents": [self.document(document) for document in decision.visible_documents],
+            "memberships": [
+                _clean(
+                    {
+                        "organisation": self.organisation(membership.organisation),
+                        "category": str(membership.get_category_display()),
+                        "since": _date(membership.since),
+                        "until": _date(membership.until),
+                    }
+                )
+                for membership in decision.visible_memberships
+            ],
+            "roles": [_clean(role_data(role, self.build_url)) for role in decision.visible_roles],
+            "url": self.url(decision),
+            "draft": meeting["draft"],
+        }
+
+    def rows(self, decisions):
+        """The rows of a QuerySet of decisions (visible_to(user).with_acted_on(user)), read in chunks."""
+        for decision in decisions.iterator(chunk_size=CHUNK):
+            yield self.row(decision)
 
 
 def _cell(value) -> str:
@@ -164,27 +243,67 @@ def _flat(row: dict) -> dict[str, str]:
     return {column: _cell(flat[column]) for column in COLUMNS}
 
 
-def csv_response(rows: list[dict], filename: str) -> HttpResponse:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
+class _Lines:
+    """A file for csv.writer that keeps what is written until taken (a piece of the streamed response)."""
+
+    def __init__(self):
+        self.parts: list[str] = []
+
+    def write(self, text: str) -> None:
+        self.parts.append(text)
+
+    def take(self) -> str:
+        text = "".join(self.parts)
+        self.parts.clear()
+        return text
+
+
+def _csv_pieces(rows):
+    lines = _Lines()
+    writer = csv.writer(lines)
     writer.writerow(COLUMNS)
     designated = False
-    for row in rows:
+    for number, row in enumerate(rows, start=1):
         cells = _flat(row)
         designated = designated or any(DESIGNATED_NAME in cell for cell in cells.values())
         writer.writerow(cells[column] for column in COLUMNS)
+        if number % CHUNK == 0:
+            yield lines.take()
     if designated:
         # The note row: the designation footnote, once, after the data.
         writer.writerow([_cell(KOSOVO_FOOTNOTE)])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    yield lines.take()
+
+
+def _json_pieces(rows):
+    yield '{\n  "decisions": ['
+    count = 0
+    designated = False
+    pieces: list[str] = []
+    for row in rows:
+        text = json.dumps(row, ensure_ascii=False)
+        designated = designated or DESIGNATED_NAME in text
+        pieces.append(("\n    " if count == 0 else ",\n    ") + text)
+        count += 1
+        if count % CHUNK == 0:
+            yield "".join(pieces)
+            pieces.clear()
+    footnotes = [{"marker": DESIGNATED_NAME, "text": str(KOSOVO_FOOTNOTE)}] if designated else []
+    pieces.append(f'\n  ],\n  "count": {count},\n  "footnotes": {json.dumps(footnotes, ensure_ascii=False)}\n}}\n')
+    yield "".join(pieces)
+
+
+def _streamed(pieces, content_type: str, filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse((piece.encode() for piece in pieces), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
-def json_response(rows: list[dict], filename: str) -> HttpResponse:
-    rows_text = json.dumps(rows, ensure_ascii=False)
-    footnotes = [{"marker": DESIGNATED_NAME, "text": str(KOSOVO_FOOTNOTE)}] if DESIGNATED_NAME in rows_text else []
-    body = json.dumps({"count": len(rows), "decisions": rows, "footnotes": footnotes}, ensure_ascii=False, indent=2)
-    response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+def csv_response(rows, filename: str) -> StreamingHttpResponse:
+    """`rows` (decision_row()'s, any iterable: a generator streams) as CSV, streamed."""
+    return _streamed(_csv_pieces(rows), "text/csv; charset=utf-8", filename)
+
+
+def json_response(rows, filename: str) -> StreamingHttpResponse:
+    """`rows` (decision_row()'s, any iterable: a generator streams) as JSON, streamed."""
+    return _streamed(_json_pieces(rows), "application/json; charset=utf-8", filename)

@@ -2,14 +2,24 @@
 
 Every choice list is drawn from what the user may see: no meeting title, year or organisation
 of a draft appears in a drop-down for someone who may not read the draft.
+
+The register's meeting and organisation filters do not list every row (thousands at a few years'
+volume): each is a text field with a short list of suggestions (a native <datalist>, no script),
+that takes the record's slug (`?meeting=<slug>`, `?organisation=<slug>`, as links give it) or part
+of its title or name. Several matches answer with an error and the matches as suggestions.
 """
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django_filters.filters import QuerySetRequestMixin
 
-from decisions.models import ActionItem, Decision, Document, DocumentKind
+from core import search
+from core.text import without_controls
+from decisions.models import DECISION_FIELDS, ActionItem, Decision, Document, DocumentKind
 from meetings.models import Meeting
 from members.models import Organisation, Pillar
 
@@ -20,6 +30,107 @@ def _visible_meetings(request):
 
 def _visible_organisations(request):
     return Organisation.objects.visible_to(request.user)
+
+
+# Suggestions under a lookup field, and matches shown when a text matches several records.
+SUGGESTIONS = 30
+
+
+def _recent_meetings(request):
+    """The newest meetings the user may see: the meeting filter's suggestions before anything is typed."""
+    return Meeting.objects.visible_to(request.user).only("slug", "title", "start").order_by("-start")[:SUGGESTIONS]
+
+
+class DatalistInput(forms.TextInput):
+    """A text input with a native list of suggestions (value: a slug; label: a title), without script."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.options: list[tuple[str, str]] = []
+        self.suggest = None
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if self.options_to_show():
+            context["widget"]["attrs"]["list"] = f"{context['widget']['attrs'].get('id', name)}-options"
+        return context
+
+    def options_to_show(self) -> list[tuple[str, str]]:
+        if not self.options and self.suggest is not None:
+            self.options = list(self.suggest())
+            self.suggest = None
+        return self.options
+
+    def render(self, name, value, attrs=None, renderer=None):
+        html = super().render(name, value, attrs, renderer)
+        options = self.options_to_show()
+        if not options:
+            return html
+        list_id = f"{(attrs or {}).get('id') or self.attrs.get('id') or name}-options"
+        items = format_html_join("", '<option value="{}">{}</option>', options)
+        return format_html('{}<datalist id="{}">{}</datalist>', html, list_id, items)
+
+
+class LookupField(forms.Field):
+    """
+    One record of `queryset` (what the user may see) by `to_field_name` (its slug), or by part of
+    `search_field` when that matches exactly one; otherwise an error, with the matches suggested.
+    """
+
+    widget = DatalistInput
+
+    def __init__(self, queryset, to_field_name="slug", search_field="name", suggestions=None, **kwargs):
+        kwargs.pop("empty_label", None)
+        super().__init__(**kwargs)
+        self.queryset = queryset
+        self.to_field_name = to_field_name
+        self.search_field = search_field
+        self.widget.suggest = suggestions
+        self.widget.attrs.setdefault("autocomplete", "off")
+
+    def _option(self, record) -> tuple[str, str]:
+        return getattr(record, self.to_field_name), str(getattr(record, self.search_field))
+
+    def to_python(self, value):
+        # PostgreSQL refuses a NUL in a query; no control character means anything in a name.
+        value = without_controls(value or "").strip()
+        if not value or value in self.empty_values:
+            return None
+        slugged = self.queryset.filter(**{self.to_field_name: value[:200]}).first()
+        if slugged is not None:
+            return slugged
+        matches = list(
+            self.queryset.filter(**{f"{self.search_field}__icontains": value[:200]}).order_by(self.search_field)[
+                : SUGGESTIONS + 1
+            ]
+        )
+        if len(matches) == 1:
+            return matches[0]
+        self.widget.options = [self._option(record) for record in matches[:SUGGESTIONS]]
+        self.widget.suggest = None
+        if not matches:
+            raise ValidationError(_("Nothing you may see matches this; check the spelling."), code="invalid_choice")
+        raise ValidationError(_("Several match: choose one from the suggestions."), code="ambiguous")
+
+
+class LookupFilter(QuerySetRequestMixin, django_filters.Filter):
+    """A ModelChoiceFilter without the list of every choice (LookupField)."""
+
+    field_class = LookupField
+
+    def get_request(self):
+        try:
+            return self.parent.request
+        except AttributeError:
+            return None
+
+    @property
+    def field(self):
+        request = self.get_request()
+        suggest = self.extra.pop("suggest", None)
+        if suggest is not None and request is not None:
+            self.extra["suggestions"] = lambda: [(m.slug, str(m)) for m in suggest(request)]
+        return super().field
 
 
 def _style(form: forms.Form) -> None:
@@ -49,15 +160,19 @@ class DecisionFilter(StyledFilterSet):
         method="filter_pillar",
         empty_label=_("All pillars"),
     )
-    meeting = django_filters.ModelChoiceFilter(
-        label=_("Meeting"), queryset=_visible_meetings, to_field_name="slug", empty_label=_("All meetings")
+    meeting = LookupFilter(
+        label=_("Meeting"),
+        queryset=_visible_meetings,
+        search_field="title",
+        suggest=_recent_meetings,
+        help_text=_("Part of its title, or choose a recent one."),
     )
-    organisation = django_filters.ModelChoiceFilter(
+    organisation = LookupFilter(
         label=_("Organisation"),
         queryset=_visible_organisations,
-        to_field_name="slug",
+        search_field="name",
         method="filter_organisation",
-        empty_label=_("All organisations"),
+        help_text=_("Part of its name."),
     )
 
     class Meta:
@@ -71,12 +186,13 @@ class DecisionFilter(StyledFilterSet):
         self.filters["year"].extra["choices"] = [(str(year), str(year)) for year in sorted(years, reverse=True)]
 
     def filter_text(self, queryset, name, value):
-        value = value.strip()
-        if not value:
+        # The search index (core.search; a containment match without PostgreSQL), or a reference's beginning.
+        match = search.matching(queryset, value, [("search_vector", DECISION_FIELDS)])
+        if match is None:
             return queryset
-        return queryset.filter(
-            Q(reference__icontains=value) | Q(subject__icontains=value) | Q(wording__icontains=value)
-        )
+        if search.uses_full_text_search(queryset):
+            match |= Q(reference__startswith=value.strip().upper())
+        return queryset.filter(match)
 
     def filter_pillar(self, queryset, name, pillar):
         return queryset.concerning_pillar(pillar)

@@ -67,7 +67,7 @@ class DocumentQuerySet(models.QuerySet):
         return self.filter(pk__in=visible_ids)
 
     def search(self, text: str, user):
-        return search.search_queryset(self.visible_to(user), text, [DOCUMENT_FIELDS])
+        return search.search_queryset(self.visible_to(user), text, [("search_vector", DOCUMENT_FIELDS)])
 
 
 class Document(Versioned, models.Model):
@@ -82,9 +82,11 @@ class Document(Versioned, models.Model):
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    history = HistoricalRecords(m2m_fields=[pillars], excluded_fields=["version", "updated_at"])
+    # The stored search vector (core.search), computed by the database.
+    search_vector = search.vector_field(DOCUMENT_FIELDS)
+    history = HistoricalRecords(m2m_fields=[pillars], excluded_fields=["version", "updated_at", "search_vector"])
 
-    objects = DocumentQuerySet.as_manager()
+    objects = search.SearchVectorsDeferred.from_queryset(DocumentQuerySet)()
 
     class Meta:
         verbose_name = _("document")
@@ -169,7 +171,7 @@ class DecisionQuerySet(models.QuerySet):
         return self.filter(meeting__in=Meeting.objects.visible_to(user))
 
     def search(self, text: str, user):
-        return search.search_queryset(self.visible_to(user), text, [DECISION_FIELDS])
+        return search.search_queryset(self.visible_to(user), text, [("search_vector", DECISION_FIELDS)])
 
     def with_acted_on(self, user):
         """
@@ -304,12 +306,14 @@ class Decision(Versioned, models.Model):
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # The stored search vector (core.search), computed by the database.
+    search_vector = search.vector_field(DECISION_FIELDS)
     history = HistoricalRecords(
         m2m_fields=[documents, memberships, roles, concerns_organisations, concerns_people],
-        excluded_fields=["version", "updated_at"],
+        excluded_fields=["version", "updated_at", "search_vector"],
     )
 
-    objects = DecisionQuerySet.as_manager()
+    objects = search.SearchVectorsDeferred.from_queryset(DecisionQuerySet)()
 
     class Meta:
         verbose_name = _("decision")

@@ -34,9 +34,12 @@ def decision_list(request):
     return render(request, "decisions/decision_list.html", {"filter": filterset, "page_obj": page})
 
 
-def _export_rows(request) -> list[dict]:
+def _export_rows(request):
+    """The register's rows as exports give them, as a generator: the response streams them (decisions.exports)."""
     _filterset, decisions = _register(request)
-    return [exports.decision_row(decision, request.build_absolute_uri) for decision in decisions]
+    # The scheme and host once, not per URL.
+    origin = request.build_absolute_uri("/")[:-1]
+    return exports.Exporter(lambda path: origin + path).rows(decisions)
 
 
 def decision_export_csv(request):

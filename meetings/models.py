@@ -246,9 +246,9 @@ class MeetingQuerySet(models.QuerySet):
 
     def search(self, text: str, user):
         """Meetings the user may see that match `text`; the minutes are searched only for those who may read them."""
-        groups = [MEETING_PUBLIC_FIELDS]
+        groups = [("search_public", MEETING_PUBLIC_FIELDS)]
         if is_board_member(user):
-            groups.append(MEETING_MINUTES_FIELDS)
+            groups.append(("search_minutes", MEETING_MINUTES_FIELDS))
         return search.search_queryset(self.visible_to(user), text, groups)
 
     def published(self):
@@ -290,7 +290,7 @@ class Meeting(Versioned, WithholdingMixin, models.Model):
     # The record's workflow is the portal's (core.workflow): draft → circulated → published.
     Status = RecordStatus
     # Withheld from the public (core.projection): the minutes are for Board members and the Secretariat.
-    withheld_fields = ("minutes",)
+    withheld_fields = ("minutes", "search_minutes")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.BOARD)
     pillar = models.ForeignKey(
@@ -380,9 +380,14 @@ class Meeting(Versioned, WithholdingMixin, models.Model):
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    history = HistoricalRecords(excluded_fields=["version", "updated_at", "schedule_sequence"])
+    # Stored search vectors (core.search), computed by the database; the minutes' one is withheld with them.
+    search_public = search.vector_field(MEETING_PUBLIC_FIELDS)
+    search_minutes = search.vector_field(MEETING_MINUTES_FIELDS)
+    history = HistoricalRecords(
+        excluded_fields=["version", "updated_at", "schedule_sequence", "search_public", "search_minutes"]
+    )
 
-    objects = MeetingQuerySet.as_manager()
+    objects = search.SearchVectorsDeferred.from_queryset(MeetingQuerySet)()
 
     class Meta:
         verbose_name = _("meeting")
@@ -887,7 +892,7 @@ class AgendaItemQuerySet(models.QuerySet):
         return self.filter(meeting__in=Meeting.objects.visible_to(user))
 
     def search(self, text: str, user):
-        return search.search_queryset(self.visible_to(user), text, [AGENDA_ITEM_FIELDS])
+        return search.search_queryset(self.visible_to(user), text, [("search_vector", AGENDA_ITEM_FIELDS)])
 
 
 class AgendaItem(Versioned, models.Model):
@@ -911,9 +916,13 @@ class AgendaItem(Versioned, models.Model):
     notes = models.TextField(_("minutes notes"), blank=True, help_text=_("Markdown. For Board members only."))
     # Optimistic locking (core.locking): counted up on every save; a form opened before is refused.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-    history = HistoricalRecords(m2m_fields=[presenters, presenting_organisations], excluded_fields=["version"])
+    # The stored search vector (core.search), computed by the database.
+    search_vector = search.vector_field(AGENDA_ITEM_FIELDS)
+    history = HistoricalRecords(
+        m2m_fields=[presenters, presenting_organisations], excluded_fields=["version", "search_vector"]
+    )
 
-    objects = AgendaItemQuerySet.as_manager()
+    objects = search.SearchVectorsDeferred.from_queryset(AgendaItemQuerySet)()
 
     class Meta:
         verbose_name = _("agenda item")

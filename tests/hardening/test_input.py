@@ -273,22 +273,24 @@ def test_ics_of_a_meeting_with_a_line_break_in_its_title(client, dirty_meeting):
 def test_csv_and_json_of_rows_with_control_characters(client, dirty_meeting):
     response = client.get(reverse("decisions:decision-export-csv"))
     assert response.status_code == 200
-    [row] = list(csv.DictReader(io.StringIO(response.content.decode())))
+    body = response.getvalue().decode()
+    [row] = list(csv.DictReader(io.StringIO(body)))
     assert (row["meeting"], row["subject"], row["wording"]) == (
         "6th Board meeting [31m",
         "Approved theplan",
         "First\nSecond",
     )
-    assert not CONTROL.search(response.content.decode())
+    assert not CONTROL.search(body)
     response = client.get(reverse("decisions:decision-export-json"))
     assert response.status_code == 200
-    [decision] = json.loads(response.content)["decisions"]
+    body = response.getvalue().decode()
+    [decision] = json.loads(body)["decisions"]
     assert (decision["meeting"], decision["subject"], decision["wording"]) == (
         "6th Board meeting [31m",
         "Approved theplan",
         "First\nSecond",
     )
-    assert "\\u0000" not in response.content.decode()
+    assert "\\u0000" not in body
 
 
 def test_pdf_of_a_record_with_control_characters(client_for, dirty_meeting, monkeypatch):

@@ -10,6 +10,7 @@ Secretariat's editing pages with invented data, then read back by each role on t
 """
 
 import datetime as dt
+import json
 import re
 
 import pytest
@@ -536,7 +537,7 @@ def test_an_announced_draft_shows_its_announcement_and_nothing_else(clients, rec
         assert client.get(url).status_code == 404
     # Not a search result, not in the register or its exports.
     assert client.get(reverse("portal:search") + "?q=Announcedtitleqx").context["result_count"] == 0
-    export = client.get(reverse("decisions:decision-export-json")).json()
+    export = json.loads(client.get(reverse("decisions:decision-export-json")).getvalue())
     assert record_.decision.reference not in {row["reference"] for row in export["decisions"]}
 
 

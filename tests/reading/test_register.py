@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import io
+import json
 
 import pytest
 from django.urls import reverse
@@ -71,7 +72,7 @@ def test_csv_export_of_the_approved_decisions_of_2022(client, register):
     response = client.get(reverse("decisions:decision-export-csv"), {"verb": "approved", "year": "2022"})
     assert response["Content-Type"].startswith("text/csv")
     assert response["Content-Disposition"].startswith("attachment;")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.getvalue().decode())))
     # OSCE Mission in Kosovo* is printed: the designation footnote is the last row, a note.
     note = rows.pop()
     assert note["reference"] == str(KOSOVO_FOOTNOTE)
@@ -89,7 +90,7 @@ def test_json_export_for_a_board_member_lists_documents(client_for, register):
     response = client_for("board_member").get(
         reverse("decisions:decision-export-json"), {"verb": "approved", "year": "2022"}
     )
-    data = response.json()
+    data = json.loads(response.getvalue())
     assert data["count"] == 7
     work_plan = next(d for d in data["decisions"] if d["reference"] == "B6/2022/06")
     assert [(d["title"], d["kind"]) for d in work_plan["documents"]] == [
@@ -108,7 +109,7 @@ def test_json_export_for_a_board_member_lists_documents(client_for, register):
 
 def test_csv_cells_never_start_a_formula(client, register):
     DecisionFactory(meeting=register, sequence=2, reference="B7/2023/02", subject="=HYPERLINK(1)")
-    rows = list(csv.DictReader(io.StringIO(client.get(reverse("decisions:decision-export-csv")).content.decode())))
+    rows = list(csv.DictReader(io.StringIO(client.get(reverse("decisions:decision-export-csv")).getvalue().decode())))
     assert next(row for row in rows if row["reference"] == "B7/2023/02")["subject"] == "'=HYPERLINK(1)"
 
 
@@ -120,4 +121,31 @@ def test_register_paginates_at_25(client, db):
     assert len(first.context["page_obj"]) == 25
     assert len(client.get(REGISTER, {"page": 2}).context["page_obj"]) == 5
     # The export is the whole filtered set, not a page.
-    assert client.get(reverse("decisions:decision-export-json")).json()["count"] == 30
+    assert json.loads(client.get(reverse("decisions:decision-export-json")).getvalue())["count"] == 30
+
+
+def test_meeting_and_organisation_filters_list_no_rows_but_suggest_recent_meetings(client, register, demo):
+    page = client.get(REGISTER).content.decode()
+    # No <select> of every meeting or organisation: text fields, the newest meetings suggested.
+    assert 'name="meeting"' in page
+    assert '<select name="meeting"' not in page
+    assert '<select name="organisation"' not in page
+    assert f'<option value="{register.slug}">{register.title}</option>' in page
+    assert 'list="id_meeting-options"' in page
+    assert 'id="id_meeting_helptext"' in page
+
+
+def test_meeting_and_organisation_filters_take_part_of_a_title_or_name(client, register, demo):
+    assert references(client.get(REGISTER, {"meeting": "7th IISG"})) == ["B7/2023/01"]
+    assert references(client.get(REGISTER, {"organisation": "Bulgar"})) == ["B6/2022/07"]
+    # Several matches: an error, and the matches suggested (as their slugs, labelled by name).
+    response = client.get(REGISTER, {"meeting": "Board Meeting"})
+    assert response.context["filter"].errors["meeting"]
+    page = response.content.decode()
+    assert f'<option value="{register.slug}">' in page
+    assert f'<option value="{demo.slug}">' in page
+
+
+def test_text_filter_finds_words_and_the_beginning_of_a_reference(client, register):
+    assert references(client.get(REGISTER, {"q": "b7/2023"})) == ["B7/2023/01"]
+    assert references(client.get(REGISTER, {"q": "work plan"})) == ["B7/2023/01", "B6/2022/06"]
