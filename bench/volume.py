@@ -136,6 +136,7 @@ ACTION_TEXTS = [
     "Report on the follow-up of the recommendations on {topic}",
 ]  # fmt: skip
 
+
 def scaled(scale: float) -> dict[str, int]:
     """Rows of each kind at this scale: VOLUME_1X times scale, at least one."""
     return {name: max(1, round(count * scale)) for name, count in VOLUME_1X.items()}
@@ -289,9 +290,7 @@ def make_roles(rng, count, people, organisations, pillars, log):
     for _ in range(count):
         post = rng.choice(posts)
         start = FIRST_DAY + dt.timedelta(days=rng.randrange(5000))
-        by_person = post.holder == Post.Holder.PERSON or (
-            post.holder == Post.Holder.EITHER and rng.random() < 0.5
-        )
+        by_person = post.holder == Post.Holder.PERSON or (post.holder == Post.Holder.EITHER and rng.random() < 0.5)
         roles.append(
             RoleHeld(
                 post=post,

@@ -16,6 +16,7 @@ import io
 import json
 
 from django.http import HttpResponse
+from django.utils import timezone
 
 from core.text import multi_line, one_line
 from members.models import DESIGNATED_NAME, KOSOVO_FOOTNOTE
@@ -25,6 +26,9 @@ COLUMNS = [
     "meeting",
     "meeting_date",
     "meeting_url",
+    "procedure",
+    "procedure_closed_on",
+    "procedure_url",
     "verb",
     "verb_label",
     "subject",
@@ -77,6 +81,8 @@ def role_data(role, build_url) -> dict:
         "end_precision": role.end_precision if role.end else None,
         "term": role.term,
     }
+
+
 # The values that are texts of several lines; every other text is one line.
 MULTI_LINE = {"wording"}
 
@@ -97,12 +103,16 @@ def decision_row(decision, build_url) -> dict:
 
 
 def _decision_data(decision, build_url) -> dict:
-    meeting = decision.meeting
+    # Taken at a meeting, or by written procedure (its procedure is selected with it: with_acted_on).
+    meeting, procedure = decision.meeting, decision.procedure if decision.procedure_id else None
     return {
         "reference": decision.reference,
-        "meeting": meeting.title,
-        "meeting_date": meeting.local_start.date().isoformat(),
-        "meeting_url": build_url(meeting.get_absolute_url()),
+        "meeting": meeting.title if meeting else None,
+        "meeting_date": meeting.local_start.date().isoformat() if meeting else None,
+        "meeting_url": build_url(meeting.get_absolute_url()) if meeting else None,
+        "procedure": procedure.reference if procedure else None,
+        "procedure_closed_on": _date(timezone.localtime(procedure.closed_at).date()) if procedure else None,
+        "procedure_url": build_url(procedure.get_absolute_url()) if procedure else None,
         "verb": decision.verb,
         "verb_label": str(decision.get_verb_display()),
         "subject": decision.subject,
@@ -127,7 +137,7 @@ def _decision_data(decision, build_url) -> dict:
         ],
         "roles": [role_data(role, build_url) for role in decision.visible_roles],
         "url": build_url(decision.get_absolute_url()),
-        "draft": meeting.is_draft,
+        "draft": (procedure or meeting).is_draft,
     }
 
 

@@ -7,9 +7,10 @@ of a draft appears in a drop-down for someone who may not read the draft.
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
-from decisions.models import ActionItem, Decision, Document, DocumentKind
+from decisions.models import ActionItem, Decision, Document, DocumentKind, WrittenProcedure
 from meetings.models import Meeting
 from members.models import Organisation, Pillar
 
@@ -39,9 +40,7 @@ class StyledFilterSet(django_filters.FilterSet):
 class DecisionFilter(StyledFilterSet):
     q = django_filters.CharFilter(label=_("Text"), method="filter_text")
     verb = django_filters.ChoiceFilter(label=_("Verb"), choices=Decision.Verb.choices, empty_label=_("All verbs"))
-    year = django_filters.ChoiceFilter(
-        label=_("Year"), field_name="meeting__start", lookup_expr="year", empty_label=_("All years")
-    )
+    year = django_filters.ChoiceFilter(label=_("Year"), method="filter_year", empty_label=_("All years"))
     pillar = django_filters.ModelChoiceFilter(
         label=_("Pillar"),
         queryset=Pillar.objects.all(),
@@ -67,7 +66,16 @@ class DecisionFilter(StyledFilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         user = self.request.user
-        years = {moment.year for moment in Meeting.objects.visible_to(user).order_by().datetimes("start", "year")}
+        # One query: the years of the meetings and of the closed written procedures the user may see.
+        meeting_years = Meeting.objects.visible_to(user).order_by().annotate(y=ExtractYear("start")).values_list("y")
+        procedure_years = (
+            WrittenProcedure.objects.visible_to(user)
+            .exclude(closed_at=None)
+            .order_by()
+            .annotate(y=ExtractYear("closed_at"))
+            .values_list("y")
+        )
+        years = {year for (year,) in meeting_years.union(procedure_years) if year}
         self.filters["year"].extra["choices"] = [(str(year), str(year)) for year in sorted(years, reverse=True)]
 
     def filter_text(self, queryset, name, value):
@@ -77,6 +85,10 @@ class DecisionFilter(StyledFilterSet):
         return queryset.filter(
             Q(reference__icontains=value) | Q(subject__icontains=value) | Q(wording__icontains=value)
         )
+
+    def filter_year(self, queryset, name, value):
+        year = int(value)
+        return queryset.filter(Q(meeting__start__year=year) | Q(procedure__closed_at__year=year))
 
     def filter_pillar(self, queryset, name, pillar):
         return queryset.concerning_pillar(pillar)

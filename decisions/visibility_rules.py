@@ -20,6 +20,14 @@ def made_by_an_unreleased_decision(user) -> Q | None:
     return Q(decisions__meeting__status__in=hidden)
 
 
+def made_by_an_unreleased_procedure(user) -> Q | None:
+    """Rows created by the decision of a written procedure the user may not see (its outcome not yet published)."""
+    hidden = hidden_statuses(user)
+    if hidden is None:
+        return None
+    return Q(decisions__procedure__record_status__in=hidden)
+
+
 def organisations_a_decision_names(user) -> Q | None:
     """Organisations concerned by, or proposing, a decision of a meeting the user may see."""
     statuses = visible_statuses(user)
@@ -27,7 +35,11 @@ def organisations_a_decision_names(user) -> Q | None:
         return None
     concerned = Organisation.objects.filter(decisions_concerning__meeting__status__in=statuses).values("pk")
     proposing = Organisation.objects.filter(decisions_proposed__meeting__status__in=statuses).values("pk")
-    return Q(pk__in=concerned) | Q(pk__in=proposing)
+    by_procedure = Organisation.objects.filter(
+        Q(decisions_concerning__procedure__record_status__in=statuses)
+        | Q(decisions_proposed__procedure__record_status__in=statuses)
+    ).values("pk")
+    return Q(pk__in=concerned) | Q(pk__in=proposing) | Q(pk__in=by_procedure)
 
 
 def people_a_decision_names(user) -> Q | None:
@@ -37,11 +49,17 @@ def people_a_decision_names(user) -> Q | None:
         return None
     concerned = Person.objects.filter(decisions_concerning__meeting__status__in=statuses).values("pk")
     proposing = Person.objects.filter(decisions_proposed__meeting__status__in=statuses).values("pk")
-    return Q(pk__in=concerned) | Q(pk__in=proposing)
+    by_procedure = Person.objects.filter(
+        Q(decisions_concerning__procedure__record_status__in=statuses)
+        | Q(decisions_proposed__procedure__record_status__in=statuses)
+    ).values("pk")
+    return Q(pk__in=concerned) | Q(pk__in=proposing) | Q(pk__in=by_procedure)
 
 
 def register() -> None:
     visibility.hide(Membership, made_by_an_unreleased_decision)
     visibility.hide(RoleHeld, made_by_an_unreleased_decision)
+    visibility.hide(Membership, made_by_an_unreleased_procedure)
+    visibility.hide(RoleHeld, made_by_an_unreleased_procedure)
     visibility.grant(Organisation, organisations_a_decision_names)
     visibility.grant(Person, people_a_decision_names)
