@@ -13,19 +13,12 @@ from members.models import Membership, Organisation, Person, RoleHeld
 
 
 def made_by_an_unreleased_decision(user) -> Q | None:
-    """Rows (memberships, roles held) created by a decision of a meeting the user may not see."""
+    """Rows (memberships, roles held) created by a decision of a meeting (or procedure) the user may not see."""
     hidden = hidden_statuses(user)
     if hidden is None:
         return None
-    return Q(decisions__meeting__status__in=hidden)
-
-
-def made_by_an_unreleased_procedure(user) -> Q | None:
-    """Rows created by the decision of a written procedure the user may not see (its outcome not yet published)."""
-    hidden = hidden_statuses(user)
-    if hidden is None:
-        return None
-    return Q(decisions__procedure__record_status__in=hidden)
+    # Or by the decision of a written procedure whose outcome the user may not see yet.
+    return Q(decisions__meeting__status__in=hidden) | Q(decisions__procedure__record_status__in=hidden)
 
 
 def organisations_a_decision_names(user) -> Q | None:
@@ -59,7 +52,5 @@ def people_a_decision_names(user) -> Q | None:
 def register() -> None:
     visibility.hide(Membership, made_by_an_unreleased_decision)
     visibility.hide(RoleHeld, made_by_an_unreleased_decision)
-    visibility.hide(Membership, made_by_an_unreleased_procedure)
-    visibility.hide(RoleHeld, made_by_an_unreleased_procedure)
     visibility.grant(Organisation, organisations_a_decision_names)
     visibility.grant(Person, people_a_decision_names)
