@@ -78,7 +78,8 @@ def test_silence_procedure_blocked_by_a_changed_answer_closes_at_the_deadline(
     response = answer(client, procedure, world.alpha, "object", "The budget is missing.")
     assert response.status_code == 302
     row = ProcedureAnswer.objects.get(procedure=procedure, organisation=world.alpha)
-    assert row.answer == "object" and row.history.count() == 2
+    assert row.answer == "object"
+    assert row.history.count() == 2
     page = client.get(procedure.get_absolute_url())
     assert b"So far: agree 0 \xc2\xb7 object 1 \xc2\xb7 abstain 0 \xe2\x80\x94 of 2 consulted" in page.content
     # A member reads their own organisation's answer, not the others'.
@@ -89,7 +90,8 @@ def test_silence_procedure_blocked_by_a_changed_answer_closes_at_the_deadline(
     clock.set(DEADLINE + dt.timedelta(hours=1))
     page = client.get(reverse("decisions:procedure-list"))
     procedure.refresh_from_db()
-    assert procedure.status == "closed" and procedure.outcome == "not_adopted"
+    assert procedure.status == "closed"
+    assert procedure.outcome == "not_adopted"
     assert b"Not adopted" in page.content
     assert not WrittenProcedure.objects.filter(decision__isnull=False).exists()
 
@@ -128,7 +130,8 @@ def test_written_procedure_adopted_early_admits_a_member_and_shows_in_the_regist
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     procedure.refresh_from_db()
-    assert procedure.status == "closed" and procedure.outcome == "adopted"
+    assert procedure.status == "closed"
+    assert procedure.outcome == "adopted"
     assert procedure.closed_at == LAUNCH + dt.timedelta(days=1)
     membership = Membership.objects.get(organisation=newcomer)
     assert membership.since == dt.date(2026, 3, 2)
@@ -151,14 +154,18 @@ def test_written_procedure_adopted_early_admits_a_member_and_shows_in_the_regist
     assert "recorded by the Secretariat" not in page
     register = client.get(reverse("decisions:decision-list")).content.decode()
     assert "WP/2026/02" in register
-    assert "Adopted by written procedure" in register and "closed on 2 March 2026" in register
+    assert "Adopted by written procedure" in register
+    assert "closed on 2 March 2026" in register
     decision_page = client.get(reverse("decisions:decision-detail", args=["WP/2026/02"])).content.decode()
-    assert "Adopted by written procedure" in decision_page and "Newland Police" in decision_page
+    assert "Adopted by written procedure" in decision_page
+    assert "Newland Police" in decision_page
     assert b"Newland Police" in client.get(reverse("portal:member-list")).content
     export = client.get(reverse("decisions:decision-export-json")).json()
     rows = export["decisions"] if isinstance(export, dict) else export
     row = next(r for r in rows if r["reference"] == "WP/2026/02")
-    assert row["procedure"] == "WP/2026/02" and row["procedure_closed_on"] == "2026-03-02" and row["meeting"] is None
+    assert row["procedure"] == "WP/2026/02"
+    assert row["procedure_closed_on"] == "2026-03-02"
+    assert row["meeting"] is None
     csv = client.get(reverse("decisions:decision-export-csv")).content.decode()
     assert "WP/2026/02" in csv
     organisation_page = client.get(reverse("portal:organisation-detail", args=[newcomer.slug])).content.decode()
@@ -187,7 +194,8 @@ def test_withdrawal_through_the_page(client, world, secretariat, clock):
     assert b"This field is required" in client.post(url, {"reason": "", "confirm": "1"}).content
     assert client.post(url, {"reason": "The text changes.", "confirm": "1"}).status_code == 302
     procedure.refresh_from_db()
-    assert procedure.status == "withdrawn" and procedure.withdrawn_reason == "The text changes."
+    assert procedure.status == "withdrawn"
+    assert procedure.withdrawn_reason == "The text changes."
     history = client.get(reverse("decisions-edit:procedure-history", args=[procedure.slug]))
     assert b"The text changes." in history.content
 

@@ -15,6 +15,10 @@ from tests.procedures.conftest import DEADLINE, LAUNCH
 pytestmark = pytest.mark.django_db
 
 
+def agree(procedure, organisation, user):
+    return procedures.answer_procedure(procedure=procedure, organisation=organisation, answer="agree", user=user)
+
+
 def launch(procedure):
     procedures.launch_procedure(procedure=procedure)
     procedure.refresh_from_db()
@@ -50,7 +54,7 @@ def test_launch_is_refused_after_the_deadline(draft_procedure, clock):
 
 def test_a_member_answers_and_changes_the_answer_with_history(draft_procedure, world, clock):
     launch(draft_procedure)
-    procedures.answer_procedure(procedure=draft_procedure, organisation=world.alpha, answer="agree", user=world.alpha_user)
+    agree(draft_procedure, world.alpha, world.alpha_user)
     clock.advance(hours=1)
     procedures.answer_procedure(
         procedure=draft_procedure, organisation=world.alpha, answer="abstain", user=world.alpha_user
@@ -81,7 +85,7 @@ def test_a_current_delegation_lets_a_person_answer_and_an_expired_one_does_not(d
     launch(draft_procedure)
     person = world.alpha_user.person
     delegation = DelegationFactory(person=person, organisation=world.beta, valid_from=dt.date(2026, 1, 1))
-    procedures.answer_procedure(procedure=draft_procedure, organisation=world.beta, answer="agree", user=world.alpha_user)
+    agree(draft_procedure, world.beta, world.alpha_user)
     delegation.valid_until = dt.date(2026, 2, 28)
     delegation.save()
     with pytest.raises(ValidationError, match="may not answer"):
@@ -93,7 +97,7 @@ def test_a_current_delegation_lets_a_person_answer_and_an_expired_one_does_not(d
 def test_an_answer_after_the_deadline_is_refused(draft_procedure, world, clock):
     launch(draft_procedure)
     clock.set(DEADLINE)
-    with pytest.raises(ValidationError, match="deadline .* has passed: your answer was not recorded"):
+    with pytest.raises(ValidationError, match=r"deadline .* has passed: your answer was not recorded"):
         procedures.answer_procedure(
             procedure=draft_procedure, organisation=world.alpha, answer="agree", user=world.alpha_user
         )
@@ -110,7 +114,9 @@ def test_the_secretariat_records_an_answer_on_behalf(draft_procedure, world, sec
         on_behalf=True,
         channel="letter",
     )
-    assert answer.on_behalf and answer.channel == "letter" and answer.answered_by == secretariat
+    assert answer.on_behalf
+    assert answer.channel == "letter"
+    assert answer.answered_by == secretariat
     with pytest.raises(ValidationError, match="how the answer was received"):
         procedures.answer_procedure(
             procedure=draft_procedure, organisation=world.alpha, answer="agree", user=secretariat, on_behalf=True
@@ -119,7 +125,7 @@ def test_the_secretariat_records_an_answer_on_behalf(draft_procedure, world, sec
 
 def test_silence_procedure_is_adopted_without_objection_at_the_deadline(draft_procedure, world, clock):
     launch(draft_procedure)
-    procedures.answer_procedure(procedure=draft_procedure, organisation=world.alpha, answer="agree", user=world.alpha_user)
+    agree(draft_procedure, world.alpha, world.alpha_user)
     clock.set(DEADLINE + dt.timedelta(hours=3))
     assert procedures.close_due_procedures() == [draft_procedure]
     draft_procedure.refresh_from_db()
@@ -153,7 +159,8 @@ def test_a_written_procedure_needs_every_consulted_member_to_agree(draft_procedu
     draft_procedure.kind = WrittenProcedure.Kind.WRITTEN
     draft_procedure.save()
     launch(draft_procedure)
-    for organisation, user, answer in zip((world.alpha, world.beta), (world.alpha_user, world.beta_user), answers):
+    members = [(world.alpha, world.alpha_user), (world.beta, world.beta_user)]
+    for (organisation, user), answer in zip(members, answers, strict=True):
         if answer:
             procedures.answer_procedure(procedure=draft_procedure, organisation=organisation, answer=answer, user=user)
     clock.set(DEADLINE)
@@ -164,9 +171,9 @@ def test_a_written_procedure_needs_every_consulted_member_to_agree(draft_procedu
 
 def test_it_closes_early_once_every_member_has_answered(draft_procedure, world, clock):
     launch(draft_procedure)
-    procedures.answer_procedure(procedure=draft_procedure, organisation=world.alpha, answer="agree", user=world.alpha_user)
+    agree(draft_procedure, world.alpha, world.alpha_user)
     clock.advance(days=1)
-    procedures.answer_procedure(procedure=draft_procedure, organisation=world.beta, answer="agree", user=world.beta_user)
+    agree(draft_procedure, world.beta, world.beta_user)
     draft_procedure.refresh_from_db()
     assert draft_procedure.status == "closed"
     assert draft_procedure.closed_at == LAUNCH + dt.timedelta(days=1)
@@ -263,7 +270,7 @@ def test_the_reminder_goes_once_two_days_before_to_those_who_have_not_answered(
     draft_procedure, world, clock, mailoutbox, django_capture_on_commit_callbacks
 ):
     launch(draft_procedure)
-    procedures.answer_procedure(procedure=draft_procedure, organisation=world.alpha, answer="agree", user=world.alpha_user)
+    agree(draft_procedure, world.alpha, world.alpha_user)
     clock.set(DEADLINE - dt.timedelta(days=3))
     assert procedures.remind_procedures() == {}
     clock.set(DEADLINE - dt.timedelta(days=1, hours=23))
