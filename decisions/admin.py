@@ -2,7 +2,16 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.locking import OptimisticLockAdminMixin, OptimisticLockInlineMixin
-from decisions.models import ActionItem, Decision, Document, DocumentFile, DocumentKind, ProgressNote
+from decisions.models import (
+    ActionItem,
+    Decision,
+    Document,
+    DocumentFile,
+    DocumentKind,
+    ProcedureAnswer,
+    ProgressNote,
+    WrittenProcedure,
+)
 
 
 class DecisionInline(OptimisticLockInlineMixin, admin.StackedInline):
@@ -67,9 +76,10 @@ class DocumentFileAdmin(SimpleHistoryAdmin):
 
 @admin.register(Decision)
 class DecisionAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
-    list_display = ["reference", "verb", "subject", "meeting", "agenda_item"]
+    list_display = ["reference", "verb", "subject", "meeting", "procedure", "agenda_item"]
     list_filter = [
         "verb",
+        ("procedure", admin.EmptyFieldListFilter),
         "meeting__kind",
         "meeting__status",
         "documents__pillars",
@@ -78,6 +88,7 @@ class DecisionAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
     search_fields = ["reference", "subject", "wording", "meeting__title"]
     autocomplete_fields = [
         "meeting",
+        "procedure",
         "agenda_item",
         "proposed_by_organisation",
         "proposed_by_person",
@@ -89,7 +100,7 @@ class DecisionAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
     ]
     date_hierarchy = "created_at"
     readonly_fields = ["created_at", "updated_at"]
-    list_select_related = ["meeting", "agenda_item"]
+    list_select_related = ["meeting", "procedure", "agenda_item"]
     inlines = [ActionItemInline]
 
 
@@ -117,3 +128,43 @@ class ProgressNoteAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
     search_fields = ["note", "action_item__description"]
     autocomplete_fields = ["action_item"]
     list_select_related = ["action_item", "created_by"]
+
+
+class ProcedureAnswerInline(admin.TabularInline):
+    model = ProcedureAnswer
+    extra = 0
+    fields = ["organisation", "answer", "reason", "on_behalf", "channel", "answered_by", "answered_at"]
+    autocomplete_fields = ["organisation", "answered_by"]
+
+
+@admin.register(WrittenProcedure)
+class WrittenProcedureAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
+    """
+    The data of written procedures. Launching, answering, closing and publishing are steps with rules
+    (decisions.procedures): take them on the portal's pages; this is for corrections.
+    """
+
+    list_display = ["reference", "title", "kind", "status", "outcome", "record_status", "deadline", "closed_at"]
+    list_filter = ["kind", "status", "outcome", "record_status"]
+    search_fields = ["reference", "title", "text"]
+    autocomplete_fields = [
+        "proposed_by_organisation",
+        "documents",
+        "consulted",
+        "admit_organisations",
+        "role_person",
+        "role_organisation",
+    ]
+    readonly_fields = ["created_at", "updated_at", "launched_at", "closed_at", "published_at", "reminded_at"]
+    date_hierarchy = "deadline"
+    list_select_related = ["proposed_by_organisation"]
+    inlines = [ProcedureAnswerInline]
+
+
+@admin.register(ProcedureAnswer)
+class ProcedureAnswerAdmin(SimpleHistoryAdmin):
+    list_display = ["procedure", "organisation", "answer", "on_behalf", "channel", "answered_at"]
+    list_filter = ["answer", "on_behalf", "channel"]
+    search_fields = ["procedure__reference", "organisation__name", "reason"]
+    autocomplete_fields = ["procedure", "organisation", "answered_by"]
+    list_select_related = ["procedure", "organisation"]

@@ -25,6 +25,7 @@ from urllib.parse import quote
 
 from django.http import StreamingHttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from core.text import multi_line, one_line
@@ -38,6 +39,9 @@ COLUMNS = [
     "meeting",
     "meeting_date",
     "meeting_url",
+    "procedure",
+    "procedure_closed_on",
+    "procedure_url",
     "verb",
     "verb_label",
     "subject",
@@ -119,6 +123,10 @@ def _verb_labels(language: str | None) -> dict[str, str]:
     return {value: str(label) for value, label in Decision.Verb.choices}
 
 
+NO_MEETING = {"meeting": None, "meeting_date": None, "meeting_url": None, "draft": False}
+NO_PROCEDURE = {"procedure": None, "procedure_closed_on": None, "procedure_url": None, "draft": False}
+
+
 class Exporter:
     """
     Decisions as plain data, with what repeats worked out once per value: a meeting's, an
@@ -135,6 +143,7 @@ class Exporter:
         self._organisations: dict[int, dict] = {}
         self._people: dict[int, dict] = {}
         self._documents: dict[int, dict] = {}
+        self._procedures: dict[int, dict] = {}
 
     def _once(self, cache: dict, record, make):
         if record is None:
@@ -173,13 +182,30 @@ class Exporter:
         # As reverse() quotes an argument of a URL.
         return quote(decision.reference, safe="!$&'()*+,;=/~:@").join(self.decision_url)
 
+    def procedure(self, procedure) -> dict:
+        return self._once(
+            self._procedures,
+            procedure,
+            lambda p, build_url: {
+                "procedure": p.reference,
+                "procedure_closed_on": _date(timezone.localtime(p.closed_at).date()) if p.closed_at else None,
+                "procedure_url": build_url(p.get_absolute_url()),
+                "draft": p.is_draft,
+            },
+        )
+
     def row(self, decision) -> dict:
-        meeting = self.meeting(decision.meeting)
+        # Taken at a meeting, or by written procedure (its procedure is selected with it: with_acted_on).
+        meeting = self.meeting(decision.meeting) if decision.meeting_id else NO_MEETING
+        procedure = self.procedure(decision.procedure) if decision.procedure_id else NO_PROCEDURE
         return {
             "reference": one_line(decision.reference),
             "meeting": meeting["meeting"],
             "meeting_date": meeting["meeting_date"],
             "meeting_url": meeting["meeting_url"],
+            "procedure": procedure["procedure"],
+            "procedure_closed_on": procedure["procedure_closed_on"],
+            "procedure_url": procedure["procedure_url"],
             "verb": decision.verb,
             "verb_label": self.verb_labels.get(decision.verb, decision.verb),
             "subject": one_line(decision.subject),
@@ -203,7 +229,7 @@ class Exporter:
             ],
             "roles": [_clean(role_data(role, self.build_url)) for role in decision.visible_roles],
             "url": self.url(decision),
-            "draft": meeting["draft"],
+            "draft": procedure["draft"] if decision.procedure_id else meeting["draft"],
         }
 
     def rows(self, decisions):

@@ -13,13 +13,14 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.db.models.functions import ExtractYear
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django_filters.filters import QuerySetRequestMixin
 
 from core import search
 from core.text import without_controls
-from decisions.models import DECISION_FIELDS, ActionItem, Decision, Document, DocumentKind
+from decisions.models import DECISION_FIELDS, ActionItem, Decision, Document, DocumentKind, WrittenProcedure
 from meetings.models import Meeting
 from members.models import Organisation, Pillar
 
@@ -150,9 +151,7 @@ class StyledFilterSet(django_filters.FilterSet):
 class DecisionFilter(StyledFilterSet):
     q = django_filters.CharFilter(label=_("Text"), method="filter_text")
     verb = django_filters.ChoiceFilter(label=_("Verb"), choices=Decision.Verb.choices, empty_label=_("All verbs"))
-    year = django_filters.ChoiceFilter(
-        label=_("Year"), field_name="meeting__start", lookup_expr="year", empty_label=_("All years")
-    )
+    year = django_filters.ChoiceFilter(label=_("Year"), method="filter_year", empty_label=_("All years"))
     pillar = django_filters.ModelChoiceFilter(
         label=_("Pillar"),
         queryset=Pillar.objects.all(),
@@ -182,7 +181,16 @@ class DecisionFilter(StyledFilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         user = self.request.user
-        years = {moment.year for moment in Meeting.objects.visible_to(user).order_by().datetimes("start", "year")}
+        # One query: the years of the meetings and of the closed written procedures the user may see.
+        meeting_years = Meeting.objects.visible_to(user).order_by().annotate(y=ExtractYear("start")).values_list("y")
+        procedure_years = (
+            WrittenProcedure.objects.visible_to(user)
+            .exclude(closed_at=None)
+            .order_by()
+            .annotate(y=ExtractYear("closed_at"))
+            .values_list("y")
+        )
+        years = {year for (year,) in meeting_years.union(procedure_years) if year}
         self.filters["year"].extra["choices"] = [(str(year), str(year)) for year in sorted(years, reverse=True)]
 
     def filter_text(self, queryset, name, value):
@@ -193,6 +201,10 @@ class DecisionFilter(StyledFilterSet):
         if search.uses_full_text_search(queryset):
             match |= Q(reference__startswith=value.strip().upper())
         return queryset.filter(match)
+
+    def filter_year(self, queryset, name, value):
+        year = int(value)
+        return queryset.filter(Q(meeting__start__year=year) | Q(procedure__closed_at__year=year))
 
     def filter_pillar(self, queryset, name, pillar):
         return queryset.concerning_pillar(pillar)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -15,9 +16,9 @@ from simple_history.models import HistoricalRecords
 from core import search
 from core.locking import Versioned
 from core.roles import is_board_member
-from core.workflow import visible_statuses
+from core.workflow import RecordStatus, visible_statuses
 from meetings.models import AgendaItem, Meeting
-from members.models import Membership, Organisation, Person, Pillar, RoleHeld
+from members.models import Membership, Organisation, Person, Pillar, RoleHeld, organisations_represented_by
 
 # The fields of each search vector (core.search). Changing one needs a migration of its GIN index.
 DECISION_FIELDS = ("reference", "subject", "wording")
@@ -64,7 +65,9 @@ class DocumentQuerySet(models.QuerySet):
         if not is_board_member(user):
             return self.none()
         visible_ids = Decision.objects.filter(meeting__status__in=statuses).values("documents")
-        return self.filter(pk__in=visible_ids)
+        # The documents a procedure consults the members on: they read them to answer.
+        consulted_on = WrittenProcedure.objects.filter(record_status__in=statuses).values("documents")
+        return self.filter(Q(pk__in=visible_ids) | Q(pk__in=consulted_on))
 
     def search(self, text: str, user):
         return search.search_queryset(self.visible_to(user), text, [("search_vector", DOCUMENT_FIELDS)])
@@ -167,8 +170,17 @@ class DocumentFile(models.Model):
 
 class DecisionQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """A decision is seen by whoever may see its meeting."""
-        return self.filter(meeting__in=Meeting.objects.visible_to(user))
+        """A decision is seen by whoever may see its meeting, or its written procedure."""
+        statuses = visible_statuses(user)
+        if statuses is None:
+            return self
+        return self.filter(Q(meeting__in=Meeting.objects.visible_to(user)) | Q(procedure__record_status__in=statuses))
+
+    def newest_first(self):
+        """The register's order: by the meeting's start or the procedure's closing, newest first."""
+        return self.annotate(decided_at=Coalesce("meeting__start", "procedure__closed_at")).order_by(
+            F("decided_at").desc(nulls_last=True), "sequence", "reference"
+        )
 
     def search(self, text: str, user):
         return search.search_queryset(self.visible_to(user), text, [("search_vector", DECISION_FIELDS)])
@@ -183,7 +195,8 @@ class DecisionQuerySet(models.QuerySet):
         Whoever may see a decision may see whom it names (visibility_rules grants them), so those
         are prefetched without a rule of their own.
         """
-        return self.select_related("proposed_by_organisation", "proposed_by_person").prefetch_related(
+        # A decision's procedure is seen with it (the decision is visible only if its procedure is).
+        return self.select_related("proposed_by_organisation", "proposed_by_person", "procedure").prefetch_related(
             models.Prefetch("meeting", queryset=Meeting.objects.visible_to(user)),
             models.Prefetch(
                 "documents",
@@ -249,7 +262,18 @@ class Decision(Versioned, models.Model):
         REJECTED = "rejected", _("Rejected")
         DEFERRED = "deferred", _("Deferred")
 
-    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="decisions")
+    # Taken at a meeting, or by a written procedure (exactly one of the two: decision_meeting_or_procedure).
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="decisions", null=True, blank=True
+    )
+    procedure = models.OneToOneField(
+        "decisions.WrittenProcedure",
+        verbose_name=_("written procedure"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decision",
+    )
     agenda_item = models.ForeignKey(
         AgendaItem,
         verbose_name=_("agenda item"),
@@ -326,6 +350,12 @@ class Decision(Versioned, models.Model):
                 violation_error_message=_("Another decision of this meeting has this number."),
             ),
             models.CheckConstraint(
+                condition=Q(meeting__isnull=False, procedure__isnull=True)
+                | Q(meeting__isnull=True, procedure__isnull=False),
+                name="decision_meeting_or_procedure",
+                violation_error_message=_("A decision is taken at a meeting or by a written procedure: exactly one."),
+            ),
+            models.CheckConstraint(
                 condition=Q(proposed_by_organisation__isnull=True) | Q(proposed_by_person__isnull=True),
                 name="decision_one_proposer",
                 violation_error_message=_("A decision is on the proposal of an organisation or of a person, not both."),
@@ -346,6 +376,11 @@ class Decision(Versioned, models.Model):
     @property
     def proposed_by(self):
         return self.proposed_by_organisation or self.proposed_by_person
+
+    @property
+    def taken_in(self):
+        """The meeting or the written procedure that took it: what lists group decisions by."""
+        return self.meeting if self.meeting_id else self.procedure
 
     def clean(self):
         super().clean()
@@ -466,3 +501,279 @@ class ProgressNote(Versioned, models.Model):
 
     def get_absolute_url(self):
         return self.action_item.get_absolute_url()
+
+
+# --- Written procedures -------------------------------------------------------------------------
+# Decisions between meetings: the Secretariat circulates a draft decision with a deadline, each
+# consulted member organisation answers, and at the deadline (or once all have answered) the
+# decision is adopted or not. The steps are in decisions/procedures.py.
+
+
+class WrittenProcedureQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """
+        The record's workflow (core.workflow), as for meetings: a draft is the Secretariat's; a launched
+        procedure is circulated (Board members follow it, open or closed); the public sees it once the
+        Secretariat publishes its outcome.
+        """
+        statuses = visible_statuses(user)
+        return self if statuses is None else self.filter(record_status__in=statuses)
+
+    def due(self, at):
+        """Open procedures whose deadline has passed at `at`: to be closed."""
+        return self.filter(status=WrittenProcedure.Status.OPEN, deadline__lte=at)
+
+
+class WrittenProcedure(Versioned, models.Model):
+    class Kind(models.TextChoices):
+        WRITTEN = "written", _("Written procedure (agreement of all needed)")
+        SILENCE = "silence", _("Silence procedure (adopted unless someone objects)")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class Outcome(models.TextChoices):
+        NONE = "", _("(not yet)")
+        ADOPTED = "adopted", _("Adopted")
+        NOT_ADOPTED = "not_adopted", _("Not adopted")
+
+    class Effect(models.TextChoices):
+        NONE = "", _("None (the decision only)")
+        DOCUMENTS = "documents", _("Adopt or endorse the documents concerned")
+        ADMIT = "admit", _("Admit members")
+        APPOINT = "appoint", _("Give a post (appoint, name a host or lead partner)")
+        EXTEND = "extend", _("Extend a mandate")
+
+    reference = models.CharField(
+        _("reference"), max_length=40, unique=True, help_text=_("Stable reference such as WP/2026/01.")
+    )
+    # /procedures/WP-2026-01/: the reference with its slashes turned into hyphens.
+    slug = models.SlugField(_("slug"), max_length=60, unique=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.SILENCE)
+    title = models.CharField(_("title"), max_length=300, help_text=_("What is to be decided, in a few words."))
+    text = models.TextField(_("draft decision"), help_text=_("The decision as proposed (Markdown)."))
+    verb = models.CharField(_("verb"), max_length=20, choices=Decision.Verb.choices, default=Decision.Verb.ADOPTED)
+    proposed_by_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("on the proposal of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="procedures_proposed",
+    )
+    documents = models.ManyToManyField(
+        Document, verbose_name=_("documents concerned"), blank=True, related_name="procedures"
+    )
+    consulted = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("members consulted"),
+        blank=True,
+        related_name="procedures_consulted",
+        help_text=_("Empty: the Board members on the launch date, from the membership register."),
+    )
+    # What the decision acts on when adopted (the same steps as a meeting's outcome helpers).
+    effect = models.CharField(_("effect"), max_length=10, choices=Effect.choices, blank=True)
+    admit_organisations = models.ManyToManyField(
+        Organisation, verbose_name=_("organisations to admit"), blank=True, related_name="procedures_admitting"
+    )
+    admit_category = models.CharField(
+        _("membership category"), max_length=20, choices=Membership.Category.choices, blank=True
+    )
+    post = models.ForeignKey(
+        "members.Post", verbose_name=_("post"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    role_person = models.ForeignKey(
+        Person,
+        verbose_name=_("post holder (person)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    role_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("post holder (organisation)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    role_pillar = models.ForeignKey(
+        Pillar, verbose_name=_("pillar"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    role_end = models.DateField(_("term ends"), null=True, blank=True)
+
+    deadline = models.DateTimeField(_("deadline"), help_text=_("Date and time in the Secretariat's time zone."))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    record_status = models.CharField(
+        _("publication"), max_length=12, choices=RecordStatus.choices, default=RecordStatus.DRAFT
+    )
+    launched_at = models.DateTimeField(_("launched at"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
+    tally_agree = models.PositiveSmallIntegerField(_("agree"), default=0)
+    tally_object = models.PositiveSmallIntegerField(_("object"), default=0)
+    tally_abstain = models.PositiveSmallIntegerField(_("abstain"), default=0)
+    tally_no_answer = models.PositiveSmallIntegerField(_("no answer"), default=0)
+    withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    answers_published = models.BooleanField(
+        _("individual answers public"),
+        default=False,
+        help_text=_("The public reads each member's answer, not only the tally."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    # Optimistic locking (core.locking): counted up on every save; a form opened before is refused.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords(
+        m2m_fields=[documents, consulted, admit_organisations], excluded_fields=["version", "updated_at"]
+    )
+
+    objects = WrittenProcedureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("written procedure")
+        verbose_name_plural = _("written procedures")
+        ordering = ["-deadline"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="withdrawn") | ~Q(withdrawn_reason=""),
+                name="procedure_withdrawn_with_reason",
+                violation_error_message=_("Say why the procedure is withdrawn."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(record_status="published") | Q(status__in=["closed", "withdrawn"]),
+                name="procedure_published_once_over",
+                violation_error_message=_("Only the outcome of a closed or withdrawn procedure can be published."),
+            ),
+        ]
+        indexes = [
+            # close_due_procedures(): open procedures whose deadline has passed.
+            models.Index(fields=["status", "deadline"], name="procedure_status_deadline_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} — {self.title}"
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self.slug_for(self.reference)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("decisions:procedure-detail", args=[self.slug])
+
+    @staticmethod
+    def slug_for(reference: str) -> str:
+        return slugify(reference.replace("/", "-"))[:60] or "procedure"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.record_status != RecordStatus.PUBLISHED
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    @property
+    def tally(self) -> dict[str, int]:
+        return {
+            "agree": self.tally_agree,
+            "object": self.tally_object,
+            "abstain": self.tally_abstain,
+            "no_answer": self.tally_no_answer,
+        }
+
+    def clean(self):
+        super().clean()
+        if self.effect == self.Effect.ADMIT and not self.admit_category:
+            raise ValidationError({"admit_category": _("Choose the category of the new memberships.")})
+        if self.effect in (self.Effect.APPOINT, self.Effect.EXTEND):
+            if not self.post_id:
+                raise ValidationError({"post": _("Choose the post.")})
+            if bool(self.role_person_id) == bool(self.role_organisation_id):
+                raise ValidationError({"role_person": _("The post is held by a person or by an organisation: one.")})
+
+
+class ProcedureAnswerQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """
+        Answers: the Secretariat reads all; a Board member reads their own organisations' answers on the
+        procedures they may see; the public reads them only where the Secretariat published them.
+        """
+        statuses = visible_statuses(user)
+        if statuses is None:
+            return self
+        public = Q(procedure__record_status=RecordStatus.PUBLISHED, procedure__answers_published=True)
+        if not is_board_member(user):
+            return self.filter(public)
+        own = Q(procedure__record_status__in=statuses, organisation__in=organisations_represented_by(user))
+        return self.filter(public | own)
+
+
+class ProcedureAnswer(models.Model):
+    class Answer(models.TextChoices):
+        AGREE = "agree", _("Agree")
+        OBJECT = "object", _("Object")
+        ABSTAIN = "abstain", _("Abstain")
+
+    class Channel(models.TextChoices):
+        PORTAL = "", _("In the portal")
+        EMAIL = "email", _("By e-mail")
+        LETTER = "letter", _("By letter")
+
+    procedure = models.ForeignKey(
+        WrittenProcedure, verbose_name=_("procedure"), on_delete=models.CASCADE, related_name="answers"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="procedure_answers"
+    )
+    answer = models.CharField(_("answer"), max_length=10, choices=Answer.choices)
+    reason = models.TextField(_("reason"), blank=True, help_text=_("Required for an objection."))
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("answered by"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    on_behalf = models.BooleanField(_("recorded by the Secretariat on the member's behalf"), default=False)
+    channel = models.CharField(_("received"), max_length=10, choices=Channel.choices, blank=True)
+    answered_at = models.DateTimeField(_("answered at"))
+    # Every change of an answer is kept (an answer can be changed until the deadline).
+    history = HistoricalRecords()
+
+    objects = ProcedureAnswerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("answer to a written procedure")
+        verbose_name_plural = _("answers to written procedures")
+        ordering = ["procedure", "organisation__name"]
+        constraints = [
+            # Two answers for one organisation at the same moment never count twice.
+            models.UniqueConstraint(
+                fields=["procedure", "organisation"],
+                name="procedure_answer_one_per_organisation",
+                violation_error_message=_("This organisation has already answered."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(answer="object") | ~Q(reason=""),
+                name="procedure_answer_objection_with_reason",
+                violation_error_message=_("Say why you object."),
+            ),
+            models.CheckConstraint(
+                condition=Q(on_behalf=False) | ~Q(channel=""),
+                name="procedure_answer_on_behalf_channel",
+                violation_error_message=_("Say how the answer was received."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.procedure.reference}: {self.organisation} — {self.get_answer_display()}"
+
+    def get_absolute_url(self):
+        return self.procedure.get_absolute_url()

@@ -115,7 +115,13 @@ def update_decision(
     return decision
 
 
-def _decision(meeting: Meeting, decision: Decision | DecisionDraft, correction_reason: str, user) -> Decision:
+def _decision(meeting: Meeting | None, decision: Decision | DecisionDraft, correction_reason: str, user) -> Decision:
+    if isinstance(decision, Decision) and meeting is None:
+        # The decision of a written procedure (decisions.procedures.close_procedure): its effects
+        # are the same steps as a meeting's, dated at the closing.
+        if decision.procedure_id is None:
+            raise ValidationError({"existing_decision": _("The decision must belong to a meeting or a procedure.")})
+        return decision
     if isinstance(decision, Decision):
         if decision.meeting_id != meeting.pk:
             raise ValidationError({"existing_decision": _("The decision must belong to this meeting.")})

@@ -24,7 +24,7 @@ def _register(request):
     """The decision register filtered by the query string, as the user may see it."""
     user = request.user
     filterset = DecisionFilter(request.GET or None, queryset=Decision.objects.visible_to(user), request=request)
-    decisions = filterset.qs.with_acted_on(user).order_by("-meeting__start", "sequence")
+    decisions = filterset.qs.with_acted_on(user).newest_first()
     return filterset, decisions
 
 
@@ -74,8 +74,9 @@ def _with_decisions(documents, user):
         Prefetch(
             "decisions",
             queryset=Decision.objects.visible_to(user)
+            .select_related("procedure")
             .prefetch_related(Prefetch("meeting", queryset=Meeting.objects.visible_to(user)))
-            .order_by("-meeting__start", "sequence"),
+            .newest_first(),
             to_attr="visible_decisions",
         ),
     )

@@ -13,11 +13,12 @@ from members.models import Membership, Organisation, Person, RoleHeld
 
 
 def made_by_an_unreleased_decision(user) -> Q | None:
-    """Rows (memberships, roles held) created by a decision of a meeting the user may not see."""
+    """Rows (memberships, roles held) created by a decision of a meeting (or procedure) the user may not see."""
     hidden = hidden_statuses(user)
     if hidden is None:
         return None
-    return Q(decisions__meeting__status__in=hidden)
+    # Or by the decision of a written procedure whose outcome the user may not see yet.
+    return Q(decisions__meeting__status__in=hidden) | Q(decisions__procedure__record_status__in=hidden)
 
 
 def organisations_a_decision_names(user) -> Q | None:
@@ -27,7 +28,11 @@ def organisations_a_decision_names(user) -> Q | None:
         return None
     concerned = Organisation.objects.filter(decisions_concerning__meeting__status__in=statuses).values("pk")
     proposing = Organisation.objects.filter(decisions_proposed__meeting__status__in=statuses).values("pk")
-    return Q(pk__in=concerned) | Q(pk__in=proposing)
+    by_procedure = Organisation.objects.filter(
+        Q(decisions_concerning__procedure__record_status__in=statuses)
+        | Q(decisions_proposed__procedure__record_status__in=statuses)
+    ).values("pk")
+    return Q(pk__in=concerned) | Q(pk__in=proposing) | Q(pk__in=by_procedure)
 
 
 def people_a_decision_names(user) -> Q | None:
@@ -37,7 +42,11 @@ def people_a_decision_names(user) -> Q | None:
         return None
     concerned = Person.objects.filter(decisions_concerning__meeting__status__in=statuses).values("pk")
     proposing = Person.objects.filter(decisions_proposed__meeting__status__in=statuses).values("pk")
-    return Q(pk__in=concerned) | Q(pk__in=proposing)
+    by_procedure = Person.objects.filter(
+        Q(decisions_concerning__procedure__record_status__in=statuses)
+        | Q(decisions_proposed__procedure__record_status__in=statuses)
+    ).values("pk")
+    return Q(pk__in=concerned) | Q(pk__in=proposing) | Q(pk__in=by_procedure)
 
 
 def register() -> None:

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.locking import OptimisticLockAdminMixin, OptimisticLockInlineMixin
-from members.models import Membership, Organisation, Person, Pillar, Post, RoleHeld
+from members.models import Delegation, Membership, Organisation, Person, Pillar, Post, RoleHeld
 
 
 class MembershipInline(OptimisticLockInlineMixin, admin.TabularInline):
@@ -142,3 +142,13 @@ class RoleHeldAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
     @admin.display(boolean=True, description=_("current"))
     def is_current(self, obj):
         return obj.is_current
+
+
+@admin.register(Delegation)
+class DelegationAdmin(SimpleHistoryAdmin):
+    list_display = ["person", "organisation", "valid_from", "valid_until"]
+    list_filter = ["organisation"]
+    search_fields = ["person__name", "organisation__name", "organisation__acronym"]
+    autocomplete_fields = ["person", "organisation"]
+    list_select_related = ["person", "organisation"]
+    date_hierarchy = "valid_from"

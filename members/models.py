@@ -609,3 +609,64 @@ class RoleHeld(Versioned, models.Model):
         if self.start is not None:
             others = others.filter(Q(end__isnull=True) | Q(end__gte=self.start))
         return others.first()
+
+
+class DelegationQuerySet(models.QuerySet):
+    def current(self, on=None):
+        """Delegations in force on `on` (today by default): from `valid_from`, until `valid_until` included."""
+        on = on or timezone.localdate()
+        return self.filter(valid_from__lte=on).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+
+
+class Delegation(models.Model):
+    """
+    Who may act for a member organisation besides its own people: a person delegated to answer for it
+    (a written procedure) from one date to another. The admin manages delegations.
+    """
+
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="delegations")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="delegations"
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True, help_text=_("Empty while it lasts."))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    objects = DelegationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("delegation")
+        verbose_name_plural = _("delegations")
+        ordering = ["organisation__name", "-valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("valid_from")),
+                name="delegation_until_not_before_from",
+                violation_error_message=_("A delegation cannot end before it starts."),
+            ),
+        ]
+        indexes = [
+            # "May this person answer for this organisation today?": by person, then dates.
+            models.Index(fields=["person", "valid_from"], name="delegation_person_from_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} → {self.organisation}"
+
+    def get_absolute_url(self):
+        return self.organisation.get_absolute_url()
+
+
+def organisations_represented_by(user, on=None):
+    """
+    The organisations `user` may act for on `on` (today by default): their person's organisation and
+    those a current delegation names. None for a user with no person linked.
+    """
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    person = Person.objects.filter(user=user).first()
+    if person is None:
+        return Organisation.objects.none()
+    delegated = Delegation.objects.current(on).filter(person=person).values("organisation")
+    return Organisation.objects.filter(Q(pk=person.organisation_id) | Q(pk__in=delegated))

@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 
-from django.db.models import FloatField, Prefetch, Value
+from django.db.models import F, FloatField, Prefetch, Value
+from django.db.models.functions import Coalesce
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
@@ -29,17 +30,16 @@ def _excerpt(text: str) -> str:
     return Truncator(text or "").words(30)
 
 
-def _result(kind: str, record, title: str, text: str, meeting=None) -> Result:
-    """One result; the record's `meeting` dates it, and marks it DRAFT if that meeting is not published."""
-    return Result(
-        kind,
-        title,
-        record.get_absolute_url(),
-        meeting.local_start if meeting else None,
-        _excerpt(text),
-        record.rank,
-        meeting.is_draft if meeting else False,
-    )
+def _result(kind: str, record, title: str, text: str, meeting=None, procedure=None) -> Result:
+    """
+    One result; the record's `meeting` dates it, and marks it DRAFT if that meeting is not published
+    (for a decision of a written procedure: its closing, and its procedure's publication).
+    """
+    if procedure is not None:
+        date, draft = procedure.closed_at, procedure.is_draft
+    else:
+        date, draft = (meeting.local_start, meeting.is_draft) if meeting else (None, False)
+    return Result(kind, title, record.get_absolute_url(), date, _excerpt(text), record.rank, draft)
 
 
 def search_records(user, text: str) -> list[Result]:
@@ -56,8 +56,10 @@ def search_records(user, text: str) -> list[Result]:
     )
     decisions = (
         Decision.objects.search(text, user)
+        .select_related("procedure")
         .prefetch_related(Prefetch("meeting", queryset=visible_meetings))
-        .order_by("-rank", "-meeting__start", "sequence")
+        .annotate(decided_at=Coalesce("meeting__start", "procedure__closed_at"))
+        .order_by("-rank", F("decided_at").desc(nulls_last=True), "sequence")
     )
     documents = list(
         Document.objects.search(text, user).select_related("kind").order_by("-rank", "title")[:LIMIT_PER_KIND]
@@ -89,6 +91,7 @@ def search_records(user, text: str) -> list[Result]:
                 f"{decision.reference} — {decision.get_verb_display()}: {decision.subject}",
                 decision.wording,
                 decision.meeting,
+                decision.procedure if decision.procedure_id else None,
             )
             for decision in decisions[:LIMIT_PER_KIND]
         ),

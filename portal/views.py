@@ -48,7 +48,7 @@ def home(request):
     latest = list(meetings.past()[:5])
     # The dates announced before, for both lists at once.
     prefetch_related_objects([*upcoming, *latest], "reschedules")
-    latest_decisions = Decision.objects.visible_to(user).with_acted_on(user).order_by("-meeting__start", "sequence")
+    latest_decisions = Decision.objects.visible_to(user).with_acted_on(user).newest_first()
     return render(
         request,
         "portal/home.html",
@@ -253,8 +253,9 @@ def organisation_detail(request, slug):
     decisions = (
         Decision.objects.visible_to(user)
         .concerning_organisation(organisation)
+        .select_related("procedure")
         .prefetch_related(Prefetch("meeting", queryset=Meeting.objects.visible_to(user)))
-        .order_by("-meeting__start", "sequence")
+        .newest_first()
     )
     participations = (
         _participations(user, organisation=organisation)
@@ -325,8 +326,9 @@ def person_detail(request, slug):
     decisions = (
         Decision.objects.visible_to(user)
         .concerning_person(person)
+        .select_related("procedure")
         .prefetch_related(Prefetch("meeting", queryset=Meeting.objects.visible_to(user)))
-        .order_by("-meeting__start", "sequence")
+        .newest_first()
     )
     meetings_page = _page(request, list(reversed(read)), "meetings_page")
     return render(
@@ -353,8 +355,9 @@ def pillar_detail(request, code):
     decisions = (
         Decision.objects.visible_to(user)
         .concerning_pillar(pillar)
+        .select_related("procedure")
         .prefetch_related(Prefetch("meeting", queryset=Meeting.objects.visible_to(user)))
-        .order_by("-meeting__start", "sequence")
+        .newest_first()
     )
     return render(
         request,

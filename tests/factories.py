@@ -222,3 +222,47 @@ class ProgressNoteFactory(factory.django.DjangoModelFactory):
 
     action_item = factory.SubFactory(ActionItemFactory)
     note = "Contacted the donors."
+
+
+# --- Written procedures (issue 12) ---------------------------------------------------------------
+from decisions.models import ProcedureAnswer, WrittenProcedure  # noqa: E402
+from members.models import Delegation  # noqa: E402
+
+
+class DelegationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Delegation
+
+    person = factory.SubFactory(PersonFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    valid_from = dt.date(2020, 1, 1)
+
+
+class WrittenProcedureFactory(factory.django.DjangoModelFactory):
+    """A draft silence procedure; launch it with decisions.procedures.launch_procedure (or set its fields)."""
+
+    class Meta:
+        model = WrittenProcedure
+        skip_postgeneration_save = True
+
+    reference = factory.Sequence(lambda n: f"WP/2026/{n + 1:02d}")
+    kind = WrittenProcedure.Kind.SILENCE
+    title = factory.Sequence(lambda n: f"Adoption of the work plan {n}")
+    text = "The Board **adopts** the work plan."
+    verb = "adopted"
+    deadline = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=10))
+
+    @factory.post_generation
+    def consulted(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.consulted.set(extracted)
+
+
+class ProcedureAnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProcedureAnswer
+
+    procedure = factory.SubFactory(WrittenProcedureFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    answer = ProcedureAnswer.Answer.AGREE
+    answered_at = factory.LazyFunction(timezone.now)

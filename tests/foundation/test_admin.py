@@ -27,6 +27,9 @@ FACTORIES = {
     "decisions.decision": factories.DecisionFactory,
     "decisions.actionitem": factories.ActionItemFactory,
     "decisions.progressnote": factories.ProgressNoteFactory,
+    "decisions.writtenprocedure": factories.WrittenProcedureFactory,
+    "decisions.procedureanswer": factories.ProcedureAnswerFactory,
+    "members.delegation": factories.DelegationFactory,
 }
 DOMAIN_MODELS = sorted(
     m._meta.label_lower for m in admin.site._registry if m._meta.app_label in {"members", "meetings", "decisions"}

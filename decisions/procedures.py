@@ -1,0 +1,421 @@
+"""
+Written procedures: decisions between meetings. Each step is one transaction.
+
+draft ──launch──▶ open ──(deadline passed, or every consulted member answered)──▶ closed ──publish──▶ public
+                   └──withdraw (with a reason)──▶ withdrawn
+
+Closing computes the outcome by the procedure's rule (written: every consulted member agrees;
+silence: nobody objects), stores the tally and, when adopted, records the decision with its
+effects (the same steps as a meeting's outcome helpers, decisions/services.py), dated at the
+closing. Closing is idempotent: the procedure row is locked and a procedure that is not open is
+left as it is. It runs from `manage.py close_procedures` (cron or a systemd timer) and on every
+view of a procedure page, so a missed timer loses nothing.
+
+Time comes from core.clock.now(), which tests set.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from core import clock
+from core.locking import StaleVersionError, save_versioned
+from core.workflow import RecordStatus
+from decisions import services
+from decisions.models import Decision, Document, ProcedureAnswer, WrittenProcedure
+from members.models import Delegation, Membership, Organisation, RoleHeld, organisations_represented_by
+
+logger = logging.getLogger(__name__)
+
+REMINDER_BEFORE = dt.timedelta(days=2)
+
+
+def deadline_display(procedure: WrittenProcedure) -> str:
+    """The deadline in the Secretariat's zone (settings.TIME_ZONE), with the zone's name."""
+    local = timezone.localtime(procedure.deadline)
+    return f"{formats.date_format(local, 'j F Y, H:i')} {local.tzname()}"
+
+
+def propose_reference(on: dt.date | None = None) -> str:
+    """The next reference of the year: WP/2026/01, WP/2026/02, …"""
+    year = (on or clock.localdate()).year
+    prefix = f"WP/{year}/"
+    taken = WrittenProcedure.objects.filter(reference__startswith=prefix).values_list("reference", flat=True)
+    numbers = [int(ref[len(prefix) :]) for ref in taken if ref[len(prefix) :].isdigit()]
+    return f"{prefix}{max(numbers, default=0) + 1:02d}"
+
+
+def _require(condition: bool, message: str, field: str | None = None) -> None:
+    if not condition:
+        raise ValidationError({field: message} if field else message)
+
+
+# --- The Secretariat's steps --------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_procedure(
+    *,
+    procedure: WrittenProcedure,
+    documents: Iterable[Document] | None = None,
+    consulted: Iterable[Organisation] | None = None,
+    admit_organisations: Iterable[Organisation] | None = None,
+    expected_version: int | None,
+    user=None,
+) -> WrittenProcedure:
+    """Create or change a draft procedure (StaleVersionError if someone saved it since the form was opened)."""
+    if procedure.pk is not None:
+        stored = WrittenProcedure.objects.select_for_update().get(pk=procedure.pk)
+        _require(stored.status == WrittenProcedure.Status.DRAFT, _("Only a draft procedure can be changed."))
+    elif user is not None and user.is_authenticated:
+        procedure.created_by = user
+    procedure.full_clean()
+    save_versioned(procedure, expected_version)
+    if documents is not None:
+        procedure.documents.set(list(documents))
+    if consulted is not None:
+        procedure.consulted.set(list(consulted))
+    if admit_organisations is not None:
+        procedure.admit_organisations.set(list(admit_organisations))
+    if procedure.effect == WrittenProcedure.Effect.DOCUMENTS and not procedure.documents.exists():
+        raise ValidationError({"documents": _("Choose the documents to adopt.")})
+    if procedure.effect == WrittenProcedure.Effect.ADMIT and not procedure.admit_organisations.exists():
+        raise ValidationError({"admit_organisations": _("Choose the organisations to admit.")})
+    return procedure
+
+
+def board_members_on(on: dt.date):
+    """The Board members on `on`, from the membership register: the members a procedure consults by default."""
+    current = Membership.objects.current(on).filter(category=Membership.Category.BOARD)
+    return Organisation.objects.filter(pk__in=current.values("organisation")).order_by("name")
+
+
+@transaction.atomic
+def launch_procedure(
+    *, procedure: WrittenProcedure, expected_version: int | None = None, site_url: str = "", user=None
+) -> int:
+    """
+    Open the procedure: members consulted (by default the Board members today), launched now,
+    circulated to Board members; each consulted member's people are e-mailed once the step commits.
+    Returns how many were e-mailed.
+    """
+    locked = WrittenProcedure.objects.select_for_update().get(pk=procedure.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleVersionError(locked)
+    _require(locked.status == WrittenProcedure.Status.DRAFT, _("This procedure was launched already."))
+    now = clock.now()
+    _require(locked.deadline > now, _("The deadline has passed: set a later deadline before launching."), "deadline")
+    if not locked.consulted.exists():
+        locked.consulted.set(board_members_on(timezone.localtime(now).date()))
+    _require(locked.consulted.exists(), _("Nobody to consult: there is no Board member on record today."))
+    locked.status = WrittenProcedure.Status.OPEN
+    locked.record_status = RecordStatus.CIRCULATED
+    locked.launched_at = now
+    locked.full_clean()
+    locked.save()
+    _copy(procedure, locked)
+    return _email(locked, "launched", locked.consulted.all(), site_url)
+
+
+@transaction.atomic
+def withdraw_procedure(
+    *, procedure: WrittenProcedure, reason: str, expected_version: int | None = None, user=None
+) -> WrittenProcedure:
+    """The Secretariat withdraws a procedure before it closes, saying why; no decision is taken."""
+    locked = WrittenProcedure.objects.select_for_update().get(pk=procedure.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleVersionError(locked)
+    _require(
+        locked.status in (WrittenProcedure.Status.DRAFT, WrittenProcedure.Status.OPEN),
+        _("Only a draft or open procedure can be withdrawn."),
+    )
+    _require(bool((reason or "").strip()), _("Say why the procedure is withdrawn."), "reason")
+    locked.status = WrittenProcedure.Status.WITHDRAWN
+    locked.withdrawn_reason = reason.strip()
+    locked.closed_at = clock.now()
+    locked._change_reason = reason.strip()
+    locked.full_clean()
+    locked.save()
+    _copy(procedure, locked)
+    return locked
+
+
+@transaction.atomic
+def publish_procedure(
+    *, procedure: WrittenProcedure, answers_published: bool = False, expected_version: int | None = None, user=None
+) -> WrittenProcedure:
+    """Publish the outcome of a closed (or withdrawn) procedure: the public reads it and its decision."""
+    locked = WrittenProcedure.objects.select_for_update().get(pk=procedure.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleVersionError(locked)
+    _require(
+        locked.status in (WrittenProcedure.Status.CLOSED, WrittenProcedure.Status.WITHDRAWN),
+        _("Only the outcome of a closed or withdrawn procedure can be published."),
+    )
+    _require(locked.record_status != RecordStatus.PUBLISHED, _("This outcome is published already."))
+    locked.record_status = RecordStatus.PUBLISHED
+    locked.published_at = clock.now()
+    locked.answers_published = answers_published
+    locked.full_clean()
+    locked.save()
+    _copy(procedure, locked)
+    return locked
+
+
+def _copy(procedure: WrittenProcedure, locked: WrittenProcedure) -> None:
+    """The caller's object follows the stored row (the view redirects with it, the test reads it)."""
+    for field in WrittenProcedure._meta.concrete_fields:
+        setattr(procedure, field.attname, getattr(locked, field.attname))
+
+
+# --- Answers ------------------------------------------------------------------------------------
+
+
+def may_answer_for(user, procedure: WrittenProcedure, on: dt.date | None = None):
+    """The consulted organisations `user` may answer for (their person's organisation, their delegations)."""
+    return procedure.consulted.filter(pk__in=organisations_represented_by(user, on).values("pk")).order_by("name")
+
+
+@transaction.atomic
+def answer_procedure(
+    *,
+    procedure: WrittenProcedure,
+    organisation: Organisation,
+    answer: str,
+    reason: str = "",
+    user,
+    on_behalf: bool = False,
+    channel: str = "",
+) -> ProcedureAnswer:
+    """
+    Record (or change) an organisation's answer. Refused after the deadline, even if the form was
+    opened before: the check is made here, with the procedure row locked, by the portal's clock. One
+    row per organisation (a database constraint): a changed answer updates it, and its history keeps
+    every version. When every consulted member has answered, the procedure closes at once.
+    """
+    locked = WrittenProcedure.objects.select_for_update().get(pk=procedure.pk)
+    now = clock.now()
+    if locked.status != WrittenProcedure.Status.OPEN or now >= locked.deadline:
+        if locked.status == WrittenProcedure.Status.WITHDRAWN:
+            raise ValidationError(_("This procedure was withdrawn: no answer is taken."))
+        raise ValidationError(
+            _("The deadline (%(deadline)s) has passed: your answer was not recorded.")
+            % {"deadline": deadline_display(locked)}
+        )
+    consulted = locked.consulted.filter(pk=organisation.pk).exists()
+    _require(consulted, _("This organisation is not consulted."), "organisation")
+    if on_behalf:
+        _require(bool(channel), _("Say how the answer was received."), "channel")
+    else:
+        _require(
+            organisations_represented_by(user, timezone.localtime(now).date()).filter(pk=organisation.pk).exists(),
+            _("You may not answer for this organisation."),
+            "organisation",
+        )
+        channel = ""
+    _require(answer in ProcedureAnswer.Answer.values, _("Choose an answer."), "answer")
+    if answer == ProcedureAnswer.Answer.OBJECT:
+        _require(bool((reason or "").strip()), _("Say why you object."), "reason")
+    row = ProcedureAnswer.objects.select_for_update().filter(procedure=locked, organisation=organisation).first()
+    if row is None:
+        row = ProcedureAnswer(procedure=locked, organisation=organisation)
+    row.answer = answer
+    row.reason = (reason or "").strip()
+    row.answered_by = user if user is not None and user.is_authenticated else None
+    row.on_behalf = on_behalf
+    row.channel = channel
+    row.answered_at = now
+    row.full_clean()
+    row.save()
+    answered = locked.answers.values("organisation")
+    if not locked.consulted.exclude(pk__in=answered).exists():
+        close_procedure(locked, at=now)
+        _copy(procedure, locked)
+    return row
+
+
+# --- Closing ------------------------------------------------------------------------------------
+
+
+def outcome_of(kind: str, tally: dict[str, int], consulted: int) -> str:
+    """The rule: a written procedure needs every consulted member's agreement; a silence procedure, no objection."""
+    if kind == WrittenProcedure.Kind.WRITTEN:
+        adopted = consulted > 0 and tally["agree"] == consulted
+    else:
+        adopted = tally["object"] == 0
+    return WrittenProcedure.Outcome.ADOPTED if adopted else WrittenProcedure.Outcome.NOT_ADOPTED
+
+
+@transaction.atomic
+def close_procedure(procedure: WrittenProcedure, at: dt.datetime | None = None, *, site_url: str = "") -> bool:
+    """
+    Close an open procedure: tally, outcome and, when adopted, the decision with its effects, dated at
+    the closing. Returns False, changing nothing, when it is not open (closing twice, or a withdrawn one).
+    """
+    # Lock the row: the timer and a page view may close the same procedure at once.
+    locked = WrittenProcedure.objects.select_for_update().get(pk=procedure.pk)
+    if locked.status != WrittenProcedure.Status.OPEN:
+        _copy(procedure, locked)
+        return False
+    at = at or clock.now()
+    # A procedure closes at its deadline even when the timer runs later.
+    closed_at = min(at, locked.deadline)
+    consulted = list(locked.consulted.values_list("pk", flat=True))
+    answers = dict(locked.answers.filter(organisation__in=consulted).values_list("organisation", "answer"))
+    tally = {
+        "agree": sum(1 for answer in answers.values() if answer == ProcedureAnswer.Answer.AGREE),
+        "object": sum(1 for answer in answers.values() if answer == ProcedureAnswer.Answer.OBJECT),
+        "abstain": sum(1 for answer in answers.values() if answer == ProcedureAnswer.Answer.ABSTAIN),
+        "no_answer": len(consulted) - len(answers),
+    }
+    locked.tally_agree, locked.tally_object = tally["agree"], tally["object"]
+    locked.tally_abstain, locked.tally_no_answer = tally["abstain"], tally["no_answer"]
+    locked.outcome = outcome_of(locked.kind, tally, len(consulted))
+    locked.status = WrittenProcedure.Status.CLOSED
+    locked.closed_at = closed_at
+    locked.full_clean()
+    locked.save()
+    if locked.outcome == WrittenProcedure.Outcome.ADOPTED:
+        _record_decision(locked)
+    _copy(procedure, locked)
+    _email(locked, "closed", locked.consulted.all(), site_url)
+    return True
+
+
+def _record_decision(procedure: WrittenProcedure) -> Decision:
+    """The adopted procedure's decision and its effects, as a meeting's outcome helper records them."""
+    day = timezone.localtime(procedure.closed_at).date()
+    decision = Decision(
+        procedure=procedure,
+        reference=procedure.reference,
+        sequence=1,
+        verb=procedure.verb,
+        subject=procedure.title[:300],
+        wording=procedure.text,
+        proposed_by_organisation=procedure.proposed_by_organisation,
+    )
+    decision.full_clean()
+    save_versioned(decision, None)
+    Effect = WrittenProcedure.Effect
+    if procedure.effect == Effect.DOCUMENTS:
+        services.approve_documents(meeting=None, decision=decision, documents=list(procedure.documents.all()))
+    elif procedure.effect == Effect.ADMIT:
+        organisations = list(procedure.admit_organisations.all())
+        services.admit_members(
+            meeting=None, decision=decision, organisations=organisations, category=procedure.admit_category, since=day
+        )
+        decision.concerns_organisations.add(*organisations)
+    elif procedure.effect in (Effect.APPOINT, Effect.EXTEND):
+        services.record_role_held(
+            meeting=None,
+            decision=decision,
+            post=procedure.post,
+            person=procedure.role_person,
+            organisation=procedure.role_organisation,
+            pillar=procedure.role_pillar,
+            kind=RoleHeld.Kind.EXTENSION if procedure.effect == Effect.EXTEND else RoleHeld.Kind.APPOINTMENT,
+            start=day,
+            end=procedure.role_end,
+        )
+    elif procedure.documents.exists():
+        decision.documents.add(*procedure.documents.all())
+    return decision
+
+
+def close_due_procedures(at: dt.datetime | None = None, *, site_url: str = "") -> list[WrittenProcedure]:
+    """
+    Close every open procedure whose deadline has passed (the management command, and every procedure
+    page). One transaction each: a procedure whose effect is refused (say, a membership that now
+    overlaps) is logged and left open for the Secretariat, and the others still close.
+    """
+    at = at or clock.now()
+    closed = []
+    for procedure in WrittenProcedure.objects.due(at).order_by("deadline"):
+        try:
+            if close_procedure(procedure, at=at, site_url=site_url):
+                closed.append(procedure)
+        except ValidationError:
+            logger.exception("Written procedure %s could not be closed", procedure.reference)
+    return closed
+
+
+# --- E-mails ------------------------------------------------------------------------------------
+
+
+def member_emails(organisations, on: dt.date | None = None) -> list[str]:
+    """The addresses of the active users who may answer for `organisations`: their people and delegates."""
+    on = on or clock.localdate()
+    delegated = Delegation.objects.current(on).filter(organisation__in=organisations).values("person")
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(person__organisation__in=organisations) | Q(person__in=delegated))
+        .exclude(email="")
+    )
+    return sorted(set(users.values_list("email", flat=True)))
+
+
+def remind_procedures(at: dt.datetime | None = None, *, site_url: str = "") -> dict[str, int]:
+    """
+    Two days before the deadline, once: e-mail the members of each open procedure who have not answered.
+    Returns, per reference, how many were e-mailed.
+    """
+    at = at or clock.now()
+    sent = {}
+    due = WrittenProcedure.objects.filter(
+        status=WrittenProcedure.Status.OPEN, reminded_at=None, deadline__gt=at, deadline__lte=at + REMINDER_BEFORE
+    )
+    for procedure in due:
+        with transaction.atomic():
+            locked = WrittenProcedure.objects.select_for_update().get(pk=procedure.pk)
+            if locked.reminded_at is not None or locked.status != WrittenProcedure.Status.OPEN:
+                continue
+            silent = locked.consulted.exclude(pk__in=locked.answers.values("organisation"))
+            sent[locked.reference] = _email(locked, "reminder", silent, site_url)
+            locked.reminded_at = at
+            locked.save()
+    return sent
+
+
+SUBJECTS = {
+    "launched": gettext_noop("Written procedure %(reference)s: your answer is requested by %(deadline)s"),
+    "reminder": gettext_noop("Reminder — written procedure %(reference)s closes on %(deadline)s"),
+    "closed": gettext_noop("Written procedure %(reference)s closed: %(outcome)s"),
+}
+
+
+def _email(procedure: WrittenProcedure, event: str, organisations, site_url: str) -> int:
+    """E-mail the people of `organisations` about `event`, once the step commits; returns how many."""
+    recipients = member_emails(organisations)
+    if not recipients:
+        return 0
+    context = {
+        "procedure": procedure,
+        "deadline": deadline_display(procedure),
+        "url": f"{site_url}{procedure.get_absolute_url()}",
+    }
+    subject = _(SUBJECTS[event]) % {
+        "reference": procedure.reference,
+        "deadline": context["deadline"],
+        "outcome": procedure.get_outcome_display(),
+    }
+    body = render_to_string(f"decisions/procedures/emails/{event}.txt", context)
+
+    def send() -> None:
+        # One message per person: no member sees the others' addresses.
+        get_connection().send_messages([EmailMessage(subject=subject, body=body, to=[to]) for to in recipients])
+
+    transaction.on_commit(send)
+    return len(recipients)

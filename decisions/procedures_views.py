@@ -1,0 +1,283 @@
+"""
+The pages of written procedures: the list, a procedure, a member's answer, the Secretariat's steps
+and the deadlines calendar. Every procedure page first closes the procedures whose deadline has
+passed (decisions.procedures.close_due_procedures), so that a missed timer loses nothing.
+
+A procedure the user may not see is a 404; a step they may not take on one they see, a 403.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from core import clock, history
+from core.editing import confirm_page, edit_page, editable, history_page, posted, require_permission
+from core.forms import ConfirmForm
+from core.roles import is_board_member, is_secretariat
+from decisions import procedures
+from decisions.models import Decision, ProcedureAnswer, WrittenProcedure
+from decisions.procedures_forms import AnswerForm, OnBehalfForm, ProcedureForm, PublishForm, WithdrawForm
+from decisions.procedures_ics import deadlines_calendar
+
+CHANGE = "decisions.change_writtenprocedure"
+
+
+def _site_url(request) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def _with_tally_so_far(procedures_qs):
+    """Each procedure with its answers counted so far (an open procedure's tally is not stored yet)."""
+    return procedures_qs.annotate(
+        agree_so_far=Count("answers", filter=Q(answers__answer=ProcedureAnswer.Answer.AGREE), distinct=True),
+        object_so_far=Count("answers", filter=Q(answers__answer=ProcedureAnswer.Answer.OBJECT), distinct=True),
+        abstain_so_far=Count("answers", filter=Q(answers__answer=ProcedureAnswer.Answer.ABSTAIN), distinct=True),
+        consulted_count=Count("consulted", distinct=True),
+    )
+
+
+def procedure_list(request):
+    procedures.close_due_procedures()
+    user = request.user
+    visible = _with_tally_so_far(WrittenProcedure.objects.visible_to(user))
+    rows = list(visible.order_by("-deadline", "reference"))
+    return render(
+        request,
+        "decisions/procedures/procedure_list.html",
+        {
+            "open_procedures": [p for p in rows if p.status in ("draft", "open")],
+            "past_procedures": [p for p in rows if p.status not in ("draft", "open")],
+            "user_is_secretariat": is_secretariat(user),
+            "now": clock.now(),
+        },
+    )
+
+
+def procedure_detail(request, slug):
+    procedures.close_due_procedures()
+    user = request.user
+    procedure = get_object_or_404(
+        _with_tally_so_far(WrittenProcedure.objects.visible_to(user)).select_related(
+            "proposed_by_organisation", "post", "role_person", "role_organisation", "role_pillar"
+        ),
+        slug=slug,
+    )
+    answers = ProcedureAnswer.objects.visible_to(user).filter(procedure=procedure).select_related("organisation")
+    decision = (
+        Decision.objects.visible_to(user).with_acted_on(user).filter(procedure=procedure).first()
+        if procedure.outcome == WrittenProcedure.Outcome.ADOPTED
+        else None
+    )
+    answerable = (
+        procedures.may_answer_for(user, procedure)
+        if procedure.is_open and is_board_member(user)
+        else WrittenProcedure.objects.none()
+    )
+    return render(
+        request,
+        "decisions/procedures/procedure_detail.html",
+        {
+            "procedure": procedure,
+            "answers": list(answers),
+            "decision": decision,
+            "deadline": procedures.deadline_display(procedure),
+            "answerable": list(answerable),
+            "answer_form": AnswerForm(organisations=answerable) if answerable else None,
+            "user_is_secretariat": is_secretariat(user),
+            "documents": procedure.documents.visible_to(user).order_by("title") if is_board_member(user) else [],
+            "consulted": procedure.consulted.order_by("name") if is_board_member(user) else [],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def procedure_answer(request, slug):
+    """A member answers for their organisation (or changes their answer) until the deadline."""
+    procedure = get_object_or_404(WrittenProcedure.objects.visible_to(request.user), slug=slug)
+    if not is_board_member(request.user):
+        raise PermissionDenied
+    organisations = procedures.may_answer_for(request.user, procedure)
+    if not organisations.exists():
+        raise PermissionDenied
+    form = AnswerForm(posted(request), organisations=organisations)
+    return edit_page(
+        request,
+        form,
+        save=lambda: procedures.answer_procedure(
+            procedure=procedure,
+            organisation=form.cleaned_data["organisation"],
+            answer=form.cleaned_data["answer"],
+            reason=form.cleaned_data["reason"],
+            user=request.user,
+        ),
+        message=lambda answer: (
+            _("Your answer for %(organisation)s is recorded: %(answer)s.")
+            % {"organisation": answer.organisation, "answer": answer.get_answer_display()}
+        ),
+        success_url=procedure,
+        title=_("Answer the written procedure %(reference)s") % {"reference": procedure.reference},
+        intro=procedure.title,
+        refused_message=_("Your answer was not recorded: see below."),
+        cancel_url=procedure.get_absolute_url(),
+    )
+
+
+# --- The Secretariat's pages --------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def procedure_create(request):
+    require_permission(request.user, "decisions.add_writtenprocedure")
+    procedure = WrittenProcedure(reference=procedures.propose_reference())
+    form = ProcedureForm(posted(request), instance=procedure, initial={"reference": procedure.reference})
+    cancel_url = reverse("decisions:procedure-list")
+    return _procedure_form(request, form, title=_("New written procedure"), cancel_url=cancel_url)
+
+
+@require_http_methods(["GET", "POST"])
+def procedure_edit(request, slug):
+    procedure = editable(WrittenProcedure.objects, request.user, CHANGE, slug=slug)
+    title = _("Edit the draft procedure %(reference)s") % {"reference": procedure.reference}
+    form = ProcedureForm(posted(request), instance=procedure)
+    return _procedure_form(request, form, title=title, cancel_url=procedure.get_absolute_url())
+
+
+def _procedure_form(request, form: ProcedureForm, **context):
+    return edit_page(
+        request,
+        form,
+        save=lambda: procedures.save_procedure(
+            procedure=form.save(commit=False),
+            documents=form.cleaned_data["documents"],
+            consulted=form.cleaned_data["consulted"],
+            admit_organisations=form.cleaned_data["admit_organisations"],
+            expected_version=form.expected_version,
+            user=request.user,
+        ),
+        message=lambda procedure: _("Draft procedure %(reference)s saved.") % {"reference": procedure.reference},
+        **context,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def procedure_launch(request, slug):
+    procedure = editable(WrittenProcedure.objects, request.user, CHANGE, slug=slug)
+    consulted = procedure.consulted.count()
+    return confirm_page(
+        request,
+        ConfirmForm(posted(request), submit_label=_("Launch the procedure")),
+        save=lambda: procedures.launch_procedure(procedure=procedure, site_url=_site_url(request), user=request.user),
+        message=lambda sent: (
+            _("Procedure %(reference)s launched; %(count)s members' contacts were e-mailed.")
+            % {"reference": procedure.reference, "count": sent}
+        ),
+        success_url=procedure,
+        refused_url=procedure.get_absolute_url(),
+        title=_("Launch %(reference)s") % {"reference": procedure.reference},
+        text=(
+            _("The procedure opens now and closes on %(deadline)s. %(who)s are consulted and e-mailed.")
+            % {
+                "deadline": procedures.deadline_display(procedure),
+                "who": _("%(count)s members") % {"count": consulted} if consulted else _("The Board members of today"),
+            }
+        ),
+        cancel_url=procedure.get_absolute_url(),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def procedure_record_answer(request, slug):
+    """The Secretariat records an answer received by e-mail or letter, on the member's behalf."""
+    procedure = editable(WrittenProcedure.objects, request.user, "decisions.add_procedureanswer", slug=slug)
+    form = OnBehalfForm(posted(request), organisations=procedure.consulted.order_by("name"))
+    return edit_page(
+        request,
+        form,
+        save=lambda: procedures.answer_procedure(
+            procedure=procedure,
+            organisation=form.cleaned_data["organisation"],
+            answer=form.cleaned_data["answer"],
+            reason=form.cleaned_data["reason"],
+            user=request.user,
+            on_behalf=True,
+            channel=form.cleaned_data["channel"],
+        ),
+        message=lambda answer: (
+            _("Answer of %(organisation)s recorded on its behalf: %(answer)s.")
+            % {"organisation": answer.organisation, "answer": answer.get_answer_display()}
+        ),
+        success_url=procedure,
+        title=_("Record an answer — %(reference)s") % {"reference": procedure.reference},
+        cancel_url=procedure.get_absolute_url(),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def procedure_withdraw(request, slug):
+    procedure = editable(WrittenProcedure.objects, request.user, CHANGE, slug=slug)
+    form = WithdrawForm(posted(request))
+    return confirm_page(
+        request,
+        form,
+        save=lambda: procedures.withdraw_procedure(
+            procedure=procedure, reason=form.cleaned_data["reason"], user=request.user
+        ),
+        message=_("The procedure is withdrawn."),
+        success_url=procedure,
+        title=_("Withdraw %(reference)s") % {"reference": procedure.reference},
+        text=_("No decision is taken; the procedure stays on record with your reason."),
+        danger=True,
+        cancel_url=procedure.get_absolute_url(),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def procedure_publish(request, slug):
+    procedure = editable(WrittenProcedure.objects, request.user, CHANGE, slug=slug)
+    form = PublishForm(posted(request))
+    return confirm_page(
+        request,
+        form,
+        save=lambda: procedures.publish_procedure(
+            procedure=procedure, answers_published=form.cleaned_data["answers_published"], user=request.user
+        ),
+        message=_("The outcome is published."),
+        success_url=procedure,
+        refused_url=procedure.get_absolute_url(),
+        title=_("Publish the outcome of %(reference)s") % {"reference": procedure.reference},
+        text=_("The public then reads the procedure, its outcome and tally, and its decision in the register."),
+        cancel_url=procedure.get_absolute_url(),
+    )
+
+
+@require_http_methods(["GET"])
+def procedure_history(request, slug):
+    procedure = editable(WrittenProcedure.objects, request.user, CHANGE, slug=slug)
+    return history_page(
+        request,
+        title=_("History of %(reference)s") % {"reference": procedure.reference},
+        back_url=procedure.get_absolute_url(),
+        entries=history.merged_history(
+            history.records(WrittenProcedure.history, id=procedure.pk),
+            history.records(ProcedureAnswer.history, procedure_id=procedure.pk),
+        ),
+    )
+
+
+# --- Calendar -----------------------------------------------------------------------------------
+
+
+def procedures_ics(request):
+    """The deadlines of the open procedures the user may see, as iCalendar (decisions.procedures_ics)."""
+    procedures.close_due_procedures()
+    open_ones = WrittenProcedure.objects.visible_to(request.user).filter(status=WrittenProcedure.Status.OPEN)
+    body = deadlines_calendar(open_ones.order_by("deadline"), request.build_absolute_uri)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="iisg-procedure-deadlines.ics"'
+    return response
