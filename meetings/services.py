@@ -104,6 +104,8 @@ RECORD_FIELDS = tuple(
         "created_at",
         "updated_at",
     )
+    # Not the stored search vectors: the database computes them from the fields compared here.
+    and not field.generated
 )
 
 

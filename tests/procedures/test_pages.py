@@ -5,6 +5,7 @@ behalf), an objection, a changed answer, closing at the deadline (on a page view
 outcome published, and the effects in the registers.
 """
 
+import json
 import datetime as dt
 
 import pytest
@@ -160,13 +161,13 @@ def test_written_procedure_adopted_early_admits_a_member_and_shows_in_the_regist
     assert "Adopted by written procedure" in decision_page
     assert "Newland Police" in decision_page
     assert b"Newland Police" in client.get(reverse("portal:member-list")).content
-    export = client.get(reverse("decisions:decision-export-json")).json()
+    export = json.loads(client.get(reverse("decisions:decision-export-json")).getvalue())
     rows = export["decisions"] if isinstance(export, dict) else export
     row = next(r for r in rows if r["reference"] == "WP/2026/02")
     assert row["procedure"] == "WP/2026/02"
     assert row["procedure_closed_on"] == "2026-03-02"
     assert row["meeting"] is None
-    csv = client.get(reverse("decisions:decision-export-csv")).content.decode()
+    csv = client.get(reverse("decisions:decision-export-csv")).getvalue().decode()
     assert "WP/2026/02" in csv
     organisation_page = client.get(reverse("portal:organisation-detail", args=[newcomer.slug])).content.decode()
     assert "WP/2026/02" in organisation_page

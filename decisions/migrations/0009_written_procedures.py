@@ -40,7 +40,7 @@ def grant(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
-        ("decisions", "0007_optimistic_locking"),
+        ("decisions", "0008_search_vectors"),
         ("meetings", "0006_optimistic_locking"),
         ("members", "0006_delegations"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
