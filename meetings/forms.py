@@ -187,7 +187,9 @@ class DateAndTimeWidget(forms.MultiWidget):
                 )
             ),
         )
-        return format_html('<div class="date-time">{}</div>', parts)
+        # Marked invalid as a whole too, so that the field's error below shows (Bootstrap's sibling rule).
+        invalid = any(subwidget["attrs"].get("aria-invalid") for subwidget in subwidgets)
+        return format_html('<div class="date-time{}">{}</div>', " is-invalid" if invalid else "", parts)
 
 
 class LocalDateTimeField(forms.DateTimeField):
