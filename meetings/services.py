@@ -74,7 +74,11 @@ def save_meeting(
         save_versioned(meeting, expected_version)
     if chair is not False:
         set_chair(meeting=meeting, person=chair, position=chair_position)
-        changed = changed or _chair_rows(meeting) != chair_before
+        if not changed and _chair_rows(meeting) != chair_before:
+            # Only the chair changed: the record's version still moves (and is checked: a stale form
+            # is refused, the chair's change rolled back with the rest).
+            changed = True
+            save_versioned(meeting, expected_version)
     # Saved with nothing changed (twice, or by mistake): no new version, no "Corrected on …" line.
     meeting.saved_changes = changed
     if changed and not is_new and meeting.status == Meeting.Status.PUBLISHED:
