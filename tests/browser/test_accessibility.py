@@ -150,13 +150,14 @@ def test_register_names_each_meeting_once(page, sixth_meeting):
     assert latest.get_by_text(sixth_meeting.title).count() == 0
 
 
-def test_the_secretariats_panel_has_one_primary_action_the_next_step(page, secretariat, sixth_meeting):
+def test_the_secretariats_panel_has_one_primary_action_the_next_step(page, secretariat, sixth_meeting, tmp_path):
     from meetings.models import Meeting
 
     Meeting.objects.filter(pk=sixth_meeting.pk).update(status="circulated", published_at=None)
     sign_in(page, secretariat.username, PASSWORD)
     page.goto(SIXTH)
     panel = page.get_by_role("navigation", name="Secretariat")
+    panel.screenshot(path=str(tmp_path / "secretariat-panel-1280.png"))
     primary = panel.locator(".btn-primary")
     expect(primary).to_have_count(1)
     expect(primary).to_have_text("Publish…")
