@@ -793,7 +793,7 @@ class AgendaItemForm(LineEndingsMixin, CorrectionReasonMixin, OptimisticLockForm
         self.fields["notes"].help_text = _(
             "Markdown: **bold**, *italic*, lists with “- ”, links. For Board members only. Use Preview to check it."
         )
-        self.add_correction_reason(item.meeting)
+        self.add_correction_reason(item.meeting, required=not item.pk)
         self.helper = form_helper()
 
     def clean_position(self):

@@ -299,6 +299,11 @@ def save_agenda_item(
     version the editor's form was opened at (StaleVersionError if someone saved the item since).
     """
     meeting = item.meeting
+    changed = item.pk is None or _item_changed(item, presenters, presenting_organisations)
+    item.saved_changes = changed
+    if not changed:
+        # Saved as it was: nothing to save, no "Corrected on …" line.
+        return item
     if meeting.status == Meeting.Status.PUBLISHED:
         _require_reason(correction_reason)
     if item.pk is None:
@@ -320,6 +325,17 @@ def save_agenda_item(
     if meeting.status == Meeting.Status.PUBLISHED:
         _record_correction(meeting, correction_reason, user)
     return item
+
+
+def _item_changed(item: AgendaItem, presenters, presenting_organisations) -> bool:
+    stored = AgendaItem.objects.filter(pk=item.pk).values("position", "title", "kind", "notes").get()
+    if any(stored[name] != getattr(item, name) for name in stored):
+        return True
+    if presenters is not None and {p.pk for p in presenters} != set(item.presenters.values_list("pk", flat=True)):
+        return True
+    return presenting_organisations is not None and {o.pk for o in presenting_organisations} != set(
+        item.presenting_organisations.values_list("pk", flat=True)
+    )
 
 
 @transaction.atomic

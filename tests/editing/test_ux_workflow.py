@@ -10,6 +10,7 @@ import re
 import zoneinfo
 
 import pytest
+from django.contrib import messages
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
@@ -72,6 +73,8 @@ def test_saving_a_published_meeting_twice_without_a_change_records_no_correction
         response = secretariat_client.post(url, data)
         assert response.status_code == 302, response.context["form"].errors
         assert "Nothing changed" in " ".join(messages_of(response))
+        # Said as information (role=status), not as a success: the title does not say "Saved".
+        assert [m.level for m in get_messages(response.wsgi_request)] == [messages.INFO]
     assert Correction.objects.filter(meeting=published_meeting).count() == 0
     assert Meeting.objects.get(pk=published_meeting.pk).version == version
     page = secretariat_client.get(published_meeting.get_absolute_url()).content.decode()
@@ -116,6 +119,24 @@ def test_the_same_agenda_order_saved_again_records_no_correction(secretariat_cli
     data |= {"agenda_as_opened": form.initial["agenda_as_opened"], "correction_reason": "Order."}
     assert secretariat_client.post(url, data).status_code == 302
     assert Correction.objects.filter(meeting=published_meeting).count() == 0
+
+
+def test_an_agenda_item_saved_as_it_was_records_no_correction(secretariat_client, published_meeting):
+    from tests.factories import AgendaItemFactory
+
+    item = AgendaItemFactory(meeting=published_meeting, position=1, notes="As discussed.")
+    url = reverse("meetings-edit:agenda-item-edit", args=[published_meeting.slug, item.pk])
+    data = posted_as_opened(secretariat_client.get(url).context["form"])
+    response = secretariat_client.post(url, data)
+    assert response.status_code == 302
+    assert "Nothing changed" in " ".join(messages_of(response))
+    assert Correction.objects.filter(meeting=published_meeting).count() == 0
+    # A change needs the reason, and records one correction.
+    response = secretariat_client.post(url, data | {"notes": "As agreed."})
+    assert "correction_reason" in response.context["form"].errors
+    response = secretariat_client.post(url, data | {"notes": "As agreed.", "correction_reason": "Notes."})
+    assert response.status_code == 302
+    assert Correction.objects.filter(meeting=published_meeting).count() == 1
 
 
 # --- 5. Time zones ----------------------------------------------------------------------------------
