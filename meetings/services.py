@@ -55,7 +55,8 @@ def save_meeting(
     (StaleVersionError if someone saved since). `chair`: a person to chair it, None for no chair,
     False to leave the chair as it is; `chair_position` their position at the time (empty: as
     recorded at their nearest earlier meeting). `new_occasion`: an occasion named on the spot.
-    A published record needs a correction reason.
+    A published record needs a correction reason when the save changes something; a save that changes
+    nothing saves nothing and records no correction (`meeting.saved_changes` says which, for the message).
     """
     is_new = meeting.pk is None
     if new_occasion is not None:
