@@ -36,6 +36,12 @@ HISTORY_TEMPLATE = "core/record_history.html"
 REDISPLAY_BUTTONS = ("preview", "add_rows")
 
 
+class Unchanged(str):
+    """A save's message when it changed nothing: said as information (role=status), not as a success."""
+
+    __slots__ = ()
+
+
 def posted(request: HttpRequest):
     """The submitted data on a POST (even an empty one: it is still a submission), else None."""
     return request.POST if request.method == "POST" else None
@@ -117,7 +123,8 @@ def edit_page(
                     return redirect(refused_url)
                 add_validation_error(form, error)
             else:
-                messages.success(request, message(result) if callable(message) else message)
+                text = message(result) if callable(message) else message
+                messages.add_message(request, messages.INFO if isinstance(text, Unchanged) else messages.SUCCESS, text)
                 target = success_url(result) if callable(success_url) else success_url
                 return redirect(result if target is None else target)
         _say_nothing_was_saved(request, form, refused_message, formset)

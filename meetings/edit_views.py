@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from core import history
 from core.editing import (
+    Unchanged,
     confirm_page,
     edit_page,
     editable,
@@ -97,8 +98,10 @@ def meeting_edit(request, slug):
         message=lambda meeting: (
             _("Meeting “%(title)s” saved.") % {"title": meeting}
             if meeting.saved_changes
-            else _("Nothing changed: the meeting “%(title)s” is as it was, and no correction was recorded.")
-            % {"title": meeting}
+            else Unchanged(
+                _("Nothing changed: the meeting “%(title)s” is as it was, and no correction was recorded.")
+                % {"title": meeting}
+            )
         ),
         title=title,
         cancel_url=meeting.get_absolute_url(),
@@ -212,7 +215,11 @@ def _agenda_item_form(request, item: AgendaItem):
             expected_version=form.expected_version,
             user=request.user,
         ),
-        message=lambda item: done % {"title": item.title},
+        message=lambda item: (
+            done % {"title": item.title}
+            if item.saved_changes
+            else Unchanged(_("Nothing changed: agenda item “%(title)s” is as it was.") % {"title": item.title})
+        ),
         success_url=(
             reverse("meetings-edit:agenda-item-create", args=[meeting.slug])
             if "save_and_add" in request.POST

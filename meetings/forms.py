@@ -117,18 +117,24 @@ TIME_ZONE_CHOICES = time_zone_choices()
 
 class DateAndTimeWidget(forms.MultiWidget):
     """
-    A date and a time as two inputs (type=date, type=time: two tab stops where datetime-local took
-    seven), each with its own label, grouped under the field's legend. Posted as <name>_date and
-    <name>_time; a single <name> ("2022-06-20T10:00": an older page, a script, or a refused save taking
-    the other editor's value) is read too. The field's id is the date input's, for the error summary.
+    A date and a time as two text inputs, each with its own label and format, grouped under the field's
+    legend: two tab stops. Measured in Chromium: datetime-local takes 7 stops, type=date and type=time
+    4 each (day, month, year or hours, minutes, AM/PM, and the picker), text inputs 1 each. Posted as
+    <name>_date and <name>_time; a single <name> ("2022-06-20T10:00": an older page, a script, or a
+    refused save taking the other editor's value) is read too. The field's id is the date input's, for
+    the error summary's link.
     """
 
     use_fieldset = True
 
     def __init__(self, attrs=None):
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "date": forms.DateInput(
+                attrs={"inputmode": "numeric", "autocomplete": "off", "size": 10, "maxlength": 10}, format="%Y-%m-%d"
+            ),
+            "time": forms.TimeInput(
+                attrs={"inputmode": "numeric", "autocomplete": "off", "size": 5, "maxlength": 5}, format="%H:%M"
+            ),
         }
         super().__init__(widgets, attrs)
 
@@ -176,10 +182,14 @@ class DateAndTimeWidget(forms.MultiWidget):
                         }
                     ),
                 )
-                for label, subwidget in zip((_("Date"), _("Time")), subwidgets, strict=True)
+                for label, subwidget in zip(
+                    (_("Date (yyyy-mm-dd)"), _("Time (hh:mm, 24-hour clock)")), subwidgets, strict=True
+                )
             ),
         )
-        return format_html('<div class="date-time">{}</div>', parts)
+        # Marked invalid as a whole too, so that the field's error below shows (Bootstrap's sibling rule).
+        invalid = any(subwidget["attrs"].get("aria-invalid") for subwidget in subwidgets)
+        return format_html('<div class="date-time{}">{}</div>', " is-invalid" if invalid else "", parts)
 
 
 class LocalDateTimeField(forms.DateTimeField):
@@ -187,19 +197,40 @@ class LocalDateTimeField(forms.DateTimeField):
 
     widget = DateAndTimeWidget
 
+    # What people type: ISO, or the day first with dots as across the region (never with slashes,
+    # which read month first in some places). A time on the 24-hour clock, with a colon or a dot.
+    DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d. %m. %Y")
+    TIME_FORMATS = ("%H:%M", "%H.%M")
+
     def to_python(self, value):
         if isinstance(value, list | tuple):
-            day, time = (str(part or "").strip() for part in [*value, "", ""][:2])
+            day, time = (str(part or "").strip().rstrip(".") for part in [*value, "", ""][:2])
             if not day and not time:
                 return None
             if not day:
                 raise ValidationError(_("Enter the date as well."), code="invalid")
+            date = _parse(day, self.DATE_FORMATS, dt.date)
+            if date is None:
+                raise ValidationError(_("Enter the date as 2022-06-20 (or 20.06.2022)."), code="invalid")
             # A missing time is 00:00 here; dates_from_input asks for it where the times are shown.
-            value = f"{day} {time or '00:00'}"
+            clock = _parse(time, self.TIME_FORMATS, dt.time) if time else dt.time(0, 0)
+            if clock is None:
+                raise ValidationError(_("Enter the time as 09:30 (24-hour clock)."), code="invalid")
+            return dt.datetime.combine(date, clock)
         # Parse without the site's time zone; the meeting's own time zone is applied in clean().
         with timezone.override(dt.UTC):
             result = super().to_python(value)
         return result.replace(tzinfo=None) if result else None
+
+
+def _parse(text: str, formats: tuple[str, ...], kind: type):
+    for fmt in formats:
+        try:
+            parsed = dt.datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+        return parsed.date() if kind is dt.date else parsed.time()
+    return None
 
 
 def time_missing(form, name: str) -> bool:
@@ -768,7 +799,7 @@ class AgendaItemForm(LineEndingsMixin, CorrectionReasonMixin, OptimisticLockForm
         self.fields["notes"].help_text = _(
             "Markdown: **bold**, *italic*, lists with “- ”, links. For Board members only. Use Preview to check it."
         )
-        self.add_correction_reason(item.meeting)
+        self.add_correction_reason(item.meeting, required=not item.pk)
         self.helper = form_helper()
 
     def clean_position(self):

@@ -55,7 +55,8 @@ def save_meeting(
     (StaleVersionError if someone saved since). `chair`: a person to chair it, None for no chair,
     False to leave the chair as it is; `chair_position` their position at the time (empty: as
     recorded at their nearest earlier meeting). `new_occasion`: an occasion named on the spot.
-    A published record needs a correction reason.
+    A published record needs a correction reason when the save changes something; a save that changes
+    nothing saves nothing and records no correction (`meeting.saved_changes` says which, for the message).
     """
     is_new = meeting.pk is None
     if new_occasion is not None:
@@ -74,7 +75,11 @@ def save_meeting(
         save_versioned(meeting, expected_version)
     if chair is not False:
         set_chair(meeting=meeting, person=chair, position=chair_position)
-        changed = changed or _chair_rows(meeting) != chair_before
+        if not changed and _chair_rows(meeting) != chair_before:
+            # Only the chair changed: the record's version still moves (and is checked: a stale form
+            # is refused, the chair's change rolled back with the rest).
+            changed = True
+            save_versioned(meeting, expected_version)
     # Saved with nothing changed (twice, or by mistake): no new version, no "Corrected on …" line.
     meeting.saved_changes = changed
     if changed and not is_new and meeting.status == Meeting.Status.PUBLISHED:
@@ -297,6 +302,11 @@ def save_agenda_item(
     version the editor's form was opened at (StaleVersionError if someone saved the item since).
     """
     meeting = item.meeting
+    changed = item.pk is None or _item_changed(item, presenters, presenting_organisations)
+    item.saved_changes = changed
+    if not changed:
+        # Saved as it was: nothing to save, no "Corrected on …" line.
+        return item
     if meeting.status == Meeting.Status.PUBLISHED:
         _require_reason(correction_reason)
     if item.pk is None:
@@ -318,6 +328,17 @@ def save_agenda_item(
     if meeting.status == Meeting.Status.PUBLISHED:
         _record_correction(meeting, correction_reason, user)
     return item
+
+
+def _item_changed(item: AgendaItem, presenters, presenting_organisations) -> bool:
+    stored = AgendaItem.objects.filter(pk=item.pk).values("position", "title", "kind", "notes").get()
+    if any(stored[name] != getattr(item, name) for name in stored):
+        return True
+    if presenters is not None and {p.pk for p in presenters} != set(item.presenters.values_list("pk", flat=True)):
+        return True
+    return presenting_organisations is not None and {o.pk for o in presenting_organisations} != set(
+        item.presenting_organisations.values_list("pk", flat=True)
+    )
 
 
 @transaction.atomic

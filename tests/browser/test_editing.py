@@ -45,6 +45,18 @@ def field(scope, label: str):
     return scope.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$"))
 
 
+def when(scope, legend: str):
+    """The date and the time inputs of a date-time field, grouped under its legend ("Start", "End")."""
+    group = scope.get_by_role("group", name=re.compile(rf"^\s*{re.escape(legend)}\s*\*?\s*$"))
+    return group.get_by_label(re.compile(r"^Date")), group.get_by_label(re.compile(r"^Time"))
+
+
+def fill_when(scope, legend: str, day: str, time: str = "") -> None:
+    date_input, time_input = when(scope, legend)
+    date_input.fill(day)
+    time_input.fill(time)
+
+
 def choose(scope, label: str, *options: str) -> None:
     """Pick options of a select by the text a person reads."""
     select = field(scope, label)
@@ -142,8 +154,8 @@ def record_meeting(page, problems) -> None:
     choose(page, "Kind", choice_label(Meeting.Kind.choices, meeting["kind"]))
     field(page, "Number").fill(str(meeting["ordinal"]))
     field(page, "Title").fill(meeting["title"])
-    field(page, "Start").fill("2022-06-20T00:00")
-    field(page, "End").fill("2022-06-20T23:59")
+    fill_when(page, "Start", "2022-06-20", "00:00")
+    fill_when(page, "End", "2022-06-20", "23:59")
     choose(page, "Time zone", meeting["time_zone"])
     field(page, "No times announced").check()
     field(page, "City").fill(meeting["city"])
@@ -394,9 +406,9 @@ def test_secretariat_records_the_sixth_board_meeting_and_the_public_reads_it(
 # --- Scenario 4: bad input is kept, the error shown beside the field ----------------------------
 
 
-def error_beside(page, label: str) -> str:
+def error_beside(page, label: str, control=None) -> str:
     """The error message of a field: marked invalid, described by the message, in the field's own block."""
-    control = field(page, label)
+    control = control or field(page, label)
     expect(control).to_have_attribute("aria-invalid", "true")
     block = control.locator("xpath=ancestor::*[contains(@class, 'mb-3')][1]")
     feedback = block.locator(".invalid-feedback")
@@ -409,26 +421,26 @@ def test_meeting_form_with_bad_input_keeps_it_and_shows_the_error_beside_the_fie
     page.goto("/edit/meetings/new/")
     field(page, "Title").fill("7th IISG Board meeting")
     field(page, "Number").fill("7")
-    field(page, "Start").fill("2023-06-20T10:00")
-    field(page, "End").fill("2023-06-19T10:00")  # before the start
+    fill_when(page, "Start", "2023-06-20", "10:00")
+    fill_when(page, "End", "2023-06-19", "10:00")  # before the start
     field(page, "City").fill("Skopje")
     field(page, "Public summary").fill("The Board met in **Skopje**.")
     submit(page, "Save")
 
     assert not Meeting.objects.exists()
-    assert "end" in error_beside(page, "End").lower()
+    assert "end" in error_beside(page, "End", control=when(page, "End")[0]).lower()
     # Everything typed is still there.
     assert field(page, "Title").input_value() == "7th IISG Board meeting"
     assert field(page, "Number").input_value() == "7"
-    assert field(page, "Start").input_value() == "2023-06-20T10:00"
-    assert field(page, "End").input_value() == "2023-06-19T10:00"
+    assert [part.input_value() for part in when(page, "Start")] == ["2023-06-20", "10:00"]
+    assert [part.input_value() for part in when(page, "End")] == ["2023-06-19", "10:00"]
     assert field(page, "City").input_value() == "Skopje"
     assert field(page, "Public summary").input_value() == "The Board met in **Skopje**."
     screenshot(page, "edit-meeting-form-errors")
     assert axe_violations(page) == []
 
     # Corrected, it saves.
-    field(page, "End").fill("2023-06-20T16:00")
+    fill_when(page, "End", "2023-06-20", "16:00")
     submit(page, "Save")
     expect_success(page, "created as a draft")
     assert Meeting.objects.get().city == "Skopje"

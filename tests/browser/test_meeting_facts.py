@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from meetings.models import Meeting, Reschedule
 from tests.browser.conftest import axe_violations, screenshot, sign_in
-from tests.browser.test_editing import choose, expect_success, field, follow, submit
+from tests.browser.test_editing import choose, expect_success, field, fill_when, follow, submit
 from tests.factories import PASSWORD, OrganisationFactory, PillarFactory
 
 
@@ -38,7 +38,7 @@ def test_secretariat_announces_and_postpones_a_pillar_meeting_the_public_reads_t
     field(page, "Number").fill("3")
     field(page, "Title").fill(title)
     choose(page, "Dates known to the", "Month")
-    field(page, "Start").fill(f"{year}-07-01T00:00")
+    fill_when(page, "Start", f"{year}-07-01", "00:00")
     field(page, "City").fill("Ljubljana")
     choose(page, "Format", "Hybrid")
     choose(page, "Held … the occasion", "held alongside")

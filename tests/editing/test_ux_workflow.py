@@ -10,6 +10,7 @@ import re
 import zoneinfo
 
 import pytest
+from django.contrib import messages
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
@@ -72,6 +73,8 @@ def test_saving_a_published_meeting_twice_without_a_change_records_no_correction
         response = secretariat_client.post(url, data)
         assert response.status_code == 302, response.context["form"].errors
         assert "Nothing changed" in " ".join(messages_of(response))
+        # Said as information (role=status), not as a success: the title does not say "Saved".
+        assert [m.level for m in get_messages(response.wsgi_request)] == [messages.INFO]
     assert Correction.objects.filter(meeting=published_meeting).count() == 0
     assert Meeting.objects.get(pk=published_meeting.pk).version == version
     page = secretariat_client.get(published_meeting.get_absolute_url()).content.decode()
@@ -116,6 +119,24 @@ def test_the_same_agenda_order_saved_again_records_no_correction(secretariat_cli
     data |= {"agenda_as_opened": form.initial["agenda_as_opened"], "correction_reason": "Order."}
     assert secretariat_client.post(url, data).status_code == 302
     assert Correction.objects.filter(meeting=published_meeting).count() == 0
+
+
+def test_an_agenda_item_saved_as_it_was_records_no_correction(secretariat_client, published_meeting):
+    from tests.factories import AgendaItemFactory
+
+    item = AgendaItemFactory(meeting=published_meeting, position=1, notes="As discussed.")
+    url = reverse("meetings-edit:agenda-item-edit", args=[published_meeting.slug, item.pk])
+    data = posted_as_opened(secretariat_client.get(url).context["form"])
+    response = secretariat_client.post(url, data)
+    assert response.status_code == 302
+    assert "Nothing changed" in " ".join(messages_of(response))
+    assert Correction.objects.filter(meeting=published_meeting).count() == 0
+    # A change needs the reason, and records one correction.
+    response = secretariat_client.post(url, data | {"notes": "As agreed."})
+    assert "correction_reason" in response.context["form"].errors
+    response = secretariat_client.post(url, data | {"notes": "As agreed.", "correction_reason": "Notes."})
+    assert response.status_code == 302
+    assert Correction.objects.filter(meeting=published_meeting).count() == 1
 
 
 # --- 5. Time zones ----------------------------------------------------------------------------------
@@ -253,11 +274,15 @@ def test_meeting_when_reads_anywhere(start, end, all_day, zone, expected):
 
 def test_the_form_has_a_date_and_a_time_input_each_labelled(secretariat_client, draft_meeting):
     page = secretariat_client.get(reverse("meetings-edit:meeting-edit", args=[draft_meeting.slug])).content.decode()
+    # One tab stop each (Chromium's datetime-local took 7, its type=date and type=time 4 each).
     assert 'type="datetime-local"' not in page
     for name in ("start", "end"):
-        assert re.search(rf'<label[^>]*for="id_{name}">Date</label><input[^>]*type="date"', page)
-        assert re.search(rf'<label[^>]*for="id_{name}_time">Time</label><input[^>]*type="time"', page)
-        assert re.search(rf'<input[^>]*id="id_{name}"[^>]*name="{name}_date"', page)
+        assert re.search(rf'<label[^>]*for="id_{name}">Date \(yyyy-mm-dd\)</label><input[^>]*type="text"', page)
+        assert re.search(rf'<label[^>]*for="id_{name}_time">Time \(hh:mm, 24-hour clock\)</label><input', page)
+        assert re.search(
+            rf'<input[^>]*id="id_{name}"[^>]*inputmode="numeric"[^>]*name="{name}_date"[^>]*type="text"', page
+        )
+        assert re.search(rf'<input[^>]*id="id_{name}_time"[^>]*name="{name}_time"[^>]*type="text"', page)
     # Grouped under the field's name: a fieldset with its legend.
     assert re.search(r"<fieldset[^>]*>\s*<legend[^>]*>\s*Start", page)
     local = draft_meeting.local_start
@@ -319,3 +344,32 @@ def test_a_bad_date_is_an_error_beside_the_field(secretariat_client):
     assert response.status_code == 200
     assert "start" in response.context["form"].errors
     assert 'value="2023-02-30"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("day", "time", "expected"),
+    [
+        ("2023-03-10", "09:30", dt.datetime(2023, 3, 10, 8, 30, tzinfo=dt.UTC)),
+        ("10.03.2023", "9.30", dt.datetime(2023, 3, 10, 8, 30, tzinfo=dt.UTC)),
+        ("10. 03. 2023.", "09:30", dt.datetime(2023, 3, 10, 8, 30, tzinfo=dt.UTC)),
+    ],
+)
+def test_dates_as_people_in_the_region_write_them(secretariat_client, day, time, expected):
+    from tests.editing.test_meeting_form import meeting_data
+
+    data = meeting_data() | {"start_date": day, "start_time": time, "end_date": day, "end_time": "17:00"}
+    del data["start"], data["end"]
+    assert secretariat_client.post(reverse("meetings-edit:meeting-create"), data).status_code == 302
+    assert Meeting.objects.get(ordinal=7).start == expected
+
+
+@pytest.mark.parametrize(("day", "time"), [("03/10/2023", "09:30"), ("2023-03-10", "9.30 pm"), ("", "09:30")])
+def test_an_ambiguous_or_partial_date_is_refused_with_the_format(secretariat_client, day, time):
+    from tests.editing.test_meeting_form import meeting_data
+
+    data = meeting_data() | {"start_date": day, "start_time": time}
+    del data["start"]
+    response = secretariat_client.post(reverse("meetings-edit:meeting-create"), data)
+    assert response.status_code == 200
+    assert "start" in response.context["form"].errors
+    assert f'value="{day}"' in response.content.decode() or not day
