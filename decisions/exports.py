@@ -20,9 +20,11 @@ filling in one reversed URL. The JSON gives `decisions` first, then `count` and 
 
 import csv
 import functools
+import itertools
 import json
 from urllib.parse import quote
 
+from django.db import connections
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -232,10 +234,86 @@ class Exporter:
             "draft": procedure["draft"] if decision.procedure_id else meeting["draft"],
         }
 
-    def rows(self, decisions):
-        """The rows of a QuerySet of decisions (visible_to(user).with_acted_on(user)), read in chunks."""
-        for decision in decisions.iterator(chunk_size=CHUNK):
-            yield self.row(decision)
+    def rows(self, decisions, user):
+        """
+        The rows of a QuerySet of decisions (visible_to(user), in the register's order), read in
+        chunks of CHUNK. What each decision acted on and names is read per chunk from the link
+        tables, and each record it links to is read once per export, as `user` may see it (the
+        rules of DecisionQuerySet.with_acted_on(), which prefetching per chunk would rebuild and
+        recompile for every chunk).
+        """
+        linked = _Linked(user)
+        rows = decisions.prefetch_related(None).select_related("proposed_by_organisation", "proposed_by_person")
+        iterator = rows.iterator(chunk_size=CHUNK)
+        while chunk := list(itertools.islice(iterator, CHUNK)):
+            linked.attach(chunk)
+            for decision in chunk:
+                yield self.row(decision)
+
+
+def _among(queryset, column: str, ids: list[int]):
+    """Rows whose `column` is one of `ids`: on PostgreSQL one array parameter (Django's IN prepares each value)."""
+    if connections[queryset.db].vendor == "postgresql":
+        table = connections[queryset.db].ops.quote_name(queryset.model._meta.db_table)
+        column = connections[queryset.db].ops.quote_name(column)
+        return queryset.extra(where=[f"{table}.{column} = ANY(%s)"], params=[ids])
+    return queryset.filter(**{f"{column}__in": ids})
+
+
+class _Linked:
+    """What decisions link to, as DecisionQuerySet.with_acted_on() gives it, read per chunk of decisions."""
+
+    def __init__(self, user):
+        from decisions.models import Document
+        from meetings.models import Meeting
+        from members.models import Membership, Organisation, Person, RoleHeld
+
+        self.meetings = Meeting.objects.visible_to(user)
+        # (attribute set on each decision, its many-to-many field, the linked rows as the user may see them)
+        self.relations = [
+            ("visible_documents", "documents", Document.objects.visible_to(user).select_related("kind"), ["title"]),
+            ("visible_memberships", "memberships", Membership.objects.visible_to(user).select_related("organisation")),
+            ("visible_roles", "roles", RoleHeld.objects.visible_to(user).with_people()),
+            ("concerned_organisations", "concerns_organisations", Organisation.objects.all(), ["name"]),
+            ("concerned_people", "concerns_people", Person.objects.select_related("organisation")),
+        ]
+        self.records: dict[type, dict[int, object]] = {}
+
+    def _records(self, queryset, pks) -> dict[int, object]:
+        """The rows of `queryset` with these `pks` (None for those it does not give), read once per export."""
+        known = self.records.setdefault(queryset.model, {})
+        missing = [pk for pk in pks if pk not in known]
+        if missing:
+            for start in range(0, len(missing), CHUNK):
+                part = missing[start : start + CHUNK]
+                found = {record.pk: record for record in queryset.filter(pk__in=part)}
+                known.update((pk, found.get(pk)) for pk in part)
+        return known
+
+    def attach(self, decisions) -> None:
+        from decisions.models import Decision
+
+        meetings = self._records(self.meetings, {decision.meeting_id for decision in decisions})
+        for decision in decisions:
+            decision.meeting = meetings[decision.meeting_id]
+        ids = [decision.pk for decision in decisions]
+        for attribute, name, queryset, *ordering in self.relations:
+            field = Decision._meta.get_field(name)
+            source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+            order = ordering[0] if ordering else (queryset.model._meta.ordering or ["pk"])
+            through = field.remote_field.through
+            links = list(
+                _among(through.objects.all(), through._meta.get_field(source).column, ids)
+                .order_by(*(f"-{target}__{o[1:]}" if o.startswith("-") else f"{target}__{o}" for o in order), "pk")
+                .values_list(f"{source}_id", f"{target}_id")
+            )
+            records = self._records(queryset, {pk for _decision, pk in links})
+            by_decision: dict[int, list] = {}
+            for decision_id, pk in links:
+                if records[pk] is not None:
+                    by_decision.setdefault(decision_id, []).append(records[pk])
+            for decision in decisions:
+                setattr(decision, attribute, by_decision.get(decision.pk, []))
 
 
 def _cell(value) -> str:

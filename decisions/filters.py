@@ -242,12 +242,13 @@ class ActionItemFilter(StyledFilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=ActionItem.Status.choices, empty_label=_("All statuses")
     )
-    owner = django_filters.ModelChoiceFilter(
+    # Like the register's organisation filter: a text field, not a list of every organisation.
+    owner = LookupFilter(
         label=_("Owner"),
         queryset=_visible_organisations,
-        to_field_name="slug",
+        search_field="name",
         field_name="owner_organisation",
-        empty_label=_("All owners"),
+        help_text=_("Part of its name."),
     )
 
     class Meta:

@@ -39,7 +39,7 @@ def _export_rows(request):
     _filterset, decisions = _register(request)
     # The scheme and host once, not per URL.
     origin = request.build_absolute_uri("/")[:-1]
-    return exports.Exporter(lambda path: origin + path).rows(decisions)
+    return exports.Exporter(lambda path: origin + path).rows(decisions, request.user)
 
 
 def decision_export_csv(request):

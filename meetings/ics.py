@@ -4,18 +4,39 @@ Meetings as iCalendar (RFC 5545), in each meeting's own time zone, with the ical
 Each meeting is one event for good (its UID); a postponement, a new date or a cancellation is a new
 version of it (SEQUENCE counts up), which calendar clients take in place of the one they hold. Dates
 known only to the month or year are an all-day span over it, tentative, and say so.
+
+The feed of all meetings (`/meetings.ics`) covers a window: the meetings to come and those of the
+last WINDOW_DAYS; older ones come per year (`?year=2019`). It answers conditional requests
+(ETag, Last-Modified → 304) with validators drawn from the rows the reader may see (`validators()`):
+they differ between readers who see different things, so a member's feed's validators never match
+the public's. The calendar is assembled from an iterable of events (`feed()`), so that other
+entries (deadlines) can join the meetings' events.
 """
 
 import datetime as dt
+import hashlib
+from collections.abc import Iterable
 
+from django.core.cache import caches
+from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
+from core import pagecache
 from core.dates import format_at_precision
+from core.roles import is_board_member
 from core.text import multi_line, one_line
-from core.workflow import RecordStatus
+from core.workflow import RecordStatus, visible_statuses
 from meetings.models import Meeting
+
+# The feed's window: meetings to come, and those that started within this many days.
+WINDOW_DAYS = 2 * 365
+# How long the first time a version of the feed was served is kept (then it counts from anew: a 200).
+FIRST_SERVED_SECONDS = 7 * 24 * 3600
+# ?year= outside these is no year of the record.
+YEARS = range(1990, 2101)
 
 PRODID = "-//IISG Board Portal//Meetings//EN"
 UID_DOMAIN = "iisg-board-portal"
@@ -118,16 +139,78 @@ def meeting_event(meeting: Meeting, url: str) -> Event:
     return event
 
 
-def calendar(meetings, build_url, name: str) -> bytes:
-    """A VCALENDAR of `meetings`; build_url(meeting) gives each meeting's absolute URL."""
+def feed(events: Iterable[Event], name: str) -> bytes:
+    """A VCALENDAR of `events` (meetings' events, and any other entries), with the time zones they use."""
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", one_line(name))
-    for meeting in meetings:
-        cal.add_component(meeting_event(meeting, build_url(meeting)))
+    for event in events:
+        cal.add_component(event)
     # VTIMEZONE components for each TZID used, so that clients read the local times right.
     cal.add_missing_timezones()
     return cal.to_ical()
+
+
+def calendar(meetings, build_url, name: str) -> bytes:
+    """A VCALENDAR of `meetings`; build_url(meeting) gives each meeting's absolute URL."""
+    return feed((meeting_event(meeting, build_url(meeting)) for meeting in meetings), name)
+
+
+def requested_year(request) -> int | None:
+    """The year asked for with ?year=YYYY, or None (the window) for none or anything else."""
+    value = request.GET.get("year", "").strip()
+    if value.isdigit() and int(value) in YEARS:
+        return int(value)
+    return None
+
+
+def in_window(meetings, year: int | None = None, now=None):
+    """`meetings` of `year`, or without a year those to come and those of the last WINDOW_DAYS."""
+    if year is not None:
+        return meetings.filter(start__year=year)
+    now = now or timezone.now()
+    return meetings.filter(
+        Q(start__gte=now - dt.timedelta(days=WINDOW_DAYS)) | Q(end__gte=now) | Q(new_date_pending=True)
+    )
+
+
+def _reader(user) -> str:
+    """What decides which rows and texts a reader gets: the states they may read, and whether they read as a member."""
+    statuses = visible_statuses(user)
+    return (
+        f"{'all' if statuses is None else ','.join(sorted(statuses))};{'member' if is_board_member(user) else 'public'}"
+    )
+
+
+def validators(user, meetings, year: int | None) -> tuple[str, dt.datetime | None]:
+    """
+    (ETag, Last-Modified) of the feed of `meetings` (what `user` may list, in the window or the year),
+    from one aggregate query: the rows' count, their last change and calendar sequences, their
+    occasions' and reschedules' last rows, with the reader's kind, the language and the day (the
+    window moves with it), and the public page cache's generation, which any saved change renews
+    (core.pagecache: an occasion renamed, say, which no meeting row shows). A change of any of these
+    gives another ETag.
+    """
+    facts = meetings.order_by().aggregate(
+        count=Count("pk", distinct=True),
+        changed=Max("updated_at"),
+        sequences=Sum("schedule_sequence"),
+        occasions=Max("occasion_id"),
+        reschedules=Max("reschedules__pk"),
+        ids=Sum("pk"),
+    )
+    day = timezone.localdate().isoformat()
+    generation = pagecache.current_generation() if pagecache.enabled() else ""
+    key = f"{_reader(user)}|{get_language()}|{year or day}|{generation}|{sorted(facts.items())}"
+    etag = '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
+    # Last-Modified: when this version of the feed was first served (kept beside its ETag), and never
+    # before its rows' last change. A meeting that left the window or was deleted changes the ETag
+    # but not the rows' last change: a client asking only If-Modified-Since must not get a 304 then.
+    first_served_key = f"ics-first-served:{etag}"
+    caches["default"].add(first_served_key, timezone.now(), timeout=FIRST_SERVED_SECONDS)
+    first_served = caches["default"].get(first_served_key) or timezone.now()
+    changed = facts["changed"]
+    return etag, max(first_served, changed) if changed else first_served

@@ -11,6 +11,8 @@ from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
 
 from meetings import ics
@@ -51,8 +53,23 @@ def meeting_ics(request, slug):
 
 
 def meetings_ics(request):
-    meetings = Meeting.objects.listable_by(request.user).for_listing().order_by("start")
-    content = ics.calendar(
-        meetings, lambda m: request.build_absolute_uri(m.get_absolute_url()), _("IISG Board Portal meetings")
+    # The window (upcoming and the last two years) or ?year=YYYY; conditional GETs answered with 304 (meetings.ics).
+    year = ics.requested_year(request)
+    meetings = ics.in_window(Meeting.objects.listable_by(request.user), year)
+    etag, last_modified = ics.validators(request.user, meetings, year)
+    response = get_conditional_response(
+        request, etag=etag, last_modified=last_modified and int(last_modified.timestamp())
     )
-    return _ics_response(content, "iisg-meetings.ics")
+    if response is None:
+        content = ics.calendar(
+            meetings.for_listing().order_by("start"),
+            lambda m: request.build_absolute_uri(m.get_absolute_url()),
+            _("IISG Board Portal meetings"),
+        )
+        response = _ics_response(content, "iisg-meetings.ics")
+    response["ETag"] = etag
+    if last_modified:
+        response["Last-Modified"] = http_date(last_modified.timestamp())
+    # Validators differ per reader: a shared cache keys the feed on the session cookie too.
+    patch_vary_headers(response, ["Cookie"])
+    return response

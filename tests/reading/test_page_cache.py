@@ -103,8 +103,6 @@ def test_every_public_list_and_export_is_served_from_the_cache(page_cache, clien
         reverse("meetings:meetings-ics"),
         reverse("decisions:decision-list"),
         reverse("decisions:decision-list") + "?verb=approved",
-        reverse("decisions:decision-export-csv"),
-        reverse("decisions:decision-export-json"),
         reverse("portal:member-list"),
         reverse("portal:search") + "?q=board",
         published.decision.get_absolute_url(),
@@ -115,6 +113,18 @@ def test_every_public_list_and_export_is_served_from_the_cache(page_cache, clien
         assert (first.status_code, cache_status(first)) == (200, MISS), url
         second = client.get(url)
         assert (cache_status(second), second.content) == (HIT, first.content), url
+
+
+def test_the_exports_stream_and_are_never_stored(page_cache, client, published):
+    # Streamed in constant memory (decisions.exports), so never buffered into the cache: never stale either.
+    for url in (reverse("decisions:decision-export-csv"), reverse("decisions:decision-export-json")):
+        first = client.get(url)
+        assert first.streaming, url
+        body = first.getvalue()
+        second = client.get(url)
+        assert cache_status(second) != HIT, url
+        assert second.getvalue() == body, url
+        assert not stored(url), url
 
 
 def test_each_address_and_query_is_its_own_page(page_cache, client, published):

@@ -149,3 +149,18 @@ def test_meeting_and_organisation_filters_take_part_of_a_title_or_name(client, r
 def test_text_filter_finds_words_and_the_beginning_of_a_reference(client, register):
     assert references(client.get(REGISTER, {"q": "b7/2023"})) == ["B7/2023/01"]
     assert references(client.get(REGISTER, {"q": "work plan"})) == ["B7/2023/01", "B6/2022/06"]
+
+
+def test_the_actions_owner_filter_is_a_text_field(client_for, demo):
+    from decisions.models import ActionItem
+
+    action = ActionItem.objects.filter(owner_organisation__isnull=False).select_related("owner_organisation").first()
+    client = client_for("board_member")
+    page = client.get(reverse("decisions:action-list")).content.decode()
+    assert '<select name="owner"' not in page
+    assert 'name="owner"' in page
+    if action is not None:
+        organisation = action.owner_organisation
+        for value in (organisation.slug, organisation.name[:6]):
+            response = client.get(reverse("decisions:action-list"), {"owner": value})
+            assert not response.context["filter"].errors.get("owner") or value != organisation.slug
