@@ -8,11 +8,13 @@ A procedure the user may not see is a 404; a step they may not take on one they 
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -105,6 +107,16 @@ def procedure_answer(request, slug):
     organisations = procedures.may_answer_for(request.user, procedure)
     if not organisations.exists():
         raise PermissionDenied
+    if not procedure.is_open:
+        # Said plainly, on the procedure's page (a form opened while it was open is refused by the service).
+        if procedure.status == WrittenProcedure.Status.CLOSED:
+            closed = formats.date_format(timezone.localtime(procedure.closed_at), "j F Y, H:i T")
+            messages.error(
+                request, _("The procedure closed on %(closed)s: your answer was not recorded.") % {"closed": closed}
+            )
+        else:
+            messages.error(request, _("This procedure is not open: no answer is taken."))
+        return redirect(procedure)
     form = AnswerForm(posted(request), organisations=organisations)
     return edit_page(
         request,
