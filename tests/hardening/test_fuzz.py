@@ -29,7 +29,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from decisions.models import ActionItem, Decision, Document
+from decisions.models import ActionItem, Decision, Document, WrittenProcedure
+from decisions.procedures import launch_procedure
 from meetings.models import Meeting
 from members.models import Membership, Organisation, Person
 from tests.editing.test_admin_locking_records import admin_form_data
@@ -50,6 +51,7 @@ from tests.factories import (
     RescheduleFactory,
     RoleHeldFactory,
     UserFactory,
+    WrittenProcedureFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -173,6 +175,9 @@ def world(db, secretariat, board_member):
         RescheduleFactory(meeting=meeting)
         CorrectionFactory(meeting=meeting)
         meetings[status] = meeting
+    # An open written procedure, consulting the organisation (a Board member), for its pages.
+    procedure = WrittenProcedureFactory(reference="WP/2026/01")
+    launch_procedure(procedure=procedure)
     return meetings
 
 
@@ -188,6 +193,7 @@ def _record(segment: str, meeting: Meeting):
         "memberships": lambda: Membership.objects.order_by("pk").first(),
         "people": lambda: Person.objects.order_by("pk").first(),
         "documents": lambda: Document.objects.order_by("pk").first(),
+        "procedures": lambda: WrittenProcedure.objects.order_by("pk").first(),
     }
     return records[segment]()
 

@@ -209,3 +209,18 @@ def test_a_member_without_an_organisation_consulted_cannot_answer(client, world,
     assert client.get(reverse("decisions:procedure-answer", args=[procedure.slug])).status_code == 403
     client.force_login(outsider)
     assert client.get(reverse("decisions:procedure-answer", args=[procedure.slug])).status_code == 404
+
+
+def test_the_decision_of_a_procedure_is_edited_through_its_procedure(client, world, secretariat, clock):
+    client.force_login(secretariat)
+    procedure = create(client)
+    launch(client, procedure)
+    clock.set(DEADLINE)
+    client.get(reverse("decisions:procedure-list"))  # closes it: adopted, nobody objected
+    decision = procedure.decision
+    page = client.get(decision.get_absolute_url()).content.decode()
+    assert "Its written procedure" in page
+    response = client.get(reverse("decisions-edit:decision-edit", args=[decision.pk]))
+    assert response.status_code == 302
+    assert response.url == procedure.get_absolute_url()
+    assert client.get(reverse("decisions-edit:decision-history", args=[decision.pk])).status_code == 200
