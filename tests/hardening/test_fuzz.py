@@ -39,6 +39,7 @@ from tests.factories import (
     AgendaItemFactory,
     CorrectionFactory,
     DecisionFactory,
+    DelegationFactory,
     DocumentFactory,
     DocumentFileFactory,
     MeetingFactory,
@@ -47,6 +48,7 @@ from tests.factories import (
     ParticipationFactory,
     PersonFactory,
     PillarFactory,
+    ProcedureAnswerFactory,
     ProgressNoteFactory,
     RescheduleFactory,
     RoleHeldFactory,
@@ -178,6 +180,8 @@ def world(db, secretariat, board_member):
     # An open written procedure, consulting the organisation (a Board member), for its pages.
     procedure = WrittenProcedureFactory(reference="WP/2026/01")
     launch_procedure(procedure=procedure)
+    ProcedureAnswerFactory(procedure=procedure, organisation=organisation)
+    DelegationFactory(person=person, organisation=organisation)
     return meetings
 
 
