@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,7 +19,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from core import clock, history
+from core import history
 from core.editing import confirm_page, edit_page, editable, history_page, posted, require_permission
 from core.forms import ConfirmForm
 from core.roles import is_board_member, is_secretariat
@@ -28,6 +29,7 @@ from decisions.procedures_forms import AnswerForm, OnBehalfForm, ProcedureForm, 
 from decisions.procedures_ics import deadlines_calendar
 
 CHANGE = "decisions.change_writtenprocedure"
+PAGE_SIZE = 25
 
 
 def _site_url(request) -> str:
@@ -48,15 +50,16 @@ def procedure_list(request):
     procedures.close_due_procedures()
     user = request.user
     visible = _with_tally_so_far(WrittenProcedure.objects.visible_to(user))
-    rows = list(visible.order_by("-deadline", "reference"))
+    running = (WrittenProcedure.Status.DRAFT, WrittenProcedure.Status.OPEN)
+    # Open ones (a handful at a time) in full, soonest deadline first; the closed ones by pages.
+    past = visible.exclude(status__in=running).order_by("-closed_at", "-reference")
     return render(
         request,
         "decisions/procedures/procedure_list.html",
         {
-            "open_procedures": [p for p in rows if p.status in ("draft", "open")],
-            "past_procedures": [p for p in rows if p.status not in ("draft", "open")],
+            "open_procedures": list(visible.filter(status__in=running).order_by("deadline", "reference")),
+            "page_obj": Paginator(past, PAGE_SIZE).get_page(request.GET.get("page")),
             "user_is_secretariat": is_secretariat(user),
-            "now": clock.now(),
         },
     )
 
