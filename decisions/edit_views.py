@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -70,6 +72,10 @@ def decision_create(request, slug):
 @require_http_methods(["GET", "POST"])
 def decision_edit(request, pk):
     decision = editable(Decision.objects.select_related("meeting"), request.user, "decisions.change_decision", pk=pk)
+    if decision.procedure_id:
+        # The decision of a written procedure is what its procedure says (decisions.procedures): no meeting form.
+        messages.info(request, _("This decision was taken by written procedure: its record is the procedure's."))
+        return redirect(decision.procedure)
     # The heading names the record as saved: validating the form writes the input into `decision`.
     title = _("Edit decision %(reference)s") % {"reference": decision.reference}
     form = DecisionForm(posted(request), instance=decision)

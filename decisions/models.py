@@ -174,7 +174,9 @@ class DecisionQuerySet(models.QuerySet):
         statuses = visible_statuses(user)
         if statuses is None:
             return self
-        return self.filter(Q(meeting__in=Meeting.objects.visible_to(user)) | Q(procedure__record_status__in=statuses))
+        # Subqueries of ids, no join: the register's one query stays on the decision table.
+        procedures = WrittenProcedure.objects.filter(record_status__in=statuses).values("pk")
+        return self.filter(Q(meeting__in=Meeting.objects.visible_to(user)) | Q(procedure__in=procedures))
 
     def newest_first(self):
         """The register's order: by the meeting's start or the procedure's closing, newest first."""

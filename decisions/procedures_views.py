@@ -8,15 +8,18 @@ A procedure the user may not see is a 404; a step they may not take on one they 
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from core import clock, history
+from core import history
 from core.editing import confirm_page, edit_page, editable, history_page, posted, require_permission
 from core.forms import ConfirmForm
 from core.roles import is_board_member, is_secretariat
@@ -26,6 +29,7 @@ from decisions.procedures_forms import AnswerForm, OnBehalfForm, ProcedureForm, 
 from decisions.procedures_ics import deadlines_calendar
 
 CHANGE = "decisions.change_writtenprocedure"
+PAGE_SIZE = 25
 
 
 def _site_url(request) -> str:
@@ -45,16 +49,20 @@ def _with_tally_so_far(procedures_qs):
 def procedure_list(request):
     procedures.close_due_procedures()
     user = request.user
-    visible = _with_tally_so_far(WrittenProcedure.objects.visible_to(user))
-    rows = list(visible.order_by("-deadline", "reference"))
+    visible = WrittenProcedure.objects.visible_to(user)
+    running = (WrittenProcedure.Status.DRAFT, WrittenProcedure.Status.OPEN)
+    # Open ones (a handful at a time) in full with their tally so far, soonest deadline first; the
+    # closed ones by pages, with their stored tally (no counting: the page's count stays cheap).
+    past = visible.exclude(status__in=running).order_by("-closed_at", "-reference")
     return render(
         request,
         "decisions/procedures/procedure_list.html",
         {
-            "open_procedures": [p for p in rows if p.status in ("draft", "open")],
-            "past_procedures": [p for p in rows if p.status not in ("draft", "open")],
+            "open_procedures": list(
+                _with_tally_so_far(visible.filter(status__in=running)).order_by("deadline", "reference")
+            ),
+            "page_obj": Paginator(past, PAGE_SIZE).get_page(request.GET.get("page")),
             "user_is_secretariat": is_secretariat(user),
-            "now": clock.now(),
         },
     )
 
@@ -105,6 +113,16 @@ def procedure_answer(request, slug):
     organisations = procedures.may_answer_for(request.user, procedure)
     if not organisations.exists():
         raise PermissionDenied
+    if not procedure.is_open:
+        # Said plainly, on the procedure's page (a form opened while it was open is refused by the service).
+        if procedure.status == WrittenProcedure.Status.CLOSED:
+            closed = formats.date_format(timezone.localtime(procedure.closed_at), "j F Y, H:i T")
+            messages.error(
+                request, _("The procedure closed on %(closed)s: your answer was not recorded.") % {"closed": closed}
+            )
+        else:
+            messages.error(request, _("This procedure is not open: no answer is taken."))
+        return redirect(procedure)
     form = AnswerForm(posted(request), organisations=organisations)
     return edit_page(
         request,

@@ -6,7 +6,8 @@ import zoneinfo
 from django.db import transaction
 from django.utils import timezone
 
-from decisions.models import ActionItem, Decision, Document, DocumentKind
+from core.workflow import RecordStatus
+from decisions.models import ActionItem, Decision, Document, DocumentKind, WrittenProcedure
 from meetings.models import AgendaItem, Meeting, Participation
 from members.models import Membership, Organisation, Person, Pillar, Post, RoleHeld
 from portal.demo import sixth_board_meeting as seed
@@ -163,3 +164,61 @@ def load_sixth_board_meeting() -> Meeting:
         {"description": seed.ACTION["description"], "status": seed.ACTION["status"]},
     )
     return meeting
+
+
+# A written procedure closed and published after the meeting (issue 12), for the demo walkthrough.
+DEMO_PROCEDURE = {
+    "reference": "WP/2022/01",
+    "title": "Approval of the minutes of the 6th IISG Board meeting",
+    "text": (
+        "The IISG Board approves the minutes of its 6th meeting, held in Sarajevo on 20 June 2022, "
+        "as circulated by the IISG Secretariat.\n\n*Demonstration record.*"
+    ),
+    "launched_at": dt.datetime(2022, 7, 1, 8, 0, tzinfo=dt.UTC),
+    "deadline": dt.datetime(2022, 7, 15, 15, 0, tzinfo=dt.UTC),  # 17:00 in Sarajevo
+}
+
+
+@transaction.atomic
+def load_demo_procedure() -> WrittenProcedure:
+    """
+    A closed, published silence procedure: the Board members of the day consulted, nobody objected,
+    so it was adopted at its deadline. Idempotent, like the meeting. Loaded with the demo users
+    (load_demo with DEBUG on): the recorded meeting alone is what the other demo checks compare.
+    """
+    data = DEMO_PROCEDURE
+    consulted = list(
+        Organisation.objects.filter(
+            memberships__in=Membership.objects.current(data["launched_at"].date()).filter(category="board")
+        ).distinct()
+    )
+    procedure, _ = _upsert(
+        WrittenProcedure,
+        {"reference": data["reference"]},
+        {
+            "kind": WrittenProcedure.Kind.SILENCE,
+            "title": data["title"],
+            "text": data["text"],
+            "verb": Decision.Verb.APPROVED,
+            "deadline": data["deadline"],
+            "launched_at": data["launched_at"],
+            "status": WrittenProcedure.Status.CLOSED,
+            "outcome": WrittenProcedure.Outcome.ADOPTED,
+            "record_status": RecordStatus.PUBLISHED,
+            "closed_at": data["deadline"],
+            "published_at": data["deadline"] + dt.timedelta(days=1),
+            "tally_no_answer": len(consulted),
+        },
+    )
+    _add_missing(procedure.consulted, consulted)
+    _upsert(
+        Decision,
+        {"procedure": procedure},
+        {
+            "reference": data["reference"],
+            "verb": Decision.Verb.APPROVED,
+            "subject": data["title"],
+            "wording": data["text"],
+        },
+    )
+    return procedure

@@ -29,7 +29,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from decisions.models import ActionItem, Decision, Document
+from decisions.models import ActionItem, Decision, Document, WrittenProcedure
+from decisions.procedures import launch_procedure
 from meetings.models import Meeting, Occasion
 from members.models import Membership, Organisation, Person, Pillar, RoleHeld
 from tests.editing.test_admin_locking_records import admin_form_data
@@ -38,6 +39,7 @@ from tests.factories import (
     AgendaItemFactory,
     CorrectionFactory,
     DecisionFactory,
+    DelegationFactory,
     DocumentFactory,
     DocumentFileFactory,
     MeetingFactory,
@@ -47,10 +49,12 @@ from tests.factories import (
     ParticipationFactory,
     PersonFactory,
     PillarFactory,
+    ProcedureAnswerFactory,
     ProgressNoteFactory,
     RescheduleFactory,
     RoleHeldFactory,
     UserFactory,
+    WrittenProcedureFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -175,6 +179,11 @@ def world(db, secretariat, board_member):
         RescheduleFactory(meeting=meeting)
         CorrectionFactory(meeting=meeting)
         meetings[status] = meeting
+    # An open written procedure, consulting the organisation (a Board member), for its pages.
+    procedure = WrittenProcedureFactory(reference="WP/2026/01")
+    launch_procedure(procedure=procedure)
+    ProcedureAnswerFactory(procedure=procedure, organisation=organisation)
+    DelegationFactory(person=person, organisation=organisation)
     return meetings
 
 
@@ -193,6 +202,7 @@ def _record(segment: str, meeting: Meeting):
         "occasions": lambda: Occasion.objects.order_by("pk").first(),
         "roles": lambda: RoleHeld.objects.order_by("pk").first(),
         "pillars": lambda: Pillar.objects.order_by("pk").first(),
+        "procedures": lambda: WrittenProcedure.objects.order_by("pk").first(),
     }
     return records[segment]()
 

@@ -5,13 +5,16 @@ behalf), an objection, a changed answer, closing at the deadline (on a page view
 outcome published, and the effects in the registers.
 """
 
-import json
 import datetime as dt
+import json
+from io import StringIO
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.management import call_command
 from django.urls import reverse
 
+from decisions import procedures
 from decisions.models import ProcedureAnswer, WrittenProcedure
 from members.models import Membership
 from tests.factories import OrganisationFactory
@@ -210,3 +213,48 @@ def test_a_member_without_an_organisation_consulted_cannot_answer(client, world,
     assert client.get(reverse("decisions:procedure-answer", args=[procedure.slug])).status_code == 403
     client.force_login(outsider)
     assert client.get(reverse("decisions:procedure-answer", args=[procedure.slug])).status_code == 404
+
+
+def test_the_decision_of_a_procedure_is_edited_through_its_procedure(client, world, secretariat, clock):
+    client.force_login(secretariat)
+    procedure = create(client)
+    launch(client, procedure)
+    clock.set(DEADLINE)
+    client.get(reverse("decisions:procedure-list"))  # closes it: adopted, nobody objected
+    decision = procedure.decision
+    page = client.get(decision.get_absolute_url()).content.decode()
+    assert "Its written procedure" in page
+    response = client.get(reverse("decisions-edit:decision-edit", args=[decision.pk]))
+    assert response.status_code == 302
+    assert response.url == procedure.get_absolute_url()
+    assert client.get(reverse("decisions-edit:decision-history", args=[decision.pk])).status_code == 200
+
+
+def test_two_editors_of_a_draft_procedure_the_second_is_told(client, world, secretariat, clock):
+    client.force_login(secretariat)
+    procedure = create(client)
+    url = reverse("decisions-edit:procedure-edit", args=[procedure.slug])
+    opened = client.get(url).context["form"]
+    data = {name: opened[name].value() for name in opened.fields if opened[name].value() not in (None, [])}
+    data["deadline"] = "2026-03-10T17:00"
+    # Someone else saves the draft in between.
+    procedure.title = "Adoption of the Work Plan 2026 (revised)"
+    procedure.save()
+    response = client.post(url, {**data, "text": "My own change.", "save": "1"})
+    assert response.status_code == 200
+    assert "someone else saved this written procedure" in response.content.decode()
+    procedure.refresh_from_db()
+    assert procedure.text != "My own change."
+
+
+def test_the_timer_commands_close_and_remind(world, secretariat, clock, draft_procedure):
+    procedures.launch_procedure(procedure=draft_procedure)
+    clock.set(DEADLINE - dt.timedelta(days=1))
+    out = StringIO()
+    call_command("remind_procedures", stdout=out)
+    assert "WP/2026/01: 2 reminder(s) e-mailed." in out.getvalue()
+    clock.set(DEADLINE)
+    out = StringIO()
+    call_command("close_procedures", stdout=out)
+    assert "WP/2026/01: Adopted" in out.getvalue()
+    assert "1 procedure(s) closed." in out.getvalue()

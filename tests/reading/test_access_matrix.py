@@ -50,6 +50,9 @@ LIST_URLS = {
     "pillar-detail": lambda: reverse("portal:pillar-detail", args=["WBCTi"]),
     "document-list": lambda: reverse("decisions:document-list"),
     "action-list": lambda: reverse("decisions:action-list"),
+    # Written procedures (tests/procedures/test_access.py has their own matrix and markers).
+    "procedure-list": lambda: reverse("decisions:procedure-list"),
+    "procedures-ics": lambda: reverse("decisions:procedures-ics"),
     "search": lambda: reverse("portal:search") + "?q=board",
     "login": lambda: reverse("login"),
 }

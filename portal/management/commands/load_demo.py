@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from core.roles import BOARD_MEMBERS_GROUP, SECRETARIAT_GROUP
-from portal.demo.loader import load_sixth_board_meeting
+from portal.demo.loader import load_demo_procedure, load_sixth_board_meeting
 
 # Demo accounts, created only with DEBUG on. The passwords are public: never on a real server.
 DEMO_USERS = [
@@ -25,6 +25,8 @@ class Command(BaseCommand):
         if not settings.DEBUG:
             self.stdout.write("DEBUG is off: no demo users were created.")
             return
+        procedure = load_demo_procedure()
+        self.stdout.write(self.style.SUCCESS(f"Loaded: {procedure} ({procedure.get_absolute_url()})"))
         self.stdout.write("Demo users (DEBUG only; sign in at /accounts/login/ or /admin/):")
         with transaction.atomic():
             for username, password, group, superuser in DEMO_USERS:
