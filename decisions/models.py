@@ -696,6 +696,9 @@ class WrittenProcedure(Versioned, models.Model):
 
     def clean(self):
         super().clean()
+        if self.deadline is not None and not (2000 <= self.deadline.year <= 2999):
+            # Also keeps the conversion to UTC in range (the year 1 in a zone east of Greenwich is not).
+            raise ValidationError({"deadline": _("Give a deadline between the years 2000 and 2999.")})
         if self.effect == self.Effect.ADMIT and not self.admit_category:
             raise ValidationError({"admit_category": _("Choose the category of the new memberships.")})
         if self.effect in (self.Effect.APPOINT, self.Effect.EXTEND):

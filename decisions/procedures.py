@@ -32,6 +32,7 @@ from django.utils.translation import gettext_noop
 
 from core import clock
 from core.locking import StaleVersionError, save_versioned
+from core.roles import BOARD_MEMBERS_GROUP, SECRETARIAT_GROUP
 from core.workflow import RecordStatus
 from decisions import services
 from decisions.models import Decision, Document, ProcedureAnswer, WrittenProcedure
@@ -81,6 +82,7 @@ def save_procedure(
         _require(stored.status == WrittenProcedure.Status.DRAFT, _("Only a draft procedure can be changed."))
     elif user is not None and user.is_authenticated:
         procedure.created_by = user
+    _check_reference(procedure)
     procedure.full_clean()
     save_versioned(procedure, expected_version)
     if documents is not None:
@@ -94,6 +96,29 @@ def save_procedure(
     if procedure.effect == WrittenProcedure.Effect.ADMIT and not procedure.admit_organisations.exists():
         raise ValidationError({"admit_organisations": _("Choose the organisations to admit.")})
     return procedure
+
+
+def _check_reference(procedure: WrittenProcedure) -> None:
+    """
+    The reference names the procedure's page and, once adopted, its decision: refuse one whose web
+    address another procedure has (WP/2026/01 and wp-2026-01) or that a decision carries already.
+    """
+    if procedure.status == WrittenProcedure.Status.DRAFT:
+        procedure.slug = WrittenProcedure.slug_for(procedure.reference)
+    others = WrittenProcedure.objects.exclude(pk=procedure.pk)
+    _require(
+        not others.filter(slug=procedure.slug).exclude(reference=procedure.reference).exists(),
+        _("Another procedure has a reference that reads the same in its web address: choose another."),
+        "reference",
+    )
+    decisions = Decision.objects.filter(reference=procedure.reference)
+    if procedure.pk is not None:
+        decisions = decisions.exclude(procedure=procedure.pk)
+    _require(
+        not decisions.exists(),
+        _("A decision already has this reference: choose another."),
+        "reference",
+    )
 
 
 def board_members_on(on: dt.date):
@@ -210,6 +235,8 @@ def answer_procedure(
     if locked.status != WrittenProcedure.Status.OPEN or now >= locked.deadline:
         if locked.status == WrittenProcedure.Status.WITHDRAWN:
             raise ValidationError(_("This procedure was withdrawn: no answer is taken."))
+        if locked.status == WrittenProcedure.Status.DRAFT:
+            raise ValidationError(_("This procedure has not been launched yet: no answer is taken."))
         raise ValidationError(
             _("The deadline (%(deadline)s) has passed: your answer was not recorded.")
             % {"deadline": deadline_display(locked)}
@@ -241,7 +268,12 @@ def answer_procedure(
     row.save()
     answered = locked.answers.values("organisation")
     if not locked.consulted.exclude(pk__in=answered).exists():
-        close_procedure(locked, at=now)
+        try:
+            # Its own savepoint (close_procedure is atomic): a refused closing keeps this answer, and
+            # the procedure stays open for the Secretariat to see to (it closes at the deadline).
+            close_procedure(locked, at=now)
+        except ValidationError:
+            logger.exception("Written procedure %s could not be closed early", locked.reference)
         _copy(procedure, locked)
     return row
 
@@ -358,9 +390,13 @@ def member_emails(organisations, on: dt.date | None = None) -> list[str]:
     """The addresses of the active users who may answer for `organisations`: their people and delegates."""
     on = on or clock.localdate()
     delegated = Delegation.objects.current(on).filter(organisation__in=organisations).values("person")
+    # Only users who may read the circulated procedure: Board members (and the Secretariat); a person
+    # whose Board account was withdrawn is told nothing more.
+    readers = Q(groups__name__in=[BOARD_MEMBERS_GROUP, SECRETARIAT_GROUP]) | Q(is_staff=True) | Q(is_superuser=True)
     users = (
         get_user_model()
         .objects.filter(is_active=True)
+        .filter(readers)
         .filter(Q(person__organisation__in=organisations) | Q(person__in=delegated))
         .exclude(email="")
     )
