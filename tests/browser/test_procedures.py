@@ -101,7 +101,11 @@ def test_a_silence_procedure_from_launch_to_the_public_register(new_page, settin
     # The public reads the decision in the register.
     visitor = new_page()
     visitor.goto("/decisions/")
-    row = visitor.get_by_role("row").filter(has_text="WP/2026/01")
-    expect(row).to_contain_text("Adopted by written procedure WP/2026/01, closed on 2 March 2026")
+    # Grouped as meetings are: the procedure heads its group, its decision is the row under it.
+    group = visitor.locator("tbody").filter(has_text="WP/2026/01")
+    expect(group.locator("tr.meeting-group")).to_contain_text(
+        "Adopted by written procedure WP/2026/01, closed on 2 March 2026"
+    )
+    expect(group.get_by_role("link", name="WP/2026/01", exact=True).first).to_be_visible()
     visitor.goto("/procedures/")
     expect(visitor.get_by_text("Agree: 2 · Object: 0 · Abstain: 0 · No answer: 0")).to_be_visible()
