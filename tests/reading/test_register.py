@@ -177,7 +177,7 @@ def test_pages_keep_the_newest_first_order_of_meetings_and_procedures(client, db
     base = timezone.make_aware(dt.datetime(2023, 1, 10, 10, 0))
     for month in range(6):
         start = base + dt.timedelta(days=30 * month)
-        for twin in range(1 + (month == 2)):
+        for _twin in range(1 + (month == 2)):
             meeting = MeetingFactory(start=start, end=start + dt.timedelta(hours=6))
             for sequence in range(1, 10):
                 DecisionFactory(meeting=meeting, sequence=sequence, reference=f"B{meeting.ordinal}/{sequence:02d}")
@@ -192,7 +192,8 @@ def test_pages_keep_the_newest_first_order_of_meetings_and_procedures(client, db
     DecisionFactory(meeting=None, procedure=unseen, sequence=1, reference="WP-D/unseen")
 
     expected = list(Decision.objects.visible_to(AnonymousUser()).newest_first().values_list("reference", flat=True))
-    assert len(expected) == 6 * 9 + 9 + 6 and "WP-D/unseen" not in expected
+    assert len(expected) == 6 * 9 + 9 + 6
+    assert "WP-D/unseen" not in expected
     pages = [references(client.get(REGISTER, {"page": page})) for page in (1, 2, 3)]
     assert pages[0] + pages[1] + pages[2] == expected
     assert [len(page) for page in pages] == [25, 25, 19]
