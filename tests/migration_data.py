@@ -14,6 +14,6 @@ def restore_migration_data() -> None:
         ("members.migrations.0002_roles_held", "seed_posts"),
         ("decisions.migrations.0005_document_kinds", "seed_kinds"),
         ("decisions.migrations.0006_roles_for_new_records", "grant"),
-        ("decisions.migrations.0008_written_procedures", "grant"),
+        ("decisions.migrations.0009_written_procedures", "grant"),
     ]:
         getattr(importlib.import_module(module), function)(django_apps, None)
