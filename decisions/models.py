@@ -3,9 +3,9 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import F, Q
+from django.core.exceptions import EmptyResultSet, ValidationError
+from django.db import connections, models
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -64,10 +64,11 @@ class DocumentQuerySet(models.QuerySet):
             return self
         if not is_board_member(user):
             return self.none()
-        visible_ids = Decision.objects.filter(meeting__status__in=statuses).values("documents")
+        # EXISTS correlated to the document (core.visibility): index look-ups, not every decision.
+        acted_on = Decision.objects.filter(documents=OuterRef("pk"), meeting__status__in=statuses)
         # The documents a procedure consults the members on: they read them to answer.
-        consulted_on = WrittenProcedure.objects.filter(record_status__in=statuses).values("documents")
-        return self.filter(Q(pk__in=visible_ids) | Q(pk__in=consulted_on))
+        consulted_on = WrittenProcedure.objects.filter(documents=OuterRef("pk"), record_status__in=statuses)
+        return self.filter(Q(Exists(acted_on)) | Q(Exists(consulted_on)))
 
     def search(self, text: str, user):
         return search.search_queryset(self.visible_to(user), text, [("search_vector", DOCUMENT_FIELDS)])
@@ -168,6 +169,34 @@ class DocumentFile(models.Model):
         return self.document.get_absolute_url()
 
 
+class NewestFirstPages:
+    """
+    A register's decisions in `newest_first()` order, as a Paginator slices them: in two steps, the
+    page's ids first (`newest_first_ids()`, index-ordered), then those rows with what `rows` adds
+    (related data, prefetches), in that order. Sorting every visible decision to show 25 grew with
+    the register (125 ms at 100 times today's volume); this does not, on the first pages.
+    """
+
+    def __init__(self, decisions, rows):
+        self.decisions = decisions  # a DecisionQuerySet, filtered as the user may see it
+        self.rows = rows  # DecisionQuerySet -> the same with related data
+
+    def count(self) -> int:
+        return self.decisions.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice) or key.step is not None:
+            raise TypeError("NewestFirstPages takes a slice without a step.")
+        ids = self.decisions.newest_first_ids(key.start or 0, key.stop)
+        if not ids:
+            return []
+        by_id = {decision.pk: decision for decision in self.rows(Decision.objects.filter(pk__in=ids))}
+        return [by_id[pk] for pk in ids]
+
+
 class DecisionQuerySet(models.QuerySet):
     def visible_to(self, user):
         """A decision is seen by whoever may see its meeting, or its written procedure."""
@@ -183,6 +212,42 @@ class DecisionQuerySet(models.QuerySet):
         return self.annotate(decided_at=Coalesce("meeting__start", "procedure__closed_at")).order_by(
             F("decided_at").desc(nulls_last=True), "sequence", "reference"
         )
+
+    def newest_first_ids(self, start: int, stop: int) -> list[int]:
+        """
+        The ids of `newest_first()[start:stop]` in one query, without sorting every row: the first
+        `stop` decisions of meetings by the meeting's start (PostgreSQL walks meeting_start_idx newest
+        first and each meeting's decisions by their sequence, and stops there), UNION ALL the first
+        `stop` decisions of written procedures by their closing, and those few sorted. A decision has a
+        meeting or a procedure, never both (decision_meeting_or_procedure): newest_first()'s Coalesce.
+
+        In SQL written here because Django puts no ORDER BY/LIMIT in a UNION's parts on SQLite, where
+        a part in a FROM subquery takes them.
+        """
+        at_meetings = (
+            self.filter(meeting__start__isnull=False)  # an inner join: the meeting's index orders the walk
+            .annotate(decided_at=F("meeting__start"))
+            .order_by("-meeting__start", "sequence", "reference")
+            .values_list("pk", "decided_at", "sequence", "reference")[:stop]
+        )
+        by_procedure = (
+            self.filter(meeting__isnull=True)
+            .annotate(decided_at=F("procedure__closed_at"))
+            .order_by(F("procedure__closed_at").desc(nulls_last=True), "sequence", "reference")
+            .values_list("pk", "decided_at", "sequence", "reference")[:stop]
+        )
+        try:
+            sql_a, params_a = at_meetings.query.sql_with_params()
+            sql_b, params_b = by_procedure.query.sql_with_params()
+        except EmptyResultSet:  # a filter that matches nothing (.none())
+            return []
+        sql = (
+            f'SELECT u."pk" FROM (SELECT * FROM ({sql_a}) a UNION ALL SELECT * FROM ({sql_b}) b) u'
+            ' ORDER BY u."decided_at" DESC NULLS LAST, u."sequence", u."reference" LIMIT %s OFFSET %s'
+        )  # the columns as values_list() names them
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(sql, (*params_a, *params_b, stop - start, start))
+            return [row[0] for row in cursor.fetchall()]
 
     def search(self, text: str, user):
         return search.search_queryset(self.visible_to(user), text, [("search_vector", DECISION_FIELDS)])

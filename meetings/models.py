@@ -435,6 +435,9 @@ class Meeting(Versioned, WithholdingMixin, models.Model):
             models.Index(fields=["start"], condition=Q(announced_at__isnull=False), name="meeting_announced_start_idx"),
             # Filter by kind and year on /meetings/.
             models.Index(fields=["kind", "start"], name="meeting_kind_start_idx"),
+            # Anything ordered by the meeting's start across states (the decision register, newest
+            # first): walked backwards, joined to each meeting's rows, stopped after one page.
+            models.Index(fields=["start"], name="meeting_start_idx"),
         ]
 
     def __str__(self):

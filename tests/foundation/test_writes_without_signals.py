@@ -31,6 +31,7 @@ REVIEWED = {
     ("core/backup.py", "_table_names", "execute"): "reads (SELECT)",
     ("core/backup.py", "_row_counts", "execute"): "reads (SELECT COUNT(*))",
     ("core/backup.py", "_dump_postgresql", "execute"): "reads: a read-only snapshot for pg_dump",
+    ("decisions/models.py", "newest_first_ids", "execute"): "reads (SELECT): the ids of one page of the register",
 }
 
 WRITE_CALLS = {"bulk_create", "bulk_update", "raw", "execute", "executemany", "_raw_delete"}

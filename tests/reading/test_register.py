@@ -164,3 +164,37 @@ def test_the_actions_owner_filter_is_a_text_field(client_for, demo):
         for value in (organisation.slug, organisation.name[:6]):
             response = client.get(reverse("decisions:action-list"), {"owner": value})
             assert not response.context["filter"].errors.get("owner") or value != organisation.slug
+
+
+def test_pages_keep_the_newest_first_order_of_meetings_and_procedures(client, db):
+    # The register's page is two steps (decisions.models.NewestFirstPages): the page's ids, then its rows.
+    # Meetings (two on the same day) and written procedures closed in between, over three pages of 25.
+    from django.contrib.auth.models import AnonymousUser
+
+    from decisions.models import Decision, WrittenProcedure
+    from tests.factories import WrittenProcedureFactory
+
+    base = timezone.make_aware(dt.datetime(2023, 1, 10, 10, 0))
+    for month in range(6):
+        start = base + dt.timedelta(days=30 * month)
+        for _twin in range(1 + (month == 2)):
+            meeting = MeetingFactory(start=start, end=start + dt.timedelta(hours=6))
+            for sequence in range(1, 10):
+                DecisionFactory(meeting=meeting, sequence=sequence, reference=f"B{meeting.ordinal}/{sequence:02d}")
+        procedure = WrittenProcedureFactory(
+            status=WrittenProcedure.Status.CLOSED,
+            record_status="published",
+            closed_at=start + dt.timedelta(days=15),
+            outcome="adopted",
+        )
+        DecisionFactory(meeting=None, procedure=procedure, sequence=1, reference=f"WP-D/{month}")
+    unseen = WrittenProcedureFactory(status=WrittenProcedure.Status.CLOSED, closed_at=base)  # not published
+    DecisionFactory(meeting=None, procedure=unseen, sequence=1, reference="WP-D/unseen")
+
+    expected = list(Decision.objects.visible_to(AnonymousUser()).newest_first().values_list("reference", flat=True))
+    assert len(expected) == 6 * 9 + 9 + 6
+    assert "WP-D/unseen" not in expected
+    pages = [references(client.get(REGISTER, {"page": page})) for page in (1, 2, 3)]
+    assert pages[0] + pages[1] + pages[2] == expected
+    assert [len(page) for page in pages] == [25, 25, 19]
+    assert references(client.get(REGISTER, {"page": 2, "verb": "approved"})) == expected[25:50]
