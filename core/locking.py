@@ -334,7 +334,9 @@ class OptimisticLockFormMixin:
         if not self.instance.pk:
             return
         model = type(self.instance)
-        current = model._default_manager.select_for_update().get(pk=self.instance.pk)
+        # Only this row: a default manager may join a nullable relation (a decision's meeting or procedure),
+        # which PostgreSQL refuses to lock.
+        current = model._default_manager.select_for_update(of=("self",)).get(pk=self.instance.pk)
         if current.version != self.expected_version:
             self.refuse_stale(current, detailed=True)
 
@@ -409,7 +411,9 @@ class LockedRowsFormSetMixin:
             deleting = self.can_delete and getattr(form, "cleaned_data", {}).get(DELETION_FIELD_NAME)
             if not (deleting or form.has_changed()):
                 continue
-            current = type(form.instance)._default_manager.select_for_update().filter(pk=form.instance.pk).first()
+            current = (
+                type(form.instance)._default_manager.select_for_update(of=("self",)).filter(pk=form.instance.pk).first()
+            )
             if current is None:
                 problems.append(
                     gettext("“%(row)s” was deleted by someone else after you opened the page.")

@@ -9,6 +9,13 @@ from tests.procedures.conftest import DEADLINE
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _sessions_in_the_database(settings):
+    # Exact counts: with REDIS_URL the sessions are read from the cache (cached_db), one query fewer.
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+
 # Anonymous: due procedures (lazy closing), the open ones, the count of the closed ones (and their page
 # when there is one). A member adds the session, user, two-factor
 # devices and groups, and the session saved.
