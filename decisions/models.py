@@ -5,7 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connections, models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -64,11 +64,10 @@ class DocumentQuerySet(models.QuerySet):
             return self
         if not is_board_member(user):
             return self.none()
-        # EXISTS correlated to the document (core.visibility): index look-ups, not every decision.
-        acted_on = Decision.objects.filter(documents=OuterRef("pk"), meeting__status__in=statuses)
+        visible_ids = Decision.objects.filter(meeting__status__in=statuses).values("documents")
         # The documents a procedure consults the members on: they read them to answer.
-        consulted_on = WrittenProcedure.objects.filter(documents=OuterRef("pk"), record_status__in=statuses)
-        return self.filter(Q(Exists(acted_on)) | Q(Exists(consulted_on)))
+        consulted_on = WrittenProcedure.objects.filter(record_status__in=statuses).values("documents")
+        return self.filter(Q(pk__in=visible_ids) | Q(pk__in=consulted_on))
 
     def search(self, text: str, user):
         return search.search_queryset(self.visible_to(user), text, [("search_vector", DOCUMENT_FIELDS)])

@@ -5,11 +5,10 @@ meeting's record reaches the reader; an organisation or a person that a decision
 names (as concerned, or as its proposer) is seen with it.
 """
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from core import visibility
 from core.workflow import hidden_statuses, visible_statuses
-from decisions.models import Decision
 from members.models import Membership, Organisation, Person, RoleHeld
 
 
@@ -22,32 +21,32 @@ def made_by_an_unreleased_decision(user) -> Q | None:
     return Q(decisions__meeting__status__in=hidden) | Q(decisions__procedure__record_status__in=hidden)
 
 
-def _decided(statuses) -> Q:
-    """Decisions of a meeting, or of a written procedure, in one of `statuses`."""
-    return Q(meeting__status__in=statuses) | Q(procedure__record_status__in=statuses)
-
-
 def organisations_a_decision_names(user) -> Q | None:
-    """Organisations concerned by, or proposing, a decision of a meeting (or procedure) the user may see."""
+    """Organisations concerned by, or proposing, a decision of a meeting the user may see."""
     statuses = visible_statuses(user)
     if statuses is None:
         return None
-    # EXISTS correlated to the organisation (core.visibility): index look-ups, not every decision.
-    decided = Decision.objects.filter(_decided(statuses))
-    return Q(Exists(decided.filter(concerns_organisations=OuterRef("pk")))) | Q(
-        Exists(decided.filter(proposed_by_organisation=OuterRef("pk")))
-    )
+    concerned = Organisation.objects.filter(decisions_concerning__meeting__status__in=statuses).values("pk")
+    proposing = Organisation.objects.filter(decisions_proposed__meeting__status__in=statuses).values("pk")
+    by_procedure = Organisation.objects.filter(
+        Q(decisions_concerning__procedure__record_status__in=statuses)
+        | Q(decisions_proposed__procedure__record_status__in=statuses)
+    ).values("pk")
+    return Q(pk__in=concerned) | Q(pk__in=proposing) | Q(pk__in=by_procedure)
 
 
 def people_a_decision_names(user) -> Q | None:
-    """People concerned by, or proposing, a decision of a meeting (or procedure) the user may see."""
+    """People concerned by, or proposing, a decision of a meeting the user may see (its public record names them)."""
     statuses = visible_statuses(user)
     if statuses is None:
         return None
-    decided = Decision.objects.filter(_decided(statuses))
-    return Q(Exists(decided.filter(concerns_people=OuterRef("pk")))) | Q(
-        Exists(decided.filter(proposed_by_person=OuterRef("pk")))
-    )
+    concerned = Person.objects.filter(decisions_concerning__meeting__status__in=statuses).values("pk")
+    proposing = Person.objects.filter(decisions_proposed__meeting__status__in=statuses).values("pk")
+    by_procedure = Person.objects.filter(
+        Q(decisions_concerning__procedure__record_status__in=statuses)
+        | Q(decisions_proposed__procedure__record_status__in=statuses)
+    ).values("pk")
+    return Q(pk__in=concerned) | Q(pk__in=proposing) | Q(pk__in=by_procedure)
 
 
 def register() -> None:

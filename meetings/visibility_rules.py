@@ -3,12 +3,12 @@ What `meetings` adds to the access rules of `members` (core.visibility), registe
 an organisation or a person is seen by whoever may see a meeting it took part in.
 """
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from core import visibility
 from core.roles import is_board_member
 from core.workflow import visible_statuses
-from meetings.models import AgendaItem, Participation
+from meetings.models import Participation
 from members.models import Organisation, Person
 
 
@@ -17,8 +17,7 @@ def organisations_that_took_part(user) -> Q | None:
     statuses = visible_statuses(user)
     if statuses is None:
         return None
-    # EXISTS correlated to the organisation (core.visibility): index look-ups, not every participation.
-    return Q(Exists(Participation.objects.filter(organisation=OuterRef("pk"), meeting__status__in=statuses)))
+    return Q(pk__in=Organisation.objects.filter(participations__meeting__status__in=statuses).values("pk"))
 
 
 def people_who_took_part(user) -> Q | None:
@@ -31,13 +30,13 @@ def people_who_took_part(user) -> Q | None:
     if statuses is None:
         return None
     if is_board_member(user):
-        took_part_in = Participation.objects.filter(person=OuterRef("pk"), meeting__status__in=statuses)
-        presented_at = AgendaItem.objects.filter(presenters=OuterRef("pk"), meeting__status__in=statuses)
-        return Q(Exists(took_part_in)) | Q(Exists(presented_at))
-    named = Participation.objects.filter(
-        person=OuterRef("pk"), meeting__status__in=statuses, role__in=Participation.PUBLIC_ROLES
+        took_part_in = Person.objects.filter(participations__meeting__status__in=statuses).values("pk")
+        presented_at = Person.objects.filter(presented__meeting__status__in=statuses).values("pk")
+        return Q(pk__in=took_part_in) | Q(pk__in=presented_at)
+    named = Person.objects.filter(
+        participations__meeting__status__in=statuses, participations__role__in=Participation.PUBLIC_ROLES
     )
-    return Q(Exists(named))
+    return Q(pk__in=named.values("pk"))
 
 
 def register() -> None:

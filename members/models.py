@@ -5,7 +5,7 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -25,24 +25,6 @@ KOSOVO_FOOTNOTE = _(
 )
 
 
-def _organisation_seen(user) -> Q:
-    """
-    Organisation.visible_to's own rule, parents aside: each condition an EXISTS correlated to the
-    organisation (index look-ups for the rows a page asks about), not an IN over every membership,
-    role, person, participation and decision (which grew with the whole database).
-    """
-    roles = RoleHeld.objects.visible_to(user)
-    own = (
-        Q(Exists(Membership.objects.visible_to(user).filter(organisation=OuterRef("pk"))))
-        | Q(Exists(roles.filter(organisation=OuterRef("pk"))))
-        | Q(Exists(roles.filter(represented=OuterRef("pk"))))
-        | Q(Exists(roles.filter(proposed_by_organisation=OuterRef("pk"))))
-        | Q(Exists(Person.objects.visible_to(user).filter(organisation=OuterRef("pk"))))
-    )
-    granted = visibility.granted(Organisation, user)
-    return own if granted is None else own | granted
-
-
 class OrganisationQuerySet(models.QuerySet):
     def visible_to(self, user):
         """
@@ -55,9 +37,18 @@ class OrganisationQuerySet(models.QuerySet):
         """
         if is_secretariat(user):
             return self
-        own = _organisation_seen(user)
-        # A parent is seen through a child that is: the same conditions, on the child.
-        return self.filter(own | Q(Exists(Organisation.objects.filter(own, parent=OuterRef("pk")))))
+        roles = RoleHeld.objects.visible_to(user)
+        own = (
+            Q(pk__in=Membership.objects.visible_to(user).values("organisation"))
+            | Q(pk__in=roles.exclude(organisation=None).values("organisation"))
+            | Q(pk__in=roles.exclude(represented=None).values("represented"))
+            | Q(pk__in=roles.exclude(proposed_by_organisation=None).values("proposed_by_organisation"))
+            | Q(pk__in=Person.objects.visible_to(user).exclude(organisation=None).values("organisation"))
+        )
+        granted = visibility.granted(Organisation, user)
+        if granted is not None:
+            own |= granted
+        return self.filter(own | Q(pk__in=Organisation.objects.filter(own).exclude(parent=None).values("parent")))
 
 
 class Organisation(Versioned, models.Model):
@@ -133,9 +124,8 @@ class PersonQuerySet(models.QuerySet):
         if is_secretariat(user):
             return self
         roles = RoleHeld.objects.visible_to(user)
-        # EXISTS correlated to the person, not IN over every role (see _organisation_seen).
-        shown = Q(Exists(roles.filter(person=OuterRef("pk")))) | Q(
-            Exists(roles.filter(proposed_by_person=OuterRef("pk")))
+        shown = Q(pk__in=roles.exclude(person=None).values("person")) | Q(
+            pk__in=roles.exclude(proposed_by_person=None).values("proposed_by_person")
         )
         granted = visibility.granted(Person, user)
         return self.filter(shown if granted is None else shown | granted)
