@@ -13,7 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core import search
+from core import search, visibility
 from core.locking import Versioned
 from core.roles import is_board_member
 from core.workflow import RecordStatus, visible_statuses
@@ -64,10 +64,12 @@ class DocumentQuerySet(models.QuerySet):
             return self
         if not is_board_member(user):
             return self.none()
-        visible_ids = Decision.objects.filter(meeting__status__in=statuses).values("documents")
+        # Each an EXISTS correlated to the document (core.visibility): index look-ups, not every decision.
+        acted_on = Decision.documents.through.objects.filter(decision__meeting__status__in=statuses)
         # The documents a procedure consults the members on: they read them to answer.
-        consulted_on = WrittenProcedure.objects.filter(record_status__in=statuses).values("documents")
-        return self.filter(Q(pk__in=visible_ids) | Q(pk__in=consulted_on))
+        consulted_on = WrittenProcedure.documents.through.objects.filter(writtenprocedure__record_status__in=statuses)
+        sources = [visibility.Source(acted_on, "document"), visibility.Source(consulted_on, "document")]
+        return self.filter(visibility.any_of(source.points_at() for source in sources))
 
     def search(self, text: str, user):
         return search.search_queryset(self.visible_to(user), text, [("search_vector", DOCUMENT_FIELDS)])
@@ -291,29 +293,51 @@ class DecisionQuerySet(models.QuerySet):
         membership or on a role it (or one of its people) held or was represented in. The register's
         organisation filter and the organisation's page.
         """
-        ids = Decision.objects.filter(
-            Q(concerns_organisations=organisation)
-            | Q(proposed_by_organisation=organisation)
-            | Q(memberships__organisation=organisation)
-            | Q(roles__organisation=organisation)
-            | Q(roles__represented=organisation)
-            | Q(roles__person__organisation=organisation)
-        ).values("pk")
-        return self.filter(pk__in=ids)
+        links = Decision.concerns_organisations.through.objects.filter(organisation=organisation).values("decision")
+        memberships = Decision.memberships.through.objects.filter(membership__organisation=organisation)
+        roles = Decision.roles.through.objects.filter(
+            Q(roleheld__organisation=organisation)
+            | Q(roleheld__represented=organisation)
+            | Q(roleheld__person__organisation=organisation)
+        )
+        return self.filter(
+            pk__in=_ids_of_any(
+                links,
+                Decision.objects.filter(proposed_by_organisation=organisation).values("pk"),
+                memberships.values("decision"),
+                roles.values("decision"),
+            )
+        )
 
     def concerning_person(self, person: Person):
         """Decisions that name `person` as concerned or as proposer, or that made a role they held."""
-        ids = Decision.objects.filter(
-            Q(concerns_people=person) | Q(proposed_by_person=person) | Q(roles__person=person)
-        ).values("pk")
-        return self.filter(pk__in=ids)
+        return self.filter(
+            pk__in=_ids_of_any(
+                Decision.concerns_people.through.objects.filter(person=person).values("decision"),
+                Decision.objects.filter(proposed_by_person=person).values("pk"),
+                Decision.roles.through.objects.filter(roleheld__person=person).values("decision"),
+            )
+        )
 
     def concerning_pillar(self, pillar: Pillar):
         """Decisions of the pillar's meetings, on its documents, or on the roles held for it (lead partners)."""
-        ids = Decision.objects.filter(
-            Q(documents__pillars=pillar) | Q(meeting__pillar=pillar) | Q(roles__pillar=pillar)
-        ).values("pk")
-        return self.filter(pk__in=ids)
+        return self.filter(
+            pk__in=_ids_of_any(
+                Decision.documents.through.objects.filter(document__pillars=pillar).values("decision"),
+                Decision.objects.filter(meeting__pillar=pillar).values("pk"),
+                Decision.roles.through.objects.filter(roleheld__pillar=pillar).values("decision"),
+            )
+        )
+
+
+def _ids_of_any(*id_querysets):
+    """
+    The ids of all `id_querysets` (each one column of decision ids) as one UNION ALL: PostgreSQL answers
+    `pk IN (…)` from each part's index and joins the few ids found, where an OR across several joined
+    tables read every decision.
+    """
+    first, *rest = (queryset.order_by() for queryset in id_querysets)
+    return first.union(*rest, all=True)
 
 
 class Decision(Versioned, models.Model):

@@ -9,48 +9,67 @@ from django.db.models import Q
 
 from core import visibility
 from core.workflow import hidden_statuses, visible_statuses
+from decisions.models import Decision
 from members.models import Membership, Organisation, Person, RoleHeld
 
 
-def made_by_an_unreleased_decision(user) -> Q | None:
-    """Rows (memberships, roles held) created by a decision of a meeting (or procedure) the user may not see."""
-    hidden = hidden_statuses(user)
-    if hidden is None:
-        return None
-    # Or by the decision of a written procedure whose outcome the user may not see yet.
-    return Q(decisions__meeting__status__in=hidden) | Q(decisions__procedure__record_status__in=hidden)
+def _made_by_an_unreleased_decision(made: str):
+    """A hide rule: rows made through `made` (a many-to-many field of Decision) by a decision the user may not see."""
+
+    def rule(user) -> Q | None:
+        hidden = hidden_statuses(user)
+        if hidden is None:
+            return None
+        # A decision of a meeting, or of a written procedure, whose record the user may not see yet.
+        field = getattr(Decision, made).field
+        links = field.remote_field.through.objects.filter(
+            Q(decision__meeting__status__in=hidden) | Q(decision__procedure__record_status__in=hidden)
+        )
+        # One uncorrelated subquery (hashed once per query: a few rows), not two EXISTS per row.
+        return Q(pk__in=links.values(field.m2m_reverse_field_name()))
+
+    rule.__doc__ = f"Rows made by a decision (Decision.{made}) of a meeting or procedure the user may not see."
+    return rule
 
 
-def organisations_a_decision_names(user) -> Q | None:
-    """Organisations concerned by, or proposing, a decision of a meeting the user may see."""
+memberships_made_by_an_unreleased_decision = _made_by_an_unreleased_decision("memberships")
+roles_made_by_an_unreleased_decision = _made_by_an_unreleased_decision("roles")
+
+
+def _named_by_visible_decisions(statuses, concerns) -> list[visibility.Source]:
+    """
+    The decisions of a meeting, or of a written procedure, in one of `statuses` and what they name:
+    the rows of `concerns` (a many-to-many field of Decision) and their proposer (`proposed_by_<model>`).
+    """
+    through = getattr(Decision, concerns).through
+    target = getattr(Decision, concerns).field.m2m_reverse_field_name()
+    decided = Q(meeting__status__in=statuses) | Q(procedure__record_status__in=statuses)
+    through_decided = Q(decision__meeting__status__in=statuses) | Q(decision__procedure__record_status__in=statuses)
+    proposer = "proposed_by_organisation" if target == "organisation" else "proposed_by_person"
+    return [
+        visibility.Source(through.objects.filter(through_decided), target),
+        visibility.Source(Decision.objects.filter(decided), proposer),
+    ]
+
+
+def organisations_a_decision_names(user) -> list[visibility.Source] | None:
+    """Organisations concerned by, or proposing, a decision of a meeting (or procedure) the user may see."""
     statuses = visible_statuses(user)
     if statuses is None:
         return None
-    concerned = Organisation.objects.filter(decisions_concerning__meeting__status__in=statuses).values("pk")
-    proposing = Organisation.objects.filter(decisions_proposed__meeting__status__in=statuses).values("pk")
-    by_procedure = Organisation.objects.filter(
-        Q(decisions_concerning__procedure__record_status__in=statuses)
-        | Q(decisions_proposed__procedure__record_status__in=statuses)
-    ).values("pk")
-    return Q(pk__in=concerned) | Q(pk__in=proposing) | Q(pk__in=by_procedure)
+    return _named_by_visible_decisions(statuses, "concerns_organisations")
 
 
-def people_a_decision_names(user) -> Q | None:
-    """People concerned by, or proposing, a decision of a meeting the user may see (its public record names them)."""
+def people_a_decision_names(user) -> list[visibility.Source] | None:
+    """People concerned by, or proposing, a decision of a meeting (or procedure) the user may see."""
     statuses = visible_statuses(user)
     if statuses is None:
         return None
-    concerned = Person.objects.filter(decisions_concerning__meeting__status__in=statuses).values("pk")
-    proposing = Person.objects.filter(decisions_proposed__meeting__status__in=statuses).values("pk")
-    by_procedure = Person.objects.filter(
-        Q(decisions_concerning__procedure__record_status__in=statuses)
-        | Q(decisions_proposed__procedure__record_status__in=statuses)
-    ).values("pk")
-    return Q(pk__in=concerned) | Q(pk__in=proposing) | Q(pk__in=by_procedure)
+    return _named_by_visible_decisions(statuses, "concerns_people")
 
 
 def register() -> None:
-    visibility.hide(Membership, made_by_an_unreleased_decision)
-    visibility.hide(RoleHeld, made_by_an_unreleased_decision)
+    visibility.hide(Membership, memberships_made_by_an_unreleased_decision)
+    visibility.hide(RoleHeld, roles_made_by_an_unreleased_decision)
     visibility.grant(Organisation, organisations_a_decision_names)
     visibility.grant(Person, people_a_decision_names)

@@ -34,21 +34,34 @@ class OrganisationQuerySet(models.QuerySet):
         `meetings` grants those that took part in a meeting they may see, `decisions` those a
         decision they may see names), and the parents of those (the European Commission above DG
         NEAR). An organisation only a draft mentions stays unseen.
+
+        Each condition is an EXISTS correlated to the organisation, one level deep: a person of
+        it is reached by following the person's own sources one step further (`via`), a parent by
+        following its child's (core.visibility explains why).
         """
         if is_secretariat(user):
             return self
-        roles = RoleHeld.objects.visible_to(user)
-        own = (
-            Q(pk__in=Membership.objects.visible_to(user).values("organisation"))
-            | Q(pk__in=roles.exclude(organisation=None).values("organisation"))
-            | Q(pk__in=roles.exclude(represented=None).values("represented"))
-            | Q(pk__in=roles.exclude(proposed_by_organisation=None).values("proposed_by_organisation"))
-            | Q(pk__in=Person.objects.visible_to(user).exclude(organisation=None).values("organisation"))
-        )
-        granted = visibility.granted(Organisation, user)
-        if granted is not None:
-            own |= granted
-        return self.filter(own | Q(pk__in=Organisation.objects.filter(own).exclude(parent=None).values("parent")))
+        return self.filter(organisations_seen(user) | organisations_seen(user, via="__parent"))
+
+
+def organisations_seen(user, via: str = "") -> Q:
+    """
+    The organisations `user` sees for what names them (not the Secretariat); with `via="__parent"`,
+    the organisations one of whose parts they see.
+    """
+    roles = RoleHeld.objects.visible_to(user)
+    sources = [
+        visibility.Source(Membership.objects.visible_to(user), "organisation"),
+        visibility.Source(roles, ("organisation", "represented", "proposed_by_organisation")),
+    ]
+    return visibility.any_of(
+        [
+            *(source.points_at(via) for source in sources),
+            # A person of it whom the user may see: the person's sources, one step further.
+            people_seen(user, via=f"__organisation{via}"),
+            visibility.granted(Organisation, user, via=via),
+        ]
+    )
 
 
 class Organisation(Versioned, models.Model):
@@ -123,12 +136,17 @@ class PersonQuerySet(models.QuerySet):
         """
         if is_secretariat(user):
             return self
-        roles = RoleHeld.objects.visible_to(user)
-        shown = Q(pk__in=roles.exclude(person=None).values("person")) | Q(
-            pk__in=roles.exclude(proposed_by_person=None).values("proposed_by_person")
-        )
-        granted = visibility.granted(Person, user)
-        return self.filter(shown if granted is None else shown | granted)
+        return self.filter(people_seen(user))
+
+
+def people_seen(user, via: str = "") -> Q:
+    """
+    The people `user` sees (not the Secretariat); with `via="__organisation"`, the organisations
+    of the people they see (each condition one EXISTS correlated to the outer row: core.visibility).
+    """
+    roles = RoleHeld.objects.visible_to(user)
+    own = [visibility.Source(roles, ("person", "proposed_by_person"))]
+    return visibility.any_of([*(source.points_at(via) for source in own), visibility.granted(Person, user, via=via)])
 
 
 class Person(Versioned, models.Model):

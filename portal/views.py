@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.pdf import render_pdf
 from core.roles import is_board_member
-from decisions.models import ActionItem, Decision, Document
+from decisions.models import ActionItem, Decision, Document, NewestFirstPages
 from meetings.models import AgendaItem, Meeting, Participation, PublicParticipation
 from members.models import Membership, Organisation, Person, Pillar, RoleHeld
 from portal.record_data import record_data
@@ -48,7 +48,8 @@ def home(request):
     latest = list(meetings.past()[:5])
     # The dates announced before, for both lists at once.
     prefetch_related_objects([*upcoming, *latest], "reschedules")
-    latest_decisions = Decision.objects.visible_to(user).with_acted_on(user).newest_first()
+    # The newest ten in two steps (ids by the index, then those rows): sorting every visible one grew with the register.
+    latest_decisions = NewestFirstPages(Decision.objects.visible_to(user), lambda rows: rows.with_acted_on(user))
     return render(
         request,
         "portal/home.html",

@@ -1,11 +1,10 @@
 """core.visibility: the apps above register rules on the models below, by model class."""
 
 import pytest
-from django.db.models import Q
 
 from core import visibility
 from members.models import Membership, Organisation, Person, RoleHeld
-from tests.factories import OrganisationFactory
+from tests.factories import OrganisationFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,8 +29,11 @@ def test_the_secretariat_builds_no_subquery(secretariat, model):
 def test_a_rule_applies_only_where_it_returns_a_condition(monkeypatch, anonymous, secretariat):
     monkeypatch.setattr(visibility, "_grants", {})
     named = OrganisationFactory(name="Granted by a rule")
+    PersonFactory(organisation=named)
     OrganisationFactory(name="Seen by nobody")
-    visibility.grant(Organisation, lambda user: None if user.is_authenticated else Q(pk=named.pk))
+    # A source: rows of another model pointing at the organisation (here a person of it).
+    only_named = visibility.Source(Person.objects.filter(organisation=named), "organisation")
+    visibility.grant(Organisation, lambda user: None if user.is_authenticated else [only_named])
     visibility.grant(Organisation, lambda user: None)
     assert list(Organisation.objects.visible_to(anonymous)) == [named]
     assert Organisation.objects.visible_to(secretariat).count() == 2
