@@ -15,14 +15,16 @@ and the field that points at the row made visible), or None when it does not app
 returns a Q on the lower model, or None. The lower model's `visible_to` combines its own rule with
 `granted(...)` and `hidden(...)`. Rules are looked up by model class, never by name.
 
-**Why sources, not conditions.** A grant becomes `EXISTS (source rows pointing at this row)`,
-correlated to the row asked about: a page that prefetches the organisations of twenty agenda items
-costs twenty rows' index look-ups, not a hash of every participation and decision in the database
-(an `IN (subquery)` under an OR is computed in full for every query). And a rule that reaches a row
-*through* another one (an organisation is seen through a person of it whom the user may see, a
-parent through a child) follows the source's field one step further (`via`) in the same
-subquery, instead of nesting one correlated subquery in another: nested correlated subqueries
-multiply on a planner that chose sequential scans (small or fresh tables), flat ones only add.
+**Why sources, not conditions.** A model's rule becomes one `EXISTS` over the UNION ALL of every
+source's rows pointing at the row asked about (`exists_any`), correlated to that row: a page that
+prefetches the organisations of twenty agenda items costs twenty rows' index look-ups, not a hash
+of every participation and decision in the database (an `IN (subquery)`, or several EXISTS, under an
+OR are computed in full for every query, and planning one subquery per source cost more than
+running them). A rule that reaches a row *through* another one (an organisation is seen through a
+person of it whom the user may see, a parent through its part) follows the source's field one step
+further (`via`) in the same branch, instead of nesting one correlated subquery in another: nested
+correlated subqueries multiply on a planner that chose sequential scans (small or fresh tables),
+flat ones only add. Every branch's field is a foreign key, so every look-up has an index.
 """
 
 from collections.abc import Callable, Iterable
@@ -33,20 +35,27 @@ from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
 @dataclass(frozen=True)
 class Source:
-    """
-    Rows that make a row visible: those of `rows` whose `field` (a lookup path) points at it. Several
-    fields of the same rows (a role's holder, whom they represented, its proposer) are one source with
-    a tuple of fields: one EXISTS with their OR, not one each (every subquery costs planning time).
-    """
+    """Rows that make a row visible: those of `rows` whose `field` (a lookup path) points at it."""
 
     rows: QuerySet
-    field: str | tuple[str, ...]
+    field: str
 
-    def points_at(self, via: str = "") -> Q:
-        """EXISTS a row of this source pointing at the outer row (`via`: a path followed further, e.g. "__parent")."""
-        fields = (self.field,) if isinstance(self.field, str) else self.field
-        pointing = any_of(Q(**{f"{field}{via}": OuterRef("pk")}) for field in fields)
-        return Q(Exists(self.rows.order_by().filter(pointing)))
+    def pointing_at(self, via: str = "") -> QuerySet:
+        """The rows of this source pointing at the outer row (`via`: a path followed further, e.g. "__parent")."""
+        return self.rows.order_by().filter(**{f"{self.field}{via}": OuterRef("pk")}).values("pk")
+
+
+def exists_any(branches: Iterable[QuerySet]) -> Q | None:
+    """
+    EXISTS a row in any of `branches` (querysets correlated to the outer row): one subquery, a UNION ALL
+    of them, that stops at the first row found. Never one EXISTS per branch OR-ed together: PostgreSQL
+    may answer each of those by hashing its whole table for every query, where this one is always
+    index look-ups for the rows asked about. None when there are no branches.
+    """
+    first, *rest = list(branches) or [None]
+    if first is None:
+        return None
+    return Q(Exists(first.union(*rest, all=True) if rest else first))
 
 
 GrantRule = Callable[[object], Iterable[Source] | None]
@@ -82,10 +91,14 @@ def granted_sources(model: type[Model], user) -> list[Source] | None:
     return sources
 
 
+def granted_branches(model: type[Model], user, via: str = "") -> list[QuerySet]:
+    """The registered rules' sources for `user`, each as rows pointing at the outer row (see `Source.pointing_at`)."""
+    return [source.pointing_at(via) for source in granted_sources(model, user) or ()]
+
+
 def granted(model: type[Model], user, via: str = "") -> Q | None:
     """The rows of `model` (or, with `via`, the rows reached from them) that registered rules let `user` see."""
-    sources = granted_sources(model, user)
-    return None if sources is None else any_of(source.points_at(via) for source in sources)
+    return exists_any(granted_branches(model, user, via))
 
 
 def hidden(model: type[Model], user) -> list[Q]:
@@ -99,12 +112,3 @@ def without_hidden(queryset: QuerySet, user) -> QuerySet:
         # One exclude() per rule: each is its own NOT (subquery) over a multi-valued relation.
         queryset = queryset.exclude(condition)
     return queryset
-
-
-def any_of(conditions) -> Q | None:
-    """The OR of `conditions`, skipping None; None when there are none."""
-    combined = None
-    for condition in conditions:
-        if condition is not None:
-            combined = condition if combined is None else combined | condition
-    return combined

@@ -219,7 +219,7 @@ class DocumentFilter(StyledFilterSet):
         label=_("Pillar"),
         queryset=Pillar.objects.all(),
         to_field_name="code",
-        field_name="pillars",
+        method="filter_pillar",
         empty_label=_("All pillars"),
     )
     kind = django_filters.ModelChoiceFilter(
@@ -230,6 +230,10 @@ class DocumentFilter(StyledFilterSet):
     class Meta:
         model = Document
         fields = ["pillar", "kind", "year"]
+
+    def filter_pillar(self, queryset, name, pillar):
+        # A subquery of ids, not a join: a document is listed once, without DISTINCT over every row.
+        return queryset.filter(pk__in=Document.pillars.through.objects.filter(pillar=pillar).values("document"))
 
     def filter_year(self, queryset, name, year):
         return queryset.filter(

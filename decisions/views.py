@@ -88,7 +88,7 @@ def _with_decisions(documents, user):
 def document_list(request):
     user = request.user
     filterset = DocumentFilter(request.GET or None, queryset=Document.objects.visible_to(user), request=request)
-    documents = _with_decisions(filterset.qs.distinct(), user).order_by("-period_start", "title")
+    documents = _with_decisions(filterset.qs, user).order_by("-period_start", "title")
     page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "decisions/document_list.html", {"filter": filterset, "page_obj": page})
 

@@ -5,7 +5,7 @@ meeting's record reaches the reader; an organisation or a person that a decision
 names (as concerned, or as its proposer) is seen with it.
 """
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from core import visibility
 from core.workflow import hidden_statuses, visible_statuses
@@ -23,10 +23,11 @@ def _made_by_an_unreleased_decision(made: str):
         # A decision of a meeting, or of a written procedure, whose record the user may not see yet.
         field = getattr(Decision, made).field
         links = field.remote_field.through.objects.filter(
-            Q(decision__meeting__status__in=hidden) | Q(decision__procedure__record_status__in=hidden)
+            Q(decision__meeting__status__in=hidden) | Q(decision__procedure__record_status__in=hidden),
+            **{field.m2m_reverse_field_name(): OuterRef("pk")},
         )
-        # One uncorrelated subquery (hashed once per query: a few rows), not two EXISTS per row.
-        return Q(pk__in=links.values(field.m2m_reverse_field_name()))
+        # One EXISTS correlated to the row (index look-ups), not two, nor a hash of every such link.
+        return Q(Exists(links))
 
     rule.__doc__ = f"Rows made by a decision (Decision.{made}) of a meeting or procedure the user may not see."
     return rule

@@ -35,33 +35,34 @@ class OrganisationQuerySet(models.QuerySet):
         decision they may see names), and the parents of those (the European Commission above DG
         NEAR). An organisation only a draft mentions stays unseen.
 
-        Each condition is an EXISTS correlated to the organisation, one level deep: a person of
-        it is reached by following the person's own sources one step further (`via`), a parent by
-        following its child's (core.visibility explains why).
+        All of it is one EXISTS correlated to the organisation, one level deep: a person of it is
+        reached by following the person's own sources one step further (`via`), a parent by
+        following its part's (core.visibility explains why).
         """
         if is_secretariat(user):
             return self
-        return self.filter(organisations_seen(user) | organisations_seen(user, via="__parent"))
+        return self.filter(organisations_seen(user))
 
 
-def organisations_seen(user, via: str = "") -> Q:
+def organisations_seen(user) -> Q:
     """
-    The organisations `user` sees for what names them (not the Secretariat); with `via="__parent"`,
-    the organisations one of whose parts they see.
+    The organisations `user` sees (not the Secretariat): for what names them, or one of their parts
+    (a child, `via="__parent"`), in one EXISTS (core.visibility.exists_any).
     """
     roles = RoleHeld.objects.visible_to(user)
     sources = [
         visibility.Source(Membership.objects.visible_to(user), "organisation"),
-        visibility.Source(roles, ("organisation", "represented", "proposed_by_organisation")),
+        visibility.Source(roles, "organisation"),
+        visibility.Source(roles, "represented"),
+        visibility.Source(roles, "proposed_by_organisation"),
     ]
-    return visibility.any_of(
-        [
-            *(source.points_at(via) for source in sources),
-            # A person of it whom the user may see: the person's sources, one step further.
-            people_seen(user, via=f"__organisation{via}"),
-            visibility.granted(Organisation, user, via=via),
-        ]
-    )
+    branches = []
+    for via in ("", "__parent"):
+        branches += [source.pointing_at(via) for source in sources]
+        # A person of it whom the user may see: the person's sources, one step further.
+        branches += people_seen_branches(user, via=f"__organisation{via}")
+        branches += visibility.granted_branches(Organisation, user, via=via)
+    return visibility.exists_any(branches)
 
 
 class Organisation(Versioned, models.Model):
@@ -136,17 +137,17 @@ class PersonQuerySet(models.QuerySet):
         """
         if is_secretariat(user):
             return self
-        return self.filter(people_seen(user))
+        return self.filter(visibility.exists_any(people_seen_branches(user)))
 
 
-def people_seen(user, via: str = "") -> Q:
+def people_seen_branches(user, via: str = "") -> list:
     """
-    The people `user` sees (not the Secretariat); with `via="__organisation"`, the organisations
-    of the people they see (each condition one EXISTS correlated to the outer row: core.visibility).
+    What shows a person to `user` (not the Secretariat), as rows pointing at the outer row
+    (core.visibility); with `via="__organisation"`, at the organisation of such a person.
     """
     roles = RoleHeld.objects.visible_to(user)
-    own = [visibility.Source(roles, ("person", "proposed_by_person"))]
-    return visibility.any_of([*(source.points_at(via) for source in own), visibility.granted(Person, user, via=via)])
+    own = [visibility.Source(roles, "person"), visibility.Source(roles, "proposed_by_person")]
+    return [source.pointing_at(via) for source in own] + visibility.granted_branches(Person, user, via=via)
 
 
 class Person(Versioned, models.Model):
