@@ -28,6 +28,9 @@ meeting), and core knows no meeting: every stored page lives at most PAGE_CACHE_
 
 Without REDIS_URL the cache is Django's DummyCache and PAGE_CACHE_SECONDS is 0: nothing is stored,
 so several processes (gunicorn's workers) never disagree about a page.
+
+Signed-in pages are never stored whole; a part of one that is the same for every reader of an
+audience (a Board member's record of a meeting) may be, per audience: `for_audience()` below.
 """
 
 import hashlib
@@ -43,6 +46,8 @@ from django.http import HttpResponse
 from django.utils import translation
 from django.utils.cache import cc_delim_re, get_conditional_response
 from django.utils.http import parse_http_date_safe
+
+from core.roles import is_board_member, is_secretariat
 
 CACHE_ALIAS = "default"
 GENERATION_KEY = "page-cache:generation"
@@ -235,3 +240,49 @@ class PageCacheMiddleware:
             )
             response[STATUS_HEADER] = "miss"
         return response
+
+
+# --- Parts of signed-in pages, per audience ---------------------------------------------------------
+#
+# A Board member's record of a meeting is the same for every Board member: what they may see depends
+# only on their role (core.workflow.visible_statuses), never on who they are. Such a part (a rendered
+# record, a PDF) is kept per *audience* under the same generation as the public pages, so any change
+# makes it unreachable too. Never for the Secretariat (drafts, edit controls: rendered each time), and
+# an audience's part is never another's: the audience is in the key.
+
+PUBLIC_AUDIENCE = "public"
+BOARD_AUDIENCE = "board"
+
+
+def audience(user) -> str | None:
+    """The audience whose parts `user` may be served: the public, the Board; None for the Secretariat."""
+    if is_secretariat(user):
+        return None
+    return BOARD_AUDIENCE if is_board_member(user) else PUBLIC_AUDIENCE
+
+
+def part_key(name: str, parts, audience_name: str, generation: str) -> str:
+    language = translation.get_language()
+    digest = hashlib.sha256(repr((name, tuple(parts), audience_name, language)).encode()).hexdigest()
+    return f"audience-part:{generation}:{digest}"
+
+
+def for_audience(name: str, parts, user, make):
+    """
+    `make()`'s value for `user`'s audience, from the cache when it holds one made under the current
+    generation, else made and stored (PAGE_CACHE_SECONDS). `parts` says what else the value depends
+    on (the record, the time it passed). Without a cache, or for the Secretariat: `make()` each time.
+    """
+    audience_name = audience(user)
+    if audience_name is None or not enabled():
+        return make()
+    # Read before making (rule 3 above): a change committed meanwhile leaves this value unreachable.
+    generation = current_generation()
+    if generation is None:
+        return make()
+    key = part_key(name, parts, audience_name, generation)
+    value = _cache().get(key)
+    if value is None:
+        value = make()
+        _cache().set(key, value, settings.PAGE_CACHE_SECONDS)
+    return value

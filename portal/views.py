@@ -13,9 +13,12 @@ from django.core.paginator import Paginator
 from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When, prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from core import pagecache
 from core.pdf import render_pdf
 from core.roles import is_board_member
 from decisions.models import ActionItem, Decision, Document, NewestFirstPages
@@ -165,22 +168,42 @@ def meeting_detail(request, slug):
         announcement = get_object_or_404(Meeting.objects.listable_by(request.user).for_listing(), slug=slug)
         context = {"meeting": announcement, "announcement": True, "reschedules": list(announcement.reschedules.all())}
         return render(request, "portal/meeting_announcement.html", context)
-    return render(request, "portal/meeting_detail.html", _record(meeting, request.user))
+    user = request.user
+    # The record is the same for every reader of an audience (the public, the Board): rendered once per
+    # change of the site (core.pagecache.for_audience); the Secretariat's is rendered each time.
+    record = pagecache.for_audience(
+        "meeting-record",
+        [meeting.pk, meeting.has_passed],
+        user,
+        lambda: render_to_string("portal/_meeting_record.html", _record(meeting, user), request=request),
+    )
+    # mark_safe: the HTML of our own template, cached as a string.
+    context = {"meeting": meeting, "record": mark_safe(record), "full_record": is_board_member(user)}
+    return render(request, "portal/meeting_detail.html", context)
 
 
 def meeting_pdf(request, slug):
     """The record as PDF: the full minutes for Board members, the public record for everyone else."""
     meeting = _visible_meeting(request, slug)
-    context = _record(meeting, request.user)
-    context["generated_at"] = timezone.now()
-    kind = "minutes" if context["full_record"] else "record"
-    pdf = render_pdf(
-        "portal/meeting_record_pdf.html",
-        context,
-        request=request,
-        data=record_data(context, url=request.build_absolute_uri(meeting.get_absolute_url())),
-        data_name=f"{meeting.slug}-{kind}.json",
-        data_description=_("The record's data (JSON), as in this PDF"),
+    user = request.user
+    kind = "minutes" if is_board_member(user) else "record"
+
+    def make_pdf() -> bytes:
+        context = _record(meeting, user)
+        context["generated_at"] = timezone.now()
+        return render_pdf(
+            "portal/meeting_record_pdf.html",
+            context,
+            request=request,
+            data=record_data(context, url=request.build_absolute_uri(meeting.get_absolute_url())),
+            data_name=f"{meeting.slug}-{kind}.json",
+            data_description=_("The record's data (JSON), as in this PDF"),
+        )
+
+    # Made once per audience and change of the site (core.pagecache.for_audience), like the page; it
+    # prints its own address, so the host is part of the key.
+    pdf = pagecache.for_audience(
+        "meeting-pdf", [meeting.pk, meeting.has_passed, request.build_absolute_uri("/")], user, make_pdf
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{meeting.slug}-{kind}.pdf"'

@@ -4,9 +4,11 @@ with marker words planted in their unreleased and member-only content.
 """
 
 import datetime as dt
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pytest
+from django.core.cache import caches
 from django.utils import timezone
 
 from meetings.models import Meeting, Participation
@@ -27,6 +29,7 @@ from tests.factories import (
     ProgressNoteFactory,
     RescheduleFactory,
 )
+from tests.shared_cache import delete_prefix, redis_cache_settings, unique_prefix
 
 # One word each, so that full-text search (stemming included) and containment both find them.
 DRAFT_MARKER = "Draftmarkerqx"
@@ -158,3 +161,32 @@ def records(db):
         "published": _make_record(Meeting.Status.PUBLISHED, None, 203),
         "announced": _make_record(Meeting.Status.DRAFT, ANNOUNCED_MARKER, 204, announced=True),
     }
+
+
+# --- The page cache (core.pagecache) switched on, for test_page_cache and test_audience_cache ---------
+
+
+@pytest.fixture(params=["locmem", "redis"])
+def page_cache(request, settings):
+    """The page cache switched on, over LocMemCache or Redis; yields the cache."""
+    prefix = unique_prefix()
+    if request.param == "redis":
+        settings.CACHES = redis_cache_settings(prefix)
+    else:
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": prefix}}
+    settings.PAGE_CACHE_SECONDS = 300
+    yield caches["default"]
+    if request.param == "redis":
+        delete_prefix(prefix)
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """`with committed(): write…` — the writes inside are committed, as a request's would be."""
+
+    @contextmanager
+    def _committed():
+        with django_capture_on_commit_callbacks(execute=True):
+            yield
+
+    return _committed

@@ -9,7 +9,6 @@ write's commit is played with `committed()` (Django runs the on-commit callbacks
 
 import datetime as dt
 import time
-from contextlib import contextmanager
 
 import pytest
 from django.contrib import messages
@@ -29,36 +28,9 @@ from members.models import Membership
 from tests.factories import MeetingFactory, OrganisationFactory, PersonFactory, UserFactory
 from tests.reading.conftest import FORBIDDEN, MEMBER_MARKER
 from tests.reading.test_no_leaks import every_url, read, without_echo
-from tests.shared_cache import delete_prefix, redis_cache_settings, unique_prefix
 from tests.signin import sign_in
 
 HIT, MISS = "hit", "miss"
-
-
-@pytest.fixture(params=["locmem", "redis"])
-def page_cache(request, settings):
-    """The page cache switched on, over LocMemCache or Redis; yields the cache."""
-    prefix = unique_prefix()
-    if request.param == "redis":
-        settings.CACHES = redis_cache_settings(prefix)
-    else:
-        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": prefix}}
-    settings.PAGE_CACHE_SECONDS = 300
-    yield caches["default"]
-    if request.param == "redis":
-        delete_prefix(prefix)
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """`with committed(): write…` — the writes inside are committed, as a request's would be."""
-
-    @contextmanager
-    def _committed():
-        with django_capture_on_commit_callbacks(execute=True):
-            yield
-
-    return _committed
 
 
 def cache_status(response) -> str | None:
