@@ -68,7 +68,8 @@ def search_queryset(queryset: QuerySet, text: str, groups: list[tuple[str, tuple
     """
     The rows of `queryset` whose fields match `text`, annotated with `rank`: `groups` are pairs of
     a stored vector's name and the fields it is made of (searched by containment without PostgreSQL).
-    On PostgreSQL, only the newest CANDIDATES matches are ranked and returned.
+    On PostgreSQL, only the newest CANDIDATES matches are ranked and returned: their ids are read
+    here (one query), the returned QuerySet holds them.
     """
     match = matching(queryset, text, groups)
     if match is None:
@@ -80,7 +81,10 @@ def search_queryset(queryset: QuerySet, text: str, groups: list[tuple[str, tuple
     for vector, _fields in groups:
         group_rank = SearchRank(F(vector), query)
         rank = group_rank if rank is None else rank + group_rank
-    candidates = queryset.filter(match).order_by("-pk").values("pk")[:CANDIDATES]
+    # The candidates' ids first, as a list: joined as a subquery, PostgreSQL read the whole table
+    # again to apply the visibility rule to every row before keeping the candidates (29 ms for the
+    # decisions at 100 times today's volume); given the ids, it reads just those rows by primary key.
+    candidates = list(queryset.filter(match).order_by("-pk").values_list("pk", flat=True)[:CANDIDATES])
     return queryset.filter(pk__in=candidates).annotate(rank=rank)
 
 
