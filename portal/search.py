@@ -13,13 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Prefetch, QuerySet, Window
-from django.db.models.query import EmptyQuerySet
 from django.db.models.functions import Coalesce
+from django.db.models.query import EmptyQuerySet
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from core.search import CANDIDATES, uses_full_text_search
+from core import search as record_search
 from decisions.models import Decision, Document, DocumentKind
 from meetings.models import AgendaItem, Meeting
 
@@ -191,7 +191,7 @@ class KindResults:
 
 def is_capped(records: QuerySet, count: int) -> bool:
     """Whether `count` matches of `records` may be fewer than were found: ranking took only CANDIDATES."""
-    return count >= CANDIDATES and uses_full_text_search(records)
+    return count >= record_search.CANDIDATES and record_search.uses_full_text_search(records)
 
 
 def found_text(kind: Kind, count: int, capped: bool) -> str:
@@ -200,7 +200,7 @@ def found_text(kind: Kind, count: int, capped: bool) -> str:
         return _(
             "At least %(count)s found: only the %(cap)s most recently recorded matches are ranked."
             " Add words to narrow the search."
-        ) % {"count": count, "cap": CANDIDATES}
+        ) % {"count": count, "cap": record_search.CANDIDATES}
     return kind.found % {"count": count}
 
 

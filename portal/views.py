@@ -21,8 +21,8 @@ from core.roles import is_board_member
 from decisions.models import ActionItem, Decision, Document
 from meetings.models import AgendaItem, Meeting, Participation, PublicParticipation
 from members.models import Membership, Organisation, Person, Pillar, RoleHeld
-from portal.record_data import record_data
 from portal import search as site_search
+from portal.record_data import record_data
 
 PAGE_SIZE = 25
 CATEGORY_ORDER = [Membership.Category.BOARD, Membership.Category.SUPPORT_GROUP, Membership.Category.OBSERVER]
