@@ -5,7 +5,7 @@ The page shows the best TOP_PER_KIND matches of each kind of record with how man
 links to each kind's own list, paginated (`?kind=decisions`). Building a result (its URL, its
 excerpt, its date) is what costs, not finding it: the page builds at most TOP_PER_KIND per kind,
 or one page of one kind, whatever the volume. On PostgreSQL only the newest core.search.CANDIDATES
-matches of a kind are ranked: a kind with that many says it found "more than" them, and its list
+matches of a kind are ranked: a kind with that many says it found "at least" that many, and its list
 holds those.
 """
 
