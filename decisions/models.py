@@ -187,6 +187,10 @@ class NewestFirstPages:
     def count(self) -> int:
         return self.decisions.count()
 
+    def count_at_most(self, limit: int) -> int:
+        """The count, stopping at `limit` rows (core.pagination): a count of every visible decision grew with them."""
+        return self.decisions.order_by().values("pk")[:limit].count()
+
     def __len__(self) -> int:
         return self.count()
 

@@ -12,6 +12,7 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 
+from core.pagination import CappedPaginator
 from decisions import exports
 from decisions.filters import ActionItemFilter, DecisionFilter, DocumentFilter
 from decisions.models import ActionItem, Decision, Document, NewestFirstPages, ProgressNote
@@ -33,7 +34,8 @@ def decision_list(request):
     filterset = DecisionFilter(request.GET or None, queryset=Decision.objects.visible_to(user), request=request)
     # Two steps: the page's ids by an index-ordered query, then those 25 rows with their related data.
     decisions = NewestFirstPages(filterset.qs, lambda rows: rows.with_acted_on(user))
-    page = Paginator(decisions, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Counted up to 1,000 (then "more than 1,000 decisions"): an exact count grew with the register.
+    page = CappedPaginator(decisions, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "decisions/decision_list.html", {"filter": filterset, "page_obj": page})
 
 

@@ -61,10 +61,15 @@ def meetings_ics(request):
         request, etag=etag, last_modified=last_modified and int(last_modified.timestamp())
     )
     if response is None:
-        content = ics.calendar(
-            meetings.for_listing().order_by("start"),
-            lambda m: request.build_absolute_uri(m.get_absolute_url()),
-            _("IISG Board Portal meetings"),
+        # Built once per version of the feed (its ETag) and site address, then read from the cache.
+        content = ics.cached_feed(
+            etag,
+            request.build_absolute_uri("/"),
+            lambda: ics.calendar(
+                meetings.for_listing().order_by("start"),
+                lambda m: request.build_absolute_uri(m.get_absolute_url()),
+                _("IISG Board Portal meetings"),
+            ),
         )
         response = _ics_response(content, "iisg-meetings.ics")
     response["ETag"] = etag

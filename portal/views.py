@@ -24,8 +24,8 @@ from core.roles import is_board_member
 from decisions.models import ActionItem, Decision, Document, NewestFirstPages
 from meetings.models import AgendaItem, Meeting, Participation, PublicParticipation
 from members.models import Membership, Organisation, Person, Pillar, RoleHeld
+from portal import search as site_search
 from portal.record_data import record_data
-from portal.search import search_records
 
 PAGE_SIZE = 25
 CATEGORY_ORDER = [Membership.Category.BOARD, Membership.Category.SUPPORT_GROUP, Membership.Category.OBSERVER]
@@ -61,10 +61,28 @@ def home(request):
 
 
 def search(request):
-    text = request.GET.get("q", "").strip()
-    results = search_records(request.user, text)
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "portal/search.html", {"search_text": text, "page_obj": page, "result_count": len(results)})
+    """The best matches of each kind of record with their counts; with ?kind=, all of that kind, paginated."""
+    text = site_search.search_text(request.GET.get("q", ""))
+    kind = site_search.KINDS_BY_KEY.get(request.GET.get("kind", "")) if text else None
+    if kind is not None:
+        pages = site_search.KindPages(kind, request.user, text)
+        paginator = Paginator(pages, site_search.PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
+        count = paginator.count
+        context = {
+            "kind": kind,
+            "page_obj": page,
+            "result_count": count,
+            "found_text": site_search.found_text(kind, count, site_search.is_capped(pages.records, count)),
+        }
+    else:
+        overview = site_search.search_overview(request.user, text)
+        context = {
+            "overview": overview,
+            "result_count": sum(group.count for group in overview),
+            "capped": any(group.capped for group in overview),
+        }
+    return render(request, "portal/search.html", {"search_text": text, **context})
 
 
 # --- A meeting's record -------------------------------------------------------------------------

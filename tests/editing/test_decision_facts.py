@@ -206,8 +206,10 @@ def test_search_finds_documents_by_their_kind_and_says_it(client_for):
     document = Document.objects.create(title="Regional overview 2025", kind=kind)
     meeting = MeetingFactory(ordinal=77)
     DecisionFactory(meeting=meeting).documents.add(document)
-    results = client_for("board_member").get(reverse("portal:search"), {"q": "threat assessment"}).context["page_obj"]
-    assert [result.title for result in results] == ["Regional overview 2025 (Threat assessment)"]
+    overview = client_for("board_member").get(reverse("portal:search"), {"q": "threat assessment"}).context["overview"]
+    assert [result.title for group in overview for result in group.results] == [
+        "Regional overview 2025 (Threat assessment)"
+    ]
     # Documents are for Board members: the public finds none.
     assert (
         client_for("anonymous").get(reverse("portal:search"), {"q": "threat assessment"}).context["result_count"] == 0

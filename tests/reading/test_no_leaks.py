@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from decisions.models import Decision
 from members.models import Organisation, Person
+from portal import search as site_search
 from tests.conftest import PERSONAS
 from tests.reading.conftest import (
     ALL_MARKERS,
@@ -48,6 +49,8 @@ def every_url(records) -> list[str]:
     urls += [person.get_absolute_url() for person in Person.objects.all()]
     for marker in ALL_MARKERS:
         urls.append(reverse("portal:search") + f"?q={marker}")
+        # Each kind's own list of results too.
+        urls += [reverse("portal:search") + f"?q={marker}&kind={kind.key}" for kind in site_search.KINDS]
         urls.append(reverse("decisions:decision-list") + f"?q={marker}")
         urls.append(reverse("decisions:decision-export-json") + f"?q={marker}")
     # Filter choices drawn from hidden meetings would show up in these drop-downs.

@@ -61,6 +61,8 @@ BUDGET = {
     "person-detail": 16,
     "pillar-detail": 20,
     "search": 15,
+    # One kind's list of results: its count (at most core.search.CANDIDATES), its page, their meetings.
+    "search-kind": 11,
 }
 # Documents are for Board members: the anonymous visitor gets a 404 there (see the access matrix).
 MEMBER_ONLY_PAGES = {"document-detail"}
@@ -160,6 +162,7 @@ class World:
             "person-detail": self.person.get_absolute_url(),
             "pillar-detail": self.pillar.get_absolute_url(),
             "search": reverse("portal:search") + "?q=Searchword",
+            "search-kind": reverse("portal:search") + "?q=Searchword&kind=decisions",
         }
 
 

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core import pagination
 from members.models import KOSOVO_FOOTNOTE, Pillar
 from tests.factories import DecisionFactory, DocumentFactory, MeetingFactory
 
@@ -198,3 +199,66 @@ def test_pages_keep_the_newest_first_order_of_meetings_and_procedures(client, db
     assert pages[0] + pages[1] + pages[2] == expected
     assert [len(page) for page in pages] == [25, 25, 19]
     assert references(client.get(REGISTER, {"page": 2, "verb": "approved"})) == expected[25:50]
+
+
+# --- The count: exact up to the cap, then "more than" (core.pagination) --------------------------
+
+
+def test_a_register_longer_than_the_cap_says_more_than(client, db, monkeypatch):
+    monkeypatch.setattr(pagination, "COUNT_CAP", 30)
+    meeting = MeetingFactory()
+    DecisionFactory.create_batch(60, meeting=meeting)
+    first = client.get(REGISTER)
+    page = first.content.decode()
+    assert "More than 30 decisions" in page
+    assert "Page 1</span>" in page.replace("\n", "").replace("  ", "")
+    assert " of " not in page[page.index('aria-current="page"') :].split("</li>")[0]
+    assert 'rel="next"' in page
+    assert len(first.context["page_obj"]) == 25
+    # The page asked for is counted to: the second page counts up to 60, and all 60 are there.
+    second = client.get(REGISTER, {"page": 2})
+    assert "60 decisions" in second.content.decode()
+    assert "Page 2 of 3" in " ".join(second.content.decode().split())
+    assert len(second.context["page_obj"]) == 25
+    third = client.get(REGISTER, {"page": 3})
+    assert len(third.context["page_obj"]) == 10
+    assert 'rel="next"' not in third.content.decode()
+
+
+def test_a_register_within_the_cap_is_counted_exactly(client, db, monkeypatch):
+    monkeypatch.setattr(pagination, "COUNT_CAP", 30)
+    DecisionFactory.create_batch(30, meeting=MeetingFactory())
+    page = " ".join(client.get(REGISTER).content.decode().split())
+    assert "30 decisions" in page
+    assert "More than" not in page
+    assert "Page 1 of 2" in page
+
+
+def test_a_page_past_the_cap_is_reached_by_next(client, db, monkeypatch):
+    monkeypatch.setattr(pagination, "COUNT_CAP", 30)
+    DecisionFactory.create_batch(80, meeting=MeetingFactory())
+    # Page 2 ends at 50, past the cap: counted up to 60 (two steps of the cap), so more than 60.
+    response = client.get(REGISTER, {"page": 2})
+    page = " ".join(response.content.decode().split())
+    assert "More than 60 decisions" in page
+    assert response.context["page_obj"].has_next()
+    assert len(response.context["page_obj"]) == 25
+
+
+def test_capped_paginator_counts_no_further_than_asked():
+    paginator = pagination.CappedPaginator(list(range(100)), 10, cap=20)
+    page = paginator.get_page(1)
+    assert (paginator.count_capped, paginator.count_shown, page.has_next()) == (True, 20, True)
+    paginator = pagination.CappedPaginator(list(range(100)), 10, cap=20)
+    page = paginator.get_page(2)
+    assert page.has_next()
+    paginator = pagination.CappedPaginator(list(range(100)), 10, cap=20)
+    page = paginator.get_page(10)
+    assert (paginator.count_capped, paginator.count, page.has_next(), list(page)) == (
+        False,
+        100,
+        False,
+        list(range(90, 100)),
+    )
+    paginator = pagination.CappedPaginator(list(range(5)), 10, cap=20)
+    assert (paginator.get_page("x").number, paginator.count, paginator.count_capped) == (1, 5, False)
