@@ -3,43 +3,13 @@ The feed of all meetings kept in the cache per version (its ETag) and site addre
 request builds nothing, a reader never gets another kind of reader's feed, a change is seen at once.
 """
 
-from contextlib import contextmanager
-
 import pytest
-from django.core.cache import caches
 from django.urls import reverse
 
 from meetings import ics
 from tests.reading.conftest import CIRCULATED_MARKER, DRAFT_MARKER, FORBIDDEN, MEMBER_MARKER
-from tests.shared_cache import delete_prefix, redis_cache_settings, unique_prefix
 
 FEED = reverse("meetings:meetings-ics")
-
-
-@pytest.fixture(params=["locmem", "redis"])
-def page_cache(request, settings):
-    """The page cache switched on (so the feed's bodies are kept), over LocMemCache or Redis."""
-    prefix = unique_prefix()
-    if request.param == "redis":
-        settings.CACHES = redis_cache_settings(prefix)
-    else:
-        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": prefix}}
-    settings.PAGE_CACHE_SECONDS = 300
-    yield caches["default"]
-    if request.param == "redis":
-        delete_prefix(prefix)
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """`with committed(): write…` — the writes inside are committed, as a request's would be."""
-
-    @contextmanager
-    def _committed():
-        with django_capture_on_commit_callbacks(execute=True):
-            yield
-
-    return _committed
 
 
 @pytest.fixture
