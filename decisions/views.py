@@ -7,7 +7,6 @@ template shows (prefetched into `visible_*` attributes).
 
 from pathlib import Path
 
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
@@ -91,7 +90,7 @@ def document_list(request):
     user = request.user
     filterset = DocumentFilter(request.GET or None, queryset=Document.objects.visible_to(user), request=request)
     documents = _with_decisions(filterset.qs, user).order_by("-period_start", "title")
-    page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "decisions/document_list.html", {"filter": filterset, "page_obj": page})
 
 
@@ -126,5 +125,5 @@ def action_list(request):
     )
     filterset = ActionItemFilter(request.GET or None, queryset=actions, request=request)
     ordered = filterset.qs.order_by("due_date", "id")
-    page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "decisions/action_list.html", {"filter": filterset, "page_obj": page})

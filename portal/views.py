@@ -19,6 +19,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from core import pagecache
+from core.pagination import CappedPaginator
 from core.pdf import render_pdf
 from core.roles import is_board_member
 from decisions.models import ActionItem, Decision, Document, NewestFirstPages
@@ -256,7 +257,7 @@ ROLE_ORDER = ("post__order", "post__name", "pillar__code", "-start", "pk")
 
 
 def _page(request, items, param: str):
-    return Paginator(items, PAGE_SIZE).get_page(request.GET.get(param))
+    return CappedPaginator(items, PAGE_SIZE).get_page(request.GET.get(param))
 
 
 def member_list(request):
