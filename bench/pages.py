@@ -18,8 +18,8 @@ between modules; meetings and organisations give their own get_absolute_url().
 
 import argparse
 import cProfile
-import gc
 import datetime as dt
+import gc
 import io
 import json
 import math
