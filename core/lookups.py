@@ -5,10 +5,14 @@ driver (OverflowError on SQLite, "bigint out of range" on PostgreSQL). A form wi
 of records (ModelMultipleChoiceField, the admin's autocomplete) posted an id like 1e30 was a 500.
 Registered on IntegerField (and so on every auto and big integer field) when this module is imported,
 by core.apps.
+
+Also `among()`: a column among the ids of a subquery, in the form PostgreSQL reads by index.
 """
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import EmptyResultSet
-from django.db.models import IntegerField
+from django.db import connections
+from django.db.models import BooleanField, F, Func, IntegerField, Q, QuerySet
 from django.db.models.lookups import In
 
 
@@ -26,3 +30,18 @@ class IntegerFieldIn(In):
                 raise EmptyResultSet
             self.rhs = kept
         return super().process_rhs(compiler, connection)
+
+
+def among(ids: QuerySet, field: str = "pk") -> Q:
+    """
+    `field` is one of `ids` (a queryset of one column), as `pk = ANY(ARRAY(ids))` on PostgreSQL: the
+    ids are computed once and the rows read by their index. As `pk IN (ids)` PostgreSQL may instead
+    read the whole table, applying every other condition of the query (the visibility rule) to each
+    row, and hash-join the ids to it. Elsewhere (SQLite), `field__in`.
+    """
+    if connections[ids.db].vendor != "postgresql":
+        return Q(**{f"{field}__in": ids})
+    condition = Func(
+        F(field), ArraySubquery(ids), template="%(expressions)s)", arg_joiner=" = ANY(", output_field=BooleanField()
+    )
+    return Q(condition)

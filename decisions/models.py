@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from core import search, visibility
 from core.locking import Versioned
+from core.lookups import among
 from core.roles import is_board_member
 from core.workflow import RecordStatus, visible_statuses
 from meetings.models import AgendaItem, Meeting
@@ -307,31 +308,37 @@ class DecisionQuerySet(models.QuerySet):
             | Q(roleheld__person__organisation=organisation)
         )
         return self.filter(
-            pk__in=_ids_of_any(
-                links,
-                Decision.objects.filter(proposed_by_organisation=organisation).values("pk"),
-                memberships.values("decision"),
-                roles.values("decision"),
+            among(
+                _ids_of_any(
+                    links,
+                    Decision.objects.filter(proposed_by_organisation=organisation).values("pk"),
+                    memberships.values("decision"),
+                    roles.values("decision"),
+                )
             )
         )
 
     def concerning_person(self, person: Person):
         """Decisions that name `person` as concerned or as proposer, or that made a role they held."""
         return self.filter(
-            pk__in=_ids_of_any(
-                Decision.concerns_people.through.objects.filter(person=person).values("decision"),
-                Decision.objects.filter(proposed_by_person=person).values("pk"),
-                Decision.roles.through.objects.filter(roleheld__person=person).values("decision"),
+            among(
+                _ids_of_any(
+                    Decision.concerns_people.through.objects.filter(person=person).values("decision"),
+                    Decision.objects.filter(proposed_by_person=person).values("pk"),
+                    Decision.roles.through.objects.filter(roleheld__person=person).values("decision"),
+                )
             )
         )
 
     def concerning_pillar(self, pillar: Pillar):
         """Decisions of the pillar's meetings, on its documents, or on the roles held for it (lead partners)."""
         return self.filter(
-            pk__in=_ids_of_any(
-                Decision.documents.through.objects.filter(document__pillars=pillar).values("decision"),
-                Decision.objects.filter(meeting__pillar=pillar).values("pk"),
-                Decision.roles.through.objects.filter(roleheld__pillar=pillar).values("decision"),
+            among(
+                _ids_of_any(
+                    Decision.documents.through.objects.filter(document__pillars=pillar).values("decision"),
+                    Decision.objects.filter(meeting__pillar=pillar).values("pk"),
+                    Decision.roles.through.objects.filter(roleheld__pillar=pillar).values("decision"),
+                )
             )
         )
 
@@ -339,8 +346,8 @@ class DecisionQuerySet(models.QuerySet):
 def _ids_of_any(*id_querysets):
     """
     The ids of all `id_querysets` (each one column of decision ids) as one UNION ALL: PostgreSQL answers
-    `pk IN (…)` from each part's index and joins the few ids found, where an OR across several joined
-    tables read every decision.
+    each part from its index and, through `among()`, reads the few decisions found by primary key, where
+    an OR across several joined tables read every decision.
     """
     first, *rest = (queryset.order_by() for queryset in id_querysets)
     return first.union(*rest, all=True)
@@ -556,6 +563,8 @@ class ActionItem(Versioned, models.Model):
         indexes = [
             # /actions/ filtered by status, ordered by due date.
             models.Index(fields=["status", "due_date"], name="action_status_due_idx"),
+            # /actions/ unfiltered: its first page read from the index in its order, not sorted from every row.
+            models.Index(fields=["due_date", "id"], name="action_order_idx"),
         ]
 
     def __str__(self):
