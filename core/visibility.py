@@ -11,9 +11,10 @@ cannot name those apps, so the higher app registers the rule here, in its AppCon
 
 A grant takes the user and returns the `Source`s that make rows visible (rows of another model,
 and the field that points at the row made visible), or None when it does not apply to that user
-(so that the Secretariat, who sees everything, builds no subquery at all). A hide takes the user and
-returns a Q on the lower model, or None. The lower model's `visible_to` combines its own rule with
-`granted(...)` and `hidden(...)`. Rules are looked up by model class, never by name.
+(so that the Secretariat, who sees everything, builds no subquery at all). A hide takes the user
+and returns the `Source` of the rows that hide a row (the links of an unreleased decision), or None.
+The lower model's `visible_to` combines its own rule with `granted(...)` and `hidden(...)`. Rules
+are looked up by model class, never by name.
 
 **Why sources, not conditions.** A model's rule becomes one `EXISTS` over the UNION ALL of every
 source's rows pointing at the row asked about (`exists_any`), correlated to that row: a page that
@@ -59,7 +60,7 @@ def exists_any(branches: Iterable[QuerySet]) -> Q | None:
 
 
 GrantRule = Callable[[object], Iterable[Source] | None]
-HideRule = Callable[[object], Q | None]
+HideRule = Callable[[object], Source | None]
 
 _grants: dict[type[Model], list[GrantRule]] = {}
 _hides: dict[type[Model], list[HideRule]] = {}
@@ -101,14 +102,21 @@ def granted(model: type[Model], user, via: str = "") -> Q | None:
     return exists_any(granted_branches(model, user, via))
 
 
-def hidden(model: type[Model], user) -> list[Q]:
-    """The conditions of the registered rules that hide rows of `model` from `user` (those that apply)."""
-    return [condition for condition in (rule(user) for rule in _hides.get(model, ())) if condition is not None]
+def hidden(model: type[Model], user) -> list[Source]:
+    """The sources of the registered rules that hide rows of `model` from `user` (those that apply)."""
+    return [source for source in (rule(user) for rule in _hides.get(model, ())) if source is not None]
 
 
-def without_hidden(queryset: QuerySet, user) -> QuerySet:
-    """`queryset` less the rows that registered rules hide from `user`."""
-    for condition in hidden(queryset.model, user):
-        # One exclude() per rule: each is its own NOT (subquery) over a multi-valued relation.
-        queryset = queryset.exclude(condition)
+def without_hidden(queryset: QuerySet, user, *, correlated: bool = False) -> QuerySet:
+    """
+    `queryset` less the rows that registered rules hide from `user`: by default `NOT IN` the hiding
+    rows (one hashed subquery per query: right for lists, whose joins stay few to plan);
+    `correlated=True`, `NOT EXISTS` per row (right inside a subquery correlated to a few rows, such
+    as a branch of `exists_any`, where hashing every hiding row for each branch costs more).
+    """
+    for source in hidden(queryset.model, user):
+        if correlated:
+            queryset = queryset.exclude(Exists(source.pointing_at()))
+        else:
+            queryset = queryset.exclude(pk__in=source.rows.order_by().values(source.field))
     return queryset

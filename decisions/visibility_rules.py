@@ -5,7 +5,7 @@ meeting's record reaches the reader; an organisation or a person that a decision
 names (as concerned, or as its proposer) is seen with it.
 """
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from core import visibility
 from core.workflow import hidden_statuses, visible_statuses
@@ -16,18 +16,16 @@ from members.models import Membership, Organisation, Person, RoleHeld
 def _made_by_an_unreleased_decision(made: str):
     """A hide rule: rows made through `made` (a many-to-many field of Decision) by a decision the user may not see."""
 
-    def rule(user) -> Q | None:
+    def rule(user) -> visibility.Source | None:
         hidden = hidden_statuses(user)
         if hidden is None:
             return None
         # A decision of a meeting, or of a written procedure, whose record the user may not see yet.
         field = getattr(Decision, made).field
         links = field.remote_field.through.objects.filter(
-            Q(decision__meeting__status__in=hidden) | Q(decision__procedure__record_status__in=hidden),
-            **{field.m2m_reverse_field_name(): OuterRef("pk")},
+            Q(decision__meeting__status__in=hidden) | Q(decision__procedure__record_status__in=hidden)
         )
-        # One EXISTS correlated to the row (index look-ups), not two, nor a hash of every such link.
-        return Q(Exists(links))
+        return visibility.Source(links, field.m2m_reverse_field_name())
 
     rule.__doc__ = f"Rows made by a decision (Decision.{made}) of a meeting or procedure the user may not see."
     return rule

@@ -49,9 +49,9 @@ def organisations_seen(user) -> Q:
     The organisations `user` sees (not the Secretariat): for what names them, or one of their parts
     (a child, `via="__parent"`), in one EXISTS (core.visibility.exists_any).
     """
-    roles = RoleHeld.objects.visible_to(user)
+    roles = RoleHeld.objects.visible_to(user, correlated=True)
     sources = [
-        visibility.Source(Membership.objects.visible_to(user), "organisation"),
+        visibility.Source(Membership.objects.visible_to(user, correlated=True), "organisation"),
         visibility.Source(roles, "organisation"),
         visibility.Source(roles, "represented"),
         visibility.Source(roles, "proposed_by_organisation"),
@@ -145,7 +145,7 @@ def people_seen_branches(user, via: str = "") -> list:
     What shows a person to `user` (not the Secretariat), as rows pointing at the outer row
     (core.visibility); with `via="__organisation"`, at the organisation of such a person.
     """
-    roles = RoleHeld.objects.visible_to(user)
+    roles = RoleHeld.objects.visible_to(user, correlated=True)
     own = [visibility.Source(roles, "person"), visibility.Source(roles, "proposed_by_person")]
     return [source.pointing_at(via) for source in own] + visibility.granted_branches(Person, user, via=via)
 
@@ -241,14 +241,15 @@ class Pillar(models.Model):
 
 
 class MembershipQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visible_to(self, user, *, correlated: bool = False):
         """
         Memberships the user may see: all, less those the apps above hide (core.visibility:
         `decisions` hides a membership created by a decision of a meeting the user may not see).
         """
         if is_secretariat(user):
             return self
-        return visibility.without_hidden(self, user)
+        # correlated: for a subquery correlated to a few rows (core.visibility.without_hidden).
+        return visibility.without_hidden(self, user, correlated=correlated)
 
     def current(self, on=None):
         on = on or timezone.localdate()
@@ -391,14 +392,15 @@ class Post(models.Model):
 
 
 class RoleHeldQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visible_to(self, user, *, correlated: bool = False):
         """
         Roles held that the user may see: all, less those the apps above hide (core.visibility:
         `decisions` hides a role made by a decision of a meeting the user may not see).
         """
         if is_secretariat(user):
             return self
-        return visibility.without_hidden(self, user)
+        # correlated: for a subquery correlated to a few rows (core.visibility.without_hidden).
+        return visibility.without_hidden(self, user, correlated=correlated)
 
     def current(self, on=None):
         on = on or timezone.localdate()
