@@ -10,18 +10,23 @@ The Kosovo* designation footnote travels with the data, as it does on the pages:
 - CSV: names are printed as on the pages ("OSCE Mission in Kosovo*"); when any cell prints "Kosovo*",
   the footnote is added as a last row, on its own (a note row, after the data).
 
-Both stream (StreamingHttpResponse), in constant memory: the rows are read in chunks
-(`QuerySet.iterator(chunk_size=CHUNK)`, each chunk with its prefetches), written as they come, and
-what repeats from row to row is worked out once per value (`Exporter`): a verb's label once per
-language, a meeting's, organisation's or person's data once per export, a decision's URL by
-filling in one reversed URL. The JSON gives `decisions` first, then `count` and `footnotes`
-(known once every row is written).
+Both stream (StreamingHttpResponse), in constant memory, and nothing is worked out twice:
+- the decisions are read as plain values (no model instances), in chunks of CHUNK rows through one
+  query (a server-side cursor on PostgreSQL), and each chunk is written as one piece of the response;
+- per chunk, one query per link table gives the ids of what each decision names and acted on (the
+  SQL built once per export);
+- each record linked to (a meeting, a procedure, an organisation, a person, a document, a membership,
+  a role held) is read once per export, as the user may see it, and turned once into what the exports
+  print of it: its data, that data as JSON text, its text in a CSV cell (`_Entry`);
+- a verb's label is translated once per language, a decision's URL is one reversed URL filled in,
+  and a row of JSON is put together from its records' JSON texts.
+The JSON gives `decisions` first, then `count` and `footnotes` (known once every row is written).
 """
 
 import csv
 import functools
-import itertools
 import json
+from json.encoder import encode_basestring
 from urllib.parse import quote
 
 from django.db import connections
@@ -33,8 +38,8 @@ from django.utils.translation import get_language
 from core.text import multi_line, one_line
 from members.models import DESIGNATED_NAME, KOSOVO_FOOTNOTE
 
-# Rows read per query (with their prefetches), and written per piece of the response.
-CHUNK = 1000
+# Decisions read per query (with their links read per chunk), and written per piece of the response.
+CHUNK = 2000
 
 COLUMNS = [
     "reference",
@@ -57,6 +62,23 @@ COLUMNS = [
     "url",
     "draft",
 ]
+
+# What each row reads of its decision: values, not model instances.
+FIELDS = [
+    "pk",
+    "meeting_id",
+    "procedure_id",
+    "reference",
+    "verb",
+    "subject",
+    "wording",
+    "proposed_by_organisation_id",
+    "proposed_by_person_id",
+    "effective_from",
+]
+
+# Any value as JSON, as json.dumps(..., ensure_ascii=False) writes it (one encoder, not one per call).
+_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def _date(value) -> str | None:
@@ -112,208 +134,12 @@ def _clean(value, multiline: bool = False):
     return value
 
 
-def decision_row(decision, build_url) -> dict:
-    """One decision as plain data; `decision` comes from Decision.objects.visible_to(user).with_acted_on(user)."""
-    return Exporter(build_url).row(decision)
-
-
 @functools.cache
 def _verb_labels(language: str | None) -> dict[str, str]:
     """The verbs' labels in `language` (the active one when called): translated once, not per row."""
     from decisions.models import Decision
 
     return {value: str(label) for value, label in Decision.Verb.choices}
-
-
-NO_MEETING = {"meeting": None, "meeting_date": None, "meeting_url": None, "draft": False}
-NO_PROCEDURE = {"procedure": None, "procedure_closed_on": None, "procedure_url": None, "draft": False}
-
-
-class Exporter:
-    """
-    Decisions as plain data, with what repeats worked out once per value: a meeting's, an
-    organisation's or a person's data (cleaned) per export, a verb's label per language, and the
-    decisions' URLs from one reversed URL.
-    """
-
-    def __init__(self, build_url):
-        self.build_url = build_url
-        self.verb_labels = _verb_labels(get_language())
-        marker = "__reference__"
-        self.decision_url = build_url(reverse("decisions:decision-detail", args=[marker])).split(marker)
-        self._meetings: dict[int, dict] = {}
-        self._organisations: dict[int, dict] = {}
-        self._people: dict[int, dict] = {}
-        self._documents: dict[int, dict] = {}
-        self._procedures: dict[int, dict] = {}
-
-    def _once(self, cache: dict, record, make):
-        if record is None:
-            return None
-        data = cache.get(record.pk)
-        if data is None:
-            data = cache[record.pk] = _clean(make(record, self.build_url))
-        return data
-
-    def organisation(self, organisation) -> dict | None:
-        return self._once(self._organisations, organisation, organisation_data)
-
-    def person(self, person) -> dict | None:
-        return self._once(self._people, person, person_data)
-
-    def meeting(self, meeting) -> dict:
-        return self._once(
-            self._meetings,
-            meeting,
-            lambda m, build_url: {
-                "meeting": m.title,
-                "meeting_date": m.local_start.date().isoformat(),
-                "meeting_url": build_url(m.get_absolute_url()),
-                "draft": m.is_draft,
-            },
-        )
-
-    def document(self, document) -> dict:
-        return self._once(
-            self._documents,
-            document,
-            lambda d, build_url: {"title": d.title, "kind": d.kind.name, "url": build_url(d.get_absolute_url())},
-        )
-
-    def url(self, decision) -> str:
-        # As reverse() quotes an argument of a URL.
-        return quote(decision.reference, safe="!$&'()*+,;=/~:@").join(self.decision_url)
-
-    def procedure(self, procedure) -> dict:
-        return self._once(
-            self._procedures,
-            procedure,
-            lambda p, build_url: {
-                "procedure": p.reference,
-                "procedure_closed_on": _date(timezone.localtime(p.closed_at).date()) if p.closed_at else None,
-                "procedure_url": build_url(p.get_absolute_url()),
-                "draft": p.is_draft,
-            },
-        )
-
-    def row(self, decision) -> dict:
-        # Taken at a meeting, or by written procedure (its procedure is selected with it: with_acted_on).
-        meeting = self.meeting(decision.meeting) if decision.meeting_id else NO_MEETING
-        procedure = self.procedure(decision.procedure) if decision.procedure_id else NO_PROCEDURE
-        return {
-            "reference": one_line(decision.reference),
-            "meeting": meeting["meeting"],
-            "meeting_date": meeting["meeting_date"],
-            "meeting_url": meeting["meeting_url"],
-            "procedure": procedure["procedure"],
-            "procedure_closed_on": procedure["procedure_closed_on"],
-            "procedure_url": procedure["procedure_url"],
-            "verb": decision.verb,
-            "verb_label": self.verb_labels.get(decision.verb, decision.verb),
-            "subject": one_line(decision.subject),
-            "wording": multi_line(decision.wording),
-            "proposed_by_organisation": self.organisation(decision.proposed_by_organisation),
-            "proposed_by_person": self.person(decision.proposed_by_person),
-            "concerns_organisations": [self.organisation(o) for o in decision.concerned_organisations],
-            "concerns_people": [self.person(p) for p in decision.concerned_people],
-            "effective_from": _date(decision.effective_from),
-            "documents": [self.document(document) for document in decision.visible_documents],
-            "memberships": [
-                _clean(
-                    {
-                        "organisation": self.organisation(membership.organisation),
-                        "category": str(membership.get_category_display()),
-                        "since": _date(membership.since),
-                        "until": _date(membership.until),
-                    }
-                )
-                for membership in decision.visible_memberships
-            ],
-            "roles": [_clean(role_data(role, self.build_url)) for role in decision.visible_roles],
-            "url": self.url(decision),
-            "draft": procedure["draft"] if decision.procedure_id else meeting["draft"],
-        }
-
-    def rows(self, decisions, user):
-        """
-        The rows of a QuerySet of decisions (visible_to(user), in the register's order), read in
-        chunks of CHUNK. What each decision acted on and names is read per chunk from the link
-        tables, and each record it links to is read once per export, as `user` may see it (the
-        rules of DecisionQuerySet.with_acted_on(), which prefetching per chunk would rebuild and
-        recompile for every chunk).
-        """
-        linked = _Linked(user)
-        rows = decisions.prefetch_related(None).select_related("proposed_by_organisation", "proposed_by_person")
-        iterator = rows.iterator(chunk_size=CHUNK)
-        while chunk := list(itertools.islice(iterator, CHUNK)):
-            linked.attach(chunk)
-            for decision in chunk:
-                yield self.row(decision)
-
-
-def _among(queryset, column: str, ids: list[int]):
-    """Rows whose `column` is one of `ids`: on PostgreSQL one array parameter (Django's IN prepares each value)."""
-    if connections[queryset.db].vendor == "postgresql":
-        table = connections[queryset.db].ops.quote_name(queryset.model._meta.db_table)
-        column = connections[queryset.db].ops.quote_name(column)
-        return queryset.extra(where=[f"{table}.{column} = ANY(%s)"], params=[ids])
-    return queryset.filter(**{f"{column}__in": ids})
-
-
-class _Linked:
-    """What decisions link to, as DecisionQuerySet.with_acted_on() gives it, read per chunk of decisions."""
-
-    def __init__(self, user):
-        from decisions.models import Document
-        from meetings.models import Meeting
-        from members.models import Membership, Organisation, Person, RoleHeld
-
-        self.meetings = Meeting.objects.visible_to(user)
-        # (attribute set on each decision, its many-to-many field, the linked rows as the user may see them)
-        self.relations = [
-            ("visible_documents", "documents", Document.objects.visible_to(user).select_related("kind"), ["title"]),
-            ("visible_memberships", "memberships", Membership.objects.visible_to(user).select_related("organisation")),
-            ("visible_roles", "roles", RoleHeld.objects.visible_to(user).with_people()),
-            ("concerned_organisations", "concerns_organisations", Organisation.objects.all(), ["name"]),
-            ("concerned_people", "concerns_people", Person.objects.select_related("organisation")),
-        ]
-        self.records: dict[type, dict[int, object]] = {}
-
-    def _records(self, queryset, pks) -> dict[int, object]:
-        """The rows of `queryset` with these `pks` (None for those it does not give), read once per export."""
-        known = self.records.setdefault(queryset.model, {})
-        missing = [pk for pk in pks if pk not in known]
-        if missing:
-            for start in range(0, len(missing), CHUNK):
-                part = missing[start : start + CHUNK]
-                found = {record.pk: record for record in queryset.filter(pk__in=part)}
-                known.update((pk, found.get(pk)) for pk in part)
-        return known
-
-    def attach(self, decisions) -> None:
-        from decisions.models import Decision
-
-        meetings = self._records(self.meetings, {decision.meeting_id for decision in decisions})
-        for decision in decisions:
-            decision.meeting = meetings[decision.meeting_id]
-        ids = [decision.pk for decision in decisions]
-        for attribute, name, queryset, *ordering in self.relations:
-            field = Decision._meta.get_field(name)
-            source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
-            order = ordering[0] if ordering else (queryset.model._meta.ordering or ["pk"])
-            through = field.remote_field.through
-            links = list(
-                _among(through.objects.all(), through._meta.get_field(source).column, ids)
-                .order_by(*(f"-{target}__{o[1:]}" if o.startswith("-") else f"{target}__{o}" for o in order), "pk")
-                .values_list(f"{source}_id", f"{target}_id")
-            )
-            records = self._records(queryset, {pk for _decision, pk in links})
-            by_decision: dict[int, list] = {}
-            for decision_id, pk in links:
-                if records[pk] is not None:
-                    by_decision.setdefault(decision_id, []).append(records[pk])
-            for decision in decisions:
-                setattr(decision, attribute, by_decision.get(decision.pk, []))
 
 
 def _cell(value) -> str:
@@ -324,27 +150,377 @@ def _cell(value) -> str:
     return text
 
 
-def _names(items) -> list[str]:
-    return [item["name"] for item in items if item]
-
-
 def _role_text(role: dict) -> str:
     """ "Mr Agron Sojati, Head of the IISG Secretariat (Extension of mandate, term not on record)"."""
     post = f"{role['post']} ({role['pillar']})" if role["pillar"] else role["post"]
     return f"{role['holder']['name']}, {post} ({role['kind']}, {role['term']})"
 
 
-def _flat(row: dict) -> dict[str, str]:
-    proposer = row["proposed_by_organisation"] or row["proposed_by_person"]
-    flat = dict(row)
-    flat["proposed_by"] = proposer["name"] if proposer else ""
-    flat["concerns"] = "; ".join(_names(row["concerns_organisations"]) + _names(row["concerns_people"]))
-    flat["effective_from"] = row["effective_from"] or ""
-    flat["documents"] = "; ".join(f"{d['title']} ({d['kind']})" for d in row["documents"])
-    flat["memberships"] = "; ".join(f"{m['organisation']['name']} ({m['category']})" for m in row["memberships"])
-    flat["roles"] = "; ".join(_role_text(role) for role in row["roles"])
-    flat["draft"] = "yes" if row["draft"] else "no"
-    return {column: _cell(flat[column]) for column in COLUMNS}
+class _Entry:
+    """A record as a row prints it, worked out once per export: its data, that data as JSON, its text in a cell."""
+
+    __slots__ = ("data", "json", "text")
+
+    def __init__(self, data: dict, text: str):
+        self.data = data
+        self.json = _json(data)
+        self.text = text
+
+
+class _Taken:
+    """
+    The meeting a decision was taken at, or the written procedure it was taken by: the row's three
+    columns of it (as JSON members and as CSV cells) and whether it is a draft.
+    """
+
+    __slots__ = ("cells", "draft", "json")
+
+    def __init__(self, data: dict, draft: bool):
+        self.json = ", ".join(f"{_json(key)}: {_json(value)}" for key, value in data.items())
+        self.cells = [_cell(value) for value in data.values()]
+        self.draft = draft
+
+
+NO_MEETING = _Taken({"meeting": None, "meeting_date": None, "meeting_url": None}, draft=False)
+NO_PROCEDURE = _Taken({"procedure": None, "procedure_closed_on": None, "procedure_url": None}, draft=False)
+
+
+class Exporter:
+    """
+    The decisions of a register as rows (`rows()`), with what repeats worked out once per value: a
+    linked record's data per export (`_Entry`), a verb's label per language, and the decisions'
+    URLs from one reversed URL.
+    """
+
+    def __init__(self, build_url):
+        self.build_url = build_url
+        self.verb_labels = _verb_labels(get_language())
+        marker = "__reference__"
+        self.decision_url = build_url(reverse("decisions:decision-detail", args=[marker])).split(marker)
+
+    def url(self, reference: str) -> str:
+        # As reverse() quotes an argument of a URL.
+        return quote(reference, safe="!$&'()*+,;=/~:@").join(self.decision_url)
+
+    # What the exports print of each record they link to: made once per record and export (_Linked).
+
+    def meeting(self, meeting) -> _Taken:
+        data = {
+            "meeting": meeting.title,
+            "meeting_date": meeting.local_start.date().isoformat(),
+            "meeting_url": self.build_url(meeting.get_absolute_url()),
+        }
+        return _Taken(_clean(data), draft=meeting.is_draft)
+
+    def procedure(self, procedure) -> _Taken:
+        closed_on = timezone.localtime(procedure.closed_at).date() if procedure.closed_at else None
+        data = {
+            "procedure": procedure.reference,
+            "procedure_closed_on": _date(closed_on),
+            "procedure_url": self.build_url(procedure.get_absolute_url()),
+        }
+        return _Taken(_clean(data), draft=procedure.is_draft)
+
+    def organisation(self, organisation) -> _Entry:
+        data = _clean(organisation_data(organisation, self.build_url))
+        return _Entry(data, data["name"])
+
+    def person(self, person) -> _Entry:
+        data = _clean(person_data(person, self.build_url))
+        return _Entry(data, data["name"])
+
+    def document(self, document) -> _Entry:
+        url = self.build_url(document.get_absolute_url())
+        data = _clean({"title": document.title, "kind": document.kind.name, "url": url})
+        return _Entry(data, f"{data['title']} ({data['kind']})")
+
+    def membership(self, membership, organisation: _Entry) -> _Entry:
+        data = _clean(
+            {
+                "organisation": organisation.data,
+                "category": str(membership.get_category_display()),
+                "since": _date(membership.since),
+                "until": _date(membership.until),
+            }
+        )
+        return _Entry(data, f"{data['organisation']['name']} ({data['category']})")
+
+    def role(self, role) -> _Entry:
+        data = _clean(role_data(role, self.build_url))
+        return _Entry(data, _role_text(data))
+
+    def rows(self, decisions, user) -> "Rows":
+        """The rows of `decisions` (visible_to(user), in the register's order), as `user` may see what they link to."""
+        return Rows(self, decisions, user)
+
+
+class Rows:
+    """
+    An export's rows, read in chunks of CHUNK decisions as it is written: `chunks()` gives each
+    chunk's rows as tuples of what a row prints (cleaned texts, `_Taken` and `_Entry` objects),
+    which `json_text()` and `csv_cells()` write out.
+    """
+
+    def __init__(self, exporter: Exporter, decisions, user):
+        self.exporter = exporter
+        self.decisions = decisions
+        self.user = user
+
+    def chunks(self):
+        exporter = self.exporter
+        labels = exporter.verb_labels
+        url = exporter.url
+        linked = _Linked(exporter, self.user, self.decisions.db)
+        values = self.decisions.prefetch_related(None).values_list(*FIELDS).iterator(chunk_size=CHUNK)
+        while chunk := _take(values, CHUNK):
+            meetings, procedures, organisations, people, links = linked.read(chunk)
+            documents, memberships, roles, concerned_organisations, concerned_people = links
+            rows = []
+            for pk, meeting_id, procedure_id, reference, verb, subject, wording, org_id, person_id, effective in chunk:
+                # Taken at a meeting, or by written procedure.
+                meeting = meetings.get(meeting_id) or NO_MEETING
+                procedure = procedures.get(procedure_id) or NO_PROCEDURE
+                rows.append(
+                    (
+                        one_line(reference),
+                        meeting,
+                        procedure,
+                        verb,
+                        labels.get(verb, verb),
+                        one_line(subject),
+                        multi_line(wording),
+                        organisations.get(org_id),
+                        people.get(person_id),
+                        concerned_organisations.get(pk, ()),
+                        concerned_people.get(pk, ()),
+                        _date(effective),
+                        documents.get(pk, ()),
+                        memberships.get(pk, ()),
+                        roles.get(pk, ()),
+                        url(reference),
+                        procedure.draft if procedure_id else meeting.draft,
+                    )
+                )
+            yield rows
+
+    def __iter__(self):
+        """Each row as plain data (what the JSON gives of each decision)."""
+        for rows in self.chunks():
+            for row in rows:
+                yield json.loads(json_text(row))
+
+
+def _take(iterator, n: int) -> list:
+    chunk = []
+    for item in iterator:
+        chunk.append(item)
+        if len(chunk) == n:
+            break
+    return chunk
+
+
+def json_text(row) -> str:
+    """A row (Rows.chunks()) as json.dumps(..., ensure_ascii=False) writes its data, from its records' JSON."""
+    (
+        reference,
+        meeting,
+        procedure,
+        verb,
+        verb_label,
+        subject,
+        wording,
+        organisation,
+        person,
+        concerned_organisations,
+        concerned_people,
+        effective_from,
+        documents,
+        memberships,
+        roles,
+        url,
+        draft,
+    ) = row
+    return (
+        f'{{"reference": {encode_basestring(reference)}, {meeting.json}, {procedure.json}, '
+        f'"verb": {_json(verb)}, "verb_label": {_json(verb_label)}, '
+        f'"subject": {encode_basestring(subject)}, "wording": {encode_basestring(wording)}, '
+        f'"proposed_by_organisation": {organisation.json if organisation else "null"}, '
+        f'"proposed_by_person": {person.json if person else "null"}, '
+        f'"concerns_organisations": [{", ".join([entry.json for entry in concerned_organisations])}], '
+        f'"concerns_people": [{", ".join([entry.json for entry in concerned_people])}], '
+        f'"effective_from": {encode_basestring(effective_from) if effective_from else "null"}, '
+        f'"documents": [{", ".join([entry.json for entry in documents])}], '
+        f'"memberships": [{", ".join([entry.json for entry in memberships])}], '
+        f'"roles": [{", ".join([entry.json for entry in roles])}], '
+        f'"url": {encode_basestring(url)}, "draft": {"true" if draft else "false"}}}'
+    )
+
+
+def csv_cells(row) -> list[str]:
+    """A row (Rows.chunks()) as the cells of COLUMNS."""
+    (
+        reference,
+        meeting,
+        procedure,
+        verb,
+        verb_label,
+        subject,
+        wording,
+        organisation,
+        person,
+        concerned_organisations,
+        concerned_people,
+        effective_from,
+        documents,
+        memberships,
+        roles,
+        url,
+        draft,
+    ) = row
+    proposer = organisation or person
+    concerned = [entry.text for entry in concerned_organisations] + [entry.text for entry in concerned_people]
+    return [
+        _cell(reference),
+        *meeting.cells,
+        *procedure.cells,
+        _cell(verb),
+        _cell(verb_label),
+        _cell(subject),
+        _cell(wording),
+        _cell(proposer.text) if proposer else "",
+        _cell("; ".join(concerned)),
+        _cell(effective_from),
+        _cell("; ".join([entry.text for entry in documents])),
+        _cell("; ".join([entry.text for entry in memberships])),
+        _cell("; ".join([entry.text for entry in roles])),
+        _cell(url),
+        "yes" if draft else "no",
+    ]
+
+
+class _Among:
+    """
+    A query with one parameter, a list of ids, compiled once and run per chunk: on PostgreSQL
+    `column = ANY(array)`, on SQLite `column IN (SELECT value FROM json_each(list))` (Django's IN
+    would give one parameter per id, hence new SQL for every chunk).
+    """
+
+    def __init__(self, queryset, column: str):
+        connection = connections[queryset.db]
+        self.connection = connection
+        self.postgresql = connection.vendor == "postgresql"
+        table = connection.ops.quote_name(queryset.model._meta.db_table)
+        column = connection.ops.quote_name(column)
+        where = (
+            f"{table}.{column} = ANY(%s)"
+            if self.postgresql
+            else f"{table}.{column} IN (SELECT value FROM json_each(%s))"
+        )
+        self.marker = object()
+        query = queryset.extra(where=[where], params=[self.marker]).query
+        self.sql, self.params = query.get_compiler(using=queryset.db).as_sql()
+
+    def rows(self, ids: list[int]) -> list[tuple]:
+        ids_param = ids if self.postgresql else json.dumps(ids)
+        params = [ids_param if param is self.marker else param for param in self.params]
+        with self.connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            return cursor.fetchall()
+
+
+class _Linked:
+    """
+    What a chunk of decisions links to, as `user` may see it (the rules DecisionQuerySet.with_acted_on()
+    prefetches with): per chunk one query per link table (the ids of the decision and of the record,
+    in the order the pages list them), and each linked record read and made an entry once per export.
+    """
+
+    def __init__(self, exporter: Exporter, user, using: str):
+        from decisions.models import Decision, Document, WrittenProcedure
+        from meetings.models import Meeting
+        from members.models import Membership, Organisation, Person, RoleHeld
+
+        self.exporter = exporter
+        # (the records of a kind as the user may see them, the entry of one)
+        self.kinds = {
+            "meeting": (Meeting.objects.visible_to(user), exporter.meeting),
+            # A decision's procedure is seen with it (the decision is visible only if its procedure is).
+            "procedure": (WrittenProcedure.objects.all(), exporter.procedure),
+            # Whoever may see a decision may see whom it names (visibility_rules grants them).
+            "organisation": (Organisation.objects.all(), exporter.organisation),
+            "person": (Person.objects.all(), exporter.person),
+            "document": (Document.objects.visible_to(user).select_related("kind"), exporter.document),
+            "membership": (Membership.objects.visible_to(user).select_related("organisation"), self._membership),
+            "role": (RoleHeld.objects.visible_to(user).with_people(), exporter.role),
+        }
+        self.entries: dict[str, dict] = {kind: {None: None} for kind in self.kinds}
+        # (the many-to-many field of Decision, the kind of record it links to, the order of the records)
+        relations = [
+            ("documents", "document", ["title"]),
+            ("memberships", "membership", Membership._meta.ordering),
+            ("roles", "role", RoleHeld._meta.ordering),
+            ("concerns_organisations", "organisation", ["name"]),
+            ("concerns_people", "person", Person._meta.ordering),
+        ]
+        self.links = []
+        for name, kind, order in relations:
+            field = Decision._meta.get_field(name)
+            through = field.remote_field.through
+            source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+            query = (
+                through.objects.using(using)
+                .order_by(*(f"-{target}__{o[1:]}" if o.startswith("-") else f"{target}__{o}" for o in order), "pk")
+                .values_list(f"{source}_id", f"{target}_id")
+            )
+            self.links.append((kind, _Among(query, through._meta.get_field(source).column)))
+
+    def _membership(self, membership) -> _Entry:
+        organisations = self.entries["organisation"]
+        pk = membership.organisation_id
+        if organisations.get(pk) is None:
+            organisations[pk] = self.exporter.organisation(membership.organisation)
+        return self.exporter.membership(membership, organisations[pk])
+
+    def _read(self, kind: str, pks) -> dict:
+        """The entries of a kind by id, `pks` read if not yet (None for a record the user may not see)."""
+        entries = self.entries[kind]
+        missing = [pk for pk in pks if pk not in entries]
+        if missing:
+            queryset, entry = self.kinds[kind]
+            for start in range(0, len(missing), CHUNK):
+                part = missing[start : start + CHUNK]
+                for record in queryset.filter(pk__in=part):
+                    entries[record.pk] = entry(record)
+                for pk in part:
+                    entries.setdefault(pk, None)
+        return entries
+
+    def read(self, chunk: list[tuple]):
+        """For a chunk of decisions (FIELDS): their meetings, procedures, proposers, and the lists of their links."""
+        ids = [row[0] for row in chunk]
+        linked = [(kind, among.rows(ids)) for kind, among in self.links]
+        wanted: dict[str, set] = {kind: set() for kind in self.kinds}
+        for kind, pairs in linked:
+            wanted[kind].update(pk for _decision, pk in pairs)
+        for _pk, meeting, procedure, _r, _v, _s, _w, organisation, person, _e in chunk:
+            wanted["meeting"].add(meeting)
+            wanted["procedure"].add(procedure)
+            wanted["organisation"].add(organisation)
+            wanted["person"].add(person)
+        # Memberships first: they add their organisations.
+        for kind in ("membership", *(kind for kind in self.kinds if kind != "membership")):
+            self._read(kind, wanted[kind])
+        links = []
+        for kind, pairs in linked:
+            entries = self.entries[kind]
+            by_decision: dict[int, list] = {}
+            for decision, pk in pairs:
+                entry = entries[pk]
+                if entry is not None:
+                    by_decision.setdefault(decision, []).append(entry)
+            links.append(by_decision)
+        e = self.entries
+        return e["meeting"], e["procedure"], e["organisation"], e["person"], links
 
 
 class _Lines:
@@ -362,39 +538,34 @@ class _Lines:
         return text
 
 
-def _csv_pieces(rows):
+def _csv_pieces(rows: Rows):
     lines = _Lines()
     writer = csv.writer(lines)
     writer.writerow(COLUMNS)
     designated = False
-    for number, row in enumerate(rows, start=1):
-        cells = _flat(row)
-        designated = designated or any(DESIGNATED_NAME in cell for cell in cells.values())
-        writer.writerow(cells[column] for column in COLUMNS)
-        if number % CHUNK == 0:
-            yield lines.take()
+    for chunk in rows.chunks():
+        writer.writerows([csv_cells(row) for row in chunk])
+        piece = lines.take()
+        # "Kosovo*" holds no comma, quote or line break: it is in the text exactly where a cell prints it.
+        designated = designated or DESIGNATED_NAME in piece
+        yield piece
     if designated:
         # The note row: the designation footnote, once, after the data.
         writer.writerow([_cell(KOSOVO_FOOTNOTE)])
     yield lines.take()
 
 
-def _json_pieces(rows):
+def _json_pieces(rows: Rows):
     yield '{\n  "decisions": ['
     count = 0
     designated = False
-    pieces: list[str] = []
-    for row in rows:
-        text = json.dumps(row, ensure_ascii=False)
-        designated = designated or DESIGNATED_NAME in text
-        pieces.append(("\n    " if count == 0 else ",\n    ") + text)
-        count += 1
-        if count % CHUNK == 0:
-            yield "".join(pieces)
-            pieces.clear()
+    for chunk in rows.chunks():
+        piece = ("\n    " if count == 0 else ",\n    ") + ",\n    ".join([json_text(row) for row in chunk])
+        count += len(chunk)
+        designated = designated or DESIGNATED_NAME in piece
+        yield piece
     footnotes = [{"marker": DESIGNATED_NAME, "text": str(KOSOVO_FOOTNOTE)}] if designated else []
-    pieces.append(f'\n  ],\n  "count": {count},\n  "footnotes": {json.dumps(footnotes, ensure_ascii=False)}\n}}\n')
-    yield "".join(pieces)
+    yield f'\n  ],\n  "count": {count},\n  "footnotes": {json.dumps(footnotes, ensure_ascii=False)}\n}}\n'
 
 
 def _streamed(pieces, content_type: str, filename: str) -> StreamingHttpResponse:
@@ -403,11 +574,11 @@ def _streamed(pieces, content_type: str, filename: str) -> StreamingHttpResponse
     return response
 
 
-def csv_response(rows, filename: str) -> StreamingHttpResponse:
-    """`rows` (decision_row()'s, any iterable: a generator streams) as CSV, streamed."""
+def csv_response(rows: Rows, filename: str) -> StreamingHttpResponse:
+    """The rows (Exporter.rows(): read as the response is) as CSV, streamed."""
     return _streamed(_csv_pieces(rows), "text/csv; charset=utf-8", filename)
 
 
-def json_response(rows, filename: str) -> StreamingHttpResponse:
-    """`rows` (decision_row()'s, any iterable: a generator streams) as JSON, streamed."""
+def json_response(rows: Rows, filename: str) -> StreamingHttpResponse:
+    """The rows (Exporter.rows(): read as the response is) as JSON, streamed."""
     return _streamed(_json_pieces(rows), "application/json; charset=utf-8", filename)
