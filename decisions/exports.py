@@ -25,7 +25,9 @@ The JSON gives `decisions` first, then `count` and `footnotes` (known once every
 
 import csv
 import functools
+import itertools
 import json
+import re
 from json.encoder import encode_basestring
 from urllib.parse import quote
 
@@ -83,35 +85,42 @@ FIELDS = [
 _json = json.JSONEncoder(ensure_ascii=False).encode
 
 
+# What reverse() leaves as it is in an argument of a URL: most references and every slug.
+_URL_SAFE = re.compile(r"[A-Za-z0-9_.~!$&'()*+,;=/:@-]*")
+
+
+def _url_part(value: str) -> str:
+    """`value` in a URL, quoted as reverse() quotes an argument."""
+    return value if _URL_SAFE.fullmatch(value) else quote(value, safe="!$&'()*+,;=/~:@")
+
+
 def _date(value) -> str | None:
     return value.isoformat() if value else None
 
 
-def organisation_data(organisation, build_url) -> dict | None:
+def organisation_data(organisation, url) -> dict | None:
     """An organisation as the exports give it: its name as printed, its page, and its designation footnote."""
     if organisation is None:
         return None
     return {
         "name": organisation.display_name,
-        "url": build_url(organisation.get_absolute_url()),
+        "url": url(organisation),
         "footnote": str(KOSOVO_FOOTNOTE) if organisation.designation_footnote else None,
     }
 
 
-def person_data(person, build_url) -> dict | None:
+def person_data(person, url) -> dict | None:
     if person is None:
         return None
-    return {"name": person.full_name, "url": build_url(person.get_absolute_url())}
+    return {"name": person.full_name, "url": url(person)}
 
 
-def role_data(role, build_url) -> dict:
+def role_data(role, url) -> dict:
     return {
         "post": role.post.name,
         "holder_type": "person" if role.person_id else "organisation",
-        "holder": person_data(role.person, build_url)
-        if role.person_id
-        else organisation_data(role.organisation, build_url),
-        "represented": organisation_data(role.represented, build_url),
+        "holder": person_data(role.person, url) if role.person_id else organisation_data(role.organisation, url),
+        "represented": organisation_data(role.represented, url),
         "pillar": role.pillar.code if role.pillar_id else None,
         "kind": str(role.get_kind_display()),
         "start": _date(role.start),
@@ -144,10 +153,13 @@ def _verb_labels(language: str | None) -> dict[str, str]:
     return {value: str(label) for value, label in Decision.Verb.choices}
 
 
+# A spreadsheet would run a cell starting with = + - @ as a formula: keep it text.
+_FORMULA = frozenset("=+-@\t\r")
+
+
 def _cell(value) -> str:
     text = "" if value is None else str(value)
-    # A spreadsheet would run a cell starting with = + - @ as a formula: keep it text.
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    if text[:1] in _FORMULA:
         return "'" + text
     return text
 
@@ -199,10 +211,35 @@ class Exporter:
         self.verb_labels = _verb_labels(get_language())
         marker = "__reference__"
         self.decision_url = build_url(reverse("decisions:decision-detail", args=[marker])).split(marker)
+        self.slug_urls: dict[type, list[str] | None] = {}
 
     def url(self, reference: str) -> str:
-        # As reverse() quotes an argument of a URL.
-        return quote(reference, safe="!$&'()*+,;=/~:@").join(self.decision_url)
+        """A decision's URL, from its reference."""
+        return _url_part(reference).join(self.decision_url)
+
+    def record_url(self, record) -> str:
+        """
+        A record's URL (get_absolute_url()), with one reverse() per model and export: the records the
+        rows link to are shown at pages named by their slug, so the URL of a record of the model
+        whose slug is a marker is filled in with each record's slug. Checked on the model's first
+        record: a model whose URL is not its slug's is asked for each record's URL.
+        """
+        model = type(record)
+        if model not in self.slug_urls:
+            self.slug_urls[model] = self._slug_template(record)
+        template = self.slug_urls[model]
+        if template is None:
+            return self.build_url(record.get_absolute_url())
+        return _url_part(record.slug).join(template)
+
+    def _slug_template(self, record) -> list[str] | None:
+        if not isinstance(getattr(record, "slug", None), str):
+            return None
+        marker = "__slug__"
+        template = self.build_url(type(record)(slug=marker).get_absolute_url()).split(marker)
+        if len(template) == 2 and _url_part(record.slug).join(template) == self.build_url(record.get_absolute_url()):
+            return template
+        return None
 
     # What the exports print of each record they link to: made once per record and export (_Linked).
 
@@ -210,7 +247,7 @@ class Exporter:
         data = {
             "meeting": meeting.title,
             "meeting_date": meeting.local_start.date().isoformat(),
-            "meeting_url": self.build_url(meeting.get_absolute_url()),
+            "meeting_url": self.record_url(meeting),
         }
         return _Taken(_clean(data), draft=meeting.is_draft)
 
@@ -219,21 +256,20 @@ class Exporter:
         data = {
             "procedure": procedure.reference,
             "procedure_closed_on": _date(closed_on),
-            "procedure_url": self.build_url(procedure.get_absolute_url()),
+            "procedure_url": self.record_url(procedure),
         }
         return _Taken(_clean(data), draft=procedure.is_draft)
 
     def organisation(self, organisation) -> _Entry:
-        data = _clean(organisation_data(organisation, self.build_url))
+        data = _clean(organisation_data(organisation, self.record_url))
         return _Entry(data, data["name"])
 
     def person(self, person) -> _Entry:
-        data = _clean(person_data(person, self.build_url))
+        data = _clean(person_data(person, self.record_url))
         return _Entry(data, data["name"])
 
     def document(self, document) -> _Entry:
-        url = self.build_url(document.get_absolute_url())
-        data = _clean({"title": document.title, "kind": document.kind.name, "url": url})
+        data = _clean({"title": document.title, "kind": document.kind.name, "url": self.record_url(document)})
         return _Entry(data, f"{data['title']} ({data['kind']})")
 
     def membership(self, membership, organisation: _Entry) -> _Entry:
@@ -248,7 +284,7 @@ class Exporter:
         return _Entry(data, f"{data['organisation']['name']} ({data['category']})")
 
     def role(self, role) -> _Entry:
-        data = _clean(role_data(role, self.build_url))
+        data = _clean(role_data(role, self.record_url))
         return _Entry(data, _role_text(data))
 
     def rows(self, decisions, user) -> "Rows":
@@ -274,7 +310,7 @@ class Rows:
         url = exporter.url
         linked = _Linked(exporter, self.user, self.decisions.db)
         values = self.decisions.prefetch_related(None).values_list(*FIELDS).iterator(chunk_size=CHUNK)
-        while chunk := _take(values, CHUNK):
+        while chunk := list(itertools.islice(values, CHUNK)):
             meetings, procedures, organisations, people, links = linked.read(chunk)
             documents, memberships, roles, concerned_organisations, concerned_people = links
             rows = []
@@ -310,15 +346,6 @@ class Rows:
         for rows in self.chunks():
             for row in rows:
                 yield json.loads(json_text(row))
-
-
-def _take(iterator, n: int) -> list:
-    chunk = []
-    for item in iterator:
-        chunk.append(item)
-        if len(chunk) == n:
-            break
-    return chunk
 
 
 def json_text(row) -> str:
@@ -381,23 +408,25 @@ def csv_cells(row) -> list[str]:
     ) = row
     proposer = organisation or person
     concerned = [entry.text for entry in concerned_organisations] + [entry.text for entry in concerned_people]
-    return [
-        _cell(reference),
+    cells = [
+        reference,
         *meeting.cells,
         *procedure.cells,
-        _cell(verb),
-        _cell(verb_label),
-        _cell(subject),
-        _cell(wording),
-        _cell(proposer.text) if proposer else "",
-        _cell("; ".join(concerned)),
-        _cell(effective_from),
-        _cell("; ".join([entry.text for entry in documents])),
-        _cell("; ".join([entry.text for entry in memberships])),
-        _cell("; ".join([entry.text for entry in roles])),
-        _cell(url),
+        verb,
+        verb_label,
+        subject,
+        wording,
+        proposer.text if proposer else "",
+        "; ".join(concerned),
+        effective_from or "",
+        "; ".join([entry.text for entry in documents]),
+        "; ".join([entry.text for entry in memberships]),
+        "; ".join([entry.text for entry in roles]),
+        url,
         "yes" if draft else "no",
     ]
+    # As _cell() (a cell it kept text starts with ', so keeping it text again changes nothing).
+    return ["'" + cell if cell[:1] in _FORMULA else cell for cell in cells]
 
 
 class _Links:
