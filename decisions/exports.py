@@ -444,6 +444,20 @@ def csv_line(cells: list[str]) -> str:
     return ",".join(['"' + cell.replace('"', '""') + '"' if _QUOTED(cell) else cell for cell in cells]) + "\r\n"
 
 
+def _ids(connection, ids: list[int]):
+    """A list of ids as one parameter: on PostgreSQL an array as text (psycopg2 adapts a list id by id), else JSON."""
+    return f"{{{','.join(map(str, ids))}}}" if connection.vendor == "postgresql" else json.dumps(ids)
+
+
+def _among(queryset, ids: list[int]):
+    """The rows of `queryset` with these ids: on PostgreSQL one parameter, `= ANY(array)` (Django's IN has one per id)."""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return queryset.filter(pk__in=ids)
+    column = f"{connection.ops.quote_name(queryset.model._meta.db_table)}.{connection.ops.quote_name(queryset.model._meta.pk.column)}"
+    return queryset.extra(where=[f"{column} = ANY(%s::bigint[])"], params=[_ids(connection, ids)])
+
+
 class _Links:
     """
     The links of a chunk of decisions, all five link tables in one query built once per export: for
@@ -483,9 +497,8 @@ class _Links:
 
     def rows(self, ids: list[int]) -> list[tuple]:
         """(relation number, decision id, record id, position), in the relations' order."""
-        ids_param = f"{{{','.join(map(str, ids))}}}" if self.postgresql else json.dumps(ids)
         with self.connection.cursor() as cursor:
-            cursor.execute(self.sql, [ids_param, *self.params])
+            cursor.execute(self.sql, [_ids(self.connection, ids), *self.params])
             return cursor.fetchall()
 
 
@@ -574,7 +587,7 @@ class _Linked:
             queryset, entry = self.kinds[kind]
             for start in range(0, len(missing), CHUNK):
                 part = missing[start : start + CHUNK]
-                for record in queryset.filter(pk__in=part):
+                for record in _among(queryset, part):
                     entries[record.pk] = entry(record)
                 for pk in part:
                     entries.setdefault(pk, None)
