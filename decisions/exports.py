@@ -450,11 +450,12 @@ def _ids(connection, ids: list[int]):
 
 
 def _among(queryset, ids: list[int]):
-    """The rows of `queryset` with these ids: on PostgreSQL one parameter, `= ANY(array)` (Django's IN has one per id)."""
+    """The rows of `queryset` with these ids: on PostgreSQL `= ANY(array)`, one parameter (Django's IN: one per id)."""
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
         return queryset.filter(pk__in=ids)
-    column = f"{connection.ops.quote_name(queryset.model._meta.db_table)}.{connection.ops.quote_name(queryset.model._meta.pk.column)}"
+    quote_name, meta = connection.ops.quote_name, queryset.model._meta
+    column = f"{quote_name(meta.db_table)}.{quote_name(meta.pk.column)}"
     return queryset.extra(where=[f"{column} = ANY(%s::bigint[])"], params=[_ids(connection, ids)])
 
 
