@@ -10,16 +10,19 @@ The Kosovo* designation footnote travels with the data, as it does on the pages:
 - CSV: names are printed as on the pages ("OSCE Mission in Kosovo*"); when any cell prints "Kosovo*",
   the footnote is added as a last row, on its own (a note row, after the data).
 
-Both stream (StreamingHttpResponse), in constant memory, and nothing is worked out twice:
+Both stream (StreamingHttpResponse), in memory bounded by a chunk of rows and by the records the
+rows link to (never by the number of rows), and work nothing out twice:
 - the decisions are read as plain values (no model instances), in chunks of CHUNK rows through one
   query (a server-side cursor on PostgreSQL), and each chunk is written as one piece of the response;
-- per chunk, one query per link table gives the ids of what each decision names and acted on (the
-  SQL built once per export);
+- per chunk, one query gives the ids of what each decision names and acted on, from all five link
+  tables (its SQL built once per export: `_Links`);
 - each record linked to (a meeting, a procedure, an organisation, a person, a document, a membership,
-  a role held) is read once per export, as the user may see it, and turned once into what the exports
-  print of it: its data, that data as JSON text, its text in a CSV cell (`_Entry`);
-- a verb's label is translated once per language, a decision's URL is one reversed URL filled in,
-  and a row of JSON is put together from its records' JSON texts.
+  a role held) is read once per export, as the user may see it (the rules that are subqueries over
+  every decision read once per export, as ids), and turned once into what the exports print of it:
+  its data, that data as JSON text, its text in a CSV cell (`_Entry`);
+- a verb's label is translated once per language; a decision's URL, and a record's, is one reversed
+  URL filled in; a row of JSON is put together from its records' JSON texts, a row of CSV written
+  as csv.writer writes it (`csv_line()`), cells kept from starting a formula.
 The JSON gives `decisions` first, then `count` and `footnotes` (known once every row is written).
 """
 
@@ -43,6 +46,8 @@ from members.models import DESIGNATED_NAME, KOSOVO_FOOTNOTE
 
 # Decisions read per query (with their links read per chunk), and written per piece of the response.
 CHUNK = 5000
+# Linked records read per query, at most (a chunk may link to more that were not read yet).
+RECORDS_PER_QUERY = 5000
 
 COLUMNS = [
     "reference",
@@ -340,12 +345,6 @@ class Rows:
                 )
             yield rows
 
-    def __iter__(self):
-        """Each row as plain data (what the JSON gives of each decision)."""
-        for rows in self.chunks():
-            for row in rows:
-                yield json.loads(json_text(row))
-
 
 def json_text(row) -> str:
     """A row (Rows.chunks()) as json.dumps(..., ensure_ascii=False) writes its data, from its records' JSON."""
@@ -467,8 +466,8 @@ class _Links:
 
     The decisions' ids are one parameter, unpacked once in a WITH: on PostgreSQL an array given as
     text (psycopg2 would adapt a list id by id: 14 ms for 5 times 2,000 ids; and an `= ANY(array)`
-    of 5,000 ids in each part took 15 ms to plan), on SQLite a JSON list (Django's IN would give one
-    parameter per id, hence new SQL for every chunk).
+    of 5,000 ids in each part took 15 ms to plan), on SQLite (the tests, the demo) a JSON list
+    (Django's IN would give one parameter per id, hence new SQL for every chunk).
     """
 
     def __init__(self, relations, using: str):
@@ -506,8 +505,9 @@ class _Links:
 class _Linked:
     """
     What a chunk of decisions links to, as `user` may see it (the rules DecisionQuerySet.with_acted_on()
-    prefetches with): per chunk one query per link table (the ids of the decision and of the record,
-    in the order the pages list them), and each linked record read and made an entry once per export.
+    prefetches with): per chunk one query for the five link tables (`_Links`: the ids of the decision
+    and of the record, in the order the pages list them), and each linked record read and made an
+    entry once per export (a query per kind for the records a chunk is the first to link to).
     """
 
     def __init__(self, exporter: Exporter, user, using: str):
@@ -516,7 +516,6 @@ class _Linked:
         from members.models import Membership, Organisation, Person, RoleHeld
 
         self.exporter = exporter
-        # (the records of a kind as the user may see them, the entry of one)
         # (the records of a kind, read by id, with what a row prints of them; the entry of one)
         self.kinds = {
             # The meetings' rule is a filter on the meeting's own row (and a projection): read with it.
@@ -586,8 +585,8 @@ class _Linked:
             missing = [pk for pk in missing if pk in visible]
         if missing:
             queryset, entry = self.kinds[kind]
-            for start in range(0, len(missing), CHUNK):
-                part = missing[start : start + CHUNK]
+            for start in range(0, len(missing), RECORDS_PER_QUERY):
+                part = missing[start : start + RECORDS_PER_QUERY]
                 for record in _among(queryset, part):
                     entries[record.pk] = entry(record)
                 for pk in part:
