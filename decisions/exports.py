@@ -45,6 +45,8 @@ from core.text import multi_line, one_line
 from members.models import DESIGNATED_NAME, KOSOVO_FOOTNOTE
 
 # Decisions read per query (with their links read per chunk), and written per piece of the response.
+# At 100 times today's volume, a Board member's JSON export: 1.7 s and a peak of 55 MB of Python memory
+# with 5,000 (a piece of about 5 MB), 1.9 s and 24 MB with 1,000 (most of it the records read once).
 CHUNK = 5000
 # Linked records read per query, at most (a chunk may link to more that were not read yet).
 RECORDS_PER_QUERY = 5000
