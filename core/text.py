@@ -33,6 +33,9 @@ _ONE_LINE_CONTROLS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 _MULTI_LINE_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LINE_BREAKS = re.compile(r"\r\n|[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 _ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# What one_line() and multi_line() change: any of the above (a carriage return included).
+_NOT_ONE_LINE = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+_NOT_MULTI_LINE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 _CHARACTER_NAMES = {"\n": _("a line break"), "\r": _("a line break"), "\x00": _("a null character (U+0000)")}
 
@@ -82,6 +85,8 @@ class TextValidator:
 def one_line(value) -> str:
     """A one-line text as an export writes it: line breaks become spaces, other controls go."""
     text = "" if value is None else str(value)
+    if not _NOT_ONE_LINE.search(text):  # most texts: nothing to replace (an export cleans every row's)
+        return text.strip()
     text = _LINE_BREAKS.sub(" ", text).replace("\t", " ")
     return _ANY_CONTROL.sub("", text).strip()
 
@@ -89,6 +94,8 @@ def one_line(value) -> str:
 def multi_line(value) -> str:
     """A text of several lines as an export writes it: LF line breaks and tabs kept, other controls gone."""
     text = "" if value is None else str(value)
+    if not _NOT_MULTI_LINE.search(text):
+        return text
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _MULTI_LINE_CONTROLS.sub("", text)
 
