@@ -39,7 +39,7 @@ def decision_list(request):
 
 
 def _export_rows(request):
-    """The register's rows as exports give them, as a generator: the response streams them (decisions.exports)."""
+    """The register's rows as exports give them, read lazily: the response streams them (decisions.exports)."""
     _filterset, decisions = _register(request)
     # The scheme and host once, not per URL.
     origin = request.build_absolute_uri("/")[:-1]
