@@ -114,8 +114,9 @@ DECISION_FIELDS = [
 class OutcomeForm(LineEndingsMixin, CorrectionReasonMixin, forms.Form):
     """
     An outcome helper: the decision (a new one, or one recorded already) and its effect on the
-    registers, saved by one service in one transaction (decisions.edit_views.OUTCOMES). A subclass
-    says what the effect is, as that service's keyword arguments: effect().
+    registers, saved by one service in one transaction (decisions.edit_views.OUTCOMES). Each subclass
+    says what the effect is, as that service's keyword arguments, in its own `effect() -> dict` (this
+    class is never used on its own: every outcome of OUTCOMES is a subclass).
     """
 
     # A formset posted with the form (the new organisations of "admit members"), or None.
@@ -183,10 +184,6 @@ class OutcomeForm(LineEndingsMixin, CorrectionReasonMixin, forms.Form):
                 % {"reference": reference, "proposed": Decision.propose_reference(self.meeting)},
             )
         return cleaned
-
-    def effect(self) -> dict:
-        """The effect on the registers, as the keyword arguments of the outcome's service."""
-        raise NotImplementedError
 
     def decision_spec(self) -> Decision | DecisionDraft:
         cleaned = self.cleaned_data

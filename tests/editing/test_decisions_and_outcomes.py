@@ -348,3 +348,15 @@ def test_who_may_record_an_outcome(make_client, circulated_meeting, persona, sta
     url = reverse("decisions-edit:agree-action", args=[circulated_meeting.slug])
     data = {"reference": "X/1", "verb": "agreed", "subject": "S", "description": "Do it."}
     assert make_client(persona).post(url, data).status_code == status
+
+
+def test_every_outcome_form_says_its_effect():
+    """Each outcome helper's form defines effect() itself: the base class has none to fall back on."""
+    from decisions.edit_views import OUTCOMES
+    from decisions.forms import OutcomeForm
+
+    assert OUTCOMES
+    for key, outcome in OUTCOMES.items():
+        assert issubclass(outcome.form, OutcomeForm), key
+        assert callable(getattr(outcome.form, "effect", None)), key
+    assert not hasattr(OutcomeForm, "effect")
