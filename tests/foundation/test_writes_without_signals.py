@@ -32,6 +32,7 @@ REVIEWED = {
     ("core/backup.py", "_row_counts", "execute"): "reads (SELECT COUNT(*))",
     ("core/backup.py", "_dump_postgresql", "execute"): "reads: a read-only snapshot for pg_dump",
     ("decisions/models.py", "newest_first_ids", "execute"): "reads (SELECT): the ids of one page of the register",
+    ("decisions/exports.py", "rows", "execute"): "reads (SELECT): an export's links of one chunk of decisions",
 }
 
 WRITE_CALLS = {"bulk_create", "bulk_update", "raw", "execute", "executemany", "_raw_delete"}
