@@ -190,3 +190,19 @@ def committed(django_capture_on_commit_callbacks):
             yield
 
     return _committed
+
+
+@pytest.fixture
+def pdf_renders(monkeypatch):
+    """The HTML of each PDF WeasyPrint renders from now on (a list that grows), to count renders."""
+    import weasyprint
+
+    renders = []
+    real_html = weasyprint.HTML
+
+    def counting(*args, **kwargs):
+        renders.append(kwargs.get("string", ""))
+        return real_html(*args, **kwargs)
+
+    monkeypatch.setattr(weasyprint, "HTML", counting)
+    return renders

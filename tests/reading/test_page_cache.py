@@ -114,17 +114,8 @@ def test_a_head_request_is_cached_apart_from_the_get(page_cache, client, publish
     assert cache_status(client.head(url)) == HIT
 
 
-def test_the_pdf_is_rendered_once_per_version_of_the_record(page_cache, client, published, committed, monkeypatch):
-    import weasyprint
-
-    renders = []
-    real_html = weasyprint.HTML
-
-    def counting(*args, **kwargs):
-        renders.append(kwargs.get("string", ""))
-        return real_html(*args, **kwargs)
-
-    monkeypatch.setattr(weasyprint, "HTML", counting)
+def test_the_pdf_is_rendered_once_per_version_of_the_record(page_cache, client, published, committed, pdf_renders):
+    renders = pdf_renders
     url = reverse("portal:meeting-pdf", args=[published.meeting.slug])
     first = client.get(url)
     assert first["Content-Type"] == "application/pdf"
