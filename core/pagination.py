@@ -29,10 +29,15 @@ def count_at_most(object_list, limit: int) -> int:
     return len(object_list[:limit])
 
 
+# No list is that long; a larger page number asked for (?page=99999999999999999999) is read as this
+# one, so that the count's LIMIT stays an integer the database takes (SQLite refused it: a 500).
+MAX_PAGE = 1_000_000
+
+
 def _page_number(number) -> int:
     try:
-        return max(1, int(number))
-    except (TypeError, ValueError):
+        return min(max(1, int(number)), MAX_PAGE)
+    except (TypeError, ValueError, OverflowError):
         return 1
 
 

@@ -262,3 +262,26 @@ def test_capped_paginator_counts_no_further_than_asked():
     )
     paginator = pagination.CappedPaginator(list(range(5)), 10, cap=20)
     assert (paginator.get_page("x").number, paginator.count, paginator.count_capped) == (1, 5, False)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("decisions:decision-list"),
+        reverse("decisions:document-list"),
+        reverse("decisions:action-list"),
+        reverse("portal:search") + "?q=Subject&kind=decisions",
+    ],
+)
+@pytest.mark.parametrize("page", ["99999999999999999999", "-3", "x", "1e9"])
+def test_any_page_number_gives_a_page_never_a_500(client_for, db, url, page):
+    DecisionFactory(subject="Subject of the register")
+    separator = "&" if "?" in url else "?"
+    response = client_for("board_member").get(f"{url}{separator}page={page}")
+    assert response.status_code == 200
+
+
+def test_a_huge_page_number_is_read_as_the_largest_page():
+    assert pagination._page_number("99999999999999999999") == pagination.MAX_PAGE
+    assert pagination._page_number("7") == 7
+    assert pagination._page_number("-3") == pagination._page_number("x") == 1
