@@ -17,11 +17,12 @@ $(STAMP): requirements.txt requirements-dev.txt
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-## run: set up, migrate SQLite, load the demo data and serve http://127.0.0.1:8000
+## run: set up, migrate SQLite, load the demo data and serve http://127.0.0.1:8000 (another port: make run PORT=8001)
+PORT ?= 8000
 run: $(STAMP)
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
 	$(DEV_ENV) $(BIN)/python manage.py load_demo
-	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## serve: production-like: gunicorn (limits and WEB_CONCURRENCY workers from gunicorn.conf.py), static files
 ## through whitenoise, PostgreSQL via DATABASE_URL with persistent connections; REDIS_URL for cache and sessions.

@@ -554,9 +554,10 @@ def restore_backup(path: Path, *, force: bool = False, log=print, using: str = D
         _restore_database(archive, tar, tables, using)
         written = _restore_files(archive, tar)
     log(f"Restored {written} file(s); {len(archive.manifest['files']) - written} were already there.")
-    # The database was replaced beneath Django (no model signal): every page in the cache is stale.
-    if pagecache.enabled():
-        pagecache.bump_generation()
+    # The database was replaced beneath Django (no model signal): every page in the cache is stale. The
+    # archive holds the generation it was made under; a new one, whatever the cache settings of this run
+    # (an archive without it gets one at the first read: no row is added here, the check below counts rows).
+    pagecache.bump_generation(using=using, create=False)
     problems = verify_restore(archive, using)
     if problems:
         raise BackupError(

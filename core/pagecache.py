@@ -11,23 +11,34 @@ Three rules make it correct, and each is short enough to check by reading:
    goes through untouched, and is never served from the cache: a signed-in user always gets their
    own page, rendered for them.
 2. **Every change makes every stored page unreachable.** Each page's key holds the site's
-   *generation*, a random token kept in the cache. Any write to any model (Django's post_save,
-   post_delete and m2m_changed signals, from every model but the bookkeeping of `IGNORED_APPS`:
-   sessions, sign-in throttling, second-factor devices) replaces the token once the transaction
-   commits. No model is named: a model added tomorrow is covered. A write that sends no signal
-   (`QuerySet.update()`, `bulk_create()`, raw SQL) calls `site_changed()`;
-   tests/foundation/test_writes_without_signals.py lists each one in the apps' code and fails on a new one.
-3. **The generation is read before the page is rendered.** A page stored under a generation was
-   rendered from data at least as new as the commit that made that generation, so the current
-   generation never holds a page older than the last change (a write committing mid-render changes
-   the generation: that page is stored under one nobody reads again).
+   *generation*, a random token kept in the DATABASE (`core.models.SiteGeneration`, one row). Any
+   write to any model (Django's post_save, post_delete and m2m_changed signals, from every model but
+   the bookkeeping of `IGNORED_APPS`: sessions, sign-in throttling, second-factor devices) replaces the
+   token as soon as the transaction commits, before the view answers. No model is named: a model added
+   tomorrow is covered. A write that sends no signal (`QuerySet.update()`, `bulk_create()`, raw SQL)
+   calls `site_changed()`; tests/foundation/test_writes_without_signals.py lists each one in the apps'
+   code and fails on a new one.
+3. **The generation is read before the page is rendered**, from the database, on every request the
+   cache could serve. A page stored under a generation was rendered from data at least as new as the
+   commit that made that generation, so the current generation never holds a page older than the last
+   change (a write committing mid-render changes the generation: that page is stored under one nobody
+   reads again).
+
+Why the database and not the cache: a withdrawal (an unpublished or corrected record) must take effect
+for every request after the Secretariat is told, whatever the cache does at that moment. A token kept in
+Redis was lost when Redis hung or restarted during the write, and the withdrawn page came back when
+Redis answered again. In the database the new token commits beside the write (one UPDATE of one row
+after the commit, in its own statement so that two writers never wait on each other inside their
+transactions); if it cannot be written the request fails and nobody is told "withdrawn". The cost: one
+primary-key read per request the cache may serve (bench/README.md, "Page cache: the generation").
 
 Time changes pages too ("This event has passed", upcoming and past meetings, the home page's next
 meeting), and core knows no meeting: every stored page lives at most PAGE_CACHE_SECONDS (default
-300). This also bounds what a lost change (Redis unreachable at that moment) could leave behind.
+300).
 
 Without REDIS_URL the cache is Django's DummyCache and PAGE_CACHE_SECONDS is 0: nothing is stored,
-so several processes (gunicorn's workers) never disagree about a page.
+so several processes (gunicorn's workers) never disagree about a page. When Redis hangs or stops, the
+portal stops asking it for a while (core/redis_breaker.py) and renders every page as without a cache.
 
 Signed-in pages are never stored whole; a part of one that is the same for every reader of an
 audience (a Board member's record of a meeting) may be, per audience: `for_audience()` below.
@@ -43,14 +54,13 @@ from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
-from django.utils import translation
-from django.utils.cache import cc_delim_re, get_conditional_response
+from django.utils import timezone, translation
+from django.utils.cache import cc_delim_re, get_conditional_response, patch_cache_control
 from django.utils.http import parse_http_date_safe
 
 from core.roles import is_board_member, is_secretariat
 
 CACHE_ALIAS = "default"
-GENERATION_KEY = "page-cache:generation"
 # Header telling operators (and the tests) what the cache did: "hit" or "miss" (rendered and stored).
 STATUS_HEADER = "X-Page-Cache"
 # A larger body is served but not stored (the ICS feed and exports stay far below this).
@@ -76,38 +86,52 @@ def _cache():
 
 
 def _new_generation() -> str:
-    # Random, never counted: a generation that was evicted or lost must not come back and find the
-    # pages stored under it.
+    # Random, never counted: a generation restored from a backup or an older database must not find
+    # the pages stored under it.
     return secrets.token_hex(8)
 
 
-def current_generation() -> str | None:
-    """The site's generation now; None when the cache cannot keep one (then nothing is cached)."""
-    cache = _cache()
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, _new_generation(), timeout=None)
-        generation = cache.get(GENERATION_KEY)
-    return generation
+def current_generation() -> str:
+    """The site's generation now (one primary-key read of the database)."""
+    from core.models import SiteGeneration
+
+    token = next(iter(SiteGeneration.objects.filter(pk=1).values_list("token", flat=True)), None)
+    if token is None:
+        # A database emptied by a test's flush, or one restored without the row.
+        bump_generation()
+        token = SiteGeneration.objects.filter(pk=1).values_list("token", flat=True).get()
+    return token
 
 
-def bump_generation() -> None:
-    """Make every page stored so far unreachable (they expire on their own)."""
-    _cache().set(GENERATION_KEY, _new_generation(), timeout=None)
+def bump_generation(*, using: str = DEFAULT_DB_ALIAS, create: bool = True) -> None:
+    """
+    Make every page stored so far unreachable (they expire on their own). Committed at once. Without the
+    row (a flushed database) it is made, unless `create` is False: the next read makes a new one anyway.
+    """
+    from core.models import SiteGeneration
+
+    token = _new_generation()
+    # No model signal (it would call site_changed() again); listed in test_writes_without_signals.
+    updated = SiteGeneration.objects.using(using).filter(pk=1).update(token=token, changed_at=timezone.now())
+    if not updated and create:
+        SiteGeneration.objects.using(using).bulk_create(
+            [SiteGeneration(pk=1, token=token, changed_at=timezone.now())], ignore_conflicts=True
+        )
 
 
 class _Bump:
     """One change of generation for all the writes of a transaction, however many they are."""
 
-    __slots__ = ("done",)
+    __slots__ = ("done", "using")
 
-    def __init__(self):
+    def __init__(self, using):
         self.done = False
+        self.using = using
 
     def __call__(self):
         if not self.done:
             self.done = True
-            bump_generation()
+            bump_generation(using=self.using)
 
 
 _pending = threading.local()
@@ -123,12 +147,12 @@ def site_changed(*, using: str = DEFAULT_DB_ALIAS) -> None:
         return
     bump = getattr(_pending, using, None)
     if bump is None or bump.done:
-        bump = _Bump()
+        bump = _Bump(using)
         setattr(_pending, using, bump)
-    # The same callable for every write of the transaction; the first run does the work. Robust:
-    # the write is committed whatever happens to the cache (a failure is logged, and the stored
-    # pages expire within PAGE_CACHE_SECONDS).
-    transaction.on_commit(bump, using=using, robust=True)
+    # The same callable for every write of the transaction; the first run does the work. Not robust:
+    # if the new generation cannot be written, the request fails rather than tell the Secretariat that
+    # the public no longer sees what it still may.
+    transaction.on_commit(bump, using=using)
 
 
 def _model_written(sender, using=DEFAULT_DB_ALIAS, update_fields=None, **kwargs):
@@ -226,10 +250,7 @@ class PageCacheMiddleware:
         if not _cacheable_request(request):
             return self.get_response(request)
         cache = _cache()
-        generation = current_generation()
-        if generation is None:
-            return self.get_response(request)
-        key = page_key(request, generation)
+        key = page_key(request, current_generation())
         stored = cache.get(key)
         if stored is not None:
             return _rebuild(request, stored)
@@ -277,12 +298,33 @@ def for_audience(name: str, parts, user, make):
     if audience_name is None or not enabled():
         return make()
     # Read before making (rule 3 above): a change committed meanwhile leaves this value unreachable.
-    generation = current_generation()
-    if generation is None:
-        return make()
-    key = part_key(name, parts, audience_name, generation)
+    key = part_key(name, parts, audience_name, current_generation())
     value = _cache().get(key)
     if value is None:
         value = make()
         _cache().set(key, value, settings.PAGE_CACHE_SECONDS)
     return value
+
+
+# --- What nobody else may keep ---------------------------------------------------------------------
+
+
+class PrivatePagesMiddleware:
+    """
+    Every answer to a signed-in user says `Cache-Control: private, no-store`: minutes, drafts, members-only
+    documents and every file downloaded after an access check. A shared proxy must not keep them, and the
+    browser must not show them again from its history after sign-out (the back button). Placed after the
+    authentication middleware; the public's pages keep their own headers (the page cache stores them).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        # Without a session cookie nobody is signed in: the user (and the session) is not even loaded.
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated:
+                patch_cache_control(response, private=True, no_store=True)
+        return response

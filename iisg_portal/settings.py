@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: private, no-store on every answer to a signed-in user (core/pagecache.py).
+    "core.pagecache.PrivatePagesMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "core.two_factor.RequireTwoFactorMiddleware",
@@ -253,11 +255,23 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 5_000
 
 # --- Cache and sessions -------------------------------------------------------------------------
 # REDIS_URL (redis://host:6379/0, rediss:// with TLS, unix:///run/redis.sock?db=0) is shared by all
-# app processes: the cache (the public page cache, core/pagecache.py) and the sessions live there.
-# Without it: no cache (DummyCache) and sessions in the database. A per-process cache (LocMemCache)
-# would let one gunicorn worker serve a page another worker's save has changed.
+# app processes: the cache (the public page cache, core/pagecache.py) lives there. Without it: no cache
+# (DummyCache). A per-process cache (LocMemCache) would let one gunicorn worker serve a page another
+# worker's save has changed.
+# Sessions are in the database, with or without Redis: a session written or ended while Redis did not
+# answer would come back stale from it when it answered again (a sign-out undone), and every request
+# writes its session to the database anyway (the idle timeout).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 REDIS_URL = env_str("REDIS_URL").strip()
 CACHE_KEY_PREFIX = env_str("CACHE_KEY_PREFIX", "iisg-portal").strip()
+# How long to wait for Redis to connect or answer, and how long to leave it alone after it did not.
+REDIS_TIMEOUT_MS = env_int("REDIS_TIMEOUT_MS", 50)
+REDIS_PAUSE_SECONDS = env_int("REDIS_PAUSE_SECONDS", 10)
+if REDIS_TIMEOUT_MS < 1 or REDIS_PAUSE_SECONDS < 0:
+    raise ImproperlyConfigured(
+        f"REDIS_TIMEOUT_MS={REDIS_TIMEOUT_MS} must be at least 1 and REDIS_PAUSE_SECONDS={REDIS_PAUSE_SECONDS} "
+        "at least 0."
+    )
 if REDIS_URL:
     if not is_redis_url(REDIS_URL):
         # Not the value itself: it may hold a password.
@@ -276,19 +290,17 @@ if REDIS_URL:
             # Several portals (production, staging) may share one Redis.
             "KEY_PREFIX": CACHE_KEY_PREFIX,
             "OPTIONS": {
-                # A Redis that hangs must not hang the workers (gunicorn kills them after 30 s).
-                "SOCKET_CONNECT_TIMEOUT": 2,
-                "SOCKET_TIMEOUT": 2,
-                # Redis down: pages are rendered, sessions read from the database, the error logged.
+                # A Redis that hangs costs one short timeout, then a pause (core/redis_breaker.py).
+                "SOCKET_CONNECT_TIMEOUT": REDIS_TIMEOUT_MS / 1000,
+                "SOCKET_TIMEOUT": REDIS_TIMEOUT_MS / 1000,
+                "CONNECTION_POOL_CLASS": "core.redis_breaker.GuardedConnectionPool",
+                # Redis down or paused: pages are rendered as without a cache.
                 "IGNORE_EXCEPTIONS": True,
             },
         }
     }
+    # Other errors are logged; a failing connection once per pause, by core.redis_breaker (LOGGING below).
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
-    # Sessions read from Redis, written through to the database: a Redis restart or eviction signs
-    # nobody out. The sign-in wizard's state (two-factor) is in the session, so a sign-in may begin
-    # on one process and end on another; django-axes counts failures in the database.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 # How long the public's pages are kept at most (core/pagecache.py); a change makes them stale at once.
@@ -400,5 +412,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "level": env_str("LOG_LEVEL", "INFO")}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # WeasyPrint logs each step of every PDF at INFO.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "filters": {"skip_reported_by_breaker": {"()": "core.redis_breaker.SkipReportedByBreaker"}},
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        # django-redis logs each cache call that failed; the breaker reports a failing Redis once per pause.
+        "django_redis.cache": {"filters": ["skip_reported_by_breaker"]},
+    },
 }

@@ -166,7 +166,7 @@ def test_without_redis_nothing_is_cached_and_sessions_are_in_the_database():
 @pytest.mark.parametrize(
     "url", ["redis://127.0.0.1:6379/3", "rediss://:pw@redis.example:6380", "unix:///run/redis.sock?db=1"]
 )
-def test_with_redis_the_cache_and_the_sessions_are_shared(url):
+def test_with_redis_the_cache_is_shared_and_the_sessions_stay_in_the_database(url):
     result = settings_of(
         "s.CACHES['default']['BACKEND'], s.CACHES['default']['LOCATION'], s.CACHES['default']['KEY_PREFIX'], "
         "s.SESSION_ENGINE, s.PAGE_CACHE_SECONDS",
@@ -177,9 +177,28 @@ def test_with_redis_the_cache_and_the_sessions_are_shared(url):
         "django_redis.cache.RedisCache",
         url,
         "iisg-portal",
-        "django.contrib.sessions.backends.cached_db",
+        # Not in Redis: a session ended while Redis hung would come back from it when it answered again.
+        "django.contrib.sessions.backends.db",
         "300",
     ]
+
+
+def test_with_redis_a_hung_server_costs_a_short_timeout_then_a_pause():
+    result = settings_of(
+        "s.CACHES['default']['OPTIONS']['SOCKET_TIMEOUT'], s.CACHES['default']['OPTIONS']['SOCKET_CONNECT_TIMEOUT'], "
+        "s.CACHES['default']['OPTIONS']['CONNECTION_POOL_CLASS'], s.REDIS_PAUSE_SECONDS",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+        REDIS_TIMEOUT_MS="40",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["0.04", "0.04", "core.redis_breaker.GuardedConnectionPool", "10"]
+
+
+@pytest.mark.parametrize(("name", "value"), [("REDIS_TIMEOUT_MS", "0"), ("REDIS_PAUSE_SECONDS", "-1")])
+def test_redis_timeouts_must_make_sense(name, value):
+    result = settings_of("s.CACHES", REDIS_URL="redis://127.0.0.1:6379/0", **{name: value})
+    assert result.returncode != 0
+    assert name in result.stderr
 
 
 def test_persistent_database_connections_are_health_checked():
