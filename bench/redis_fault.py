@@ -126,9 +126,7 @@ def main() -> None:
     print(header)
     print("|" + "---|" * (len(names) + 3))
     for (persona, key), by_condition in results.items():
-        cells = [
-            f"{statistics.median(by_condition[n]):.1f} / {statistics.mean(by_condition[n]):.1f}" for n in names
-        ]
+        cells = [f"{statistics.median(by_condition[n]):.1f} / {statistics.mean(by_condition[n]):.1f}" for n in names]
         ratio = statistics.mean(by_condition["hung"]) / statistics.mean(by_condition["no cache"])
         print(f"| {key} | {persona} | " + " | ".join(cells) + f" | {ratio:.2f} |")
     p95 = sorted(generation_reads)[int(len(generation_reads) * 0.95)]
