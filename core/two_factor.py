@@ -103,7 +103,9 @@ def enrolment_link_refusal(user) -> str | None:
         return _("The account is inactive.")
     if not is_secretariat(user):
         # Board members (and users with no role) may set up a second factor themselves.
-        return _("Only Secretariat and admin accounts need an enrolment link; others set up two-factor sign-in themselves.")
+        return _(
+            "Only Secretariat and admin accounts need an enrolment link; others set up two-factor sign-in themselves."
+        )
     if has_second_factor(user):
         return _("The account already has an authenticator app. Reset its two-factor sign-in first to replace it.")
     return None
@@ -200,9 +202,7 @@ def _consume_enrolment(request, user) -> bool:
 
 def enrolment_needed(request, *, link_followed: bool = False):
     """The answer to a Secretariat or admin user without a second factor and no enrolment link: not signed in."""
-    return render(
-        request, "two_factor/core/enrolment_needed.html", {"link_followed": link_followed}, status=403
-    )
+    return render(request, "two_factor/core/enrolment_needed.html", {"link_followed": link_followed}, status=403)
 
 
 @never_cache
@@ -289,11 +289,14 @@ class LoginView(two_factor_views.LoginView):
         # The password was right. A Secretariat or admin user without a second factor is signed in
         # only by the session that followed their own enrolment link (then sent to the setup page).
         user = self.get_user()
-        if second_factor_required(user) and not has_second_factor(user):
-            if session_enrolment_link(self.request, user) is None:
-                logger.warning("Sign-in refused to user %s: no second factor and no enrolment link", user.pk)
-                followed = bool((self.request.session.get(ENROLMENT_SESSION_KEY) or {}).get("link"))
-                return enrolment_needed(self.request, link_followed=followed)
+        if (
+            second_factor_required(user)
+            and not has_second_factor(user)
+            and session_enrolment_link(self.request, user) is None
+        ):
+            logger.warning("Sign-in refused to user %s: no second factor and no enrolment link", user.pk)
+            followed = bool((self.request.session.get(ENROLMENT_SESSION_KEY) or {}).get("link"))
+            return enrolment_needed(self.request, link_followed=followed)
         return super().done(form_list, **kwargs)
 
 
