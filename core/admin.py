@@ -89,7 +89,7 @@ class PortalUserAdmin(UserAdmin):
             "opts": self.opts,
             "original": user,
             "refusal": enrolment_link_refusal(user),
-            "open_link": user.enrolment_links.open().select_related("issued_by").first(),
+            "open_link": user.enrolment_links.usable().first(),
         }
         return TemplateResponse(request, "core/admin/enrolment_link_confirm.html", context)
 

@@ -117,7 +117,7 @@ def test_admin_issues_a_link_from_the_users_list_shown_once_and_logged(admin_cli
     assert token not in admin_client.get(reverse("admin:auth_user_changelist")).content.decode()
 
 
-def test_admin_issues_a_link_from_the_users_page(admin_client, admin_user, secretariat):
+def test_admin_issues_a_link_from_the_users_page(admin_client, admin_user, secretariat, settings):
     change = admin_client.get(reverse("admin:auth_user_change", args=[secretariat.pk])).content.decode()
     url = reverse("admin:auth_user_enrolment_link", args=[secretariat.pk])
     assert f'href="{url}"' in change
@@ -130,7 +130,9 @@ def test_admin_issues_a_link_from_the_users_page(admin_client, admin_user, secre
     assert EnrolmentLink.objects.get(user=secretariat).issued_by == admin_user
     assert "Issued an enrolment link" in LogEntry.objects.get(object_id=str(secretariat.pk)).get_change_message()
     # The page now says a link is open and that a new one replaces it.
-    assert "a new one replaces it" in admin_client.get(url).content.decode()
+    assert "still works (until" in admin_client.get(url).content.decode()
+    settings.CLOCK_NOW = EnrolmentLink.objects.get().expires_at
+    assert "still works" not in admin_client.get(url).content.decode()
 
 
 def test_no_link_for_a_board_member_nor_a_user_who_has_a_device(admin_client, board_member, secretariat):
