@@ -19,5 +19,7 @@ two_factor_patterns = (
 urlpatterns = [
     path("login/", two_factor.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The single-use link an admin issues for a Secretariat or admin user's first authenticator.
+    path("enrol/<str:token>/", two_factor.follow_enrolment_link, name="enrolment-link"),
     path("", include(two_factor_patterns)),
 ]

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
-    """The portal's toolkit below the domain apps: no domain models, imports none of them."""
+    """The toolkit below the domain apps: no domain models (only its bookkeeping), imports none of them."""
 
     name = "core"
     verbose_name = _("Portal toolkit")

@@ -1,9 +1,103 @@
 """
-The toolkit's own bookkeeping; core has no domain models.
+The toolkit holds no domain records, only its own bookkeeping: the site's generation (the page cache,
+core/pagecache.py) and the enrolment links with which a Secretariat or admin user sets up their first
+authenticator (core/two_factor.py).
 """
 
+import hashlib
+
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from core import clock
+
+
+def hash_token(token: str) -> str:
+    """The stored form of a link's secret. A plain SHA-256 suffices: the secret is 256 random bits, not a password."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class EnrolmentLinkQuerySet(models.QuerySet):
+    def open(self):
+        """Neither used nor replaced (expired or not): what issuing a new link voids."""
+        return self.filter(used_at__isnull=True, voided_at__isnull=True)
+
+    def usable(self):
+        """Links that still work: open and not expired."""
+        return self.open().filter(expires_at__gt=clock.now())
+
+    def for_token(self, token: str):
+        """The link whose secret this is (in any state), or None: only the hash is stored, so it is looked up by it."""
+        return self.select_related("user").filter(token_hash=hash_token(token)).first()
+
+
+class EnrolmentLink(models.Model):
+    """
+    A single-use, expiring link with which one privileged user, signed in with their password, sets
+    up their first authenticator. Issued by an admin (or `manage.py enrolment_link` for the first
+    admin of a deployment); the secret is shown once and only its hash is kept.
+    """
+
+    class State(models.TextChoices):
+        USABLE = "usable", _("usable")
+        USED = "used", _("used")
+        VOIDED = "voided", _("replaced by a newer link")
+        EXPIRED = "expired", _("expired")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolment_links", verbose_name=_("for")
+    )
+    token_hash = models.CharField(_("hash of the secret"), max_length=64, unique=True, editable=False)
+    # None: issued on the command line (`manage.py enrolment_link`), for the first admin of a deployment.
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("issued by"),
+    )
+    issued_at = models.DateTimeField(_("issued"))
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+    voided_at = models.DateTimeField(_("replaced"), null=True, blank=True)
+
+    objects = EnrolmentLinkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("enrolment link")
+        verbose_name_plural = _("enrolment links")
+        ordering = ["-issued_at"]
+        constraints = [
+            # Issuing voids the older links: at most one open link per user, even when two admins issue at once.
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(used_at__isnull=True, voided_at__isnull=True),
+                name="core_enrolmentlink_one_open_per_user",
+            ),
+            models.CheckConstraint(
+                condition=Q(used_at__isnull=True) | Q(voided_at__isnull=True),
+                name="core_enrolmentlink_used_or_voided",
+            ),
+        ]
+
+    def __str__(self):
+        return _("Enrolment link for %(user)s, issued %(issued)s") % {
+            "user": self.user,
+            "issued": self.issued_at.isoformat(timespec="minutes"),
+        }
+
+    @property
+    def state(self) -> "EnrolmentLink.State":
+        if self.used_at is not None:
+            return self.State.USED
+        if self.voided_at is not None:
+            return self.State.VOIDED
+        if self.expires_at <= clock.now():
+            return self.State.EXPIRED
+        return self.State.USABLE
 
 
 class SiteGeneration(models.Model):

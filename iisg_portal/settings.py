@@ -399,6 +399,11 @@ TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", default=True)
 if not TWO_FACTOR_REQUIRED and not DEBUG:
     raise ImproperlyConfigured("TWO_FACTOR_REQUIRED=0 is only allowed with DEBUG on (the local demo).")
 OTP_TOTP_ISSUER = "IISG Board Portal"
+# A Secretariat or admin user sets up their first authenticator only through a single-use link an
+# admin issues (core/two_factor.py); it works for this many hours.
+ENROLMENT_LINK_HOURS = env_int("ENROLMENT_LINK_HOURS", 72)
+if ENROLMENT_LINK_HOURS < 1:
+    raise ImproperlyConfigured(f"ENROLMENT_LINK_HOURS={ENROLMENT_LINK_HOURS} must be at least 1 (hours).")
 # The sign-in wizard forgets a password step left unfinished for 10 minutes.
 TWO_FACTOR_LOGIN_TIMEOUT = 600
 # No "remember this browser" cookie: every sign-in asks for the code.

@@ -1,7 +1,8 @@
 """
 Two-factor sign-in (django-two-factor-auth on django-otp): who must have a second factor, the
 sign-in with a code or a backup code, setting one up, and the bypass the audit found (a user with
-an authenticator opening the setup page with a password-only session).
+an authenticator opening the setup page with a password-only session). A Secretariat or admin user
+sets up their first one only through an enrolment link: tests/hardening/test_enrolment_links.py.
 """
 
 import pytest
@@ -10,6 +11,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core.two_factor import issue_enrolment_link
 from tests.signin import code_for_key, current_token, give_code, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -42,10 +44,34 @@ def setup_key(client) -> str:
     return data["extra_data"]["keys"]["generator"]
 
 
+def follow_enrolment_link(client, user):
+    """An admin issued `user` an enrolment link, and this browser opened it."""
+    client.get(issue_enrolment_link(user=user).path)
+
+
 # Who must have a second factor
 
 
-def test_secretariat_without_a_device_is_sent_to_set_one_up(client, secretariat):
+@pytest.mark.parametrize("persona", ["secretariat", "admin"])
+def test_privileged_user_without_a_device_is_not_signed_in_with_the_password_alone(client, personas, persona):
+    # Whoever first learnt the password would otherwise enrol their own phone and own the account.
+    response = sign_in(client, personas[persona])
+    assert response.status_code == 403
+    content = response.content.decode()
+    assert "This account needs a second factor. Ask an admin for an enrolment link." in content
+    assert signed_in_user_id(client) is None
+    # No session that reaches any page: not the setup page, not the admin, not the editing side.
+    setup = client.get(reverse("two_factor:setup"))
+    assert setup.status_code == 302
+    assert setup.url.startswith(reverse("login"))
+    admin = client.get(reverse("admin:index"), follow=True)
+    assert admin.redirect_chain[-1][0].startswith(reverse("login"))
+    assert client.get(reverse("meetings-edit:meeting-create")).status_code == 403
+    assert not TOTPDevice.objects.filter(user=personas[persona]).exists()
+
+
+def test_secretariat_with_an_enrolment_link_is_sent_to_set_one_up(client, secretariat):
+    follow_enrolment_link(client, secretariat)
     sign_in(client, secretariat)
     response = client.get(reverse("meetings:meeting-list"))
     assert response.status_code == 302
@@ -53,7 +79,8 @@ def test_secretariat_without_a_device_is_sent_to_set_one_up(client, secretariat)
     assert "next=/meetings/" in response.url
 
 
-def test_admin_without_a_device_reaches_no_admin_page(client, admin_user):
+def test_admin_with_an_enrolment_link_reaches_no_admin_page_before_setting_up(client, admin_user):
+    follow_enrolment_link(client, admin_user)
     sign_in(client, admin_user)
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
@@ -76,6 +103,7 @@ def test_the_admin_sign_in_page_sends_people_to_the_portals(client):
 
 
 def test_setting_up_an_authenticator_then_printing_backup_codes(client, secretariat):
+    follow_enrolment_link(client, secretariat)
     sign_in(client, secretariat)
     page = client.get(f"{reverse('two_factor:setup')}?next=/meetings/")
     assert page.status_code == 200
@@ -263,7 +291,11 @@ def test_admin_reset_removes_the_devices_and_is_logged(client, admin_user, secre
         reverse("admin:auth_user_changelist"),
         {"action": "reset_two_factor", "_selected_action": [secretariat.pk]},
     )
-    assert response.status_code == 302
+    assert response.status_code == 200
+    # The Secretariat can now sign in only through an enrolment link: the page says so and offers one.
+    content = response.content.decode()
+    assert "now need an enrolment link" in content
+    assert 'value="issue_enrolment_links"' in content
     assert not TOTPDevice.objects.filter(user=secretariat).exists()
     assert not StaticDevice.objects.filter(user=secretariat).exists()
     entry = LogEntry.objects.get(object_id=str(secretariat.pk))

@@ -3,7 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from core.two_factor import issue_enrolment_link
 from tests.conftest import PERSONAS
+from tests.factories import UserFactory
 
 # "announced": a draft record whose meeting the Secretariat announced to the public.
 STATES = ["draft", "circulated", "published", "announced"]
@@ -102,6 +104,40 @@ def test_list_pages_open_to_everyone(client_for, records, url_name, persona):
     response = client.get(LIST_URLS[url_name]())
     expected = 302 if url_name == "login" and persona != "anonymous" else 200
     assert response.status_code == expected
+
+
+# The enrolment link of a Secretariat user with no second factor (core/two_factor.py), and the admin's
+# page that issues one: persona -> (status, what the page says or where it leads).
+ENROLMENT_URLS = {
+    "enrolment-link": {
+        "anonymous": (302, "/accounts/login/"),
+        "board_member": (409, "Sign out, then open the enrolment link again"),
+        "secretariat": (409, "Sign out, then open the enrolment link again"),
+        "admin": (409, "Sign out, then open the enrolment link again"),
+    },
+    "enrolment-link-unknown": dict.fromkeys(PERSONAS, (404, "This enrolment link is not valid")),
+    "admin-enrolment-link": {
+        "anonymous": (302, "/admin/login/"),
+        "board_member": (302, "/admin/login/"),
+        "secretariat": (302, "/admin/login/"),
+        "admin": (200, "Issue an enrolment link"),
+    },
+}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("url_name", sorted(ENROLMENT_URLS))
+def test_enrolment_link_pages(client_for, db, url_name, persona):
+    officer = UserFactory(username="officer-to-enrol", is_staff=True)
+    url = {
+        "enrolment-link": lambda: issue_enrolment_link(user=officer).path,
+        "enrolment-link-unknown": lambda: reverse("enrolment-link", args=["x" * 43]),
+        "admin-enrolment-link": lambda: reverse("admin:auth_user_enrolment_link", args=[officer.pk]),
+    }[url_name]()
+    response = client_for(persona).get(url)
+    status, says = ENROLMENT_URLS[url_name][persona]
+    assert response.status_code == status
+    assert says in (response.url if status == 302 else response.content.decode())
 
 
 def test_unknown_records_are_404(client, db):

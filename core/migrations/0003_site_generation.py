@@ -12,10 +12,8 @@ def first_generation(apps, schema_editor):
 
 class Migration(migrations.Migration):
 
-    initial = True
-
     dependencies = [
-        ('core', '0001_two_factor_default_devices'),
+        ('core', '0002_enrolment_links'),
     ]
 
     operations = [
