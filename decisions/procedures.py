@@ -227,27 +227,27 @@ def answer_versions(procedure: WrittenProcedure, organisations) -> dict[int, int
 
 def answer_recorded_meanwhile(row: ProcedureAnswer) -> str:
     """What a sender is told of the answer recorded for their organisation after their form was opened."""
-    when = formats.date_format(timezone.localtime(row.answered_at), "j F Y, H:i T")
     user = row.answered_by
-    who = (user.get_full_name() or user.get_username()) if user else _("someone")
-    values = {"organisation": row.organisation, "answer": row.get_answer_display(), "who": who, "when": when}
+    values = {
+        "organisation": row.organisation,
+        "answer": row.get_answer_display(),
+        "who": (user.get_full_name() or user.get_username()) if user else _("someone"),
+        "when": formats.date_format(timezone.localtime(row.answered_at), "j F Y, H:i T"),
+    }
+    if row.reason:
+        values["answer"] = _("“%(answer)s” (reason: “%(reason)s”)") % {"answer": values["answer"], "reason": row.reason}
+    else:
+        values["answer"] = _("“%(answer)s”") % {"answer": values["answer"]}
     if row.on_behalf:
         values["channel"] = row.get_channel_display().lower()
-        text = (
+        return (
             _(
-                "Another answer for %(organisation)s was recorded meanwhile: “%(answer)s”, received %(channel)s "
-                "and recorded by %(who)s for the Secretariat on %(when)s."
+                "Another answer for %(organisation)s was recorded meanwhile: %(answer)s, received %(channel)s and "
+                "recorded by %(who)s for the Secretariat on %(when)s."
             )
             % values
         )
-    else:
-        text = (
-            _("Another answer for %(organisation)s was recorded meanwhile: “%(answer)s”, by %(who)s on %(when)s.")
-            % values
-        )
-    if row.reason:
-        text += " " + _("Reason: “%(reason)s”.") % {"reason": row.reason}
-    return text
+    return _("Another answer for %(organisation)s was recorded meanwhile: %(answer)s, by %(who)s on %(when)s.") % values
 
 
 def _refused_when_not_open(locked: WrittenProcedure, meanwhile: ProcedureAnswer | None) -> None:

@@ -144,7 +144,9 @@ def test_an_answer_recorded_on_behalf_from_a_page_opened_before_the_member_answe
     opened = as_opened(client.get(url))
     # Meanwhile Alphaland's delegate answers in the portal.
     clock.advance(hours=3)
-    procedures.answer_procedure(procedure=open_procedure, organisation=world.alpha, answer="agree", user=world.alpha_user)
+    procedures.answer_procedure(
+        procedure=open_procedure, organisation=world.alpha, answer="agree", user=world.alpha_user
+    )
     letter = {"organisation": world.alpha.pk, "answer": "object", "reason": "Sent on paper.", "channel": "letter"}
     response = client.post(url, opened | letter | {"save": "1"})
 

@@ -156,7 +156,8 @@ def test_two_answers_for_one_organisation_at_once_record_one_and_tell_the_other(
     text = text_of(refused[0])
     assert MEANWHILE in text
     assert f"“{row.get_answer_display()}”" in text
-    assert "is recorded" not in text and "recorded on its behalf:" not in text
+    assert "is recorded" not in text
+    assert "recorded on its behalf:" not in text
     assert ProcedureAnswer.history.filter(procedure_id=draft_procedure.pk).count() == 1 + answered_before
 
     # The refused sender sends the form again, as it came back: it replaces the other; the history keeps both.
@@ -169,7 +170,9 @@ def test_an_answer_on_its_way_while_the_first_closes_the_procedure_early_is_told
     two_senders, draft_procedure, world
 ):
     """Beta answered; Alphaland's two answers at once: the first closes the procedure, the other is refused."""
-    procedures.answer_procedure(procedure=draft_procedure, organisation=world.beta, answer="agree", user=world.beta_user)
+    procedures.answer_procedure(
+        procedure=draft_procedure, organisation=world.beta, answer="agree", user=world.beta_user
+    )
     responses = run_at_once(*two_senders())
 
     assert not [r for r in responses if isinstance(r, Exception)], responses
