@@ -204,3 +204,20 @@ def test_an_answer_sent_while_the_procedure_closed_early_says_so_not_the_deadlin
     assert "The procedure closed on 1 March 2026, 09:00 CET, when every consulted member had answered" in text
     assert "your answer was not recorded" in text
     assert "deadline" not in text
+    # From a form opened before the letter was recorded: which answer closed it is said too.
+    with pytest.raises(ValidationError) as refused:
+        procedures.answer_procedure(
+            procedure=open_procedure,
+            organisation=world.alpha,
+            answer="agree",
+            user=world.alpha_user,
+            expected_version=0,
+        )
+    assert MEANWHILE in " ".join(refused.value.messages)
+    assert "By letter." in " ".join(refused.value.messages)
+    # Never to whoever may not read Alphaland's answer.
+    with pytest.raises(ValidationError) as refused:
+        procedures.answer_procedure(
+            procedure=open_procedure, organisation=world.alpha, answer="agree", user=world.beta_user, expected_version=0
+        )
+    assert "By letter." not in " ".join(refused.value.messages)
