@@ -1,7 +1,7 @@
 """
 Optimistic locking for records several editors may change at once: meetings, their participants
-list and agenda items, decisions, documents, action items and progress notes, organisations,
-people and memberships.
+list and agenda items, decisions, documents, action items and progress notes, answers to written
+procedures, organisations, people and memberships.
 
 A versioned model (`Versioned`, with a `version` integer) counts its version up on every save of a
 stored row, whoever saves it. An edit form carries, in hidden fields, the version it was opened at

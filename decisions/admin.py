@@ -130,7 +130,7 @@ class ProgressNoteAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
     list_select_related = ["action_item", "created_by"]
 
 
-class ProcedureAnswerInline(admin.TabularInline):
+class ProcedureAnswerInline(OptimisticLockInlineMixin, admin.TabularInline):
     model = ProcedureAnswer
     extra = 0
     fields = ["organisation", "answer", "reason", "on_behalf", "channel", "answered_by", "answered_at"]
@@ -162,7 +162,7 @@ class WrittenProcedureAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ProcedureAnswer)
-class ProcedureAnswerAdmin(SimpleHistoryAdmin):
+class ProcedureAnswerAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
     list_display = ["procedure", "organisation", "answer", "on_behalf", "channel", "answered_at"]
     list_filter = ["answer", "on_behalf", "channel"]
     search_fields = ["procedure__reference", "organisation__name", "reason"]

@@ -827,7 +827,7 @@ class ProcedureAnswerQuerySet(models.QuerySet):
         return self.filter(public | own)
 
 
-class ProcedureAnswer(models.Model):
+class ProcedureAnswer(Versioned, models.Model):
     class Answer(models.TextChoices):
         AGREE = "agree", _("Agree")
         OBJECT = "object", _("Object")
@@ -852,8 +852,11 @@ class ProcedureAnswer(models.Model):
     on_behalf = models.BooleanField(_("recorded by the Secretariat on the member's behalf"), default=False)
     channel = models.CharField(_("received"), max_length=10, choices=Channel.choices, blank=True)
     answered_at = models.DateTimeField(_("answered at"))
+    # The answer form carries it: an answer recorded for the organisation after the form was opened
+    # (by a colleague, a delegate, the Secretariat) is not overwritten unseen (decisions.procedures).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     # Every change of an answer is kept (an answer can be changed until the deadline).
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     objects = ProcedureAnswerQuerySet.as_manager()
 

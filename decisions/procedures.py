@@ -213,6 +213,67 @@ def may_answer_for(user, procedure: WrittenProcedure, on: dt.date | None = None)
     return procedure.consulted.filter(pk__in=organisations_represented_by(user, on).values("pk")).order_by("name")
 
 
+def answer_versions(procedure: WrittenProcedure, organisations) -> dict[int, int]:
+    """
+    The version of each of `organisations`' answers as it is now (one not there: none yet, 0), for the
+    answer form to carry, so that an answer recorded after the form was opened is not overwritten unseen.
+    """
+    return dict(
+        ProcedureAnswer.objects.filter(procedure=procedure, organisation__in=organisations).values_list(
+            "organisation", "version"
+        )
+    )
+
+
+def answer_recorded_meanwhile(row: ProcedureAnswer) -> str:
+    """What a sender is told of the answer recorded for their organisation after their form was opened."""
+    user = row.answered_by
+    values = {
+        "organisation": row.organisation,
+        "answer": row.get_answer_display(),
+        "who": (user.get_full_name() or user.get_username()) if user else _("someone"),
+        "when": formats.date_format(timezone.localtime(row.answered_at), "j F Y, H:i T"),
+    }
+    if row.reason:
+        values["answer"] = _("“%(answer)s” (reason: “%(reason)s”)") % {"answer": values["answer"], "reason": row.reason}
+    else:
+        values["answer"] = _("“%(answer)s”") % {"answer": values["answer"]}
+    if row.on_behalf:
+        values["channel"] = row.get_channel_display().lower()
+        return (
+            _(
+                "Another answer for %(organisation)s was recorded meanwhile: %(answer)s, received %(channel)s and "
+                "recorded by %(who)s for the Secretariat on %(when)s."
+            )
+            % values
+        )
+    return _("Another answer for %(organisation)s was recorded meanwhile: %(answer)s, by %(who)s on %(when)s.") % values
+
+
+def _refused_when_not_open(locked: WrittenProcedure, meanwhile: ProcedureAnswer | None) -> None:
+    """Why no answer is taken; for a procedure that closed early, with the answer recorded meanwhile."""
+    if locked.status == WrittenProcedure.Status.WITHDRAWN:
+        raise ValidationError(_("This procedure was withdrawn: no answer is taken."))
+    if locked.status == WrittenProcedure.Status.DRAFT:
+        raise ValidationError(_("This procedure has not been launched yet: no answer is taken."))
+    if locked.status == WrittenProcedure.Status.CLOSED and locked.closed_at < locked.deadline:
+        # Closed early, by the last consulted member's answer, while this one was on its way.
+        messages = [
+            _(
+                "The procedure closed on %(closed)s, when every consulted member had answered: your answer "
+                "was not recorded."
+            )
+            % {"closed": formats.date_format(timezone.localtime(locked.closed_at), "j F Y, H:i T")}
+        ]
+        if meanwhile is not None:
+            messages.append(answer_recorded_meanwhile(meanwhile))
+        raise ValidationError(messages)
+    raise ValidationError(
+        _("The deadline (%(deadline)s) has passed: your answer was not recorded.")
+        % {"deadline": deadline_display(locked)}
+    )
+
+
 @transaction.atomic
 def answer_procedure(
     *,
@@ -223,40 +284,52 @@ def answer_procedure(
     user,
     on_behalf: bool = False,
     channel: str = "",
+    expected_version: int | None = None,
 ) -> ProcedureAnswer:
     """
     Record (or change) an organisation's answer. Refused after the deadline, even if the form was
     opened before: the check is made here, with the procedure row locked, by the portal's clock. One
     row per organisation (a database constraint): a changed answer updates it, and its history keeps
     every version. When every consulted member has answered, the procedure closes at once.
+
+    `expected_version`: the version of the organisation's answer the sender's form was opened at (0:
+    none yet). If another answer was recorded since, nothing is saved: StaleVersionError, with that
+    answer, for the sender to see (sending again, from the form it comes back in, replaces it). None
+    skips the check (a step without a form).
     """
+    # The procedure's row lock makes the answers to one procedure one at a time: the second of two
+    # at once waits here, then reads the first's answer and status. (SQLite: the whole database is
+    # one writer's from the transaction's start, settings.DATABASES.)
     locked = WrittenProcedure.objects.select_for_update().get(pk=procedure.pk)
     now = clock.now()
+    row = (
+        ProcedureAnswer.objects.select_for_update(of=("self",))
+        .select_related("organisation", "answered_by")
+        .filter(procedure=locked, organisation=organisation)
+        .first()
+    )
+    stale = row is not None and expected_version is not None and row.version != expected_version
+    # The Secretariat answers on any consulted member's behalf (its page checks the permission).
+    represents = on_behalf or (
+        organisations_represented_by(user, timezone.localtime(now).date()).filter(pk=organisation.pk).exists()
+    )
     if locked.status != WrittenProcedure.Status.OPEN or now >= locked.deadline:
-        if locked.status == WrittenProcedure.Status.WITHDRAWN:
-            raise ValidationError(_("This procedure was withdrawn: no answer is taken."))
-        if locked.status == WrittenProcedure.Status.DRAFT:
-            raise ValidationError(_("This procedure has not been launched yet: no answer is taken."))
-        raise ValidationError(
-            _("The deadline (%(deadline)s) has passed: your answer was not recorded.")
-            % {"deadline": deadline_display(locked)}
-        )
+        # The answer recorded meanwhile is said only to whoever may read it.
+        _refused_when_not_open(locked, row if stale and represents else None)
     consulted = locked.consulted.filter(pk=organisation.pk).exists()
     _require(consulted, _("This organisation is not consulted."), "organisation")
     if on_behalf:
         _require(bool(channel), _("Say how the answer was received."), "channel")
     else:
-        _require(
-            organisations_represented_by(user, timezone.localtime(now).date()).filter(pk=organisation.pk).exists(),
-            _("You may not answer for this organisation."),
-            "organisation",
-        )
+        _require(represents, _("You may not answer for this organisation."), "organisation")
         channel = ""
     _require(answer in ProcedureAnswer.Answer.values, _("Choose an answer."), "answer")
     if answer == ProcedureAnswer.Answer.OBJECT:
         _require(bool((reason or "").strip()), _("Say why you object."), "reason")
-    row = ProcedureAnswer.objects.select_for_update().filter(procedure=locked, organisation=organisation).first()
+    if stale:
+        raise StaleVersionError(row)
     if row is None:
+        # (An answer the form saw and that is gone since, deleted in the admin, overwrites nothing.)
         row = ProcedureAnswer(procedure=locked, organisation=organisation)
     row.answer = answer
     row.reason = (reason or "").strip()
@@ -265,6 +338,7 @@ def answer_procedure(
     row.channel = channel
     row.answered_at = now
     row.full_clean()
+    # Counts the version up (core.locking.Versioned): every form opened before this is refused.
     row.save()
     answered = locked.answers.values("organisation")
     if not locked.consulted.exclude(pk__in=answered).exists():

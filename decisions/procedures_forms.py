@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, LineEndingsMixin, form_helper
 from core.locking import OptimisticLockFormMixin
+from decisions import procedures
 from decisions.models import Document, ProcedureAnswer, WrittenProcedure
 from members.models import Organisation
 
@@ -62,17 +64,26 @@ class ProcedureForm(LineEndingsMixin, OptimisticLockFormMixin, forms.ModelForm):
 
 
 class AnswerForm(LineEndingsMixin, forms.Form):
-    """A member's answer for one of the organisations they may answer for."""
+    """
+    A member's answer for one of the organisations they may answer for. It carries, hidden, the
+    version of each of these organisations' answers as the page showed them (core.locking.Versioned;
+    0: none yet), so that an answer recorded meanwhile by someone else is not overwritten unseen: the
+    service refuses it (StaleVersionError) and `refuse_stale` says which answer was recorded, keeps
+    the sender's choice and moves the form on, so that sending it again replaces that answer.
+    """
 
     organisation = forms.ModelChoiceField(label=_("Answer for"), queryset=Organisation.objects.none(), empty_label=None)
     answer = forms.ChoiceField(label=_("Answer"), choices=ProcedureAnswer.Answer.choices, widget=forms.RadioSelect)
     reason = forms.CharField(
         label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text=_("Required to object.")
     )
+    versions = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, organisations, **kwargs):
+    def __init__(self, *args, procedure, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
+        if not self.is_bound:
+            self.initial["versions"] = _sign_versions(procedures.answer_versions(procedure, organisations))
         self.helper = form_helper(_("Send the answer"))
 
     def clean(self):
@@ -80,6 +91,43 @@ class AnswerForm(LineEndingsMixin, forms.Form):
         if cleaned.get("answer") == ProcedureAnswer.Answer.OBJECT and not (cleaned.get("reason") or "").strip():
             self.add_error("reason", _("Say why you object."))
         return cleaned
+
+    def _versions_seen(self) -> dict[str, int]:
+        try:
+            versions = signing.loads(self.data.get(self.add_prefix("versions"), ""), salt=_VERSIONS_SALT)
+        except signing.BadSignature:
+            return {}
+        return versions if isinstance(versions, dict) else {}
+
+    @property
+    def expected_version(self) -> int:
+        """
+        The version of the chosen organisation's answer that the sender saw. A form posted without it
+        (a page older than it, a hand-made post) counts as having seen none: it replaces no answer.
+        """
+        version = self._versions_seen().get(str(self.cleaned_data["organisation"].pk), 0)
+        return version if isinstance(version, int) else 0
+
+    def refuse_stale(self, current: ProcedureAnswer) -> None:
+        """Another answer was recorded since the form was opened: say which; the next send replaces it."""
+        self.add_error(
+            None,
+            "{} {}".format(
+                procedures.answer_recorded_meanwhile(current), _("Yours was not recorded; send it again to replace it.")
+            ),
+        )
+        versions = self._versions_seen()
+        versions[str(current.organisation_id)] = current.version
+        data = self.data.copy()
+        data[self.add_prefix("versions")] = _sign_versions(versions)
+        self.data = data
+
+
+_VERSIONS_SALT = "decisions.answer.versions"
+
+
+def _sign_versions(versions: dict) -> str:
+    return signing.dumps({str(pk): version for pk, version in versions.items()}, salt=_VERSIONS_SALT)
 
 
 class OnBehalfForm(AnswerForm):

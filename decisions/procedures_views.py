@@ -96,7 +96,7 @@ def procedure_detail(request, slug):
             "decision": decision,
             "deadline": procedures.deadline_display(procedure),
             "answerable": list(answerable),
-            "answer_form": AnswerForm(organisations=answerable) if answerable else None,
+            "answer_form": AnswerForm(procedure=procedure, organisations=answerable) if answerable else None,
             "user_is_secretariat": is_secretariat(user),
             "documents": procedure.documents.visible_to(user).order_by("title") if is_board_member(user) else [],
             "consulted": procedure.consulted.order_by("name") if is_board_member(user) else [],
@@ -123,7 +123,7 @@ def procedure_answer(request, slug):
         else:
             messages.error(request, _("This procedure is not open: no answer is taken."))
         return redirect(procedure)
-    form = AnswerForm(posted(request), organisations=organisations)
+    form = AnswerForm(posted(request), procedure=procedure, organisations=organisations)
     return edit_page(
         request,
         form,
@@ -133,6 +133,7 @@ def procedure_answer(request, slug):
             answer=form.cleaned_data["answer"],
             reason=form.cleaned_data["reason"],
             user=request.user,
+            expected_version=form.expected_version,
         ),
         message=lambda answer: (
             _("Your answer for %(organisation)s is recorded: %(answer)s.")
@@ -213,7 +214,7 @@ def procedure_launch(request, slug):
 def procedure_record_answer(request, slug):
     """The Secretariat records an answer received by e-mail or letter, on the member's behalf."""
     procedure = editable(WrittenProcedure.objects, request.user, "decisions.add_procedureanswer", slug=slug)
-    form = OnBehalfForm(posted(request), organisations=procedure.consulted.order_by("name"))
+    form = OnBehalfForm(posted(request), procedure=procedure, organisations=procedure.consulted.order_by("name"))
     return edit_page(
         request,
         form,
@@ -225,6 +226,7 @@ def procedure_record_answer(request, slug):
             user=request.user,
             on_behalf=True,
             channel=form.cleaned_data["channel"],
+            expected_version=form.expected_version,
         ),
         message=lambda answer: (
             _("Answer of %(organisation)s recorded on its behalf: %(answer)s.")
@@ -232,6 +234,7 @@ def procedure_record_answer(request, slug):
         ),
         success_url=procedure,
         title=_("Record an answer — %(reference)s") % {"reference": procedure.reference},
+        refused_message=_("The answer was not recorded: see below."),
         cancel_url=procedure.get_absolute_url(),
     )
 

@@ -132,6 +132,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # give them estimated costs above jit_above_cost, and compiling took ~280 ms where running took 2 ms.
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # One writer at a time: a write transaction takes the lock when it begins (BEGIN IMMEDIATE), and
+    # another writer waits for it (up to `timeout` seconds) instead of failing. A deferred transaction
+    # that reads, then writes, while another writes, fails at once with "database is locked" (a 500):
+    # SQLite does not wait where waiting could deadlock.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options.setdefault("timeout", 20)
+    _options.setdefault("transaction_mode", "IMMEDIATE")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

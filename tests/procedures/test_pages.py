@@ -51,8 +51,11 @@ def launch(client, procedure):
 
 
 def answer(client, procedure, organisation, value, reason=""):
+    """Open the answer page, then send the answer, with what the form carries (the answers as it saw them)."""
     url = reverse("decisions:procedure-answer", args=[procedure.slug])
-    return client.post(url, {"organisation": organisation.pk, "answer": value, "reason": reason, "save": "1"})
+    versions = client.get(url).context["form"]["versions"].value()
+    data = {"organisation": organisation.pk, "answer": value, "reason": reason, "versions": versions, "save": "1"}
+    return client.post(url, data)
 
 
 def test_silence_procedure_blocked_by_a_changed_answer_closes_at_the_deadline(
