@@ -3,8 +3,9 @@ Every page kind of the portal is valid HTML for the W3C Nu checker: 0 errors.
 
 The pages are every route of the URLconf (the admin is Django's own and left out), each filled in with
 the records of every state (draft, circulated, published, a draft announced to the public, and the
-6th Board meeting of the demo) and opened by every role (tests.conftest.PERSONAS), plus what the
-URLconf alone does not reach: the access matrix's list pages with their queries
+6th Board meeting of the demo) and opened by every role (tests.conftest.PERSONAS; editing pages by
+the Secretariat in every state, by the other roles once: see _openings), plus what the URLconf alone
+does not reach: the access matrix's list pages with their queries
 (tests/reading/test_access_matrix.py), every editing form posted empty (re-rendered with its errors),
 the steps of the two-factor sign-in and set-up, search results, and the 403, 404, 500 and locked-out
 pages. They are written to a temporary folder and checked in one run of the checker (one JVM); each
@@ -70,8 +71,9 @@ def routes(patterns=None, prefix="", namespace=""):
             route = prefix + str(pattern.pattern)
             if not route.startswith("admin/"):
                 yield from routes(pattern.url_patterns, route, inner)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            yield prefix + str(pattern.pattern), namespace + pattern.name
+        elif isinstance(pattern, URLPattern):
+            route = prefix + str(pattern.pattern)
+            yield route, namespace + (pattern.name or route)
 
 
 @dataclass
@@ -184,10 +186,10 @@ class Pages:
         html = response.content.decode()
         if route_name and response.status_code == 200:
             self.html_routes.add(route_name)
-        self._add(f"{label} → {response.status_code}", html)
+        self.add_html(f"{label} → {response.status_code}", html)
         return True
 
-    def _add(self, label: str, html: str) -> None:
+    def add_html(self, label: str, html: str) -> None:
         key = hashlib.sha256(re.sub(r'(csrfmiddlewaretoken" value=")[^"]+', r"\1", html).encode()).hexdigest()
         labels, _html = self.pages.setdefault(key, ([], html))
         labels.append(label)
@@ -233,9 +235,10 @@ def _collect(pages: Pages, contexts: dict, personas: dict) -> None:
             continue
         for context, roles in _openings(route, contexts):
             url = fill(route, context) if context else "/" + route
+            state = f" ({context.name})" if context else ""
             for persona in roles:
                 response = clients[persona].get(url)
-                pages.add(f"{persona} {context.name if context else ''} GET {url}", response, name)
+                pages.add(f"{persona}{state} GET {url}", response, name)
                 in_state = context is None or context.name in POSTED_IN
                 if persona == "secretariat" and in_state and _posts_to_itself(response):
                     posted.append(url)
@@ -255,7 +258,7 @@ def _collect(pages: Pages, contexts: dict, personas: dict) -> None:
     # The pages no route names alone.
     for persona, client in clients.items():
         pages.add(f"{persona} GET /no-such-page/", client.get("/no-such-page/"))
-    pages._add("500 page", server_error(RequestFactory().get("/")).content.decode())
+    pages.add_html("500 page", server_error(RequestFactory().get("/")).content.decode())
 
 
 def _two_factor_pages(pages: Pages, settings) -> None:
