@@ -23,6 +23,15 @@ def _no_fetching(url: str, *args, **kwargs):
     raise ValueError(f"A PDF of the portal loads no external resources ({url[:60]}).")
 
 
+def _associate_each_file_once(document, pdf) -> None:
+    # WeasyPrint 70's PDF/A step lists every attachment twice in the catalog's /AF (once from the
+    # EmbeddedFiles name tree, once from the Filespec objects: Kozea/WeasyPrint#2917); a file is
+    # associated once. Runs after that step (a finisher), and leaves a fixed WeasyPrint's list as it is.
+    associated = pdf.catalog.get("AF")
+    if associated:
+        associated[:] = list(dict.fromkeys(associated))
+
+
 def render_pdf(
     template_name: str,
     context: dict,
@@ -52,5 +61,5 @@ def render_pdf(
             )
         )
     return weasyprint.HTML(string=html, url_fetcher=_no_fetching).write_pdf(
-        pdf_variant=PDF_VARIANT, attachments=attachments
+        pdf_variant=PDF_VARIANT, attachments=attachments, finisher=_associate_each_file_once
     )

@@ -25,6 +25,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, logout
@@ -324,6 +325,18 @@ class SetupView(two_factor_views.SetupView):
         form = super().get_form(step=step, **kwargs)
         if "token" in form.fields:
             form.fields["token"].label = _("Six-digit code from your authenticator app")
+            # The library's number input may not carry autocomplete="one-time-code" (HTML allows it on
+            # text inputs only), and a code is digits, not a number: a text input asking for digits,
+            # as the sign-in's code field is. The field still reads the code as a whole number.
+            form.fields["token"].widget = forms.TextInput(
+                attrs={
+                    "autofocus": "autofocus",
+                    "inputmode": "numeric",
+                    "pattern": "[0-9]*",
+                    "maxlength": totp_digits(),
+                    "autocomplete": "one-time-code",
+                }
+            )
         return form
 
     def get_context_data(self, form, **kwargs):

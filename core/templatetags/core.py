@@ -25,6 +25,22 @@ def long_date(value) -> str:
     return formats.date_format(value, "l, j F Y")
 
 
+@register.filter
+def machine_datetime(value) -> str:
+    """
+    An instant for a `<time datetime>` attribute: ISO 8601 to the second, with its offset, in the
+    portal's time zone ("2022-06-20T10:00:00+02:00"). Django's "c" format writes microseconds, and
+    HTML allows at most three digits of a second's fraction.
+    """
+    if not value:
+        return ""
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.replace(microsecond=0).isoformat()
+    return value.isoformat()
+
+
 @register.filter(name="markdown")
 def markdown_filter(text):
     """Markdown rendered and sanitised (core.markdown)."""

@@ -37,6 +37,40 @@ def attached_json(pdf: bytes) -> dict:
     return json.loads(stream.split(b"\nSTREAM\n", 1)[1].decode())
 
 
+def numbered_objects(pdf: bytes) -> dict[int, bytes]:
+    """Every object by its number, those packed in object streams (/ObjStm) included.
+
+    A small reader of our own (neither pypdf nor pikepdf is a requirement): WeasyPrint writes the
+    catalog and the file specifications compressed inside object streams, whose header lists each
+    object's number and its offset after /First.
+    """
+    objects = {}
+    for match in re.finditer(rb"(\d+) 0 obj(.*?)endobj", pdf, re.S):
+        head, _, rest = match.group(2).partition(b"stream")
+        objects[int(match.group(1))] = head
+        if b"/ObjStm" not in head:
+            continue
+        data = zlib.decompress(rest.lstrip(b"\r\n").rsplit(b"endstream", 1)[0])
+        first = int(re.search(rb"/First (\d+)", head).group(1))
+        pairs = [int(number) for number in data[:first].split()]
+        numbers, offsets = pairs[0::2], [*pairs[1::2], len(data) - first]
+        for number, begin, end in zip(numbers, offsets, offsets[1:], strict=False):
+            objects[number] = data[first + begin : first + end]
+    return objects
+
+
+def catalog_associated_files(pdf: bytes) -> list[int]:
+    """The object numbers in the document catalog's /AF array (its associated files), in order."""
+    [catalog] = [obj for obj in numbered_objects(pdf).values() if re.search(rb"/Type\s*/Catalog\b", obj)]
+    array = re.search(rb"/AF\s*\[(.*?)\]", catalog, re.S)
+    return [int(number) for number in re.findall(rb"(\d+) \d+ R", array.group(1))] if array else []
+
+
+def filespecs(pdf: bytes) -> list[int]:
+    """The object number of each file specification (an attached file) in the document."""
+    return [number for number, obj in numbered_objects(pdf).items() if re.search(rb"/Type\s*/Filespec\b", obj)]
+
+
 def xmp(pdf: bytes) -> str:
     [stream] = [obj for obj in pdf_objects(pdf) if b"/Metadata" in obj.split(b"STREAM")[0] and b"STREAM" in obj]
     return stream.split(b"\nSTREAM\n", 1)[1].decode()
@@ -100,3 +134,17 @@ def test_members_pdf_carries_the_minutes_as_json(client_for, demo_with_minutes):
     assert SECRET_MINUTES in data["meeting"]["minutes"]
     assert data["agenda"]
     assert any("attendance" in participant for participant in data["participants"])
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "board_member"])
+def test_pdf_lists_each_attached_file_once_and_stays_pdf_a_3(client_for, demo, persona):
+    # WeasyPrint 70 puts each attachment into the catalog's /AF twice (Kozea/WeasyPrint#2917): once
+    # from the EmbeddedFiles name tree, once from the Filespec objects. PDF/A-3 associates a file once.
+    pdf = client_for(persona).get(reverse("portal:meeting-pdf", args=[demo.slug])).content
+    attached = filespecs(pdf)
+    assert len(attached) == 1
+    assert catalog_associated_files(pdf) == attached
+    assert b"/AFRelationship /Data" in b"\n".join(pdf_objects(pdf))
+    metadata = xmp(pdf)
+    assert re.search(r'pdfaid:part(="|>)3', metadata)
+    assert re.search(r'pdfaid:conformance(="|>)A', metadata)
