@@ -25,7 +25,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.views.defaults import server_error
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from core.roles import BOARD_MEMBERS_GROUP
+from core.roles import BOARD_MEMBERS_GROUP, SECRETARIAT_GROUP
+from core.two_factor import issue_enrolment_link
 from decisions.models import ActionItem, Decision, Document, WrittenProcedure
 from decisions.procedures import answer_procedure, close_procedure, launch_procedure
 from meetings.models import Meeting, Occasion
@@ -59,6 +60,8 @@ NOT_HTML = {
     "two_factor:qr",
     "logout",
 }
+# Routes opened only with what a test makes for them (below), not filled from the records.
+OPENED_APART = {"enrolment-link"}
 
 _PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 
@@ -231,7 +234,7 @@ def _collect(pages: Pages, contexts: dict, personas: dict) -> None:
     clients = {persona: _client(None if persona == "anonymous" else personas[persona]) for persona in PERSONAS}
     posted = []
     for route, name in routes():
-        if name in NOT_HTML:
+        if name in NOT_HTML or name in OPENED_APART:
             continue
         for context, roles in _openings(route, contexts):
             url = fill(route, context) if context else "/" + route
@@ -294,6 +297,24 @@ def _two_factor_pages(pages: Pages, settings) -> None:
     pages.add("anonymous POST sign-in, locked out", response)
 
 
+def _enrolment_pages(pages: Pages, settings) -> None:
+    """A Secretariat user without a second factor: refused with the password alone; the link's own pages."""
+    settings.TWO_FACTOR_REQUIRED = True
+    officer = UserFactory(username="officer")
+    officer.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
+    pages.add("anonymous POST sign-in, privileged without a second factor", sign_in(Client(), officer))
+    older = issue_enrolment_link(user=officer)
+    issue_enrolment_link(user=officer)
+    for label, path, status in (
+        ("unknown enrolment link", reverse("enrolment-link", args=["no-such-link"]), 404),
+        ("replaced enrolment link", older.path, 410),
+    ):
+        response = Client().get(path)
+        assert response.status_code == status, label
+        assert pages.add(f"anonymous GET {label}", response)
+    pages.html_routes.add("enrolment-link")
+
+
 @pytest.fixture
 def nu_checker():
     """Skipped (failed in CI) before any record is made when the checker cannot run."""
@@ -304,6 +325,7 @@ def test_every_page_kind_is_valid_html_for_every_role(nu_checker, contexts, pers
     pages = Pages()
     _collect(pages, contexts, personas)
     _two_factor_pages(pages, settings)
+    _enrolment_pages(pages, settings)
     every_route = {name for _route, name in routes()}
     unchecked = every_route - NOT_HTML - pages.html_routes
     assert not unchecked, f"Routes no role opened as an HTML page in any state: {sorted(unchecked)}"
