@@ -28,7 +28,6 @@ and their change times), so a body is only ever served to readers who would get 
 """
 
 import datetime as dt
-import functools
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -39,7 +38,7 @@ from django.db.models import F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event, Timezone
+from icalendar import Calendar, Event
 
 from core import pagecache
 from core.dates import format_at_precision
@@ -47,6 +46,7 @@ from core.roles import is_board_member
 from core.text import multi_line, one_line
 from core.workflow import RecordStatus, visible_statuses
 from meetings.models import ANNOUNCED_FIELDS, Meeting, Occasion, Reschedule
+from meetings.vtimezones import vtimezone
 
 # The feed's window: meetings to come, and those that started within this many days.
 WINDOW_DAYS = 2 * 365
@@ -185,7 +185,8 @@ def feed(events: Iterable[Event], name: str, prodid: str = PRODID) -> bytes:
     cal.add("x-wr-calname", one_line(name))
     for event in events:
         cal.add_component(event)
-    # VTIMEZONE components for each TZID used, so that clients read the local times right.
+    # VTIMEZONE components for each TZID used, so that clients read the local times right: as Outlook
+    # and Google write them, with yearly rules and no RDATE (meetings.vtimezones).
     position = len(cal.timezones)
     for tzid in sorted(cal.get_missing_tzids()):
         timezone_component = vtimezone(tzid)
@@ -195,20 +196,6 @@ def feed(events: Iterable[Event], name: str, prodid: str = PRODID) -> bytes:
     if not cal.subcomponents:
         cal.add_component(vtimezone(settings.TIME_ZONE) or vtimezone("UTC"))
     return cal.to_ical()
-
-
-@functools.lru_cache(maxsize=128)
-def vtimezone(tzid: str) -> Timezone | None:
-    """
-    The VTIMEZONE of `tzid` (None for one unknown), as Calendar.add_missing_timezones() makes it: its
-    transitions from 1970 to 2038 are worked out offset by offset, milliseconds per time zone (the
-    feed's ten zones took more than half of its time), and depend on nothing but the zone. Kept per
-    process; the component is only read (serialised) after.
-    """
-    try:
-        return Timezone.from_tzid(tzid)
-    except ValueError:
-        return None
 
 
 def calendar(meetings, build_url, name: str, stamps: dict[int, dt.datetime] | None = None) -> bytes:
