@@ -32,7 +32,7 @@ def body(client, url, **params) -> bytes:
 
 @pytest.fixture
 def schedule(records, secretariat):
-    """Beside the records: meetings announced and then postponed, dated again, cancelled; one for a month; an old one."""
+    """Beside the records: meetings announced, then postponed, dated again, cancelled; one for a month; an old one."""
     soon = timezone.now() + dt.timedelta(days=60)
 
     def announced(title, **fields):
