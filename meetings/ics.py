@@ -173,9 +173,8 @@ def feed(events: Iterable[Event], name: str, prodid: str = PRODID) -> bytes:
     """
     A VCALENDAR of `events` (meetings' events, and any other entries), with the time zones they use.
     With no event, it holds the VTIMEZONE of the portal's zone: RFC 5545 (3.6) wants at least one
-    component in a calendar, and a time zone is one that says nothing of the record (an empty
-    VCALENDAR fails strict readers; Google Calendar, Outlook and Thunderbird read this as an empty
-    calendar).
+    component in a calendar (an empty VCALENDAR fails strict validators), and a time zone is one that
+    says nothing of the record and that calendar programs only keep for the events that name it.
     """
     cal = Calendar()
     cal.add("prodid", prodid)
