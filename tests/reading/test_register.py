@@ -74,8 +74,9 @@ def test_csv_export_of_the_approved_decisions_of_2022(client, register):
     assert response["Content-Type"].startswith("text/csv")
     assert response["Content-Disposition"].startswith("attachment;")
     # UTF-8 with a byte-order mark, for Excel.
-    assert response.getvalue().startswith(b"\xef\xbb\xbfreference,")
-    rows = list(csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
+    content = response.getvalue()
+    assert content.startswith(b"\xef\xbb\xbfreference,")
+    rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
     assert [row["reference"] for row in rows] == [f"B6/2022/0{n}" for n in range(2, 9)]
     # OSCE Mission in Kosovo* is printed in one row: that row carries the designation footnote.
     assert {row["reference"]: row["footnote"] for row in rows if row["footnote"]} == {
