@@ -7,8 +7,14 @@ The Kosovo* designation footnote travels with the data, as it does on the pages:
 - JSON: every organisation is an object whose `footnote` is the footnote's text when its name carries
   the designation (null otherwise), beside its `name`; and the top-level `footnotes` lists the footnote
   once whenever any text of the export (a name, a subject, a wording) prints "Kosovo*" (empty otherwise).
-- CSV: names are printed as on the pages ("OSCE Mission in Kosovo*"); when any cell prints "Kosovo*",
-  the footnote is added as a last row, on its own (a note row, after the data).
+- CSV: names are printed as on the pages ("OSCE Mission in Kosovo*"), and a row any cell of which
+  prints "Kosovo*" carries the footnote's text in its last column, `footnote` (empty otherwise): a
+  field of the rows it concerns, never a row of its own that a program would read as a record.
+
+The CSV is UTF-8 with a byte-order mark, so that Excel, which reads a CSV without one in the
+system's code page, shows the en dash and the region's letters (č ć đ š ž ë ç, Cyrillic) as they are;
+LibreOffice, Numbers, Google Sheets and Python's "utf-8-sig" read the mark as what it is. A cell a
+spreadsheet would read as a formula starts with an apostrophe (`guard()`, the one guard of every cell).
 
 Both stream (StreamingHttpResponse), in memory bounded by a chunk of rows and by the records the
 rows link to (never by the number of rows), and work nothing out twice:
@@ -71,6 +77,7 @@ COLUMNS = [
     "roles",
     "url",
     "draft",
+    "footnote",
 ]
 
 # What each row reads of its decision: values, not model instances.
@@ -159,15 +166,30 @@ def _verb_labels(language: str | None) -> dict[str, str]:
     return {value: str(label) for value, label in Decision.Verb.choices}
 
 
-# A spreadsheet would run a cell starting with = + - @ as a formula: keep it text.
-_FORMULA = frozenset("=+-@\t\r")
+# What starts a formula in a spreadsheet: = + - @, and their full-width forms (a Japanese or Chinese
+# input method types them; Excel reads them as the signs), after any whitespace (Excel and LibreOffice
+# skip leading spaces, and a line break or tab is no shield either); and a tab, CR or LF at the start.
+_FORMULA_SIGNS = "=+-@\uff1d\uff0b\uff0d\uff20"
+_FORMULA = re.compile(rf"\s*[{re.escape(_FORMULA_SIGNS)}]|[\t\r\n]").match
+# Every character str.isspace() and the regular expressions' \s take for whitespace (a test checks it).
+WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
+    "\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+# The first characters of a cell that may start a formula: the signs, and every whitespace. Looked up
+# first, so that the cells that start otherwise (nearly all) cost one set lookup.
+_MAY_START_A_FORMULA = frozenset(_FORMULA_SIGNS + WHITESPACE)
+
+
+def guard(text: str) -> str:
+    """A cell's text kept from starting a formula: with an apostrophe before it, as a spreadsheet shows text."""
+    if text[:1] in _MAY_START_A_FORMULA and _FORMULA(text):
+        return "'" + text
+    return text
 
 
 def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    if text[:1] in _FORMULA:
-        return "'" + text
-    return text
+    return guard("" if value is None else str(value))
 
 
 def _role_text(role: dict) -> str:
@@ -215,6 +237,8 @@ class Exporter:
     def __init__(self, build_url):
         self.build_url = build_url
         self.verb_labels = _verb_labels(get_language())
+        # In the request's language: the rows are written after the view returns.
+        self.footnote = str(KOSOVO_FOOTNOTE)
         marker = "__reference__"
         self.decision_url = build_url(reverse("decisions:decision-detail", args=[marker])).split(marker)
         self.slug_urls: dict[type, list[str] | None] = {}
@@ -386,7 +410,7 @@ def json_text(row) -> str:
 
 
 def csv_cells(row) -> list[str]:
-    """A row (Rows.chunks()) as the cells of COLUMNS."""
+    """A row (Rows.chunks()) as the cells of COLUMNS but the last (the footnote: csv_row())."""
     (
         reference,
         meeting,
@@ -425,8 +449,20 @@ def csv_cells(row) -> list[str]:
         url,
         "yes" if draft else "no",
     ]
-    # As _cell() (a cell it kept text starts with ', so keeping it text again changes nothing).
-    return ["'" + cell if cell[:1] in _FORMULA else cell for cell in cells]
+    # guard() on each cell, called only for those whose first character may start a formula (a call
+    # per cell cost a tenth of the export's time). A cell guard() kept text already (a meeting's)
+    # starts with ': guarding it again changes nothing.
+    return [guard(cell) if cell[:1] in _MAY_START_A_FORMULA else cell for cell in cells]
+
+
+def csv_row(row, footnote_cell: str) -> str:
+    """
+    A row (Rows.chunks()) as a line of CSV, its last cell `footnote_cell` (the designation footnote as
+    csv_line() writes it) when any cell prints "Kosovo*", else empty. "Kosovo*" holds no comma, quote
+    or line break: a cell prints it in the line exactly where its text has it.
+    """
+    line = csv_line(csv_cells(row))[:-2]
+    return f"{line},{footnote_cell}\r\n" if DESIGNATED_NAME in line else f"{line},\r\n"
 
 
 # A cell that Excel's dialect of CSV quotes: it holds the delimiter, the quote or a line break.
@@ -624,17 +660,15 @@ class _Linked:
         return e["meeting"], e["procedure"], e["organisation"], e["person"], links
 
 
+# The byte-order mark of UTF-8: Excel reads the file as UTF-8 only with it.
+BOM = "\ufeff"
+
+
 def _csv_pieces(rows: Rows):
-    yield csv_line(COLUMNS)
-    designated = False
+    footnote_cell = csv_line([guard(rows.exporter.footnote)])[:-2]
+    yield BOM + csv_line(COLUMNS)
     for chunk in rows.chunks():
-        piece = "".join([csv_line(csv_cells(row)) for row in chunk])
-        # "Kosovo*" holds no comma, quote or line break: it is in the text exactly where a cell prints it.
-        designated = designated or DESIGNATED_NAME in piece
-        yield piece
-    if designated:
-        # The note row: the designation footnote, once, after the data.
-        yield csv_line([_cell(KOSOVO_FOOTNOTE)])
+        yield "".join([csv_row(row, footnote_cell) for row in chunk])
 
 
 def _json_pieces(rows: Rows):

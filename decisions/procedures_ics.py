@@ -1,16 +1,18 @@
 """
 The deadlines of written procedures as iCalendar (RFC 5545): one event at each open procedure's
 deadline. A feed of its own (/procedures/deadlines.ics), beside the meetings' calendar
-(meetings/ics.py, a lower layer that knows nothing of procedures).
+(meetings/ics.py, a lower layer that knows nothing of procedures), assembled by its `feed()`: with no
+open procedure the calendar still holds a component (the portal zone's VTIMEZONE), as RFC 5545 asks.
 """
 
 import datetime as dt
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event
+from icalendar import Event
 
 from core.text import multi_line, one_line
+from meetings.ics import feed
 
 PRODID = "-//IISG Board Portal//Written procedures//EN"
 UID_DOMAIN = "iisg-board-portal"
@@ -19,7 +21,8 @@ UID_DOMAIN = "iisg-board-portal"
 def deadline_event(procedure, url: str) -> Event:
     event = Event()
     event.add("uid", f"procedure-{procedure.pk}-deadline@{UID_DOMAIN}")
-    event.add("dtstamp", timezone.now())
+    # When the procedure last changed, not the request's time: the same data gives the same bytes.
+    event.add("dtstamp", procedure.updated_at.astimezone(dt.UTC))
     deadline = timezone.localtime(procedure.deadline)
     # A point in time: a 30-minute slot ending at the deadline, so that calendars show it on the day.
     event.add("dtstart", deadline - dt.timedelta(minutes=30))
@@ -37,13 +40,5 @@ def deadline_event(procedure, url: str) -> Event:
 
 
 def deadlines_calendar(procedures, build_url) -> bytes:
-    cal = Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", _("IISG written procedure deadlines"))
-    for procedure in procedures:
-        cal.add_component(deadline_event(procedure, build_url(procedure.get_absolute_url())))
-    cal.add_missing_timezones()
-    return cal.to_ical()
+    events = (deadline_event(procedure, build_url(procedure.get_absolute_url())) for procedure in procedures)
+    return feed(events, _("IISG written procedure deadlines"), prodid=PRODID)

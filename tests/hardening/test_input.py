@@ -273,7 +273,7 @@ def test_ics_of_a_meeting_with_a_line_break_in_its_title(client, dirty_meeting):
 def test_csv_and_json_of_rows_with_control_characters(client, dirty_meeting):
     response = client.get(reverse("decisions:decision-export-csv"))
     assert response.status_code == 200
-    body = response.getvalue().decode()
+    body = response.getvalue().decode("utf-8-sig")
     [row] = list(csv.DictReader(io.StringIO(body)))
     assert (row["meeting"], row["subject"], row["wording"]) == (
         "6th Board meeting [31m",

@@ -76,7 +76,9 @@ def test_the_same_export_whatever_the_chunk_size(client_for, linked, monkeypatch
     monkeypatch.setattr(exports, "CHUNK", 1)
     assert [body(client.get(url)) for url in EXPORTS] == whole
     data = json.loads(whole[1])
-    assert data["count"] == len(data["decisions"]) == len(list(csv.DictReader(io.StringIO(whole[0].decode()))))
+    assert (
+        data["count"] == len(data["decisions"]) == len(list(csv.DictReader(io.StringIO(whole[0].decode("utf-8-sig")))))
+    )
 
 
 @pytest.mark.parametrize("persona", ["anonymous", "board_member"])
