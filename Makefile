@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 DEV_ENV := DEBUG=1 TWO_FACTOR_REQUIRED=0
 TEST_ENV := DEBUG=0 SECRET_KEY=test-suite-only-not-secret ALLOWED_HOSTS=testserver,localhost,127.0.0.1 SECURE_SSL_REDIRECT=0
 
-.PHONY: run serve serve-two test lint format migrations ci clean
+.PHONY: install run serve serve-two test lint format migrations ci clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,6 +16,9 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
+
+## install: create .venv and install the requirements (once per change of requirements*.txt)
+install: $(STAMP)
 
 ## run: set up, migrate SQLite, load the demo data and serve http://127.0.0.1:8000 (another port: make run PORT=8001)
 PORT ?= 8000
@@ -58,9 +61,11 @@ serve-two:
 	@test -n "$$REDIS_URL" || { echo "make serve-two needs REDIS_URL (shared cache and sessions), e.g. redis://127.0.0.1:6379/0"; exit 1; }
 	$(MAKE) serve APP_PORTS="8000 8001"
 
-## test: set up if needed and run the whole suite (DATABASE_URL picks PostgreSQL)
+## test: set up if needed and run the whole suite (DATABASE_URL picks PostgreSQL), in parallel: one worker per
+## CPU, each with its own test database (TEST_WORKERS=1 for one process, e.g. to use a debugger)
+TEST_WORKERS ?= auto
 test: $(STAMP)
-	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
