@@ -114,6 +114,8 @@ def record_data(context: dict, *, url: str) -> dict:
                 + [_person(p) for p in decision.concerned_people],
                 "effective_from": decision.effective_from,
                 "documents": [document.title for document in decision.visible_documents],
+                # Those the reader may not see, counted as the PDF says it ("1 document for Board members only").
+                "documents_for_members_only": getattr(decision, "members_only_documents", 0),
                 "memberships": [
                     {
                         "organisation": _organisation(membership.organisation),
