@@ -73,6 +73,7 @@ COLUMNS = [
     "concerns",
     "effective_from",
     "documents",
+    "documents_for_members_only",
     "memberships",
     "roles",
     "url",
@@ -341,7 +342,7 @@ class Rows:
         linked = _Linked(exporter, self.user, self.decisions.db)
         values = self.decisions.prefetch_related(None).values_list(*FIELDS).iterator(chunk_size=CHUNK)
         while chunk := list(itertools.islice(values, CHUNK)):
-            meetings, procedures, organisations, people, links = linked.read(chunk)
+            meetings, procedures, organisations, people, links, members_only = linked.read(chunk)
             documents, memberships, roles, concerned_organisations, concerned_people = links
             rows = []
             for pk, meeting_id, procedure_id, reference, verb, subject, wording, org_id, person_id, effective in chunk:
@@ -363,6 +364,7 @@ class Rows:
                         concerned_people.get(pk, ()),
                         _date(effective),
                         documents.get(pk, ()),
+                        members_only.get(pk, 0),
                         memberships.get(pk, ()),
                         roles.get(pk, ()),
                         url(reference),
@@ -388,6 +390,7 @@ def json_text(row) -> str:
         concerned_people,
         effective_from,
         documents,
+        members_only,
         memberships,
         roles,
         url,
@@ -403,6 +406,7 @@ def json_text(row) -> str:
         f'"concerns_people": [{", ".join([entry.json for entry in concerned_people])}], '
         f'"effective_from": {encode_basestring(effective_from) if effective_from else "null"}, '
         f'"documents": [{", ".join([entry.json for entry in documents])}], '
+        f'"documents_for_members_only": {members_only}, '
         f'"memberships": [{", ".join([entry.json for entry in memberships])}], '
         f'"roles": [{", ".join([entry.json for entry in roles])}], '
         f'"url": {encode_basestring(url)}, "draft": {"true" if draft else "false"}}}'
@@ -425,6 +429,7 @@ def csv_cells(row) -> list[str]:
         concerned_people,
         effective_from,
         documents,
+        members_only,
         memberships,
         roles,
         url,
@@ -444,6 +449,7 @@ def csv_cells(row) -> list[str]:
         "; ".join(concerned),
         effective_from or "",
         "; ".join([entry.text for entry in documents]),
+        str(members_only),
         "; ".join([entry.text for entry in memberships]),
         "; ".join([entry.text for entry in roles]),
         url,
@@ -632,7 +638,10 @@ class _Linked:
         return entries
 
     def read(self, chunk: list[tuple]):
-        """For a chunk of decisions (FIELDS): their meetings, procedures, proposers, and the lists of their links."""
+        """
+        For a chunk of decisions (FIELDS): their meetings, procedures, proposers, the lists of their links,
+        and how many documents each acted on that the user may not see.
+        """
         linked = [(kind, []) for kind in self.relations]
         for relation, decision, pk, _position in self.links.rows([row[0] for row in chunk]):
             linked[relation][1].append((decision, pk))
@@ -648,6 +657,10 @@ class _Linked:
         for kind in ("membership", *(kind for kind in self.kinds if kind != "membership")):
             self._read(kind, wanted[kind])
         links = []
+        # The documents each decision acted on that the user may not see: counted, never named, as the
+        # pages say it ("1 document for Board members only"). Only documents: a membership or a role held
+        # is hidden from a reader of the decision only while a draft acted on it too (DecisionQuerySet.with_acted_on).
+        members_only: dict[int, int] = {}
         for kind, pairs in linked:
             entries = self.entries[kind]
             by_decision: dict[int, list] = {}
@@ -655,9 +668,11 @@ class _Linked:
                 entry = entries[pk]
                 if entry is not None:
                     by_decision.setdefault(decision, []).append(entry)
+                elif kind == "document":
+                    members_only[decision] = members_only.get(decision, 0) + 1
             links.append(by_decision)
         e = self.entries
-        return e["meeting"], e["procedure"], e["organisation"], e["person"], links
+        return e["meeting"], e["procedure"], e["organisation"], e["person"], links, members_only
 
 
 # The byte-order mark of UTF-8: Excel reads the file as UTF-8 only with it.

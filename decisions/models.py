@@ -5,7 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connections, models
-from django.db.models import F, Q
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -56,9 +56,11 @@ class DocumentQuerySet(models.QuerySet):
     def visible_to(self, user):
         """
         Documents a user may see: the Secretariat sees all; Board members see a document once a
-        decision of a meeting they may see acted on it (a draft's outputs stay unseen until released).
+        decision they may see (of a meeting or of a written procedure) acted on it (a draft's outputs
+        stay unseen until released), so that they see every document of every decision they read.
         Documents are part of the full record, not of the public part: the public sees none (the
-        public register still says, in each decision's subject and wording, what was decided on).
+        public register still says, in each decision's subject and wording, what was decided on, and
+        how many documents it acted on: DecisionQuerySet.with_acted_on).
         """
         statuses = visible_statuses(user)
         if statuses is None:
@@ -66,10 +68,16 @@ class DocumentQuerySet(models.QuerySet):
         if not is_board_member(user):
             return self.none()
         # Each an EXISTS correlated to the document (core.visibility): index look-ups, not every decision.
-        acted_on = Decision.documents.through.objects.filter(decision__meeting__status__in=statuses)
+        links = Decision.documents.through.objects
+        acted_on = links.filter(decision__meeting__status__in=statuses)
+        adopted_by_procedure = links.filter(decision__procedure__record_status__in=statuses)
         # The documents a procedure consults the members on: they read them to answer.
         consulted_on = WrittenProcedure.documents.through.objects.filter(writtenprocedure__record_status__in=statuses)
-        sources = [visibility.Source(acted_on, "document"), visibility.Source(consulted_on, "document")]
+        sources = [
+            visibility.Source(acted_on, "document"),
+            visibility.Source(adopted_by_procedure, "document"),
+            visibility.Source(consulted_on, "document"),
+        ]
         return self.filter(visibility.exists_any(source.pointing_at() for source in sources))
 
     def search(self, text: str, user):
@@ -269,9 +277,19 @@ class DecisionQuerySet(models.QuerySet):
 
         Whoever may see a decision may see whom it names (visibility_rules grants them), so those
         are prefetched without a rule of their own.
+
+        A reader who is not a Board member is also told how many documents each decision acted on
+        (`members_only_documents`, "1 document for Board members only"), never which: documents are
+        for Board members (Document.visible_to), and a Board member sees every document of every
+        decision they see. Nothing else hidden is counted: a membership or a role held is hidden from
+        a reader of the decision only while a decision they may not see (a draft's) acted on it too,
+        and a count would tell them of that draft.
         """
         # A decision's procedure is seen with it (the decision is visible only if its procedure is).
-        return self.select_related("proposed_by_organisation", "proposed_by_person", "procedure").prefetch_related(
+        rows = self
+        if not is_board_member(user):
+            rows = rows.annotate(members_only_documents=_links_counted(Decision.documents.through))
+        return rows.select_related("proposed_by_organisation", "proposed_by_person", "procedure").prefetch_related(
             models.Prefetch("meeting", queryset=Meeting.objects.visible_to(user)),
             models.Prefetch(
                 "documents",
@@ -341,6 +359,13 @@ class DecisionQuerySet(models.QuerySet):
                 )
             )
         )
+
+
+def _links_counted(through) -> Coalesce:
+    """How many rows of a link table of Decision (`through`) point at each decision: a subquery, no join or GROUP BY."""
+    per_decision = through.objects.filter(decision=OuterRef("pk")).order_by().values("decision")
+    counted = per_decision.annotate(count=Count("pk")).values("count")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
 def _ids_of_any(*id_querysets):

@@ -106,7 +106,17 @@ class MeetingAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
                 ],
             },
         ),
-        (_("Workflow"), {"fields": ["status", ("circulated_at", "published_at"), ("created_at", "updated_at")]}),
+        (
+            _("Workflow"),
+            {
+                "fields": [
+                    "status",
+                    ("circulated_at", "published_at"),
+                    "first_published_on",
+                    ("created_at", "updated_at"),
+                ]
+            },
+        ),
     ]
 
     def save_model(self, request, obj, form, change):

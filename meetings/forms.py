@@ -398,8 +398,13 @@ class MeetingForm(LineEndingsMixin, CorrectionReasonMixin, OptimisticLockFormMix
             "participants_online",
             "public_summary",
             "minutes",
+            "first_published_on",
         ]
-        widgets = {"public_summary": forms.Textarea(attrs={"rows": 8}), "minutes": forms.Textarea(attrs={"rows": 6})}
+        widgets = {
+            "public_summary": forms.Textarea(attrs={"rows": 8}),
+            "minutes": forms.Textarea(attrs={"rows": 6}),
+            "first_published_on": DateInput,
+        }
 
     lock_fields = [
         "kind",
@@ -421,6 +426,7 @@ class MeetingForm(LineEndingsMixin, CorrectionReasonMixin, OptimisticLockFormMix
         "participants_online",
         "public_summary",
         "minutes",
+        "first_published_on",
     ]
 
     def __init__(self, *args, **kwargs):
@@ -468,6 +474,7 @@ class MeetingForm(LineEndingsMixin, CorrectionReasonMixin, OptimisticLockFormMix
                 _("The record"),
                 "public_summary",
                 "minutes",
+                "first_published_on",
                 *(["correction_reason"] if "correction_reason" in self.fields else []),
             ),
             "chair_as_opened",

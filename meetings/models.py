@@ -10,11 +10,11 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import BooleanField, Case, CharField, F, FilteredRelation, Q, TextField, Value, When
 from django.utils import formats, timezone
-from django.utils.text import slugify
+from django.utils.text import format_lazy, slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core import search
+from core import clock, search
 from core.dates import DatePrecision, format_at_precision, last_day_at_precision, truncate_to_precision
 from core.locking import Versioned
 from core.projection import WithheldFieldError, WithholdingMixin
@@ -48,6 +48,12 @@ def validate_time_zone(value: str) -> None:
 # What anyone may know of a meeting the Secretariat announced, before its record reaches them: the
 # announcement (kind, number, title, dates at their precision, place, format, the wider occasion, and
 # whether it was postponed or cancelled). Nothing of the record: no summary, counts, state or dates of it.
+# A record published here more than this long after its meeting ended was entered after the fact (a 2017
+# meeting recorded in 2026): the day it was published here is not the day it was made public. Its pages
+# give the day the Secretariat says it was first made public (Meeting.first_published_on), or no day at
+# all, never the day it was entered (Meeting.published_on).
+ENTERED_AFTER_THE_FACT = dt.timedelta(days=90)
+
 ANNOUNCED_FIELDS = (
     "id",
     "kind",
@@ -363,6 +369,19 @@ class Meeting(Versioned, WithholdingMixin, models.Model):
     status = models.CharField(_("status"), max_length=20, choices=RecordStatus.choices, default=RecordStatus.DRAFT)
     circulated_at = models.DateTimeField(_("circulated at"), null=True, blank=True)
     published_at = models.DateTimeField(_("record published at"), null=True, blank=True)
+    first_published_on = models.DateField(
+        _("record first made public on"),
+        null=True,
+        blank=True,
+        help_text=format_lazy(
+            _(
+                "For a record entered after the fact: the day it was first made public (on the IISG website, in a "
+                "press release). Pages give it as the record's publication date. Left empty, they give the day it "
+                "is published here, or, for a record published here more than {days} days after the meeting, no date."
+            ),
+            days=ENTERED_AFTER_THE_FACT.days,
+        ),
+    )
     # Announcing is not publishing: the public lists the meeting (ANNOUNCED_FIELDS), not its record.
     announced_at = models.DateTimeField(_("announced at"), null=True, blank=True)
     schedule_status = models.CharField(
@@ -506,6 +525,22 @@ class Meeting(Versioned, WithholdingMixin, models.Model):
         return self.record_status in (RecordStatus.DRAFT, RecordStatus.CIRCULATED)
 
     @property
+    def published_on(self) -> dt.date | None:
+        """
+        The day the record's pages give as its publication: the day the Secretariat says it was first
+        made public; else the day it was published here, unless that was more than ENTERED_AFTER_THE_FACT
+        after the meeting ended (a record entered after the fact: no day rather than the entry day).
+        None while it is not published.
+        """
+        if self.status != RecordStatus.PUBLISHED:
+            return None
+        if self.first_published_on:
+            return self.first_published_on
+        if self.published_at is None or self.published_at - self.end > ENTERED_AFTER_THE_FACT:
+            return None
+        return timezone.localdate(self.published_at)
+
+    @property
     def is_announced(self) -> bool:
         return self.announced_at is not None
 
@@ -572,6 +607,10 @@ class Meeting(Versioned, WithholdingMixin, models.Model):
             errors["occasion"] = _("Choose the occasion or name a new one, or leave “held” empty.")
         if self.new_date_pending and self.schedule_status != self.ScheduleStatus.POSTPONED:
             errors["new_date_pending"] = _("Only a postponed meeting waits for a new date.")
+        if self.first_published_on is not None:
+            error = self._first_published_on_error()
+            if error:
+                errors["first_published_on"] = error
         if errors:
             raise ValidationError(errors)
         if not self.dates_are_exact:
@@ -582,6 +621,24 @@ class Meeting(Versioned, WithholdingMixin, models.Model):
                     self.start, self.end = period_span(self.local_start.date(), self.date_precision, self.time_zone)
             except (zoneinfo.ZoneInfoNotFoundError, ValueError):
                 pass  # an unknown time zone: said beside its field already
+
+    def _first_published_on_error(self) -> str:
+        """Why the day the record was first made public cannot be right ("" when it can)."""
+        day = self.first_published_on
+        if day > clock.localdate():
+            return _("The record cannot have been made public after today.")
+        # The meeting's first day where it took place (a start the form could not read is said beside its field).
+        try:
+            first_day = self.start.astimezone(self.tz).date() if _aware_datetime(self.start) else None
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            first_day = None  # an unknown time zone: said beside its field
+        if first_day is not None and day < first_day:
+            return _("The record cannot have been made public before the meeting.")
+        if self.published_at is not None and day > timezone.localdate(self.published_at):
+            return _("The record was published here on %(day)s: it was first made public then or earlier.") % {
+                "day": formats.date_format(timezone.localdate(self.published_at), "j F Y")
+            }
+        return ""
 
     @property
     def chair(self):

@@ -88,7 +88,8 @@ def record_data(context: dict, *, url: str) -> dict:
             "participants_online": meeting.participants_online,
             "public_summary": meeting.public_summary,
             "circulated_at": meeting.circulated_at.isoformat() if meeting.circulated_at else None,
-            "published_at": meeting.published_at.isoformat() if meeting.published_at else None,
+            # The day the record says it was published (Meeting.published_on), not when it was entered.
+            "published_on": meeting.published_on.isoformat() if meeting.published_on else None,
         },
         "participants": [
             {
@@ -114,6 +115,8 @@ def record_data(context: dict, *, url: str) -> dict:
                 + [_person(p) for p in decision.concerned_people],
                 "effective_from": decision.effective_from,
                 "documents": [document.title for document in decision.visible_documents],
+                # Those the reader may not see, counted as the PDF says it ("1 document for Board members only").
+                "documents_for_members_only": getattr(decision, "members_only_documents", 0),
                 "memberships": [
                     {
                         "organisation": _organisation(membership.organisation),
