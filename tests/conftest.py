@@ -2,11 +2,36 @@
 
 import pytest
 from django.contrib.auth.models import AnonymousUser, Group
+from pytest_django.plugin import blocking_manager_key
 
 from core.roles import BOARD_MEMBERS_GROUP, SECRETARIAT_GROUP
 from tests.factories import UserFactory
+from tests.migration_data import restore_migration_data
 
 PERSONAS = ["anonymous", "board_member", "secretariat", "admin"]
+
+
+def _flushes_the_database(item) -> bool:
+    """A transactional test (its own commits, a live server) ends by emptying every table."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    return bool(
+        (marker is not None and marker.kwargs.get("transaction"))
+        or "transactional_db" in fixtures
+        or "live_server" in fixtures
+    )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """
+    Put back what the data migrations made (groups, posts, document kinds) once a transactional test's
+    flush has removed it: with the suite in parallel (pytest-xdist), any test may run next in that worker.
+    """
+    yield
+    if _flushes_the_database(item):
+        with item.config.stash[blocking_manager_key].unblock():
+            restore_migration_data()
 
 
 @pytest.fixture(autouse=True)
