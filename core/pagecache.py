@@ -51,8 +51,8 @@ import threading
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
-from django.db import DEFAULT_DB_ALIAS, transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.cache import cc_delim_re, get_conditional_response, patch_cache_control
@@ -70,8 +70,9 @@ MAX_BODY_BYTES = 8 * 1024 * 1024
 ALLOWED_VARY = {"cookie", "accept-language"}
 # Apps whose rows no page shows, written on every signed-in request or sign-in: a write there
 # changes no page. Django's sessions, django-axes (sign-in throttling), django-otp and
-# django-two-factor-auth (second-factor devices and their counters).
-IGNORED_APPS = frozenset({"sessions", "axes", "otp_totp", "otp_static", "two_factor"})
+# django-two-factor-auth (second-factor devices and their counters); and Django's record of the
+# migrations applied (`migrate` changes the generation once it has finished: _migrated below).
+IGNORED_APPS = frozenset({"sessions", "axes", "otp_totp", "otp_static", "two_factor", "migrations"})
 
 
 def enabled() -> bool:
@@ -158,6 +159,10 @@ def site_changed(*, using: str = DEFAULT_DB_ALIAS) -> None:
 def _model_written(sender, using=DEFAULT_DB_ALIAS, update_fields=None, **kwargs):
     if sender._meta.app_label in IGNORED_APPS:
         return
+    # A data migration's model (built from the migration state): the generation's own table may not exist
+    # yet. `migrate` changes the generation once it has finished (_migrated below).
+    if sender.__module__ == "__fake__":
+        return
     # Signing in stamps the user's last_login; no page shows it.
     if update_fields is not None and set(update_fields) == {"last_login"}:
         return
@@ -169,8 +174,17 @@ def _m2m_written(sender, action, using=DEFAULT_DB_ALIAS, **kwargs):
         _model_written(sender, using=using)
 
 
+def _migrated(sender, using=DEFAULT_DB_ALIAS, **kwargs):
+    """After `migrate` (data migrations may have changed what pages show): a new generation, once its table exists."""
+    from core.models import SiteGeneration
+
+    if SiteGeneration._meta.db_table in connections[using].introspection.table_names():
+        bump_generation(using=using)
+
+
 def connect_signals() -> None:
     """Called once, from core's AppConfig.ready(): every model of every app, no sender named."""
+    post_migrate.connect(_migrated, dispatch_uid="core.pagecache.post_migrate")
     post_save.connect(_model_written, dispatch_uid="core.pagecache.post_save")
     post_delete.connect(_model_written, dispatch_uid="core.pagecache.post_delete")
     m2m_changed.connect(_m2m_written, dispatch_uid="core.pagecache.m2m_changed")
