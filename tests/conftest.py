@@ -34,6 +34,24 @@ def pytest_runtest_teardown(item, nextitem):
             restore_migration_data()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _nobody_left_on_the_test_database(django_db_setup, django_db_blocker):
+    """
+    pytest-django drops the test database at the end, which PostgreSQL refuses while another session is
+    connected: a live server's or a thread's connection not yet gone, a child process still ending. End them
+    first (set up after the database, so torn down before it is dropped).
+    """
+    yield
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Uploaded files go to a temporary folder, never the project's media/."""
