@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "core.request_limits.RequestBodyLimitMiddleware",
     # Control characters stripped from every GET parameter before any view or filter reads it.
     "core.text.CleanQueryStringMiddleware",
+    # A control character in the path: the 404 page, before any view reads the path's parameters.
+    "core.text.ControlCharactersInPathMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
