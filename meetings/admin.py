@@ -1,8 +1,10 @@
 from django.contrib import admin
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.links import WebAddressAdminWidget
 from core.locking import OptimisticLockAdminMixin, OptimisticLockInlineMixin
 from meetings.models import MAX_PARTICIPANTS, AgendaItem, Correction, Meeting, Occasion, Participation, Reschedule
 
@@ -140,6 +142,8 @@ class OccasionAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
     search_fields = ["name", "place"]
     date_hierarchy = "start_date"
     fields = ["name", "place", "url", ("start_date", "end_date")]
+    # Its "Currently:" link only for an http or https address (core.links).
+    formfield_overrides = {models.URLField: {"widget": WebAddressAdminWidget}}
 
 
 @admin.register(Participation)
