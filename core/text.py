@@ -11,6 +11,9 @@ the record at input, and out of every export that older rows may still hold them
 - Query strings: `CleanQueryStringMiddleware` strips control characters from every GET parameter
   (search, filters, the admin's search and autocomplete), so no lookup ever sees a NUL, which
   PostgreSQL refuses with an error.
+- Cookies: `DropCookiesWithControlCharactersMiddleware` drops a cookie whose name or value holds one
+  (`sessionid="abcdefgh\\000"`, which Django's cookie parser decodes to a NUL) before the session or
+  CSRF middleware reads it: as if it had not been sent.
 - Paths: `ControlCharactersInPathMiddleware` answers a path with a control character (`/decisions/%00/`)
   with the portal's 404 page before any view reads its parameters: no page has such an address.
 - Output: `one_line()` and `multi_line()` clean what rows saved before these rules may hold, for
@@ -166,6 +169,27 @@ class CleanQueryStringMiddleware:
                 cleaned.setlist(without_controls(key), [without_controls(value) for value in values])
             # Immutable again, as Django gives it to views.
             request.GET = QueryDict(cleaned.urlencode())
+        return self.get_response(request)
+
+
+# --- Cookies ------------------------------------------------------------------------------------
+
+
+class DropCookiesWithControlCharactersMiddleware:
+    """
+    Drop every cookie whose name or value holds a control character, before the session, CSRF,
+    message and language middleware read them. No cookie the portal sets holds one; a forged session
+    cookie with a NUL (`sessionid="abcdefgh\\000ijkl"`) was looked up in PostgreSQL, which refuses it:
+    a 500 on every page, also for the public. Such a cookie is treated as not sent.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        cookies = request.COOKIES  # parsed once per request: every later reader gets this dict
+        for name in [name for name, value in cookies.items() if _ANY_CONTROL.search(name + value)]:
+            del cookies[name]
         return self.get_response(request)
 
 

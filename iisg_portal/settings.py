@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "core.text.CleanQueryStringMiddleware",
     # A control character in the path: the 404 page, before any view reads the path's parameters.
     "core.text.ControlCharactersInPathMiddleware",
+    # A cookie with a control character (a forged session key with a NUL) is treated as not sent.
+    "core.text.DropCookiesWithControlCharactersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
