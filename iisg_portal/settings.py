@@ -397,6 +397,9 @@ TWO_FACTOR_LOGIN_TIMEOUT = 600
 TWO_FACTOR_REMEMBER_COOKIE_AGE = None
 # The admin's own sign-in page sends people to the portal's (password and code).
 TWO_FACTOR_PATCH_ADMIN = True
+# The admin never shows a second factor's secret (its key, its QR code): a user who lost theirs gets a
+# reset, not a copy. django-otp's QR code and key pages of a device that does not exist were 500s.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LOGGING = {
     "version": 1,
