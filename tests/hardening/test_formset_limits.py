@@ -252,6 +252,10 @@ def test_an_admin_inline_refuses_a_forged_row_count_at_once(admin_browser, model
     url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[parent.pk])
     page = admin_browser.get(url)
     formsets = {type(wrapper.opts): wrapper.formset for wrapper in page.context["inline_admin_formsets"]}
+    if inline not in formsets:
+        # django-otp shows no backup codes in the admin (OTP_ADMIN_HIDE_SENSITIVE_DATA): nothing to post.
+        assert inline.__name__ == "StaticTokenInline"
+        return
     prefix = formsets[inline].prefix
     data = admin_form_data(page) | {f"{prefix}-TOTAL_FORMS": "1000000"}
     response = admin_browser.post(url, data)
