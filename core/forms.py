@@ -1,12 +1,13 @@
 """
 What every editing form of the portal shares: the crispy helper, line endings, date inputs, a
-confirmation, and the rule on control characters in what is typed.
+confirmation, the rule on control characters in what is typed, and the most rows a formset takes.
 """
 
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from core.text import OneLineValidator, TextValidator
 
@@ -75,3 +76,75 @@ def refuse_control_characters(form) -> bool:
         except ValidationError as error:
             form.add_error(name, error)
     return not form.errors
+
+
+# --- The most rows a formset takes -----------------------------------------------------------------
+
+
+# More than any list of the portal holds: a longer number posted as a count reads as this.
+COUNT_CEILING = 10**9
+
+
+def posted_count(value) -> int | None:
+    """
+    A count as a form posts it (ASCII digits; at most COUNT_CEILING), or None if it is none. int()
+    alone raises on "²" (a digit to str.isdigit(), not to int()) and on more than 4,300 digits.
+    """
+    text = str(value or "")
+    if not (text.isascii() and text.isdigit()):
+        return None
+    return int(text) if len(text) < 10 else COUNT_CEILING
+
+
+class LimitedRowsFormSetMixin:
+    """
+    A formset that takes at most `max_num` rows, whatever the post says. Django builds as many rows as
+    the post's TOTAL_FORMS asks, up to `absolute_max` (by default max_num + 1,000: 1,200 participants
+    rows for `form-TOTAL_FORMS=1000000`, each validated and drawn, 30 s of a worker, then a 500) and
+    refuses more only after building them. Made with `limited_rows()`, the formset builds at most
+    `max_num` rows and refuses a post that asks for more with an error above the rows (the rows up to
+    the maximum come back as typed); a formset whose count is forged, with no input for the rows it
+    claims, builds only the rows the post holds. `validate_max` counts the rows kept, not deleted.
+    """
+
+    default_error_messages = {
+        "too_many_forms": ngettext_lazy(
+            "More than %(num)d row: this list takes at most %(num)d. Nothing was saved.",
+            "More than %(num)d rows: this list takes at most %(num)d, and only the first %(num)d are shown. "
+            "Nothing was saved.",
+            "num",
+        )
+    }
+
+    def total_form_count(self):
+        total = super().total_form_count()
+        if self.is_bound and total >= self.absolute_max and self._posted_total() > self.absolute_max:
+            # Refused anyway: no blank rows built for a count the post only claims.
+            total = min(total, self._rows_posted())
+        return total
+
+    def _posted_total(self) -> int:
+        return self.management_form.cleaned_data.get(forms.formsets.TOTAL_FORM_COUNT) or 0
+
+    def _rows_posted(self) -> int:
+        """One more than the highest row index the post holds a field of (0 if none)."""
+        start = f"{self.prefix}-"
+        highest = -1
+        for key in self.data:
+            if key.startswith(start):
+                index = posted_count(key[len(start) :].partition("-")[0])
+                if index is not None and index < self.absolute_max:
+                    highest = max(highest, index)
+        return highest + 1
+
+
+def limited_rows(maximum: int) -> dict:
+    """The arguments of formset_factory (or an inline's get_formset) for a formset of at most `maximum` rows."""
+    return {"max_num": maximum, "validate_max": True, "absolute_max": maximum}
+
+
+def with_limited_rows(formset_class):
+    """`formset_class` with LimitedRowsFormSetMixin (its error message and its count of the rows built)."""
+    if issubclass(formset_class, LimitedRowsFormSetMixin):
+        return formset_class
+    return type(formset_class.__name__, (LimitedRowsFormSetMixin, formset_class), {})

@@ -30,6 +30,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import posted_count
 from core.history import display_text, field_or_none
 
 _SNAPSHOT_SALT = "core.locking.snapshot"
@@ -588,8 +589,8 @@ class OptimisticLockListMixin:
     # --- Taking in what others saved since the list was opened
 
     def _posted_count(self, name: str) -> int | None:
-        value = self.data.get(self.add_prefix(name), "")
-        return min(int(value), self.absolute_max) if value.isdigit() else None
+        value = posted_count(self.data.get(self.add_prefix(name), ""))
+        return None if value is None else min(value, self.absolute_max)
 
     def _take_in_other_saves(self) -> None:
         rows = list(self.get_queryset())

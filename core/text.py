@@ -11,6 +11,11 @@ the record at input, and out of every export that older rows may still hold them
 - Query strings: `CleanQueryStringMiddleware` strips control characters from every GET parameter
   (search, filters, the admin's search and autocomplete), so no lookup ever sees a NUL, which
   PostgreSQL refuses with an error.
+- Cookies: `DropCookiesWithControlCharactersMiddleware` drops a cookie whose name or value holds one
+  (`sessionid="abcdefgh\\000"`, which Django's cookie parser decodes to a NUL) before the session or
+  CSRF middleware reads it: as if it had not been sent.
+- Paths: `ControlCharactersInPathMiddleware` answers a path with a control character (`/decisions/%00/`)
+  with the portal's 404 page before any view reads its parameters: no page has such an address.
 - Output: `one_line()` and `multi_line()` clean what rows saved before these rules may hold, for
   the iCalendar, CSV, JSON and PDF exports.
 """
@@ -24,7 +29,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import QueryDict
+from django.http import Http404, QueryDict
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
@@ -33,6 +38,8 @@ _ONE_LINE_CONTROLS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 _MULTI_LINE_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LINE_BREAKS = re.compile(r"\r\n|[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 _ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# What no address of the portal holds: C0 controls, DEL and the C1 controls (Unicode's "Cc" category).
+_PATH_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # What one_line() and multi_line() change: any of the above (a carriage return included).
 _NOT_ONE_LINE = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
 _NOT_MULTI_LINE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -163,3 +170,50 @@ class CleanQueryStringMiddleware:
             # Immutable again, as Django gives it to views.
             request.GET = QueryDict(cleaned.urlencode())
         return self.get_response(request)
+
+
+# --- Cookies ------------------------------------------------------------------------------------
+
+
+class DropCookiesWithControlCharactersMiddleware:
+    """
+    Drop every cookie whose name or value holds a control character, before the session, CSRF,
+    message and language middleware read them. No cookie the portal sets holds one; a forged session
+    cookie with a NUL (`sessionid="abcdefgh\\000ijkl"`) was looked up in PostgreSQL, which refuses it:
+    a 500 on every page, also for the public. Such a cookie is treated as not sent.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        cookies = request.COOKIES  # parsed once per request: every later reader gets this dict
+        for name in [name for name, value in cookies.items() if _ANY_CONTROL.search(name + value)]:
+            del cookies[name]
+        return self.get_response(request)
+
+
+# --- Paths --------------------------------------------------------------------------------------
+
+
+class ControlCharactersInPathMiddleware:
+    """
+    A path with a control character in it is no page of the portal: the 404 page, before any view
+    reads its parameters (PostgreSQL refuses a NUL in a lookup: `/decisions/%00/` was a 500, also
+    for the public). The check is on the decoded path, so `%00`, `%7F` and `%C2%85` are caught as
+    the characters they stand for; a double-encoded `%2500` is the harmless text "%00".
+
+    In `process_view`, after the request middleware: the 404 page is rendered as any other, for the
+    user as signed in (the session and authentication middleware have run by then).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if _PATH_CONTROLS.search(request.path_info) or _PATH_CONTROLS.search(request.path):
+            raise Http404("A control character in the path.")
+        return None

@@ -13,12 +13,16 @@ from decisions.models import (
     WrittenProcedure,
 )
 
+# Each inline takes at most max_num rows (core/inlines.py): far more than its record
+# has, far fewer than a forged post asks for.
+
 
 class DecisionInline(OptimisticLockInlineMixin, admin.StackedInline):
     """A meeting's decisions, inline in the meeting's admin (which the site layer puts together: portal/admin.py)."""
 
     model = Decision
     extra = 0
+    max_num = 100  # decisions of one meeting: about ten
     fields = [("sequence", "reference", "verb"), "agenda_item", "subject", "wording"]
     show_change_link = True
 
@@ -33,6 +37,7 @@ class DecisionInline(OptimisticLockInlineMixin, admin.StackedInline):
 class ActionItemInline(OptimisticLockInlineMixin, admin.TabularInline):
     model = ActionItem
     extra = 0
+    max_num = 50  # follow-up actions of one decision
     fields = ["description", "owner_organisation", "owner_person", "due_date", "status"]
     autocomplete_fields = ["owner_organisation", "owner_person"]
     show_change_link = True
@@ -41,6 +46,7 @@ class ActionItemInline(OptimisticLockInlineMixin, admin.TabularInline):
 class DocumentFileInline(admin.TabularInline):
     model = DocumentFile
     extra = 0
+    max_num = 50  # files and versions of one document
     fields = ["number", "file", "original_name", "size", "content_type", "uploaded_at", "uploaded_by"]
     readonly_fields = ["size", "content_type", "uploaded_at", "uploaded_by"]
 
@@ -107,6 +113,7 @@ class DecisionAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
 class ProgressNoteInline(OptimisticLockInlineMixin, admin.TabularInline):
     model = ProgressNote
     extra = 0
+    max_num = 100  # progress notes of one action
     fields = ["note", "created_at", "created_by"]
     readonly_fields = ["created_at", "created_by"]
 
@@ -133,6 +140,7 @@ class ProgressNoteAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
 class ProcedureAnswerInline(OptimisticLockInlineMixin, admin.TabularInline):
     model = ProcedureAnswer
     extra = 0
+    max_num = 100  # one answer per member organisation consulted (about 40)
     fields = ["organisation", "answer", "reason", "on_behalf", "channel", "answered_by", "answered_at"]
     autocomplete_fields = ["organisation", "answered_by"]
 

@@ -67,6 +67,10 @@ MIDDLEWARE = [
     "core.request_limits.RequestBodyLimitMiddleware",
     # Control characters stripped from every GET parameter before any view or filter reads it.
     "core.text.CleanQueryStringMiddleware",
+    # A control character in the path: the 404 page, before any view reads the path's parameters.
+    "core.text.ControlCharactersInPathMiddleware",
+    # A cookie with a control character (a forged session key with a NUL) is treated as not sent.
+    "core.text.DropCookiesWithControlCharactersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -418,6 +422,9 @@ TWO_FACTOR_LOGIN_TIMEOUT = 600
 TWO_FACTOR_REMEMBER_COOKIE_AGE = None
 # The admin's own sign-in page sends people to the portal's (password and code).
 TWO_FACTOR_PATCH_ADMIN = True
+# The admin never shows a second factor's secret (its key, its QR code): a user who lost theirs gets a
+# reset, not a copy. django-otp's QR code and key pages of a device that does not exist were 500s.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LOGGING = {
     "version": 1,

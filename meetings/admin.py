@@ -1,15 +1,21 @@
 from django.contrib import admin
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.links import WebAddressAdminWidget
 from core.locking import OptimisticLockAdminMixin, OptimisticLockInlineMixin
-from meetings.models import AgendaItem, Correction, Meeting, Occasion, Participation, Reschedule
+from meetings.models import MAX_PARTICIPANTS, AgendaItem, Correction, Meeting, Occasion, Participation, Reschedule
+
+# Each inline takes at most max_num rows (core/inlines.py): far more than a meeting has,
+# far fewer than a forged post asks for.
 
 
 class ParticipationInline(OptimisticLockInlineMixin, admin.TabularInline):
     model = Participation
     extra = 0
+    max_num = MAX_PARTICIPANTS
     fields = ["order", "person", "organisation", "position", "role", "level", "attendance"]
     autocomplete_fields = ["person", "organisation"]
 
@@ -17,6 +23,7 @@ class ParticipationInline(OptimisticLockInlineMixin, admin.TabularInline):
 class AgendaItemInline(OptimisticLockInlineMixin, admin.StackedInline):
     model = AgendaItem
     extra = 0
+    max_num = 100  # a Board meeting's agenda has about ten items
     fields = [("position", "kind"), "title", ("presenters", "presenting_organisations"), "notes"]
     autocomplete_fields = ["presenters", "presenting_organisations"]
     show_change_link = True
@@ -25,6 +32,7 @@ class AgendaItemInline(OptimisticLockInlineMixin, admin.StackedInline):
 class RescheduleInline(admin.TabularInline):
     model = Reschedule
     extra = 0
+    max_num = 20  # postponements of one meeting
     fields = [
         "previous_start",
         "previous_end",
@@ -40,6 +48,7 @@ class RescheduleInline(admin.TabularInline):
 class CorrectionInline(admin.TabularInline):
     model = Correction
     extra = 0
+    max_num = 100  # corrections of one record over its life
     fields = ["kind", "reason", "created_at", "created_by"]
     readonly_fields = ["created_at", "created_by"]
 
@@ -143,6 +152,8 @@ class OccasionAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
     search_fields = ["name", "place"]
     date_hierarchy = "start_date"
     fields = ["name", "place", "url", ("start_date", "end_date")]
+    # Its "Currently:" link only for an http or https address (core.links).
+    formfield_overrides = {models.URLField: {"widget": WebAddressAdminWidget}}
 
 
 @admin.register(Participation)

@@ -8,7 +8,7 @@ may not see is a 404; seen but not editable, a 403.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -25,7 +25,7 @@ from core.editing import (
     preview,
     require_permission,
 )
-from core.forms import ConfirmForm
+from core.forms import ConfirmForm, posted_count
 from core.workflow import RecordStatus
 from meetings import services
 from meetings.forms import (
@@ -39,7 +39,7 @@ from meetings.forms import (
     ReasonForm,
     RescheduleForm,
 )
-from meetings.models import AgendaItem, Correction, Meeting, Occasion, Participation, Reschedule
+from meetings.models import MAX_PARTICIPANTS, AgendaItem, Correction, Meeting, Occasion, Participation, Reschedule
 
 CHANGE = "meetings.change_meeting"
 PUBLISH = ("meetings.change_meeting", "meetings.publish_meeting")
@@ -117,13 +117,22 @@ def meeting_edit(request, slug):
 @require_http_methods(["GET", "POST"])
 def participants(request, slug):
     meeting = editable(Meeting.objects, request.user, CHANGE, slug=slug)
+    count = meeting.participations.count()
+    if count > MAX_PARTICIPANTS:
+        # A list longer than the page saves (a volume benchmark's meeting): say so, rather than draw rows
+        # whose save would be refused.
+        return render(
+            request,
+            "meetings/participants_too_many.html",
+            {"meeting": meeting, "count": count, "maximum": MAX_PARTICIPANTS},
+        )
     queryset = meeting.participations.select_related("person", "organisation").order_by("order", "id")
     data = posted(request)
     if data is not None and "add_rows" in data:
         # "Add rows" without JavaScript: the same input back, with more blank rows.
         data = data.copy()
-        total = data.get("form-TOTAL_FORMS", "")
-        data["form-TOTAL_FORMS"] = str(int(total) + ADD_ROWS if total.isdigit() else ADD_ROWS)
+        total = posted_count(data.get("form-TOTAL_FORMS"))
+        data["form-TOTAL_FORMS"] = str(ADD_ROWS if total is None else total + ADD_ROWS)
     formset = ParticipationFormSet(data, queryset=queryset, meeting=meeting)
     form = CorrectionReasonForm(data, meeting=meeting)
     return edit_page(

@@ -16,9 +16,17 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import DatePrecision
-from core.forms import DateInput, LineEndingsMixin, form_helper
+from core.forms import DateInput, LimitedRowsFormSetMixin, LineEndingsMixin, form_helper, limited_rows
 from core.locking import OptimisticLockFormMixin, OptimisticLockListMixin
-from meetings.models import AgendaItem, Meeting, Occasion, Participation, WebAddressFormField, period_span
+from meetings.models import (
+    MAX_PARTICIPANTS,
+    AgendaItem,
+    Meeting,
+    Occasion,
+    Participation,
+    WebAddressFormField,
+    period_span,
+)
 from meetings.services import ParticipantEntry, chair_position_at_the_time
 from members.forms import PeopleChoiceField, PersonChoiceField, people
 from members.models import Organisation, Person
@@ -693,11 +701,12 @@ class ParticipationForm(forms.ModelForm):
         return ParticipantEntry(participation=participation, new_person=new_person)
 
 
-class BaseParticipationFormSet(OptimisticLockListMixin, forms.BaseModelFormSet):
+class BaseParticipationFormSet(LimitedRowsFormSetMixin, OptimisticLockListMixin, forms.BaseModelFormSet):
     """
     The participants of a meeting, edited as one list: a save is refused if someone else added,
     changed or removed a participant since the list was opened, and the list comes back as it is
-    now, with this editor's input merged in (core.locking.OptimisticLockListMixin).
+    now, with this editor's input merged in (core.locking.OptimisticLockListMixin). At most
+    MAX_PARTICIPANTS rows (core.forms.LimitedRowsFormSetMixin).
     """
 
     lock_name = _("list of participants")
@@ -764,7 +773,12 @@ class BaseParticipationFormSet(OptimisticLockListMixin, forms.BaseModelFormSet):
 # JavaScript, ADD_ROWS at a time with the "Add rows" button.
 ADD_ROWS = 5
 ParticipationFormSet = forms.modelformset_factory(
-    Participation, form=ParticipationForm, formset=BaseParticipationFormSet, extra=1, can_delete=True, max_num=200
+    Participation,
+    form=ParticipationForm,
+    formset=BaseParticipationFormSet,
+    extra=1,
+    can_delete=True,
+    **limited_rows(MAX_PARTICIPANTS),
 )
 
 

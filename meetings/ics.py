@@ -42,6 +42,7 @@ from icalendar import Calendar, Event
 
 from core import pagecache
 from core.dates import format_at_precision
+from core.links import web_url
 from core.roles import is_board_member
 from core.text import multi_line, one_line
 from core.workflow import RecordStatus, visible_statuses
@@ -107,7 +108,9 @@ def occasion_sentence(meeting: Meeting) -> str:
     text = ", ".join(part for part in parts if part)
     sentence = f"{meeting.get_occasion_relation_display()} {text}."
     sentence = sentence[:1].upper() + sentence[1:]
-    return f"{sentence} {occasion.url}" if occasion.url else sentence
+    # A calendar shows an address in the text as a link: only an http or https one (core.links).
+    link = web_url(occasion.url)
+    return f"{sentence} {link}" if link else sentence
 
 
 def event_title(meeting: Meeting) -> str:

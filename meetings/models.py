@@ -773,6 +773,12 @@ class ParticipationQuerySet(models.QuerySet):
         )
 
 
+# The most participants the participants page and the admin save for one meeting: the 6th Board
+# meeting named 15, and 200 rows (about 2,600 fields) stay below DATA_UPLOAD_MAX_NUMBER_FIELDS. A post
+# that asks for more rows is refused, never built (core.forms.LimitedRowsFormSetMixin).
+MAX_PARTICIPANTS = 200
+
+
 class Participation(Versioned, WithholdingMixin, models.Model):
     class Role(models.TextChoices):
         CHAIR = "chair", _("Chair")

@@ -5,10 +5,14 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.locking import OptimisticLockAdminMixin, OptimisticLockInlineMixin
 from members.models import Delegation, Membership, Organisation, Person, Pillar, Post, RoleHeld
 
+# Each inline takes at most max_num rows (core/inlines.py): far more than an
+# organisation has, far fewer than a forged post asks for.
+
 
 class MembershipInline(OptimisticLockInlineMixin, admin.TabularInline):
     model = Membership
     extra = 0
+    max_num = 50  # memberships of one organisation, one per category and period
     fields = ["category", "since", "until", "note"]
     show_change_link = True
 
@@ -16,6 +20,7 @@ class MembershipInline(OptimisticLockInlineMixin, admin.TabularInline):
 class PersonInline(OptimisticLockInlineMixin, admin.TabularInline):
     model = Person
     extra = 0
+    max_num = 200  # people of one organisation recorded over the years
     fields = ["honorific", "name", "position_title", "user"]
     autocomplete_fields = ["user"]
     show_change_link = True

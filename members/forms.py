@@ -6,7 +6,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import DatePrecision
-from core.forms import DateInput, LineEndingsMixin, form_helper
+from core.forms import DateInput, LimitedRowsFormSetMixin, LineEndingsMixin, form_helper, limited_rows
 from core.history import display_text
 from core.locking import OptimisticLockFormMixin, snapshot
 from members.models import Membership, Organisation, Person, Pillar, Post, RoleHeld
@@ -71,7 +71,7 @@ class NewOrganisationForm(UniqueSlugMixin, forms.ModelForm):
         return bool(set(super().changed_data) - {"kind"})
 
 
-class BaseNewOrganisationFormSet(forms.BaseModelFormSet):
+class BaseNewOrganisationFormSet(LimitedRowsFormSetMixin, forms.BaseModelFormSet):
     """Organisations created on the spot, one row each; empty rows are ignored. It describes itself to the form page."""
 
     title = _("New organisations")
@@ -83,8 +83,14 @@ class BaseNewOrganisationFormSet(forms.BaseModelFormSet):
         self.helper = form_helper(None)
 
 
+# Organisations admitted at one meeting: a handful (RAI, Bulgaria, OSCE Kosovo* at the 6th).
 NewOrganisationFormSet = forms.modelformset_factory(
-    Organisation, form=NewOrganisationForm, formset=BaseNewOrganisationFormSet, extra=3, can_delete=False, max_num=20
+    Organisation,
+    form=NewOrganisationForm,
+    formset=BaseNewOrganisationFormSet,
+    extra=3,
+    can_delete=False,
+    **limited_rows(20),
 )
 
 

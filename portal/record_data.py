@@ -8,6 +8,7 @@ what the reader of that PDF may see: the public record for the public, the minut
 
 from django.utils import timezone
 
+from core.links import web_url
 from members.models import KOSOVO_FOOTNOTE
 
 SCHEMA = "https://iisg.example/schemas/meeting-record/1"
@@ -77,7 +78,7 @@ def record_data(context: dict, *, url: str) -> dict:
                     "relation": meeting.get_occasion_relation_display(),
                     "name": meeting.occasion.name,
                     "place": meeting.occasion.place,
-                    "url": meeting.occasion.url,
+                    "url": web_url(meeting.occasion.url) or None,
                     "first_day": meeting.occasion.start_date,
                     "last_day": meeting.occasion.end_date,
                 }

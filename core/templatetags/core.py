@@ -1,4 +1,4 @@
-"""Template tags of the whole portal ({% load core %}): readable dates, Markdown, pagination links."""
+"""Template tags of the whole portal ({% load core %}): readable dates, Markdown, pagination links, stored links."""
 
 import datetime as dt
 
@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from core.links import web_url
 from core.markdown import render_markdown
 
 register = template.Library()
@@ -45,6 +46,12 @@ def machine_datetime(value) -> str:
 def markdown_filter(text):
     """Markdown rendered and sanitised (core.markdown)."""
     return render_markdown(text or "")
+
+
+@register.filter(name="web_url")
+def web_url_filter(value) -> str:
+    """A stored address to print as a link: itself if http or https, else "" (core.links.web_url)."""
+    return web_url(value)
 
 
 @register.simple_tag(takes_context=True)

@@ -3,10 +3,12 @@ Property-based tests (hypothesis): no input gives a 500, or any unhandled except
 
 Generated input goes to every editing form (every URL under /edit/, found in the URLconf, for each
 record it edits, with the Secretariat signed in), to every add and change form of the admin (its
-inlines and autocomplete fields included), to the admin's autocomplete view, and to every GET
+inlines and autocomplete fields included), to the admin's autocomplete view, to every GET
 parameter of the public and member pages (found on the pages: their filter forms, search and
-pagination). Each post starts from the form as the page offers it, with a few fields replaced by
-generated values, so that the input reaches past the first validation error.
+pagination), to the path parameters of every route of the URLconf (for every persona), and to the
+request headers of a few pages (language, cookies, host, conditional and range requests, the
+forwarded-for address). Each post starts from the form as the page offers it, with a few fields
+replaced by generated values, so that the input reaches past the first validation error.
 
 Bounded for CI: the "ci" profile runs a few examples per target, derandomized (the same examples
 on every run, so CI does not flake) and on a fixed set of records (factory data seeded). For a
@@ -18,7 +20,7 @@ from __future__ import annotations
 import os
 import re
 import string
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import factory.random
 import pytest
@@ -26,7 +28,7 @@ from django.contrib import admin
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from decisions.models import ActionItem, Decision, Document, WrittenProcedure
@@ -463,3 +465,323 @@ def test_no_get_parameter_of_a_page_answers_a_500(world, board_member, route, pe
         assert response.status_code < 500, (url, params)
 
     get_anything()
+
+
+# --- Paths: every route of the URLconf, its parameters filled with generated text --------------------
+
+# A route's parameters: a converter's (<slug:slug>) or a regular expression's group (the admin's routes).
+_PATH_PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>|\((?:\?P<(?P<group>\w+)>)?[^()]*\)")
+PATH_ROUTES = sorted({route for route, _name, _kwargs in _routes() if _PATH_PARAMETER.search(route)})
+
+# Text a path may carry. Sent percent-encoded as a browser sends it, except the "%": "%00" stands for
+# a NUL, "%2500" for the text "%00", "%2F" for a slash the server decodes, "%zz" and "%" for themselves.
+PATH_SPECIAL = st.sampled_from(
+    [
+        # First: Hypothesis tries the simplest example first, so the first sweep puts a NUL in every parameter.
+        "%00",
+        "",
+        " ",
+        "\x00",
+        "a\x00b",
+        "%01",
+        "\x1f",
+        "%7F",
+        "%C2%85",
+        "\u2028",
+        "\ufeff",
+        "%2500",
+        "%2F",
+        "%252F",
+        "%",
+        "%zz",
+        "%C0%80",
+        "%FF%FE",
+        "%E2%80",
+        "a/b",
+        "../..",
+        "..",
+        ".",
+        "//",
+        "\\",
+        "?a=1",
+        "#top",
+        ";x=1",
+        "<script>alert(1)</script>",
+        "'\"",
+        "_00",
+        "_5F",
+        "😀",
+        "é" * 1500,
+        "x" * 4000,
+        "9" * 19,
+        "9" * 20,
+        "9" * 4000,
+        "9" * 5000,
+        "-1",
+        "0",
+        "1",
+        "1.5",
+        "1e30",
+        "WBCTi",
+        "wbcti",
+        "B6/2022/04",
+        "WP/2026/01",
+    ]
+)
+DIGITS = st.text(alphabet="0123456789", min_size=1, max_size=30)
+SLUG = st.from_regex(r"[-a-zA-Z0-9_]{1,80}", fullmatch=True)
+ANY_SEGMENT = st.one_of(PATH_SPECIAL, TEXT)
+
+
+def _path_value(converter: str | None, known: list[str]):
+    """What a parameter is filled with: text its converter takes (so that the view runs) or not."""
+    near = st.tuples(st.sampled_from(known), ANY_SEGMENT).map("".join)  # a real slug or id, then anything
+    if converter == "int":
+        return st.one_of(ANY_SEGMENT, DIGITS, st.sampled_from(known))
+    if converter == "slug":
+        return st.one_of(ANY_SEGMENT, SLUG, st.sampled_from(known), near)
+    return st.one_of(ANY_SEGMENT, DIGITS, SLUG, st.sampled_from(known), near)
+
+
+def _fill_path(route: str, draw, known: list[str]) -> str:
+    """The route with each parameter drawn, as a browser sends it (the regular expressions' anchors left out)."""
+    parts, last = [], 0
+    for match in _PATH_PARAMETER.finditer(route):
+        parts.append(route[last : match.start()].replace("^", "").replace("$", ""))
+        value = draw(_path_value(match.group("converter"), known))
+        parts.append(quote(value, safe="/%"))
+        last = match.end()
+    parts.append(route[last:].replace("^", "").replace("$", ""))
+    return "/" + "".join(parts)
+
+
+def _known_values(world) -> list[str]:
+    """The records' own slugs, codes, references and ids, for parameters near a real one."""
+    values = {"1", "2"}
+    for meeting in world.values():
+        values |= {meeting.slug, str(meeting.pk)}
+    values |= {str(pk) for pk in Decision.objects.values_list("pk", flat=True)}
+    values |= set(Decision.objects.values_list("reference", flat=True))
+    values |= set(Document.objects.values_list("slug", flat=True))
+    values |= set(Organisation.objects.values_list("slug", flat=True))
+    values |= set(Person.objects.values_list("slug", flat=True))
+    values |= set(Pillar.objects.values_list("code", flat=True))
+    values |= set(WrittenProcedure.objects.values_list("slug", flat=True))
+    return sorted(values)
+
+
+def test_the_urlconf_offers_the_paths_to_fuzz():
+    assert len(PATH_ROUTES) >= 150
+    assert {"decisions/<path:reference>/", "pillars/<str:code>/"} <= set(PATH_ROUTES)
+    assert "admin/meetings/meeting/<path:object_id>/history/" in PATH_ROUTES
+    assert "admin/meetings/meeting/^([^/]+)/history/([^/]+)/$" in PATH_ROUTES
+    path = _fill_path("admin/meetings/meeting/^([^/]+)/history/([^/]+)/$", lambda _s: "a b", [])
+    assert path == "/admin/meetings/meeting/a%20b/history/a%20b/"
+
+
+# Every route once per example, so few examples: in CI two sweeps per persona (a NUL everywhere, then
+# drawn values), each a request to each of the 170 routes.
+PATH_PROFILE = settings(PROFILE, max_examples=max(2, PROFILE.max_examples // 3))
+# One request per example: more of them.
+HEADER_PROFILE = settings(PROFILE, max_examples=PROFILE.max_examples * 10)
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "board_member", "secretariat", "admin"])
+def test_no_path_answers_a_500(world, personas, persona):
+    client = _client(None if persona == "anonymous" else personas[persona])
+    known = _known_values(world)
+
+    @PATH_PROFILE
+    @given(data=st.data())
+    def every_route(data):
+        for route in PATH_ROUTES:
+            path = _fill_path(route, data.draw, known)
+            response = in_savepoint(lambda: client.get(path))  # noqa: B023 (called at once)
+            assert response.status_code < 500, (persona, route, path)
+
+    every_route()
+
+
+# --- Request headers of a few pages ------------------------------------------------------------------
+
+
+def _wsgi(text: str) -> str:
+    """A header value as the server hands it on (WSGI): its UTF-8 bytes read as Latin-1."""
+    return text.encode("utf-8").decode("latin-1")
+
+
+HEADER_TEXT = st.one_of(TEXT, st.text(alphabet=string.printable, max_size=60)).map(_wsgi)
+HEADERS = {
+    "Accept-Language": st.one_of(
+        st.sampled_from(
+            [
+                "",
+                "*",
+                "xx",
+                "en;q=abc",
+                "sr-Latn-RS,sr;q=0.9,en;q=0.8",
+                "zh-Hant-TW",
+                "de-DE-1996",
+                "i-klingon",
+                "en-" * 300,
+                ",,,;;;",
+                "en;q=1.5",
+                "en;q=-1",
+                "a" * 2000,
+            ]
+        ),
+        HEADER_TEXT,
+    ),
+    "Cookie": st.one_of(
+        st.sampled_from(
+            [
+                "sessionid=abcdefgh\x00ijkl",
+                'sessionid="abcdefgh\\000ijkl"',
+                "sessionid=" + "a" * 5000,
+                "sessionid=../../etc/passwd",
+                "sessionid=",
+                "csrftoken=<script>",
+                'csrftoken="\\000"',
+                "messages=garbage",
+                "messages=abc:def:ghi",
+                "django_language=xx",
+                'django_language="\\000"',
+                "a=b; a=c",
+                "=;=;=",
+                ";;;",
+                "\x00=\x00",
+            ]
+        ),
+        HEADER_TEXT,
+    ),
+    "Host": st.one_of(
+        st.sampled_from(
+            [
+                "",
+                "evil.example",
+                "testserver:abc",
+                "testserver:99999999999999999999",
+                "[::1",
+                "testserver.",
+                "TESTSERVER",
+                "testserver\x00",
+                "a" * 300,
+                "localhost:8000",
+                "127.0.0.1",
+                "[::1]:80",
+                "testserver:80:80",
+            ]
+        ),
+        HEADER_TEXT,
+    ),
+    "If-None-Match": st.one_of(
+        st.sampled_from(["*", '"abc"', 'W/"x"', '"', "x" * 5000, '"a", "b"', ", , ,", 'W/""']), HEADER_TEXT
+    ),
+    "If-Modified-Since": st.one_of(
+        st.sampled_from(
+            [
+                "Sat, 29 Oct 1994 19:43:31 GMT",
+                "Thu, 01 Jan 1970 00:00:00 GMT",
+                "Fri, 31 Dec 9999 23:59:59 GMT",
+                "Mon, 01 Jan 10000 00:00:00 GMT",
+                "Sunday, 06-Nov-94 08:49:37 GMT",
+                "Sun Nov  6 08:49:37 1994",
+                "Sun, 31 Feb 2021 10:00:00 GMT",
+                "99999999999999999999",
+                "-1",
+                "garbage",
+            ]
+        ),
+        HEADER_TEXT,
+    ),
+    "Range": st.one_of(
+        st.sampled_from(
+            [
+                "bytes=0-0",
+                "bytes=-1",
+                "bytes=99999999999999999999-",
+                "bytes=5-1",
+                "bytes=0-1,2-3",
+                "items=0-1",
+                "bytes=",
+                "bytes=a-b",
+                "bytes=-0",
+            ]
+        ),
+        HEADER_TEXT,
+    ),
+    "X-Forwarded-For": st.one_of(
+        st.sampled_from(
+            [
+                "",
+                "203.0.113.7",
+                "203.0.113.7, 198.51.100.2",
+                "::1",
+                "999.999.999.999",
+                "203.0.113.7," * 500,
+                "[::1]:80",
+                "unknown",
+                "\x00",
+                "fe80::1%eth0",
+            ]
+        ),
+        HEADER_TEXT,
+    ),
+}
+
+
+def _header_pages(world) -> list[str]:
+    meeting = world["published"]
+    document = Document.objects.order_by("pk").first()
+    return [
+        "/",
+        "/meetings/",
+        reverse("portal:meeting-detail", args=[meeting.slug]),
+        reverse("portal:meeting-pdf", args=[meeting.slug]),
+        "/decisions/",
+        "/decisions/export.csv",
+        "/meetings.ics",
+        reverse("meetings:meeting-ics", args=[meeting.slug]),
+        reverse("decisions:document-download", args=[document.slug, 1]),
+        "/accounts/login/",
+    ]
+
+
+@pytest.fixture
+def headers_read(settings):
+    """Where the headers are read: the page cache (Host, Accept-Language), sign-in throttling (X-Forwarded-For)."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fuzz"}}
+    settings.PAGE_CACHE_SECONDS = 60
+    settings.AXES_ENABLED = True
+    settings.TRUSTED_PROXY_COUNT = 1
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "board_member"])
+def test_no_request_header_answers_a_500(world, personas, headers_read, persona, monkeypatch):
+    # The PDF is the same with any header: render its HTML only (WeasyPrint takes a second a page).
+    monkeypatch.setattr("portal.views.render_pdf", lambda *args, **kwargs: b"%PDF-1.7")
+    client = _client(None if persona == "anonymous" else personas[persona])
+    signed_in = "; ".join(f"{key}={morsel.value}" for key, morsel in client.cookies.items())
+
+    pages = _header_pages(world)
+
+    # Besides the generated ones, in every run: what once was a 500, and what each page reads.
+    @HEADER_PROFILE
+    @given(page=st.sampled_from(pages), headers=st.fixed_dictionaries({}, optional=HEADERS))
+    @example(page="/", headers={"Cookie": 'sessionid="abcdefgh\\000ijkl"'})
+    @example(page="/decisions/", headers={"Accept-Language": "en-" * 300, "Host": "testserver:99999999999999999999"})
+    @example(page=pages[-2], headers={"Range": "bytes=99999999999999999999-", "If-None-Match": "*"})
+    @example(
+        page="/meetings.ics", headers={"If-Modified-Since": "Sat, 01 Jan 10000 00:00:00 GMT", "If-None-Match": "W/"}
+    )
+    @example(page="/accounts/login/", headers={"X-Forwarded-For": "203.0.113.7," * 500 + "\x00"})
+    def send(page, headers):
+        if signed_in and "Cookie" in headers:
+            headers = {**headers, "Cookie": f"{signed_in}; {headers['Cookie']}"}
+        response = in_savepoint(lambda: client.get(page, headers=headers, REMOTE_ADDR="127.0.0.1"))
+        if response.streaming:
+            # A download streams its file: read to the end, the test client closes it (as a server would).
+            b"".join(response.streaming_content)
+        assert response.status_code < 500, (persona, page, headers)
+
+    send()
