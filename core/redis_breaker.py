@@ -87,37 +87,31 @@ breaker = CircuitBreaker()
 _FAILURES = (redis.ConnectionError, redis.TimeoutError)
 
 
+def _through_breaker(call, *args, check: bool = True, **kwargs):
+    """Run one redis-py connection step: refused at once while paused (`check`), tripping the breaker if it fails."""
+    if check:
+        breaker.check()
+    try:
+        return call(*args, **kwargs)
+    except BreakerOpen:
+        raise
+    except _FAILURES as error:
+        breaker.trip(error)
+        raise
+
+
 class _Guarded:
     """Mixed into a redis-py connection class: check the breaker before sending, trip it on failure."""
 
     def connect(self, *args, **kwargs):
-        breaker.check()
-        try:
-            return super().connect(*args, **kwargs)
-        except BreakerOpen:
-            raise
-        except _FAILURES as error:
-            breaker.trip(error)
-            raise
+        return _through_breaker(super().connect, *args, **kwargs)
 
     def send_packed_command(self, *args, **kwargs):
-        breaker.check()
-        try:
-            return super().send_packed_command(*args, **kwargs)
-        except BreakerOpen:
-            raise
-        except _FAILURES as error:
-            breaker.trip(error)
-            raise
+        return _through_breaker(super().send_packed_command, *args, **kwargs)
 
     def read_response(self, *args, **kwargs):
-        try:
-            return super().read_response(*args, **kwargs)
-        except BreakerOpen:
-            raise
-        except _FAILURES as error:
-            breaker.trip(error)
-            raise
+        # An answer already on its way is read even if another thread just tripped the breaker.
+        return _through_breaker(super().read_response, *args, check=False, **kwargs)
 
 
 _guarded_classes: dict[type, type] = {}
