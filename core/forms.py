@@ -1,6 +1,7 @@
 """
 What every editing form of the portal shares: the crispy helper, line endings, date inputs, a
-confirmation, the rule on control characters in what is typed, and the most rows a formset takes.
+confirmation, the rule on control characters in what is typed, the most rows a formset takes, and
+the reason a change to a published record needs.
 """
 
 from crispy_forms.helper import FormHelper
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from core.text import OneLineValidator, TextValidator
+from core.workflow import RecordStatus
 
 
 def form_helper(submit_label: str | None = "") -> FormHelper:
@@ -148,3 +150,31 @@ def with_limited_rows(formset_class):
     if issubclass(formset_class, LimitedRowsFormSetMixin):
         return formset_class
     return type(formset_class.__name__, (LimitedRowsFormSetMixin, formset_class), {})
+
+
+class CorrectionReasonMixin:
+    """
+    Changing a published record needs a reason, shown on the record ("Corrected on …: …"). For the
+    form of any record with a workflow status (core.workflow): a meeting, a decision's meeting.
+    """
+
+    def add_correction_reason(self, record, *, required: bool = True) -> None:
+        """`required=False` where the service asks for it only when the save changes something."""
+        if record is not None and record.pk and record.status == RecordStatus.PUBLISHED:
+            self.fields["correction_reason"] = forms.CharField(
+                label=_("Reason for the correction"),
+                help_text=(
+                    _("This record is published. Say what you correct and why; it is shown on the record.")
+                    if required
+                    else _(
+                        "This record is published. If you change something, say what you correct and why; it is "
+                        "shown on the record. A save that changes nothing records nothing."
+                    )
+                ),
+                required=required,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    @property
+    def reason_given(self) -> str:
+        return self.cleaned_data.get("correction_reason", "") if hasattr(self, "cleaned_data") else ""

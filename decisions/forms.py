@@ -6,12 +6,11 @@ from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput, LineEndingsMixin, form_helper
+from core.forms import CorrectionReasonMixin, DateInput, LineEndingsMixin, form_helper
 from core.locking import OptimisticLockFormMixin
 from decisions.models import ActionItem, Decision, Document, DocumentKind
 from decisions.services import DecisionDraft
 from decisions.uploads import validate_document_file
-from meetings.forms import CorrectionReasonMixin
 from meetings.models import Meeting
 from members.forms import (
     ROLE_FIELDS,

@@ -261,7 +261,7 @@ REQUEST_MAX_BODY_SIZE = 25 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # An uploaded file larger than this is streamed to a temporary file instead of held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-# The participants formset may have 200 rows of 13 fields each (meetings/forms.py): 2,600 fields and
+# The participants formset may have 200 rows of 13 fields each (meetings/forms/participants.py): 2,600 fields and
 # a few more; Django's default of 1,000 would refuse a large meeting's list.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5_000
 

@@ -14,14 +14,9 @@ from django.contrib import messages
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from meetings.forms import (
-    EU_CAPITAL_TIME_ZONES,
-    REGION_TIME_ZONES,
-    DateAndTimeWidget,
-    MeetingForm,
-    canonical_time_zones,
-    time_zone_choices,
-)
+from core.timezones import EU_CAPITAL_TIME_ZONES, REGION_TIME_ZONES, canonical_time_zones, time_zone_choices
+from core.widgets import DateAndTimeWidget
+from meetings.forms import MeetingForm
 from meetings.models import Correction, Meeting
 from tests.factories import MeetingFactory, ParticipationFactory, PersonFactory, UserFactory
 
