@@ -60,17 +60,19 @@ def meeting_create(request):
         request,
         form,
         save=lambda: services.save_meeting(
-            meeting=form.save(commit=False),
-            expected_version=None,
-            chair=form.chair_value,
-            chair_position=form.chair_position_value,
-            new_occasion=form.new_occasion,
-            user=request.user,
+            services.SaveMeeting(
+                meeting=form.save(commit=False),
+                expected_version=None,
+                chair=form.chair_value,
+                chair_position=form.chair_position_value,
+                new_occasion=form.new_occasion,
+                user=request.user,
+            )
         ),
-        message=lambda meeting: (
-            _("Meeting “%(title)s” created as a draft. Add its participants next.") % {"title": meeting}
+        message=lambda saved: (
+            _("Meeting “%(title)s” created as a draft. Add its participants next.") % {"title": saved.meeting}
         ),
-        success_url=lambda meeting: reverse("meetings-edit:participants", args=[meeting.slug]),
+        success_url=lambda saved: reverse("meetings-edit:participants", args=[saved.meeting.slug]),
         title=_("New meeting"),
         preview=preview(request, form, "public_summary"),
         preview_button=True,
@@ -87,22 +89,25 @@ def meeting_edit(request, slug):
         request,
         form,
         save=lambda: services.save_meeting(
-            meeting=form.save(commit=False),
-            expected_version=form.expected_version,
-            chair=form.chair_value,
-            chair_position=form.chair_position_value,
-            new_occasion=form.new_occasion,
-            correction_reason=form.reason_given,
-            user=request.user,
-        ),
-        message=lambda meeting: (
-            _("Meeting “%(title)s” saved.") % {"title": meeting}
-            if meeting.saved_changes
-            else Unchanged(
-                _("Nothing changed: the meeting “%(title)s” is as it was, and no correction was recorded.")
-                % {"title": meeting}
+            services.SaveMeeting(
+                meeting=form.save(commit=False),
+                expected_version=form.expected_version,
+                chair=form.chair_value,
+                chair_position=form.chair_position_value,
+                new_occasion=form.new_occasion,
+                correction_reason=form.reason_given,
+                user=request.user,
             )
         ),
+        message=lambda saved: (
+            _("Meeting “%(title)s” saved.") % {"title": saved.meeting}
+            if saved.changed
+            else Unchanged(
+                _("Nothing changed: the meeting “%(title)s” is as it was, and no correction was recorded.")
+                % {"title": saved.meeting}
+            )
+        ),
+        success_url=lambda saved: saved.meeting,
         title=title,
         cancel_url=meeting.get_absolute_url(),
         preview=preview(request, form, "public_summary"),
@@ -140,16 +145,18 @@ def participants(request, slug):
         form,
         formset=formset,
         save=lambda: services.record_participants(
-            meeting=meeting,
-            entries=formset.entries(),
-            removed=formset.removed(),
-            correction_reason=form.reason_given,
-            expected_rows=formset.expected_rows(),
-            user=request.user,
+            services.RecordParticipants(
+                meeting=meeting,
+                entries=formset.entries(),
+                removed=formset.removed(),
+                correction_reason=form.reason_given,
+                expected_rows=formset.expected_rows(),
+                user=request.user,
+            )
         ),
-        message=lambda saved: (
+        message=lambda recorded: (
             _("Participants saved: %(saved)d added or changed, %(removed)d removed.")
-            % {"saved": len(saved), "removed": len(formset.removed())}
+            % {"saved": len(recorded.saved), "removed": recorded.removed}
         ),
         success_url=reverse("meetings-edit:participants", args=[meeting.slug]),
         template="meetings/participants_formset.html",
@@ -171,13 +178,15 @@ def agenda(request, slug):
         request,
         form,
         save=lambda: services.reorder_agenda(
-            meeting=meeting,
-            item_ids=form.ordered_ids(),
-            # A move (one place up or down) is made from where the item is now; the numbers, from
-            # the agenda as the editor saw it.
-            expected_versions=None if form.data.get("move") else form.expected_versions(),
-            correction_reason=form.reason_given,
-            user=request.user,
+            services.ReorderAgenda(
+                meeting=meeting,
+                item_ids=tuple(form.ordered_ids()),
+                # A move (one place up or down) is made from where the item is now; the numbers, from
+                # the agenda as the editor saw it.
+                expected_versions=None if form.data.get("move") else form.expected_versions(),
+                correction_reason=form.reason_given,
+                user=request.user,
+            )
         ),
         message=_("The order of the agenda is saved."),
         success_url=reverse("meetings-edit:agenda", args=[meeting.slug]),
@@ -217,17 +226,19 @@ def _agenda_item_form(request, item: AgendaItem):
         request,
         form,
         save=lambda: services.save_agenda_item(
-            item=form.save(commit=False),
-            presenters=list(form.cleaned_data["presenters"]),
-            presenting_organisations=list(form.cleaned_data["presenting_organisations"]),
-            correction_reason=form.reason_given,
-            expected_version=form.expected_version,
-            user=request.user,
+            services.SaveAgendaItem(
+                item=form.save(commit=False),
+                presenters=tuple(form.cleaned_data["presenters"]),
+                presenting_organisations=tuple(form.cleaned_data["presenting_organisations"]),
+                correction_reason=form.reason_given,
+                expected_version=form.expected_version,
+                user=request.user,
+            )
         ),
-        message=lambda item: (
-            done % {"title": item.title}
-            if item.saved_changes
-            else Unchanged(_("Nothing changed: agenda item “%(title)s” is as it was.") % {"title": item.title})
+        message=lambda saved: (
+            done % {"title": saved.item.title}
+            if saved.changed
+            else Unchanged(_("Nothing changed: agenda item “%(title)s” is as it was.") % {"title": saved.item.title})
         ),
         success_url=(
             reverse("meetings-edit:agenda-item-create", args=[meeting.slug])
@@ -251,8 +262,10 @@ def agenda_item_delete(request, slug, pk):
     return confirm_page(
         request,
         form,
-        save=lambda: services.delete_agenda_item(item=item, correction_reason=form.reason_given, user=request.user),
-        message=_("Agenda item “%(title)s” deleted.") % {"title": item.title},
+        save=lambda: services.delete_agenda_item(
+            services.DeleteAgendaItem(item=item, correction_reason=form.reason_given, user=request.user)
+        ),
+        message=lambda deleted: _("Agenda item “%(title)s” deleted.") % {"title": deleted.title},
         success_url=reverse("meetings-edit:agenda", args=[meeting.slug]),
         title=_("Delete agenda item “%(title)s”?") % {"title": item},
         text=_("The later items move up. Decisions recorded under this item stay, without an agenda item."),
@@ -272,7 +285,7 @@ def announce(request, slug):
     return confirm_page(
         request,
         form,
-        save=lambda: services.announce_meeting(meeting=meeting, user=request.user),
+        save=lambda: services.announce_meeting(services.MeetingStep(meeting=meeting, user=request.user)),
         message=_("Announced: the public now sees this meeting in the lists, on the home page and in the calendars."),
         success_url=meeting,
         refused_url=meeting,
@@ -308,7 +321,7 @@ def reschedule(request, slug):
     return edit_page(
         request,
         form,
-        save=lambda: services.reschedule_meeting(meeting=meeting, user=request.user, **form.service_arguments()),
+        save=lambda: services.reschedule_meeting(form.reschedule(user=request.user)),
         message=done,
         success_url=meeting,
         title=title,
@@ -326,7 +339,9 @@ def cancel(request, slug):
     return confirm_page(
         request,
         form,
-        save=lambda: services.cancel_meeting(meeting=meeting, reason=form.cleaned_data["reason"], user=request.user),
+        save=lambda: services.cancel_meeting(
+            services.MeetingWithReason(meeting=meeting, reason=form.cleaned_data["reason"], user=request.user)
+        ),
         message=_("Cancelled: the meeting says so wherever it is listed, with the reason."),
         success_url=meeting,
         refused_url=meeting,
@@ -353,9 +368,11 @@ def occasion_edit(request, pk):
     return edit_page(
         request,
         form,
-        save=lambda: services.save_occasion(occasion=form.save(commit=False), expected_version=form.expected_version),
-        message=lambda occasion: _("Occasion “%(name)s” saved.") % {"name": occasion.name},
-        success_url=lambda occasion: meeting or reverse("meetings:meeting-list"),
+        save=lambda: services.save_occasion(
+            services.SaveOccasion(occasion=form.save(commit=False), expected_version=form.expected_version)
+        ),
+        message=lambda saved: _("Occasion “%(name)s” saved.") % {"name": saved.occasion.name},
+        success_url=meeting or reverse("meetings:meeting-list"),
         title=_("Edit the occasion: %(name)s") % {"name": occasion.name},
         intro=_("Every meeting held at this occasion shows the change."),
         cancel_url=meeting.get_absolute_url() if meeting else reverse("meetings:meeting-list"),
@@ -407,8 +424,10 @@ def advance(request, slug, step: str):
     return confirm_page(
         request,
         form,
-        save=lambda: services.advance_meeting(meeting=meeting, to=to, user=request.user, site_url=_site_url(request)),
-        message=lambda meeting: f"{done} {emailed_message(meeting.emailed)}",
+        save=lambda: services.advance_meeting(
+            services.AdvanceMeeting(meeting=meeting, to=to, user=request.user, site_url=_site_url(request))
+        ),
+        message=lambda advanced: f"{done} {emailed_message(advanced.emailed)}",
         success_url=meeting,
         refused_url=meeting,
         title=question % {"title": meeting},
@@ -425,7 +444,9 @@ def unpublish(request, slug):
     return confirm_page(
         request,
         form,
-        save=lambda: services.unpublish_meeting(meeting=meeting, reason=form.cleaned_data["reason"], user=request.user),
+        save=lambda: services.unpublish_meeting(
+            services.MeetingWithReason(meeting=meeting, reason=form.cleaned_data["reason"], user=request.user)
+        ),
         message=_("Unpublished: the public no longer sees this record. The reason is shown on it."),
         success_url=meeting,
         title=_("Unpublish “%(title)s”?") % {"title": meeting},
@@ -443,7 +464,9 @@ def correct(request, slug):
     return confirm_page(
         request,
         form,
-        save=lambda: services.correct_meeting(meeting=meeting, reason=form.cleaned_data["reason"], user=request.user),
+        save=lambda: services.correct_meeting(
+            services.MeetingWithReason(meeting=meeting, reason=form.cleaned_data["reason"], user=request.user)
+        ),
         message=_("Correction recorded: it is shown on the record."),
         success_url=meeting,
         title=_("Record a correction of “%(title)s”") % {"title": meeting},

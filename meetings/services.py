@@ -2,15 +2,24 @@
 Steps of the meeting record that touch several rows: saving with the optimistic lock, the chair,
 participants, the agenda order, postponements, and the workflow draft → circulated → published.
 
+The contract of every step: it takes one frozen input (what the editor asked for: `SaveMeeting`,
+`RecordParticipants`, `AdvanceMeeting`, …; the record being saved may be one of its fields) and
+returns a frozen result (what was saved, whether it changed anything, the correction it recorded,
+how many were e-mailed, …). Nothing is answered through attributes set on a model instance: views
+and forms read the result. A step that refuses raises ValidationError (or StaleVersionError).
+
 Each is one transaction; emails to the Board members leave only after it commits.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
@@ -39,53 +48,87 @@ class WorkflowError(ValidationError):
 SCHEDULE_FIELDS = ("start", "end", "time_zone", "all_day", "date_precision")
 
 
+@dataclass(frozen=True, kw_only=True)
+class SaveMeeting:
+    """
+    Create or update `meeting` (the form's unsaved instance). `expected_version`: the version the
+    editor's form was opened at (StaleVersionError if someone saved since; None for a new meeting).
+    `chair`: a person to chair it, None for no chair, False to leave the chair as it is;
+    `chair_position`: their position at the time (empty: as recorded at their nearest earlier
+    meeting). `new_occasion`: an occasion named on the spot, saved with the meeting.
+    `correction_reason`: needed when the save changes a published record.
+    """
+
+    meeting: Meeting
+    expected_version: int | None
+    chair: Person | Literal[False] | None = False
+    chair_position: str = ""
+    new_occasion: Occasion | None = None
+    correction_reason: str = ""
+    user: AbstractBaseUser | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class MeetingSaved:
+    """What `save_meeting` did. `changed` is False for a save that found nothing to change (no new version)."""
+
+    meeting: Meeting
+    created: bool
+    changed: bool
+    # The dates moved: calendars are told again (the iCalendar SEQUENCE counted up).
+    schedule_changed: bool
+    chair_changed: bool
+    # "Corrected on …: …", for a change to a published record.
+    correction: Correction | None = None
+
+
 @transaction.atomic
-def save_meeting(
-    *,
-    meeting: Meeting,
-    expected_version: int | None,
-    chair: Person | bool | None = False,
-    chair_position: str = "",
-    new_occasion: Occasion | None = None,
-    correction_reason: str = "",
-    user=None,
-) -> Meeting:
+def save_meeting(command: SaveMeeting) -> MeetingSaved:
     """
-    Create or update a meeting. `expected_version` is the version the editor's form was opened at
-    (StaleVersionError if someone saved since). `chair`: a person to chair it, None for no chair,
-    False to leave the chair as it is; `chair_position` their position at the time (empty: as
-    recorded at their nearest earlier meeting). `new_occasion`: an occasion named on the spot.
-    A published record needs a correction reason when the save changes something; a save that changes
-    nothing saves nothing and records no correction (`meeting.saved_changes` says which, for the message).
+    Create or update a meeting, its chair and a new occasion, with the optimistic lock. A published
+    record needs a correction reason when the save changes something; a save that changes nothing
+    saves nothing and records no correction (the result says which, for the message).
     """
+    meeting, expected_version = command.meeting, command.expected_version
     is_new = meeting.pk is None
-    if new_occasion is not None:
-        new_occasion.full_clean()
-        new_occasion.save()
-        meeting.occasion = new_occasion
+    if command.new_occasion is not None:
+        command.new_occasion.full_clean()
+        command.new_occasion.save()
+        meeting.occasion = command.new_occasion
     meeting.full_clean()
-    changed = is_new or new_occasion is not None
+    changed = is_new or command.new_occasion is not None
+    schedule_changed = False
     if not is_new:
         stored = Meeting.objects.filter(pk=meeting.pk).values(*RECORD_FIELDS).get()
-        if any(stored[name] != getattr(meeting, name) for name in SCHEDULE_FIELDS):
+        schedule_changed = any(stored[name] != getattr(meeting, name) for name in SCHEDULE_FIELDS)
+        if schedule_changed:
             meeting.schedule_sequence += 1
         changed = changed or any(stored[name] != getattr(meeting, name) for name in RECORD_FIELDS)
-    chair_before = _chair_rows(meeting) if not is_new else None
     if changed:
         save_versioned(meeting, expected_version)
-    if chair is not False:
-        set_chair(meeting=meeting, person=chair, position=chair_position)
-        if not changed and _chair_rows(meeting) != chair_before:
+    chair_changed = False
+    if command.chair is not False:
+        chair_changed = set_chair(
+            SetChair(meeting=meeting, person=command.chair, position=command.chair_position)
+        ).changed
+        if chair_changed and not changed:
             # Only the chair changed: the record's version still moves (and is checked: a stale form
             # is refused, the chair's change rolled back with the rest).
             changed = True
             save_versioned(meeting, expected_version)
     # Saved with nothing changed (twice, or by mistake): no new version, no "Corrected on …" line.
-    meeting.saved_changes = changed
+    correction = None
     if changed and not is_new and meeting.status == Meeting.Status.PUBLISHED:
-        _require_reason(correction_reason)
-        _record_correction(meeting, correction_reason, user)
-    return meeting
+        _require_reason(command.correction_reason)
+        correction = _record_correction(meeting, command.correction_reason, command.user)
+    return MeetingSaved(
+        meeting=meeting,
+        created=is_new,
+        changed=changed,
+        schedule_changed=schedule_changed,
+        chair_changed=chair_changed and not is_new,
+        correction=correction,
+    )
 
 
 # The fields of the record an editor changes (not its bookkeeping: status, stamps, version).
@@ -114,21 +157,25 @@ RECORD_FIELDS = tuple(
 )
 
 
-def _chair_rows(meeting: Meeting) -> list[tuple]:
-    """The chair's rows as stored: telling whether a save changed the chair."""
-    return list(
-        meeting.participations.filter(role=Participation.Role.CHAIR)
-        .order_by("pk")
-        .values_list("pk", "person_id", "organisation_id", "position", "version")
-    )
+@dataclass(frozen=True, kw_only=True)
+class SaveOccasion:
+    """`occasion` (the form's unsaved instance), as opened at `expected_version`."""
+
+    occasion: Occasion
+    expected_version: int | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class OccasionSaved:
+    occasion: Occasion
 
 
 @transaction.atomic
-def save_occasion(*, occasion: Occasion, expected_version: int | None) -> Occasion:
+def save_occasion(command: SaveOccasion) -> OccasionSaved:
     """Save an occasion (shared by the meetings held at it) with the optimistic lock."""
-    occasion.full_clean()
-    save_versioned(occasion, expected_version)
-    return occasion
+    command.occasion.full_clean()
+    save_versioned(command.occasion, command.expected_version)
+    return OccasionSaved(occasion=command.occasion)
 
 
 def chair_position_at_the_time(*, meeting: Meeting, person: Person) -> str:
@@ -142,21 +189,40 @@ def chair_position_at_the_time(*, meeting: Meeting, person: Person) -> str:
     return "" if meeting.has_passed else person.position_title
 
 
+@dataclass(frozen=True, kw_only=True)
+class SetChair:
+    """`person` to chair `meeting` (None: no chair), with their `position` at the time (empty: look it up)."""
+
+    meeting: Meeting
+    person: Person | None
+    position: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChairSet:
+    """The chair's participation now (None: no chair, or an organisation alone), and whether it changed."""
+
+    participation: Participation | None
+    changed: bool
+
+
 @transaction.atomic
-def set_chair(*, meeting: Meeting, person: Person | None, position: str = "") -> Participation | None:
+def set_chair(command: SetChair) -> ChairSet:
     """
     The chair is the participation with the chair role: one source of truth. Their position is
     `position`, else the one recorded at their nearest earlier meeting (never silently today's for a
     past meeting: a ValidationError on `chair_position` asks for it).
     """
+    meeting, person, position = command.meeting, command.person, command.position
     current = meeting.participations.filter(role=Participation.Role.CHAIR).order_by("order", "id").first()
     if person is None:
         if current is not None and current.person_id:
             current.delete()
-        return None
+            return ChairSet(participation=None, changed=True)
+        return ChairSet(participation=current, changed=False)
     if current is not None:
         if current.person_id == person.pk and (not position or position == current.position):
-            return current
+            return ChairSet(participation=current, changed=False)
         if current.person_id != person.pk:
             current.person = person
             current.position = ""
@@ -177,10 +243,10 @@ def set_chair(*, meeting: Meeting, person: Person | None, position: str = "") ->
         raise ValidationError({"chair_position": current.position_unknown_message()})
     current.full_clean()
     current.save()
-    return current
+    return ChairSet(participation=current, changed=True)
 
 
-@dataclass
+@dataclass(frozen=True)
 class ParticipantEntry:
     """One row of the participants form: the participation and, if created on the spot, its new person."""
 
@@ -188,27 +254,50 @@ class ParticipantEntry:
     new_person: Person | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
+class RecordParticipants:
+    """
+    The rows of `meeting`'s participants list to add or change (`entries`) and to remove (`removed`).
+    `expected_rows`: the list (participation id → version) as the editor's form was opened; None skips
+    the check.
+    """
+
+    meeting: Meeting
+    entries: tuple[ParticipantEntry, ...] = ()
+    removed: tuple[Participation, ...] = ()
+    correction_reason: str = ""
+    expected_rows: Mapping[int, int] | None = None
+    user: AbstractBaseUser | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ParticipantsRecorded:
+    """The participations added or changed, in the order given, and how many were removed."""
+
+    saved: tuple[Participation, ...]
+    removed: int
+    correction: Correction | None = None
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.saved or self.removed)
+
+
 @transaction.atomic
-def record_participants(
-    *,
-    meeting: Meeting,
-    entries: list[ParticipantEntry],
-    removed: list[Participation] = (),
-    correction_reason: str = "",
-    expected_rows: dict[int, int] | None = None,
-    user=None,
-) -> list[Participation]:
+def record_participants(command: RecordParticipants) -> ParticipantsRecorded:
     """
-    Add and change many participations at once, creating people named on the spot. `expected_rows`:
-    the list (participation id → version) as the editor's form was opened; if anyone added, changed
-    or removed a participant since, nothing is saved (StaleListError). None skips the check.
+    Add and change many participations at once, creating people named on the spot. If anyone added,
+    changed or removed a participant since the list was opened (`expected_rows`), nothing is saved
+    (StaleListError).
     """
+    meeting, entries, removed = command.meeting, command.entries, command.removed
+    expected_rows, correction_reason = command.expected_rows, command.correction_reason
     if meeting.status == Meeting.Status.PUBLISHED:
         _require_reason(correction_reason)
     # One save of the list at a time: the meeting's row is the list's lock.
     Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
     if expected_rows is not None:
-        if dict(meeting.participations.values_list("pk", "version")) != expected_rows:
+        if dict(meeting.participations.values_list("pk", "version")) != dict(expected_rows):
             raise StaleListError(meeting)
         try:
             # Each row changed or removed must still be at its version (a save elsewhere, such as
@@ -240,9 +329,10 @@ def record_participants(
         participation.save()
         saved.append(participation)
     # A list saved as it was (no row added, changed or removed): no "Corrected on …" line.
+    correction = None
     if (saved or removed) and meeting.status == Meeting.Status.PUBLISHED:
-        _record_correction(meeting, correction_reason, user)
-    return saved
+        correction = _record_correction(meeting, correction_reason, command.user)
+    return ParticipantsRecorded(saved=tuple(saved), removed=len(removed), correction=correction)
 
 
 # --- Agenda -------------------------------------------------------------------------------------
@@ -262,54 +352,94 @@ def _renumber(meeting: Meeting, ordered: list[AgendaItem]) -> int:
     return len(moving)
 
 
+@dataclass(frozen=True, kw_only=True)
+class ReorderAgenda:
+    """
+    The order of `meeting`'s agenda: `item_ids`, all of its items, each once. `expected_versions`: the
+    items (id → version) as the editor saw them (None: from where they are now).
+    """
+
+    meeting: Meeting
+    item_ids: tuple[int, ...]
+    expected_versions: Mapping[int, int] | None = None
+    correction_reason: str = ""
+    user: AbstractBaseUser | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AgendaReordered:
+    """How many items moved (0: the order was as it is), and the correction recorded for a published record."""
+
+    moved: int
+    correction: Correction | None = None
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.moved)
+
+
 @transaction.atomic
-def reorder_agenda(
-    *,
-    meeting: Meeting,
-    item_ids: list[int],
-    expected_versions: dict[int, int] | None = None,
-    correction_reason: str = "",
-    user=None,
-) -> None:
-    """
-    Give the agenda items the order of `item_ids` (all of the meeting's items, each once).
-    `expected_versions`: the items (id → version) as the editor saw them; refused if any changed.
-    """
+def reorder_agenda(command: ReorderAgenda) -> AgendaReordered:
+    """Give the agenda items the order asked for; refused if any item changed since the editor saw it."""
+    meeting, item_ids, expected_versions = command.meeting, command.item_ids, command.expected_versions
+    correction_reason = command.correction_reason
     if meeting.status == Meeting.Status.PUBLISHED:
         _require_reason(correction_reason)
     items = {item.pk: item for item in meeting.agenda_items.select_for_update()}
-    changed = expected_versions is not None and expected_versions != {pk: item.version for pk, item in items.items()}
+    as_now = {pk: item.version for pk, item in items.items()}
+    changed = expected_versions is not None and dict(expected_versions) != as_now
     if changed or sorted(item_ids) != sorted(items):
         raise ValidationError(_("The agenda changed while you were reordering it. Reload the page and try again."))
     moved = _renumber(meeting, [items[pk] for pk in item_ids])
     # The same order saved again changes nothing: no "Corrected on …" line.
+    correction = None
     if moved and meeting.status == Meeting.Status.PUBLISHED:
-        _record_correction(meeting, correction_reason, user)
+        correction = _record_correction(meeting, correction_reason, command.user)
+    return AgendaReordered(moved=moved, correction=correction)
+
+
+@dataclass(frozen=True, kw_only=True)
+class SaveAgendaItem:
+    """
+    `item` (the form's unsaved instance) with its presenters (None: leave them as they are).
+    `expected_version`: the version the editor's form was opened at.
+    """
+
+    item: AgendaItem
+    presenters: tuple[Person, ...] | None = None
+    presenting_organisations: tuple[Organisation, ...] | None = None
+    correction_reason: str = ""
+    expected_version: int | None = None
+    user: AbstractBaseUser | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AgendaItemSaved:
+    """What `save_agenda_item` did. `changed` is False for an item saved as it was (nothing written)."""
+
+    item: AgendaItem
+    created: bool
+    changed: bool
+    correction: Correction | None = None
 
 
 @transaction.atomic
-def save_agenda_item(
-    *,
-    item: AgendaItem,
-    presenters: list[Person] | None = None,
-    presenting_organisations: list[Organisation] | None = None,
-    correction_reason: str = "",
-    expected_version: int | None = None,
-    user=None,
-) -> AgendaItem:
+def save_agenda_item(command: SaveAgendaItem) -> AgendaItemSaved:
     """
-    Add an item (at its position, moving the later ones down) or change one. `expected_version`: the
-    version the editor's form was opened at (StaleVersionError if someone saved the item since).
+    Add an item (at its position, moving the later ones down) or change one (StaleVersionError if
+    someone saved the item since the editor's form was opened).
     """
+    item, presenters, presenting_organisations = command.item, command.presenters, command.presenting_organisations
+    correction_reason = command.correction_reason
     meeting = item.meeting
-    changed = item.pk is None or _item_changed(item, presenters, presenting_organisations)
-    item.saved_changes = changed
+    created = item.pk is None
+    changed = created or _item_changed(item, presenters, presenting_organisations)
     if not changed:
         # Saved as it was: nothing to save, no "Corrected on …" line.
-        return item
+        return AgendaItemSaved(item=item, created=False, changed=False)
     if meeting.status == Meeting.Status.PUBLISHED:
         _require_reason(correction_reason)
-    if item.pk is None:
+    if created:
         existing = list(meeting.agenda_items.select_for_update().order_by("position"))
         wanted = item.position or len(existing) + 1
         wanted = max(1, min(wanted, len(existing) + 1))
@@ -320,14 +450,15 @@ def save_agenda_item(
         _renumber(meeting, ordered)
     else:
         item.full_clean()
-        save_versioned(item, expected_version)
+        save_versioned(item, command.expected_version)
     if presenters is not None:
         item.presenters.set(presenters)
     if presenting_organisations is not None:
         item.presenting_organisations.set(presenting_organisations)
+    correction = None
     if meeting.status == Meeting.Status.PUBLISHED:
-        _record_correction(meeting, correction_reason, user)
-    return item
+        correction = _record_correction(meeting, correction_reason, command.user)
+    return AgendaItemSaved(item=item, created=created, changed=True, correction=correction)
 
 
 def _item_changed(item: AgendaItem, presenters, presenting_organisations) -> bool:
@@ -341,28 +472,62 @@ def _item_changed(item: AgendaItem, presenters, presenting_organisations) -> boo
     )
 
 
+@dataclass(frozen=True, kw_only=True)
+class DeleteAgendaItem:
+    item: AgendaItem
+    correction_reason: str = ""
+    user: AbstractBaseUser | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AgendaItemDeleted:
+    """The item's title (the row is gone), how many later items moved up, and the correction recorded."""
+
+    title: str
+    moved: int
+    correction: Correction | None = None
+
+
 @transaction.atomic
-def delete_agenda_item(*, item: AgendaItem, correction_reason: str = "", user=None) -> None:
+def delete_agenda_item(command: DeleteAgendaItem) -> AgendaItemDeleted:
     """Remove an item and close the gap it leaves."""
-    meeting = item.meeting
+    item, correction_reason = command.item, command.correction_reason
+    meeting, title = item.meeting, item.title
     if meeting.status == Meeting.Status.PUBLISHED:
         _require_reason(correction_reason)
     item.delete()
-    _renumber(meeting, list(meeting.agenda_items.select_for_update().order_by("position")))
+    moved = _renumber(meeting, list(meeting.agenda_items.select_for_update().order_by("position")))
+    correction = None
     if meeting.status == Meeting.Status.PUBLISHED:
-        _record_correction(meeting, correction_reason, user)
+        correction = _record_correction(meeting, correction_reason, command.user)
+    return AgendaItemDeleted(title=title, moved=moved, correction=correction)
 
 
 # --- Announcing, postponing, cancelling ---------------------------------------------------------
 
 
+@dataclass(frozen=True, kw_only=True)
+class MeetingStep:
+    """A step on `meeting` as a whole (announce, circulate, publish), taken by `user`."""
+
+    meeting: Meeting
+    user: AbstractBaseUser | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class MeetingAnnounced:
+    meeting: Meeting
+    announced_at: dt.datetime
+
+
 @transaction.atomic
-def announce_meeting(*, meeting: Meeting, user=None) -> Meeting:
+def announce_meeting(command: MeetingStep) -> MeetingAnnounced:
     """
     Tell the public the meeting is coming (kind, number, dates, place, format, occasion) before any
     record exists: it is listed, on the home page and in the calendars, as an announcement only.
     Nothing of the record is published, and no publication date is set.
     """
+    meeting = command.meeting
     locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if locked.announced_at is not None:
         raise WorkflowError(_("This meeting was announced already."))
@@ -371,29 +536,48 @@ def announce_meeting(*, meeting: Meeting, user=None) -> Meeting:
     locked.announced_at = timezone.now()
     save_versioned(locked, None)
     _refresh(meeting, locked, "announced_at")
-    return meeting
+    return MeetingAnnounced(meeting=meeting, announced_at=locked.announced_at)
+
+
+@dataclass(frozen=True, kw_only=True)
+class RescheduleMeeting:
+    """
+    New dates for `meeting` (`precision`: as far as they are known; `all_day`: no times announced,
+    None to keep it as it is), or "new date to be announced" (`new_date_pending`), and why.
+    """
+
+    meeting: Meeting
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+    reason: str = ""
+    precision: str = DatePrecision.DAY
+    all_day: bool | None = None
+    new_date_pending: bool = False
+    user: AbstractBaseUser | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class MeetingRescheduled:
+    """
+    The meeting as it is now; `reschedule`: the dates announced before, on record (None when the step
+    gave the date of a meeting that waited for one: those are on record already); `postponed`: it
+    says Postponed (later than first announced, or waiting for its new date).
+    """
+
+    meeting: Meeting
+    reschedule: Reschedule | None
+    postponed: bool
 
 
 @transaction.atomic
-def reschedule_meeting(
-    *,
-    meeting: Meeting,
-    start: dt.datetime | None = None,
-    end: dt.datetime | None = None,
-    reason: str = "",
-    precision: str = DatePrecision.DAY,
-    all_day: bool | None = None,
-    new_date_pending: bool = False,
-    user=None,
-) -> Reschedule | None:
+def reschedule_meeting(command: RescheduleMeeting) -> MeetingRescheduled:
     """
-    Move a meeting to new dates (`precision`: as far as they are known; `all_day`: no times announced,
-    None to keep it as it is), or postpone it with the new date to be announced (`new_date_pending`).
-    The dates announced before stay on the record, with their precision and the reason; the calendar
-    event is the same (UID) in a new version (SEQUENCE).
-    Giving the date of a meeting that waits for one records no reschedule (its dates announced
-    before are on record already) and returns None.
+    Move a meeting to new dates, or postpone it with the new date to be announced. The dates
+    announced before stay on the record, with their precision and the reason; the calendar event is
+    the same (UID) in a new version (SEQUENCE).
     """
+    meeting, start, end, precision = command.meeting, command.start, command.end, command.precision
+    reason, new_date_pending, user = command.reason, command.new_date_pending, command.user
     locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if locked.is_cancelled:
         raise WorkflowError(_("This meeting is cancelled: it cannot be rescheduled."))
@@ -425,8 +609,8 @@ def reschedule_meeting(
         reschedule.save()
     first_announced = locked.reschedules.order_by("created_at", "pk").values_list("previous_start", flat=True).first()
     locked.start, locked.end, locked.date_precision = start, end, precision
-    if all_day is not None and not new_date_pending:
-        locked.all_day = all_day
+    if command.all_day is not None and not new_date_pending:
+        locked.all_day = command.all_day
     locked.new_date_pending = new_date_pending
     # Postponed: later than first announced, or not yet dated again. Moved earlier: as announced now.
     postponed = new_date_pending or (first_announced is not None and start > first_announced)
@@ -436,12 +620,28 @@ def reschedule_meeting(
     locked.full_clean()
     save_versioned(locked, None)
     _refresh(meeting, locked, *SCHEDULE_FIELDS, "new_date_pending", "schedule_status", "schedule_sequence")
-    return reschedule
+    return MeetingRescheduled(meeting=meeting, reschedule=reschedule, postponed=postponed)
+
+
+@dataclass(frozen=True, kw_only=True)
+class MeetingWithReason:
+    """A step on `meeting` that needs a reason, shown on the record (cancel, unpublish, correct)."""
+
+    meeting: Meeting
+    reason: str
+    user: AbstractBaseUser | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class MeetingCancelled:
+    meeting: Meeting
+    cancelled_at: dt.datetime
 
 
 @transaction.atomic
-def cancel_meeting(*, meeting: Meeting, reason: str, user=None) -> Meeting:
+def cancel_meeting(command: MeetingWithReason) -> MeetingCancelled:
     """The meeting will not take place: it says Cancelled, with the reason, wherever it is listed."""
+    meeting, reason = command.meeting, command.reason
     _require_reason(reason, field="reason")
     locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if locked.is_cancelled:
@@ -462,7 +662,7 @@ def cancel_meeting(*, meeting: Meeting, reason: str, user=None) -> Meeting:
         "cancellation_reason",
         "schedule_sequence",
     )
-    return meeting
+    return MeetingCancelled(meeting=meeting, cancelled_at=locked.cancelled_at)
 
 
 # --- Workflow -----------------------------------------------------------------------------------
@@ -486,54 +686,96 @@ _STEPS_FORWARD = {
 }
 
 
+@dataclass(frozen=True, kw_only=True)
+class WorkflowStep(MeetingStep):
+    """Circulate or publish `meeting`: the Board members are e-mailed a link starting with `site_url`."""
+
+    site_url: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class AdvanceMeeting(WorkflowStep):
+    """One step forward for `meeting`: `to` circulated or published."""
+
+    to: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class MeetingAdvanced:
+    """The meeting in its new status, and how many Board members were e-mailed (once the step commits)."""
+
+    meeting: Meeting
+    status: str
+    emailed: int
+
+
 @transaction.atomic
-def advance_meeting(*, meeting: Meeting, to: str, user=None, site_url: str = "") -> Meeting:
+def advance_meeting(command: AdvanceMeeting) -> MeetingAdvanced:
     """
     One step forward, told to the Board members by email: draft → circulated (they read it, marked
     DRAFT), or circulated → published (the public reads the summary and the decisions).
     """
+    meeting, to = command.meeting, command.to
     allowed_from, stamp, name = _STEPS_FORWARD[to]
     locked = _lock(meeting, {allowed_from}, name)
     locked.status = to
     setattr(locked, stamp, timezone.now())
     save_versioned(locked, None)
-    # How many were told, for the message that says what happened ("5 Board members e-mailed").
-    meeting.emailed = _email_board_members(locked, to, site_url)
+    emailed = _email_board_members(locked, to, command.site_url)
     _refresh(meeting, locked)
-    return meeting
+    return MeetingAdvanced(meeting=meeting, status=to, emailed=emailed)
 
 
-def circulate_meeting(*, meeting: Meeting, user=None, site_url: str = "") -> Meeting:
+def circulate_meeting(command: WorkflowStep) -> MeetingAdvanced:
     """Draft → circulated: Board members can read it, marked DRAFT. They are told by email."""
-    return advance_meeting(meeting=meeting, to=RecordStatus.CIRCULATED, user=user, site_url=site_url)
+    return advance_meeting(
+        AdvanceMeeting(
+            meeting=command.meeting, user=command.user, site_url=command.site_url, to=RecordStatus.CIRCULATED
+        )
+    )
 
 
-def publish_meeting(*, meeting: Meeting, user=None, site_url: str = "") -> Meeting:
+def publish_meeting(command: WorkflowStep) -> MeetingAdvanced:
     """Circulated → published: the public reads the summary and decisions. Board members are told."""
-    return advance_meeting(meeting=meeting, to=RecordStatus.PUBLISHED, user=user, site_url=site_url)
+    return advance_meeting(
+        AdvanceMeeting(meeting=command.meeting, user=command.user, site_url=command.site_url, to=RecordStatus.PUBLISHED)
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class MeetingCorrected:
+    """The meeting as it is now, and the line on the record: a correction or an unpublication, with its reason."""
+
+    meeting: Meeting
+    correction: Correction
 
 
 @transaction.atomic
-def unpublish_meeting(*, meeting: Meeting, reason: str, user=None) -> Correction:
+def unpublish_meeting(command: MeetingWithReason) -> MeetingCorrected:
     """Published → circulated, with the reason shown on the record."""
+    meeting, reason = command.meeting, command.reason
     _require_reason(reason)
     locked = _lock(meeting, {Meeting.Status.PUBLISHED}, _("unpublished"))
     locked.status = Meeting.Status.CIRCULATED
     locked.published_at = None
     save_versioned(locked, None)
-    correction = Correction(meeting=locked, kind=Correction.Kind.UNPUBLISH, reason=reason.strip(), created_by=user)
+    correction = Correction(
+        meeting=locked, kind=Correction.Kind.UNPUBLISH, reason=reason.strip(), created_by=command.user
+    )
     correction.full_clean()
     correction.save()
     _refresh(meeting, locked)
-    return correction
+    return MeetingCorrected(meeting=meeting, correction=correction)
 
 
 @transaction.atomic
-def correct_meeting(*, meeting: Meeting, reason: str, user=None) -> Correction:
+def correct_meeting(command: MeetingWithReason) -> MeetingCorrected:
     """Record that a published record was corrected, and why ("Corrected on …: …")."""
-    _require_reason(reason)
-    _lock(meeting, {Meeting.Status.PUBLISHED}, _("corrected"))
-    return _record_correction(meeting, reason, user)
+    _require_reason(command.reason)
+    _lock(command.meeting, {Meeting.Status.PUBLISHED}, _("corrected"))
+    return MeetingCorrected(
+        meeting=command.meeting, correction=_record_correction(command.meeting, command.reason, command.user)
+    )
 
 
 def check_correction_reason(*, meeting: Meeting, reason: str) -> None:
@@ -567,6 +809,7 @@ def _require_reason(reason: str, field: str = "correction_reason") -> None:
 
 
 def _refresh(meeting: Meeting, locked: Meeting, *names: str) -> None:
+    """The caller's instance gets the stored values of the fields a step changed on the locked row."""
     for name in ("status", "circulated_at", "published_at", "version", *names):
         setattr(meeting, name, getattr(locked, name))
 

@@ -144,15 +144,15 @@ class BaseParticipationFormSet(LimitedRowsFormSetMixin, OptimisticLockListMixin,
         form.fields["new_person_organisation"].choices = organisation_choices
         return form
 
-    def entries(self) -> list[ParticipantEntry]:
-        return [
+    def entries(self) -> tuple[ParticipantEntry, ...]:
+        return tuple(
             form.entry()
             for form in self.forms
             if form.has_changed() and not self._should_delete_form(form) and form not in self.deleted_forms
-        ]
+        )
 
-    def removed(self) -> list[Participation]:
-        return [form.instance for form in self.deleted_forms if form.instance.pk]
+    def removed(self) -> tuple[Participation, ...]:
+        return tuple(form.instance for form in self.deleted_forms if form.instance.pk)
 
 
 # One blank row to start with: more are added in place (static/js/formset-rows.js), or, without

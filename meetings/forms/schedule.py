@@ -10,6 +10,7 @@ from core.forms import LineEndingsMixin, form_helper
 from core.widgets import LocalDateTimeField
 from meetings.forms.dates import PRECISION_HELP, dates_from_input
 from meetings.models import Meeting
+from meetings.services import RescheduleMeeting
 
 
 class RescheduleForm(LineEndingsMixin, forms.Form):
@@ -87,15 +88,18 @@ class RescheduleForm(LineEndingsMixin, forms.Form):
             self.add_error("start", _("These are the dates on record already; give the new dates."))
         return cleaned
 
-    def service_arguments(self) -> dict:
+    def reschedule(self, *, user=None) -> RescheduleMeeting:
+        """What the service is asked to do, from the cleaned input."""
         cleaned = self.cleaned_data
         pending = bool(cleaned.get("new_date_pending"))
         precision = cleaned.get("date_precision") or DatePrecision.DAY
-        return {
-            "start": cleaned.get("start"),
-            "end": cleaned.get("end"),
-            "precision": precision,
-            "all_day": None if pending else bool(cleaned.get("all_day")) or precision != DatePrecision.DAY,
-            "new_date_pending": pending,
-            "reason": cleaned.get("reason", ""),
-        }
+        return RescheduleMeeting(
+            meeting=self.meeting,
+            start=cleaned.get("start"),
+            end=cleaned.get("end"),
+            precision=precision,
+            all_day=None if pending else bool(cleaned.get("all_day")) or precision != DatePrecision.DAY,
+            new_date_pending=pending,
+            reason=cleaned.get("reason", ""),
+            user=user,
+        )

@@ -281,9 +281,9 @@ def test_participants_list_refused_by_the_service_when_it_moved_on_after_the_che
     data = formset_page_data(first.get(url))
     record = services.record_participants
 
-    def someone_else_saves_first(**kwargs):
+    def someone_else_saves_first(command):
         Participation.objects.get(pk=row.pk).save()
-        return record(**kwargs)
+        return record(command)
 
     services.record_participants = someone_else_saves_first
     try:

@@ -59,7 +59,7 @@ def test_publishing_emails_board_members_and_opens_the_record_to_the_public(
 
 def circulate_then_fail(meeting):
     with transaction.atomic():
-        services.circulate_meeting(meeting=meeting)
+        services.circulate_meeting(services.WorkflowStep(meeting=meeting))
         raise RuntimeError("something later in the same transaction failed")
 
 

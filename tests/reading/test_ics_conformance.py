@@ -37,16 +37,22 @@ def schedule(records, secretariat):
 
     def announced(title, **fields):
         meeting = MeetingFactory(title=title, start=soon, end=soon + dt.timedelta(hours=5), status="draft", **fields)
-        return services.announce_meeting(meeting=meeting, user=secretariat)
+        return services.announce_meeting(services.MeetingStep(meeting=meeting, user=secretariat)).meeting
 
     pending = announced("Pendingqx meeting")
-    services.reschedule_meeting(meeting=pending, new_date_pending=True, reason="Elections.", user=secretariat)
+    services.reschedule_meeting(
+        services.RescheduleMeeting(meeting=pending, new_date_pending=True, reason="Elections.", user=secretariat)
+    )
     dated = announced("Datedqx meeting", occasion=OccasionFactory(), occasion_relation="alongside")
-    services.reschedule_meeting(meeting=dated, new_date_pending=True, reason="Elections.", user=secretariat)
+    services.reschedule_meeting(
+        services.RescheduleMeeting(meeting=dated, new_date_pending=True, reason="Elections.", user=secretariat)
+    )
     later = soon + dt.timedelta(days=90)
-    services.reschedule_meeting(meeting=dated, start=later, end=later + dt.timedelta(hours=5), user=secretariat)
+    services.reschedule_meeting(
+        services.RescheduleMeeting(meeting=dated, start=later, end=later + dt.timedelta(hours=5), user=secretariat)
+    )
     cancelled = announced("Cancelledqx meeting")
-    services.cancel_meeting(meeting=cancelled, reason="No quorum.", user=secretariat)
+    services.cancel_meeting(services.MeetingWithReason(meeting=cancelled, reason="No quorum.", user=secretariat))
     month = MeetingFactory(title="Monthqx meeting", start=soon, end=soon, date_precision=DatePrecision.MONTH)
     month.full_clean()
     month.save()

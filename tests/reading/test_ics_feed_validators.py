@@ -87,17 +87,19 @@ def rename(records):
 
 
 def unpublish(records):
-    services.unpublish_meeting(meeting=records["published"].meeting, reason="A wrong date.")
+    services.unpublish_meeting(services.MeetingWithReason(meeting=records["published"].meeting, reason="A wrong date."))
 
 
 def cancel(records):
-    services.cancel_meeting(meeting=records["announced"].meeting, reason="No quorum.")
+    services.cancel_meeting(services.MeetingWithReason(meeting=records["announced"].meeting, reason="No quorum."))
 
 
 def reschedule(records):
     meeting = records["announced"].meeting
     later = meeting.start + dt.timedelta(days=7)
-    services.reschedule_meeting(meeting=meeting, start=later, end=later, reason="The host asked.")
+    services.reschedule_meeting(
+        services.RescheduleMeeting(meeting=meeting, start=later, end=later, reason="The host asked.")
+    )
 
 
 def rename_the_occasion(records):

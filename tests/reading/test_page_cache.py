@@ -145,7 +145,7 @@ def _rename_meeting(records):
 
 def _publish(records):
     meeting = records["circulated"].meeting
-    meeting_services.publish_meeting(meeting=meeting)
+    meeting_services.publish_meeting(meeting_services.WorkflowStep(meeting=meeting))
     return reverse("meetings:meeting-list"), meeting.title
 
 
@@ -262,7 +262,11 @@ def test_the_services_bulk_updates_change_the_generation(page_cache, records, co
     items = list(meeting.agenda_items.order_by("position").values_list("pk", flat=True))
     before = pagecache.current_generation()
     with committed():
-        meeting_services.reorder_agenda(meeting=meeting, item_ids=items[::-1], correction_reason="Order as held.")
+        meeting_services.reorder_agenda(
+            meeting_services.ReorderAgenda(
+                meeting=meeting, item_ids=tuple(items[::-1]), correction_reason="Order as held."
+            )
+        )
     assert pagecache.current_generation() != before
 
 
