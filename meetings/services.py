@@ -7,6 +7,8 @@ The contract of every step: it takes one frozen input (what the editor asked for
 returns a frozen result (what was saved, whether it changed anything, the correction it recorded,
 how many were e-mailed, …). Nothing is answered through attributes set on a model instance: views
 and forms read the result. A step that refuses raises ValidationError (or StaleVersionError).
+Frozen means a field cannot be reassigned; the records it holds are the ones the step saves. The
+caller's meeting instance gets the stored values of the fields a step changed (as refresh_from_db()).
 
 Each is one transaction; emails to the Board members leave only after it commits.
 """
@@ -126,7 +128,7 @@ def save_meeting(command: SaveMeeting) -> MeetingSaved:
         created=is_new,
         changed=changed,
         schedule_changed=schedule_changed,
-        chair_changed=chair_changed and not is_new,
+        chair_changed=chair_changed,
         correction=correction,
     )
 
