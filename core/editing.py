@@ -105,8 +105,9 @@ def edit_page(
     may raise ValidationError or StaleVersionError), say `message` (a text, or a function of what
     `save()` returned) and redirect to `success_url` (an object, a URL or URL name, or a function of
     the result; by default the result itself, when it is a record: a service that returns a result
-    object needs `success_url`). Otherwise render `template` with the form, `title` and `context`. `refused_url`: for a confirmation that has nothing to correct, a refusal by the service
-    is said in a message and the user is sent there instead.
+    object needs `success_url`). Otherwise render `template` with the form, `title` and `context`.
+    `refused_url`: for a confirmation that has nothing to correct, a refusal by the service is said in
+    a message and the user is sent there instead.
     """
     if is_saving(request):
         # Both checked, so that every error shows at once.
