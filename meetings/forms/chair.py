@@ -20,8 +20,9 @@ class ChairFields(forms.Form):
     The chair, their position at the time, and `chair_as_opened` (hidden): the chair when the form was
     opened. For the ModelForm of a meeting: call `check_chair_position(cleaned)` from its clean() once
     the meeting's start is known; `chair_value` and `chair_position_value` are then what to record.
-    A save that changes the chair after someone else changed it since the form was opened is refused,
-    naming the chair now; one that leaves the chair as opened keeps whatever it is now.
+    If this editor and someone else both changed the chair since the form was opened (to different
+    people), the save is refused, naming the chair now; if this editor left it as opened, the chair
+    stays whatever it is now.
     """
 
     chair = PersonChoiceField(
@@ -39,6 +40,7 @@ class ChairFields(forms.Form):
             "position). You are asked when no earlier meeting records it."
         ),
     )
+    # The chair's person id when the form was opened ("" for none).
     chair_as_opened = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -51,6 +53,7 @@ class ChairFields(forms.Form):
             self.initial["chair_as_opened"] = str(chair.person_id) if chair and chair.person_id else ""
 
     def check_chair_position(self, cleaned) -> None:
+        """Ask for the chair's position (beside the field) when nothing on record says it."""
         person = cleaned.get("chair")
         if person is None or self.chair_position_value or self.instance.start is None:
             return

@@ -51,6 +51,7 @@ class NewOccasionFields(forms.Form):
         self.new_occasion: Occasion | None = None
 
     def check_new_occasion(self, cleaned) -> None:
+        """The occasion named, checked as the model checks it, its errors beside the form's fields."""
         values = {model_name: cleaned.get(name) for name, model_name in self.NEW_OCCASION_FIELDS.items()}
         if not any(values.values()):
             return
