@@ -10,17 +10,11 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from core import pagecache
+        from core.text import attach_text_validators
 
         # Every write to any model changes the public page cache's generation (core/pagecache.py).
         pagecache.connect_signals()
-        from core import lookups  # noqa: F401 (registers the integer `in` lookup that never overflows)
-        from core.autocomplete import make_autocomplete_safe
-        from core.history import make_history_admin_safe
-        from core.inlines import limit_inline_rows
-        from core.text import attach_text_validators
-
         # Once every model is loaded: the text fields of all the portal's apps, those added later included.
         attach_text_validators()
-        make_autocomplete_safe()
-        limit_inline_rows()
-        make_history_admin_safe()
+        # No class of Django or of a package is changed here: what the admin adds to them is in the
+        # portal's own admin classes (core.admin), the "= ANY(array)" an explicit expression (core.lookups).

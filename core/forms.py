@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from core.lookups import fits
 from core.text import OneLineValidator, TextValidator
 
 
@@ -148,3 +149,37 @@ def with_limited_rows(formset_class):
     if issubclass(formset_class, LimitedRowsFormSetMixin):
         return formset_class
     return type(formset_class.__name__, (LimitedRowsFormSetMixin, formset_class), {})
+
+
+class RecordsChoiceField(forms.ModelMultipleChoiceField):
+    """
+    A multiple choice of records whose posted ids are looked up only if their column can hold them:
+    an id beyond an integer column's range (99999999999999999999999) is "not one of the available
+    choices", as an id that names no record, instead of a database error in the `in` lookup
+    (core.lookups.fits). Every multiple choice of records of the portal's forms and admin is one.
+    """
+
+    def clean(self, value):
+        if isinstance(value, (list, tuple)):
+            key = self.to_field_name or "pk"
+            model = self.queryset.model
+            target = model._meta.pk if key == "pk" else model._meta.get_field(key)
+            for item in value:
+                if item in self.empty_values:
+                    continue
+                try:
+                    target.to_python(item)
+                except (ValidationError, ValueError, TypeError):
+                    continue  # not an id at all: ModelMultipleChoiceField's own "not a valid value"
+                if not fits(target, item, self.queryset.db):
+                    raise ValidationError(
+                        self.error_messages["invalid_choice"], code="invalid_choice", params={"value": item}
+                    )
+        return super().clean(value)
+
+
+def records_formfield(db_field, **kwargs):
+    """A ModelForm's `formfield_callback`: its many-to-many fields are RecordsChoiceFields."""
+    if db_field.many_to_many:
+        kwargs.setdefault("form_class", RecordsChoiceField)
+    return db_field.formfield(**kwargs)

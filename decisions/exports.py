@@ -47,6 +47,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from core.lookups import among
 from core.text import multi_line, one_line
 from members.models import DESIGNATED_NAME, KOSOVO_FOOTNOTE
 
@@ -492,16 +493,6 @@ def _ids(connection, ids: list[int]):
     return f"{{{','.join(map(str, ids))}}}" if connection.vendor == "postgresql" else json.dumps(ids)
 
 
-def _among(queryset, ids: list[int]):
-    """The rows of `queryset` with these ids: on PostgreSQL `= ANY(array)`, one parameter (Django's IN: one per id)."""
-    connection = connections[queryset.db]
-    if connection.vendor != "postgresql":
-        return queryset.filter(pk__in=ids)
-    quote_name, meta = connection.ops.quote_name, queryset.model._meta
-    column = f"{quote_name(meta.db_table)}.{quote_name(meta.pk.column)}"
-    return queryset.extra(where=[f"{column} = ANY(%s::bigint[])"], params=[_ids(connection, ids)])
-
-
 class _Links:
     """
     The links of a chunk of decisions, all five link tables in one query built once per export: for
@@ -631,7 +622,7 @@ class _Linked:
             queryset, entry = self.kinds[kind]
             for start in range(0, len(missing), RECORDS_PER_QUERY):
                 part = missing[start : start + RECORDS_PER_QUERY]
-                for record in _among(queryset, part):
+                for record in queryset.filter(among(part, model=queryset.model, using=queryset.db)):
                     entries[record.pk] = entry(record)
                 for pk in part:
                     entries.setdefault(pk, None)

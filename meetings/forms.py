@@ -16,7 +16,14 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import DatePrecision
-from core.forms import DateInput, LimitedRowsFormSetMixin, LineEndingsMixin, form_helper, limited_rows
+from core.forms import (
+    DateInput,
+    LimitedRowsFormSetMixin,
+    LineEndingsMixin,
+    form_helper,
+    limited_rows,
+    records_formfield,
+)
 from core.locking import OptimisticLockFormMixin, OptimisticLockListMixin
 from meetings.models import (
     MAX_PARTICIPANTS,
@@ -797,6 +804,7 @@ class AgendaItemForm(LineEndingsMixin, CorrectionReasonMixin, OptimisticLockForm
     )
 
     class Meta:
+        formfield_callback = records_formfield  # many-to-many fields: core.forms.RecordsChoiceField
         model = AgendaItem
         fields = ["position", "title", "kind", "presenters", "presenting_organisations", "notes"]
         widgets = {
