@@ -114,7 +114,7 @@ def issue_enrolment_links(modeladmin, request, queryset):
     return modeladmin.issue_links(request, list(queryset.order_by("username")))
 
 
-class PortalUserAdmin(UserAdmin):
+class PortalUserAdmin(SafeAutocompleteAdminMixin, UserAdmin):
     actions = [reset_two_factor, issue_enrolment_links]
     change_form_template = "core/admin/user_change_form.html"
 

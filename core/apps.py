@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -18,3 +19,10 @@ class CoreConfig(AppConfig):
         attach_text_validators()
         # No class of Django or of a package is changed here: what the admin adds to them is in the
         # portal's own admin classes (core.admin), the "= ANY(array)" an explicit expression (core.lookups).
+
+
+class PortalAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, its site the portal's (core.admin_site: the sign-in is the portal's)."""
+
+    default = False  # core's own config is CoreConfig; settings name this one
+    default_site = "core.admin_site.PortalAdminSite"
