@@ -20,7 +20,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core import history
-from core.editing import confirm_page, edit_page, editable, history_page, posted, require_permission
+from core.editing import (
+    confirm_page,
+    edit_page,
+    editable,
+    history_page,
+    posted,
+    require_permission,
+    require_sign_in,
+)
 from core.forms import ConfirmForm
 from core.roles import is_board_member, is_secretariat
 from decisions import procedures
@@ -107,6 +115,7 @@ def procedure_detail(request, slug):
 @require_http_methods(["GET", "POST"])
 def procedure_answer(request, slug):
     """A member answers for their organisation (or changes their answer) until the deadline."""
+    require_sign_in(request.user)
     procedure = get_object_or_404(WrittenProcedure.objects.visible_to(request.user), slug=slug)
     if not is_board_member(request.user):
         raise PermissionDenied
