@@ -49,7 +49,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from core.lookups import among
+from core.lookups import among, id_array_text
 from core.text import multi_line, one_line
 from members.models import DESIGNATED_NAME, KOSOVO_FOOTNOTE
 
@@ -501,7 +501,7 @@ def csv_line(cells: list[str]) -> str:
 
 def _ids(connection, ids: list[int]):
     """A list of ids as one parameter: on PostgreSQL an array as text (psycopg2 adapts a list id by id), else JSON."""
-    return f"{{{','.join(map(str, ids))}}}" if connection.vendor == "postgresql" else json.dumps(ids)
+    return id_array_text(ids) if connection.vendor == "postgresql" else json.dumps(ids)
 
 
 class _Links:

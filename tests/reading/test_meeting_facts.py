@@ -246,7 +246,8 @@ def test_the_occasion_page_is_for_the_secretariat(clients, pillar_meeting):
         occasion_relation=Meeting.OccasionRelation.WITHIN,
     )
     hidden = reverse("meetings-edit:occasion-edit", args=[draft.occasion.pk])
-    assert clients["anonymous"].get(hidden).status_code == 404
+    # Not signed in: the same answer as for any editing page, whether the occasion exists or not.
+    assert clients["anonymous"].get(hidden)["Location"] == f"{reverse('login')}?next={hidden}"
     assert clients["board_member"].get(hidden).status_code == 404
 
 
