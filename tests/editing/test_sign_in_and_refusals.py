@@ -11,8 +11,9 @@ import pytest
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from decisions.procedures import launch_procedure
 from meetings.models import Meeting
-from tests.factories import DecisionFactory, WrittenProcedureFactory
+from tests.factories import DecisionFactory, MembershipFactory, WrittenProcedureFactory
 from tests.signin import current_token, give_code, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -127,3 +128,15 @@ def test_the_admin_keeps_its_own_sign_in(client):
     response = client.get("/admin/meetings/meeting/")
     assert response.status_code == 302
     assert response["Location"] == "/admin/login/?next=/admin/meetings/meeting/"
+
+
+def test_a_member_who_may_not_answer_a_procedure_is_offered_to_read_it(client, board_member):
+    MembershipFactory(category="board")  # an organisation to consult, which the Board member does not represent
+    procedure = WrittenProcedureFactory()
+    launch_procedure(procedure=procedure)
+    url = reverse("decisions:procedure-answer", args=[procedure.slug])
+    assert client.get(url)["Location"] == sign_in_url(url)
+    client.force_login(board_member)  # consulted for no organisation
+    response = client.get(url)
+    assert response.status_code == 403
+    assert f'href="{procedure.get_absolute_url()}"' in response.content.decode()
