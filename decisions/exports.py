@@ -101,7 +101,7 @@ FIELDS = [
 # Any value as JSON, as json.dumps(..., ensure_ascii=False) writes it (one encoder, not one per call; the
 # rows' data holds no cycles: not checked for any). A row costs about 8 µs to write, where putting it
 # together from its records' JSON texts made once per export cost 3 µs (809 rows of the 1x bench data):
-# about 0.25 s of CPU more for the 48,000 rows of 100 times today's volume, for one writer of JSON.
+# about 0.25 s of CPU more for the 48,000 rows of 100 times today's volume: the price of one JSON writer.
 _json = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
 
