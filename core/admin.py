@@ -1,4 +1,9 @@
 """
+The base classes of the portal's admin (`PortalAdmin`, `PortalTabularInline`, `PortalStackedInline`):
+each says what it adds to Django's and simple-history's classes, none of which is changed
+(core/autocomplete.py, core/inlines.py, core/history.py); the packages' admins that need the same
+(django-otp's backup codes, Django's groups) are registered again here with the mixins.
+
 The admin's side of the two-factor rule, each step in the admin log: reset a user's second factor;
 issue an enrolment link, with which a Secretariat or admin user sets up their first authenticator
 (from the Users list, or the button on a user's page).
@@ -8,8 +13,8 @@ import logging
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.models import User
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.template.response import TemplateResponse
@@ -18,11 +23,59 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_otp.plugins.otp_static.admin import StaticDeviceAdmin, StaticTokenInline
+from django_otp.plugins.otp_static.models import StaticDevice
+from simple_history.admin import SimpleHistoryAdmin
 
+from core.autocomplete import SafeAutocompleteAdminMixin
+from core.history import SafeHistoryAdminMixin
+from core.inlines import LimitedInlineRowsMixin
 from core.roles import is_secretariat
 from core.two_factor import EnrolmentRefused, enrolment_link_refusal, issue_enrolment_link, remove_second_factor
 
 logger = logging.getLogger("core.two_factor")
+
+
+class PortalAdmin(SafeAutocompleteAdminMixin, SafeHistoryAdminMixin, SimpleHistoryAdmin):
+    """
+    Every ModelAdmin of the portal's records: history pages that answer an id that is no id with a 404,
+    autocomplete widgets and multiple choices that answer one with a form error.
+    """
+
+
+class PortalInlineMixin(SafeAutocompleteAdminMixin, LimitedInlineRowsMixin):
+    """Every inline of the admin: at most its max_num rows, whatever is posted, and safe autocomplete fields."""
+
+
+class PortalTabularInline(PortalInlineMixin, admin.TabularInline):
+    pass
+
+
+class PortalStackedInline(PortalInlineMixin, admin.StackedInline):
+    pass
+
+
+# --- The packages' admins, with the same rules ---------------------------------------------------------
+
+
+class LimitedStaticTokenInline(LimitedInlineRowsMixin, StaticTokenInline):
+    """django-otp's backup codes of a device: ten are made at a time; no post makes the page build more."""
+
+    max_num = 100
+
+
+class PortalStaticDeviceAdmin(StaticDeviceAdmin):
+    inlines = [LimitedStaticTokenInline]
+
+
+class PortalGroupAdmin(SafeAutocompleteAdminMixin, GroupAdmin):
+    """Django's groups, their permissions a RecordsChoiceField (an id beyond the column's range: a form error)."""
+
+
+admin.site.unregister(StaticDevice)
+admin.site.register(StaticDevice, PortalStaticDeviceAdmin)
+admin.site.unregister(Group)
+admin.site.register(Group, PortalGroupAdmin)
 
 
 @admin.action(description=_("Reset two-factor sign-in (the user sets up a new authenticator)"))
@@ -61,7 +114,7 @@ def issue_enrolment_links(modeladmin, request, queryset):
     return modeladmin.issue_links(request, list(queryset.order_by("username")))
 
 
-class PortalUserAdmin(UserAdmin):
+class PortalUserAdmin(SafeAutocompleteAdminMixin, UserAdmin):
     actions = [reset_two_factor, issue_enrolment_links]
     change_form_template = "core/admin/user_change_form.html"
 

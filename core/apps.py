@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,17 +11,18 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from core import pagecache
+        from core.text import attach_text_validators
 
         # Every write to any model changes the public page cache's generation (core/pagecache.py).
         pagecache.connect_signals()
-        from core import lookups  # noqa: F401 (registers the integer `in` lookup that never overflows)
-        from core.autocomplete import make_autocomplete_safe
-        from core.history import make_history_admin_safe
-        from core.inlines import limit_inline_rows
-        from core.text import attach_text_validators
-
         # Once every model is loaded: the text fields of all the portal's apps, those added later included.
         attach_text_validators()
-        make_autocomplete_safe()
-        limit_inline_rows()
-        make_history_admin_safe()
+        # No class of Django or of a package is changed here: what the admin adds to them is in the
+        # portal's own admin classes (core.admin), the "= ANY(array)" an explicit expression (core.lookups).
+
+
+class PortalAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, its site the portal's (core.admin_site: the sign-in is the portal's)."""
+
+    default = False  # core's own config is CoreConfig; settings name this one
+    default_site = "core.admin_site.PortalAdminSite"

@@ -1,8 +1,11 @@
 """
 The editing side of the portal, written once: who may edit, and the edit flow every editing page uses.
 
-Access: an object the user may not see is a 404 (never confirm that it exists); an action on an
-object they may see but not change is a 403.
+Access, decided here for every editing page: a user not signed in is sent to sign in and comes
+back (whatever the record: the answer says nothing of it); an object the signed-in user may not see
+is a 404 (never confirm that it exists); an action on an object they may see but not change is a
+403, the portal's page that says what they may do instead (core.errors.permission_denied, which
+also sends a user not signed in to sign in).
 
 The flow (`edit_page`): the bound form (and formset) → the service → a message → a redirect. A save
 the service refuses (ValidationError) or that came too late (StaleVersionError: someone else saved
@@ -51,16 +54,32 @@ def posted_files(request: HttpRequest):
     return request.FILES if request.method == "POST" else None
 
 
-def require_permission(user, *permissions: str) -> None:
+class NotAllowed(PermissionDenied):
+    """A 403 that knows the record refused, so that the page can offer to read it instead (core.errors)."""
+
+    def __init__(self, record=None):
+        super().__init__()
+        self.record = record
+
+
+def require_sign_in(user) -> None:
+    """An editing page is for signed-in users: anyone else is sent to sign in (core.errors), before any lookup."""
+    if not user.is_authenticated:
+        raise NotAllowed
+
+
+def require_permission(user, *permissions: str, record=None) -> None:
     """Editing is for the Secretariat and admins holding the permissions; anyone else gets a 403."""
+    require_sign_in(user)
     if not is_secretariat(user) or not all(user.has_perm(permission) for permission in permissions):
-        raise PermissionDenied
+        raise NotAllowed(record)
 
 
 def editable(queryset, user, *permissions: str, **lookup):
     """The object of `queryset` matching `lookup` if `user` may see it (else 404) and holds `permissions` (else 403)."""
+    require_sign_in(user)
     obj = get_object_or_404(queryset.visible_to(user), **lookup)
-    require_permission(user, *permissions)
+    require_permission(user, *permissions, record=obj)
     return obj
 
 

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from core.lookups import fits
 from core.text import OneLineValidator, TextValidator
 from core.workflow import RecordStatus
 
@@ -178,3 +179,37 @@ class CorrectionReasonMixin:
     @property
     def reason_given(self) -> str:
         return self.cleaned_data.get("correction_reason", "") if hasattr(self, "cleaned_data") else ""
+
+
+class RecordsChoiceField(forms.ModelMultipleChoiceField):
+    """
+    A multiple choice of records whose posted ids are looked up only if their column can hold them:
+    an id beyond an integer column's range (99999999999999999999999) is "not one of the available
+    choices", as an id that names no record, instead of a database error in the `in` lookup
+    (core.lookups.fits). Every multiple choice of records of the portal's forms and admin is one.
+    """
+
+    def clean(self, value):
+        if isinstance(value, (list, tuple)):
+            key = self.to_field_name or "pk"
+            model = self.queryset.model
+            target = model._meta.pk if key == "pk" else model._meta.get_field(key)
+            for item in value:
+                if item in self.empty_values:
+                    continue
+                try:
+                    target.to_python(item)
+                except (ValidationError, ValueError, TypeError):
+                    continue  # not an id at all: ModelMultipleChoiceField's own "not a valid value"
+                if not fits(target, item, self.queryset.db):
+                    raise ValidationError(
+                        self.error_messages["invalid_choice"], code="invalid_choice", params={"value": item}
+                    )
+        return super().clean(value)
+
+
+def records_formfield(db_field, **kwargs):
+    """A ModelForm's `formfield_callback`: its many-to-many fields are RecordsChoiceFields."""
+    if db_field.many_to_many:
+        kwargs.setdefault("form_class", RecordsChoiceField)
+    return db_field.formfield(**kwargs)

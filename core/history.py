@@ -139,31 +139,23 @@ def _require_key(field: models.Field, value) -> None:
         raise Http404("No such record.") from None
 
 
-def make_history_admin_safe() -> None:
+class SafeHistoryAdminMixin:
     """
-    simple-history's admin pages (`…/<id>/history/`, `…/<id>/history/<version>/`) look the id up as the
-    URL has it: `/admin/meetings/meeting/abc/history/` raised ValueError, a 500 for any staff user,
-    where Django's own admin pages answer such an id as a missing record. Done once, on
-    SimpleHistoryAdmin, when the apps are ready (core.apps), for every admin of every app: an id or
-    version its field cannot take is a 404, as simple-history answers an id that names no record.
+    For a SimpleHistoryAdmin. simple-history's admin pages (`…/<id>/history/`, `…/<id>/history/<version>/`)
+    look the id up as the URL has it: `/admin/meetings/meeting/abc/history/` raised ValueError, a 500
+    for any staff user, where Django's own admin pages answer such an id as a missing record. With
+    this mixin (core.admin.PortalAdmin), an id or version its field cannot take is a 404, as
+    simple-history answers an id that names no record.
     """
-    from django.contrib.admin.utils import unquote
-    from simple_history.admin import SimpleHistoryAdmin
 
-    if getattr(SimpleHistoryAdmin.history_view, "portal_safe", False):
-        return
-    history_view, history_form_view = SimpleHistoryAdmin.history_view, SimpleHistoryAdmin.history_form_view
+    def history_view(self, request, object_id, extra_context=None):
+        from django.contrib.admin.utils import unquote
 
-    def checked_history_view(self, request, object_id, extra_context=None):
         _require_key(self.model._meta.pk, unquote(object_id))
-        return history_view(self, request, object_id, extra_context)
+        return super().history_view(request, object_id, extra_context)
 
-    def checked_history_form_view(self, request, object_id, version_id, extra_context=None):
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
         historical = getattr(self.model, self.model._meta.simple_history_manager_attribute).model
         _require_key(self.model._meta.pk, object_id)
         _require_key(historical._meta.get_field("history_id"), version_id)
-        return history_form_view(self, request, object_id, version_id, extra_context)
-
-    checked_history_view.portal_safe = True
-    SimpleHistoryAdmin.history_view = checked_history_view
-    SimpleHistoryAdmin.history_form_view = checked_history_form_view
+        return super().history_form_view(request, object_id, version_id, extra_context)

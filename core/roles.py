@@ -36,3 +36,29 @@ def is_board_member(user: User | AnonymousUser) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     return is_secretariat(user) or BOARD_MEMBERS_GROUP in _group_names(user)
+
+
+def sync_group_permissions(table: dict[str, dict[str, list[str]]], *, using: str = "default", apps=None) -> None:
+    """
+    Each group of `table` (group name → app label → permission codenames) exists and holds exactly
+    the table's permissions: those missing are added, any other is removed. Idempotent. A codename
+    that names no permission is an error (a typo, or a model gone): the table must say what exists.
+    `apps`: the app registry of a migration's state (post_migrate gives it), else the project's.
+    """
+    if apps is None:
+        from django.apps import apps
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    permissions = {
+        (permission.content_type.app_label, permission.codename): permission
+        for permission in permission_model.objects.using(using).select_related("content_type")
+    }
+    for name, by_app in table.items():
+        wanted = [(app_label, codename) for app_label, codenames in by_app.items() for codename in codenames]
+        missing = [
+            f"{app_label}.{codename}" for app_label, codename in wanted if (app_label, codename) not in permissions
+        ]
+        if missing:
+            raise LookupError(f"The permissions of group {name!r} name no permission: {', '.join(missing)}")
+        group, _created = group_model.objects.using(using).get_or_create(name=name)
+        group.permissions.set([permissions[key] for key in wanted])

@@ -1,6 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import PortalAdmin, PortalStackedInline, PortalTabularInline
 from core.locking import OptimisticLockAdminMixin, OptimisticLockInlineMixin
 from decisions.models import (
     ActionItem,
@@ -13,11 +13,11 @@ from decisions.models import (
     WrittenProcedure,
 )
 
-# Each inline takes at most max_num rows (core/inlines.py): far more than its record
+# Each inline takes at most max_num rows (core/inlines.py, core.admin): far more than its record
 # has, far fewer than a forged post asks for.
 
 
-class DecisionInline(OptimisticLockInlineMixin, admin.StackedInline):
+class DecisionInline(OptimisticLockInlineMixin, PortalStackedInline):
     """A meeting's decisions, inline in the meeting's admin (which the site layer puts together: portal/admin.py)."""
 
     model = Decision
@@ -34,7 +34,7 @@ class DecisionInline(OptimisticLockInlineMixin, admin.StackedInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class ActionItemInline(OptimisticLockInlineMixin, admin.TabularInline):
+class ActionItemInline(OptimisticLockInlineMixin, PortalTabularInline):
     model = ActionItem
     extra = 0
     max_num = 50  # follow-up actions of one decision
@@ -43,7 +43,7 @@ class ActionItemInline(OptimisticLockInlineMixin, admin.TabularInline):
     show_change_link = True
 
 
-class DocumentFileInline(admin.TabularInline):
+class DocumentFileInline(PortalTabularInline):
     model = DocumentFile
     extra = 0
     max_num = 50  # files and versions of one document
@@ -52,7 +52,7 @@ class DocumentFileInline(admin.TabularInline):
 
 
 @admin.register(DocumentKind)
-class DocumentKindAdmin(SimpleHistoryAdmin):
+class DocumentKindAdmin(PortalAdmin):
     list_display = ["name", "slug", "order"]
     list_editable = ["order"]
     search_fields = ["name", "slug"]
@@ -60,7 +60,7 @@ class DocumentKindAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
+class DocumentAdmin(OptimisticLockAdminMixin, PortalAdmin):
     list_display = ["title", "kind", "period", "created_at"]
     list_filter = ["kind", "pillars", "period_start"]
     search_fields = ["title", "description", "kind__name"]
@@ -72,7 +72,7 @@ class DocumentAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(DocumentFile)
-class DocumentFileAdmin(SimpleHistoryAdmin):
+class DocumentFileAdmin(PortalAdmin):
     list_display = ["document", "number", "original_name", "size", "uploaded_at", "uploaded_by"]
     search_fields = ["document__title", "original_name"]
     autocomplete_fields = ["document"]
@@ -81,7 +81,7 @@ class DocumentFileAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
+class DecisionAdmin(OptimisticLockAdminMixin, PortalAdmin):
     list_display = ["reference", "verb", "subject", "meeting", "procedure", "agenda_item"]
     list_filter = [
         "verb",
@@ -110,7 +110,7 @@ class DecisionAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
     inlines = [ActionItemInline]
 
 
-class ProgressNoteInline(OptimisticLockInlineMixin, admin.TabularInline):
+class ProgressNoteInline(OptimisticLockInlineMixin, PortalTabularInline):
     model = ProgressNote
     extra = 0
     max_num = 100  # progress notes of one action
@@ -119,7 +119,7 @@ class ProgressNoteInline(OptimisticLockInlineMixin, admin.TabularInline):
 
 
 @admin.register(ActionItem)
-class ActionItemAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
+class ActionItemAdmin(OptimisticLockAdminMixin, PortalAdmin):
     list_display = ["__str__", "meeting", "decision", "owner", "due_date", "status"]
     list_filter = ["status", "meeting"]
     search_fields = ["description", "owner_organisation__name", "owner_person__name"]
@@ -130,14 +130,14 @@ class ActionItemAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ProgressNote)
-class ProgressNoteAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
+class ProgressNoteAdmin(OptimisticLockAdminMixin, PortalAdmin):
     list_display = ["__str__", "action_item", "created_at", "created_by"]
     search_fields = ["note", "action_item__description"]
     autocomplete_fields = ["action_item"]
     list_select_related = ["action_item", "created_by"]
 
 
-class ProcedureAnswerInline(OptimisticLockInlineMixin, admin.TabularInline):
+class ProcedureAnswerInline(OptimisticLockInlineMixin, PortalTabularInline):
     model = ProcedureAnswer
     extra = 0
     max_num = 100  # one answer per member organisation consulted (about 40)
@@ -146,7 +146,7 @@ class ProcedureAnswerInline(OptimisticLockInlineMixin, admin.TabularInline):
 
 
 @admin.register(WrittenProcedure)
-class WrittenProcedureAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
+class WrittenProcedureAdmin(OptimisticLockAdminMixin, PortalAdmin):
     """
     The data of written procedures. Launching, answering, closing and publishing are steps with rules
     (decisions.procedures): take them on the portal's pages; this is for corrections.
@@ -170,7 +170,7 @@ class WrittenProcedureAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ProcedureAnswer)
-class ProcedureAnswerAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
+class ProcedureAnswerAdmin(OptimisticLockAdminMixin, PortalAdmin):
     list_display = ["procedure", "organisation", "answer", "on_behalf", "channel", "answered_at"]
     list_filter = ["answer", "on_behalf", "channel"]
     search_fields = ["procedure__reference", "organisation__name", "reason"]

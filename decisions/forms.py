@@ -6,7 +6,14 @@ from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import CorrectionReasonMixin, DateInput, LineEndingsMixin, form_helper
+from core.forms import (
+    CorrectionReasonMixin,
+    DateInput,
+    LineEndingsMixin,
+    RecordsChoiceField,
+    form_helper,
+    records_formfield,
+)
 from core.locking import OptimisticLockFormMixin
 from decisions.models import ActionItem, Decision, Document, DocumentKind
 from decisions.services import DecisionDraft
@@ -76,6 +83,7 @@ def clean_proposer(form, cleaned: dict) -> None:
 
 class DecisionForm(LineEndingsMixin, CorrectionReasonMixin, OptimisticLockFormMixin, forms.ModelForm):
     class Meta:
+        formfield_callback = records_formfield  # many-to-many fields: core.forms.RecordsChoiceField
         model = Decision
         fields = ["agenda_item", "reference", "verb", "subject", "wording", *DECISION_DETAIL_FIELDS]
         widgets = {"wording": forms.Textarea(attrs={"rows": 4})}
@@ -206,7 +214,7 @@ class AdmitMembersForm(OutcomeForm):
     verbs = (Decision.Verb.APPROVED, Decision.Verb.AGREED, Decision.Verb.ADOPTED)
     submit_label = _("Admit the members")
 
-    organisations = forms.ModelMultipleChoiceField(
+    organisations = RecordsChoiceField(
         label=_("Organisations admitted"),
         queryset=Organisation.objects.all(),
         required=False,
@@ -269,7 +277,7 @@ class DocumentsOutcomeForm(OutcomeForm):
     )
     submit_label = _("Record the decision on the documents")
 
-    documents = forms.ModelMultipleChoiceField(
+    documents = RecordsChoiceField(
         label=_("Documents"),
         queryset=Document.objects.all(),
         required=False,
@@ -285,7 +293,7 @@ class DocumentsOutcomeForm(OutcomeForm):
         required=False,
         help_text=_("Empty: Other. The admin manages the kinds."),
     )
-    new_pillars = forms.ModelMultipleChoiceField(
+    new_pillars = RecordsChoiceField(
         label=_("New document: pillars"),
         queryset=Pillar.objects.all(),
         required=False,
@@ -397,6 +405,7 @@ class ActionOutcomeForm(OutcomeForm):
 
 class DocumentForm(LineEndingsMixin, OptimisticLockFormMixin, forms.ModelForm):
     class Meta:
+        formfield_callback = records_formfield  # many-to-many fields: core.forms.RecordsChoiceField
         model = Document
         fields = ["title", "kind", "pillars", "period_start", "period_end", "description"]
         widgets = {"pillars": forms.CheckboxSelectMultiple, "description": forms.Textarea(attrs={"rows": 4})}

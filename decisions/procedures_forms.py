@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput, LineEndingsMixin, form_helper
+from core.forms import DateInput, LineEndingsMixin, form_helper, records_formfield
 from core.locking import OptimisticLockFormMixin
 from decisions import procedures
 from decisions.models import Document, ProcedureAnswer, WrittenProcedure
@@ -25,6 +25,7 @@ class ProcedureForm(LineEndingsMixin, OptimisticLockFormMixin, forms.ModelForm):
     """A draft procedure: what is proposed, to whom, by when, and what it acts on when adopted."""
 
     class Meta:
+        formfield_callback = records_formfield  # many-to-many fields: core.forms.RecordsChoiceField
         model = WrittenProcedure
         fields = [
             "reference",

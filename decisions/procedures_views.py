@@ -9,7 +9,6 @@ A procedure the user may not see is a 404; a step they may not take on one they 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
@@ -20,7 +19,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core import history
-from core.editing import confirm_page, edit_page, editable, history_page, posted, require_permission
+from core.editing import (
+    NotAllowed,
+    confirm_page,
+    edit_page,
+    editable,
+    history_page,
+    posted,
+    require_permission,
+    require_sign_in,
+)
 from core.forms import ConfirmForm
 from core.roles import is_board_member, is_secretariat
 from decisions import procedures
@@ -107,12 +115,13 @@ def procedure_detail(request, slug):
 @require_http_methods(["GET", "POST"])
 def procedure_answer(request, slug):
     """A member answers for their organisation (or changes their answer) until the deadline."""
+    require_sign_in(request.user)
     procedure = get_object_or_404(WrittenProcedure.objects.visible_to(request.user), slug=slug)
     if not is_board_member(request.user):
-        raise PermissionDenied
+        raise NotAllowed(procedure)
     organisations = procedures.may_answer_for(request.user, procedure)
     if not organisations.exists():
-        raise PermissionDenied
+        raise NotAllowed(procedure)
     if not procedure.is_open:
         # Said plainly, on the procedure's page (a form opened while it was open is refused by the service).
         if procedure.stage == WrittenProcedure.Stage.CLOSED:

@@ -36,7 +36,8 @@ if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS is empty: set it to the portal's host names, comma-separated.")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, with the portal's site (core/admin_site.py: the sign-in is the portal's).
+    "core.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -420,8 +421,9 @@ if ENROLMENT_LINK_HOURS < 1:
 TWO_FACTOR_LOGIN_TIMEOUT = 600
 # No "remember this browser" cookie: every sign-in asks for the code.
 TWO_FACTOR_REMEMBER_COOKIE_AGE = None
-# The admin's own sign-in page sends people to the portal's (password and code).
-TWO_FACTOR_PATCH_ADMIN = True
+# The admin's own sign-in page sends people to the portal's (password and code): done by the portal's
+# admin site (core/admin_site.py), not by the library's patch of Django's AdminSite.
+TWO_FACTOR_PATCH_ADMIN = False
 # The admin never shows a second factor's secret (its key, its QR code): a user who lost theirs gets a
 # reset, not a copy. django-otp's QR code and key pages of a device that does not exist were 500s.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True

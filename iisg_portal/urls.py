@@ -17,5 +17,7 @@ urlpatterns = [
     path("", include("decisions.edit_urls")),
     path("", include("members.edit_urls")),
 ]
+# A PermissionDenied anywhere: to the sign-in for a user not signed in, else the portal's 403 page.
+handler403 = "core.errors.permission_denied"
 # Uploaded files are never served from MEDIA_URL, not even with DEBUG on: every download goes
 # through the documents' access check (decisions:document-download).

@@ -2,17 +2,17 @@ from django.contrib import admin
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import PortalAdmin, PortalStackedInline, PortalTabularInline
 from core.links import WebAddressAdminWidget
 from core.locking import OptimisticLockAdminMixin, OptimisticLockInlineMixin
 from meetings.models import MAX_PARTICIPANTS, AgendaItem, Correction, Meeting, Occasion, Participation, Reschedule
 
-# Each inline takes at most max_num rows (core/inlines.py): far more than a meeting has,
+# Each inline takes at most max_num rows (core/inlines.py, core.admin): far more than a meeting has,
 # far fewer than a forged post asks for.
 
 
-class ParticipationInline(OptimisticLockInlineMixin, admin.TabularInline):
+class ParticipationInline(OptimisticLockInlineMixin, PortalTabularInline):
     model = Participation
     extra = 0
     max_num = MAX_PARTICIPANTS
@@ -20,7 +20,7 @@ class ParticipationInline(OptimisticLockInlineMixin, admin.TabularInline):
     autocomplete_fields = ["person", "organisation"]
 
 
-class AgendaItemInline(OptimisticLockInlineMixin, admin.StackedInline):
+class AgendaItemInline(OptimisticLockInlineMixin, PortalStackedInline):
     model = AgendaItem
     extra = 0
     max_num = 100  # a Board meeting's agenda has about ten items
@@ -29,7 +29,7 @@ class AgendaItemInline(OptimisticLockInlineMixin, admin.StackedInline):
     show_change_link = True
 
 
-class RescheduleInline(admin.TabularInline):
+class RescheduleInline(PortalTabularInline):
     model = Reschedule
     extra = 0
     max_num = 20  # postponements of one meeting
@@ -45,7 +45,7 @@ class RescheduleInline(admin.TabularInline):
     readonly_fields = ["created_at", "created_by"]
 
 
-class CorrectionInline(admin.TabularInline):
+class CorrectionInline(PortalTabularInline):
     model = Correction
     extra = 0
     max_num = 100  # corrections of one record over its life
@@ -54,7 +54,7 @@ class CorrectionInline(admin.TabularInline):
 
 
 # Registered by the site layer (portal/admin.py), which adds the decisions inline: this app never names decisions.
-class MeetingAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
+class MeetingAdmin(OptimisticLockAdminMixin, PortalAdmin):
     list_display = [
         "title",
         "kind",
@@ -145,7 +145,7 @@ class MeetingAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Occasion)
-class OccasionAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
+class OccasionAdmin(OptimisticLockAdminMixin, PortalAdmin):
     """An occasion several meetings share (a conference, a process): a correction reaches them all."""
 
     list_display = ["name", "place", "start_date", "end_date", "url"]
@@ -157,7 +157,7 @@ class OccasionAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
+class ParticipationAdmin(OptimisticLockAdminMixin, PortalAdmin):
     list_display = ["__str__", "meeting", "organisation", "position", "role", "level", "attendance"]
     list_filter = ["role", "level", "attendance"]
     search_fields = ["person__name", "organisation__name", "meeting__title", "position"]
@@ -166,7 +166,7 @@ class ParticipationAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
+class AgendaItemAdmin(OptimisticLockAdminMixin, PortalAdmin):
     list_display = ["__str__", "meeting", "kind"]
     list_filter = ["kind"]
     search_fields = ["title", "notes", "meeting__title"]
@@ -175,7 +175,7 @@ class AgendaItemAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Reschedule)
-class RescheduleAdmin(SimpleHistoryAdmin):
+class RescheduleAdmin(PortalAdmin):
     list_display = ["meeting", "previous_start", "previous_end", "previous_precision", "created_at", "created_by"]
     search_fields = ["meeting__title", "reason"]
     autocomplete_fields = ["meeting"]
@@ -183,7 +183,7 @@ class RescheduleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Correction)
-class CorrectionAdmin(SimpleHistoryAdmin):
+class CorrectionAdmin(PortalAdmin):
     list_display = ["meeting", "kind", "created_at", "created_by"]
     list_filter = ["kind"]
     search_fields = ["meeting__title", "reason"]

@@ -24,6 +24,7 @@ from core.editing import (
     posted,
     preview,
     require_permission,
+    require_sign_in,
 )
 from core.forms import ConfirmForm, posted_count
 from core.workflow import RecordStatus
@@ -197,10 +198,11 @@ def agenda(request, slug):
 
 
 def _agenda_item(request, slug: str, pk: int, *permissions: str) -> AgendaItem:
+    require_sign_in(request.user)
     meeting = get_object_or_404(Meeting.objects.visible_to(request.user), slug=slug)
     # The agenda is part of the minutes: the public never sees an item, even of a published meeting.
     item = get_object_or_404(AgendaItem.objects.visible_to(request.user).filter(meeting=meeting), pk=pk)
-    require_permission(request.user, *permissions)
+    require_permission(request.user, *permissions, record=meeting)
     item.meeting = meeting
     return item
 

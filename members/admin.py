@@ -1,15 +1,15 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import PortalAdmin, PortalTabularInline
 from core.locking import OptimisticLockAdminMixin, OptimisticLockInlineMixin
 from members.models import Delegation, Membership, Organisation, Person, Pillar, Post, RoleHeld
 
-# Each inline takes at most max_num rows (core/inlines.py): far more than an
+# Each inline takes at most max_num rows (core/inlines.py, core.admin): far more than an
 # organisation has, far fewer than a forged post asks for.
 
 
-class MembershipInline(OptimisticLockInlineMixin, admin.TabularInline):
+class MembershipInline(OptimisticLockInlineMixin, PortalTabularInline):
     model = Membership
     extra = 0
     max_num = 50  # memberships of one organisation, one per category and period
@@ -17,7 +17,7 @@ class MembershipInline(OptimisticLockInlineMixin, admin.TabularInline):
     show_change_link = True
 
 
-class PersonInline(OptimisticLockInlineMixin, admin.TabularInline):
+class PersonInline(OptimisticLockInlineMixin, PortalTabularInline):
     model = Person
     extra = 0
     max_num = 200  # people of one organisation recorded over the years
@@ -44,7 +44,7 @@ class CurrentMemberFilter(admin.SimpleListFilter):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
+class OrganisationAdmin(OptimisticLockAdminMixin, PortalAdmin):
     list_display = ["display_name", "acronym", "kind", "country", "parent", "designation_footnote"]
     list_filter = ["kind", CurrentMemberFilter, "designation_footnote"]
     search_fields = ["name", "acronym", "country"]
@@ -55,7 +55,7 @@ class OrganisationAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
+class PersonAdmin(OptimisticLockAdminMixin, PortalAdmin):
     list_display = ["name", "honorific", "position_title", "organisation", "user"]
     list_filter = ["organisation__kind", "honorific"]
     search_fields = ["name", "position_title", "organisation__name", "organisation__acronym"]
@@ -65,13 +65,13 @@ class PersonAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Pillar)
-class PillarAdmin(SimpleHistoryAdmin):
+class PillarAdmin(PortalAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Membership)
-class MembershipAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
+class MembershipAdmin(OptimisticLockAdminMixin, PortalAdmin):
     list_display = ["organisation", "category", "since", "until", "is_current"]
     list_filter = ["category", "organisation__kind", ("until", admin.EmptyFieldListFilter)]
     search_fields = ["organisation__name", "organisation__acronym", "note"]
@@ -85,7 +85,7 @@ class MembershipAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Post)
-class PostAdmin(SimpleHistoryAdmin):
+class PostAdmin(PortalAdmin):
     list_display = ["name", "holder", "per_pillar", "order"]
     list_editable = ["order"]
     list_filter = ["holder", "per_pillar"]
@@ -108,7 +108,7 @@ class CurrentRoleFilter(admin.SimpleListFilter):
 
 
 @admin.register(RoleHeld)
-class RoleHeldAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
+class RoleHeldAdmin(OptimisticLockAdminMixin, PortalAdmin):
     list_display = ["post", "holder_name", "pillar", "kind", "term", "is_current"]
     list_filter = [CurrentRoleFilter, "post", "kind", "pillar", "start_precision"]
     search_fields = [
@@ -150,7 +150,7 @@ class RoleHeldAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Delegation)
-class DelegationAdmin(SimpleHistoryAdmin):
+class DelegationAdmin(PortalAdmin):
     list_display = ["person", "organisation", "valid_from", "valid_until"]
     list_filter = ["organisation"]
     search_fields = ["person__name", "organisation__name", "organisation__acronym"]

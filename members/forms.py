@@ -6,7 +6,14 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import DatePrecision
-from core.forms import DateInput, LimitedRowsFormSetMixin, LineEndingsMixin, form_helper, limited_rows
+from core.forms import (
+    DateInput,
+    LimitedRowsFormSetMixin,
+    LineEndingsMixin,
+    RecordsChoiceField,
+    form_helper,
+    limited_rows,
+)
 from core.history import display_text
 from core.locking import OptimisticLockFormMixin, snapshot
 from members.models import Membership, Organisation, Person, Pillar, Post, RoleHeld
@@ -122,7 +129,7 @@ class PersonChoiceField(forms.ModelChoiceField):
         return f"{obj.full_name} — {details}" if details else obj.full_name
 
 
-class BlankTolerantMultipleChoiceField(forms.ModelMultipleChoiceField):
+class BlankTolerantMultipleChoiceField(RecordsChoiceField):
     """A multiple choice that reads an empty entry (a form posting "" for "none chosen") as nothing chosen."""
 
     def clean(self, value):

@@ -1,5 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def sync_role_permissions(sender, using="default", apps=None, **kwargs):
+    """After every migrate (and flush): the role groups hold exactly the table's permissions (portal/permissions.py)."""
+    from core.roles import sync_group_permissions
+    from portal.permissions import ROLE_PERMISSIONS
+
+    sync_group_permissions(ROLE_PERMISSIONS, using=using, apps=apps)
 
 
 class PortalConfig(AppConfig):
@@ -7,3 +16,7 @@ class PortalConfig(AppConfig):
 
     name = "portal"
     verbose_name = _("Portal")
+
+    def ready(self):
+        # Sent for this app after the apps before it in INSTALLED_APPS: their permissions exist by then.
+        post_migrate.connect(sync_role_permissions, sender=self, dispatch_uid="portal.sync_role_permissions")

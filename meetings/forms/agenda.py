@@ -6,7 +6,7 @@ from django import forms
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import CorrectionReasonMixin, LineEndingsMixin, form_helper
+from core.forms import CorrectionReasonMixin, LineEndingsMixin, form_helper, records_formfield
 from core.locking import OptimisticLockFormMixin
 from meetings.models import AgendaItem, Meeting
 from members.forms import PeopleChoiceField, people
@@ -18,6 +18,7 @@ class AgendaItemForm(LineEndingsMixin, CorrectionReasonMixin, OptimisticLockForm
     )
 
     class Meta:
+        formfield_callback = records_formfield  # many-to-many fields: core.forms.RecordsChoiceField
         model = AgendaItem
         fields = ["position", "title", "kind", "presenters", "presenting_organisations", "notes"]
         widgets = {

@@ -1,29 +1,11 @@
 """
-The Secretariat edits occasions and Board members may view them (the groups of
-decisions/migrations/0002_roles.py, which lists occasions too for a database made from scratch).
+Once gave the Secretariat the right to edit occasions and Board members to view them.
+
+The role groups' permissions are declared in portal/permissions.py and synced after every migrate
+(portal.apps): this migration, which once granted them, does nothing now (kept for the databases' history).
 """
 
 from django.db import migrations
-
-SECRETARIAT = "Secretariat"
-BOARD_MEMBERS = "Board members"
-
-
-def grant_occasion_permissions(apps, schema_editor):
-    from django.contrib.auth.management import create_permissions
-
-    # Permissions are normally created after all migrations; make sure those of occasions exist now.
-    app_config = apps.get_app_config("meetings")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    occasion = Permission.objects.filter(content_type__app_label="meetings", content_type__model="occasion")
-    for name, actions in ((SECRETARIAT, ["view", "add", "change"]), (BOARD_MEMBERS, ["view"])):
-        group, _created = Group.objects.get_or_create(name=name)
-        group.permissions.add(*occasion.filter(codename__in=[f"{action}_occasion" for action in actions]))
 
 
 class Migration(migrations.Migration):
@@ -33,4 +15,4 @@ class Migration(migrations.Migration):
         ("meetings", "0004_schedule_from_reschedules"),
     ]
 
-    operations = [migrations.RunPython(grant_occasion_permissions, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop)]

@@ -342,14 +342,16 @@ def test_existing_reschedules_are_carried_into_the_calendar_sequence_and_the_sch
     assert dict(Meeting.objects.values_list("pk", "version")) == versions
 
 
-def test_the_secretariat_is_given_the_occasions_of_meetings_by_a_migration():
+def test_the_secretariat_is_given_the_occasions_of_meetings_by_the_permissions_table():
     from django.contrib.auth.models import Group, Permission
 
-    migration = importlib.import_module("meetings.migrations.0005_occasion_permissions")
+    from core.roles import sync_group_permissions
+    from portal.permissions import ROLE_PERMISSIONS
+
     occasion = Permission.objects.filter(content_type__model="occasion")
     for group in Group.objects.all():
         group.permissions.remove(*occasion)  # as a database migrated before occasions existed
-    migration.grant_occasion_permissions(django_apps, None)
+    sync_group_permissions(ROLE_PERMISSIONS)  # as after the next migrate
     secretariat = Group.objects.get(name="Secretariat").permissions.filter(content_type__model="occasion")
     board = Group.objects.get(name="Board members").permissions.filter(content_type__model="occasion")
     assert sorted(p.codename for p in secretariat) == ["add_occasion", "change_occasion", "view_occasion"]

@@ -1,4 +1,4 @@
-"""The groups and their permissions come from a data migration, not from hand work."""
+"""The groups and their permissions come from one table (portal/permissions.py, synced after migrate), not hand work."""
 
 import pytest
 from django.contrib.auth.models import Group

@@ -6,7 +6,6 @@ a test stops half-way.
 """
 
 import hashlib
-import importlib
 import io
 import json
 import shutil
@@ -14,7 +13,6 @@ import tarfile
 from pathlib import Path
 
 import pytest
-from django.apps import apps as django_apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -22,8 +20,10 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 
 from core.backup import code_schema
+from core.roles import sync_group_permissions
 from decisions import services
 from decisions.models import Decision, Document, DocumentFile
+from portal.permissions import ROLE_PERMISSIONS
 from tests.factories import DocumentFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -103,7 +103,7 @@ def media(settings) -> Path:
 @pytest.fixture
 def portal(media):
     """The demo record (the 6th Board meeting, with its history) and two documents with uploaded versions."""
-    importlib.import_module("decisions.migrations.0002_roles").create_groups(django_apps, None)
+    sync_group_permissions(ROLE_PERMISSIONS)
     call_command("load_demo", stdout=io.StringIO())
     first, second = DocumentFactory(title="Needs mapping"), DocumentFactory(title="Work plan")
     services.add_document_version(document=first, uploaded_file=SimpleUploadedFile("a.pdf", PDF + b"one"))

@@ -10,7 +10,6 @@ with the reason otherwise, and on PostgreSQL in CI (CI=true) a missing Redis fai
 """
 
 import http.client
-import importlib
 import os
 import re
 import socket
@@ -24,7 +23,6 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import pytest
-from django.apps import apps as django_apps
 from django.contrib.auth.hashers import ScryptPasswordHasher, make_password
 from django.contrib.auth.models import Group
 from django.db import connection
@@ -32,8 +30,9 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.pagecache import STATUS_HEADER
-from core.roles import BOARD_MEMBERS_GROUP, SECRETARIAT_GROUP
+from core.roles import BOARD_MEMBERS_GROUP, SECRETARIAT_GROUP, sync_group_permissions
 from members.models import Membership
+from portal.permissions import ROLE_PERMISSIONS
 from tests.factories import PASSWORD, MeetingFactory, OrganisationFactory, UserFactory
 from tests.reading.conftest import MEMBER_MARKER
 from tests.shared_cache import delete_prefix, require_redis, unique_prefix
@@ -167,7 +166,7 @@ def _fresh_cache(cache_prefix):
 @pytest.fixture
 def groups():
     """A transactional test's database was emptied by the one before: the role groups come back."""
-    importlib.import_module("decisions.migrations.0002_roles").create_groups(django_apps, None)
+    sync_group_permissions(ROLE_PERMISSIONS)
 
 
 # --- A visitor going from one process to the other ------------------------------------------------------

@@ -102,14 +102,20 @@ EDITING = {
 }
 
 
-def expected_status(url_name: str, persona: str, state: str) -> int:
+# A user not signed in, on a page to edit or to answer: to the sign-in, and back (whatever the record).
+SIGN_IN = "sign in"
+
+
+def expected_status(url_name: str, persona: str, state: str) -> int | str:
+    if persona == "anonymous" and (url_name in EDITING or url_name == "procedure-answer"):
+        return SIGN_IN
     if state not in SEES[persona]:
         return 404  # never 403: that would confirm it exists
     if url_name in EDITING:
         return 200 if persona in ("secretariat", "admin") else 403
     if url_name == "procedure-answer":
         if persona != "board_member":
-            return 403  # the public, and the Secretariat (who records answers on behalf instead)
+            return 403  # a signed-in user of the public, and the Secretariat (who records answers on behalf instead)
         return 200 if state == "open" else 302  # a closed procedure: back to its page, with the reason
     return 200
 
@@ -124,8 +130,13 @@ MATRIX = [
 
 @pytest.mark.parametrize(("url_name", "persona", "state", "status"), MATRIX)
 def test_procedure_pages(client_for, procedure_records, url_name, persona, state, status):
-    response = client_for(persona).get(page_urls(procedure_records[state])[url_name])
-    assert response.status_code == status
+    url = page_urls(procedure_records[state])[url_name]
+    response = client_for(persona).get(url)
+    if status == SIGN_IN:
+        assert response.status_code == 302
+        assert response["Location"] == f"{reverse('login')}?next={url}"
+    else:
+        assert response.status_code == status
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

@@ -237,7 +237,8 @@ def test_the_occasion_page_is_for_the_secretariat(clients, pillar_meeting):
     url = reverse("meetings-edit:occasion-edit", args=[pillar_meeting.occasion.pk])
     assert clients["secretariat"].get(url).status_code == 200
     assert clients["board_member"].get(url).status_code == 403
-    assert clients["anonymous"].get(url).status_code == 403
+    # Not signed in: to the sign-in, and back to the page.
+    assert clients["anonymous"].get(url)["Location"] == f"{reverse('login')}?next={url}"
     # The occasion of a meeting nobody outside the Secretariat may see: not even confirmed to exist.
     draft = MeetingFactory(
         status=Meeting.Status.DRAFT,
@@ -245,7 +246,8 @@ def test_the_occasion_page_is_for_the_secretariat(clients, pillar_meeting):
         occasion_relation=Meeting.OccasionRelation.WITHIN,
     )
     hidden = reverse("meetings-edit:occasion-edit", args=[draft.occasion.pk])
-    assert clients["anonymous"].get(hidden).status_code == 404
+    # Not signed in: the same answer as for any editing page, whether the occasion exists or not.
+    assert clients["anonymous"].get(hidden)["Location"] == f"{reverse('login')}?next={hidden}"
     assert clients["board_member"].get(hidden).status_code == 404
 
 
