@@ -66,7 +66,11 @@ def test_privileged_user_without_a_device_is_not_signed_in_with_the_password_alo
     assert setup.url.startswith(reverse("login"))
     admin = client.get(reverse("admin:index"), follow=True)
     assert admin.redirect_chain[-1][0].startswith(reverse("login"))
-    assert client.get(reverse("meetings-edit:meeting-create")).status_code == 403
+    editing = client.get(reverse("meetings-edit:meeting-create"))
+    assert (editing.status_code, editing.url) == (
+        302,
+        f"{reverse('login')}?next={reverse('meetings-edit:meeting-create')}",
+    )
     assert not TOTPDevice.objects.filter(user=personas[persona]).exists()
 
 
@@ -234,8 +238,12 @@ def test_password_only_session_cannot_post_a_code_of_its_own_key(password_only_s
     assert response.status_code == 302
     assert signed_in_user_id(client) is None
     assert TOTPDevice.objects.filter(user=secretariat).count() == 1
-    # Signed out: the editing pages refuse the anonymous visitor.
-    assert client.get(reverse("meetings-edit:meeting-create")).status_code == 403
+    # Signed out: the editing pages send the anonymous visitor to sign in.
+    editing = client.get(reverse("meetings-edit:meeting-create"))
+    assert (editing.status_code, editing.url) == (
+        302,
+        f"{reverse('login')}?next={reverse('meetings-edit:meeting-create')}",
+    )
 
 
 @pytest.mark.parametrize(
