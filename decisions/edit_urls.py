@@ -6,21 +6,21 @@ Editing pages of the Secretariat for decisions, outcomes, documents and action i
 from django.urls import path
 
 from decisions import edit_views, procedures_views
+from decisions.effect_forms import EFFECT_FORMS
 
 app_name = "decisions-edit"
 
 urlpatterns = [
     path("edit/meetings/<slug:slug>/decisions/new/", edit_views.decision_create, name="decision-create"),
-    # The outcome helpers: one view, one row each of edit_views.OUTCOMES.
+    # The outcome helpers: one view, one page per kind of effect (decisions.effect_forms).
     *[
-        path(f"edit/meetings/<slug:slug>/outcomes/{part}/", edit_views.record_outcome, {"outcome": name}, name=name)
-        for part, name in [
-            ("admit-members", "admit-members"),
-            ("end-membership", "end-membership"),
-            ("documents", "approve-documents"),
-            ("appointment", "appoint"),
-            ("action", "agree-action"),
-        ]
+        path(
+            f"edit/meetings/<slug:slug>/outcomes/{form.url_part}/",
+            edit_views.record_outcome,
+            {"outcome": form.url_name},
+            name=form.url_name,
+        )
+        for form in EFFECT_FORMS.values()
     ],
     path("edit/decisions/<int:pk>/", edit_views.decision_edit, name="decision-edit"),
     path("edit/decisions/<int:pk>/history/", edit_views.decision_history, name="decision-history"),
