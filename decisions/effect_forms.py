@@ -56,10 +56,20 @@ class EffectForm(LineEndingsMixin, forms.Form):
     submit_label = _("Record the decision")
     legend = _("What it changes")
 
-    def __init__(self, *args, on: dt.date | None = None, **kwargs):
-        """`on`: the decision's date as far as it is known (the meeting's; else today), for defaults."""
+    def __init__(self, *args, on: dt.date | None = None, stored: bool = False, **kwargs):
+        """
+        `on`: the decision's date as far as it is known (the meeting's; else today), for defaults.
+        `stored`: the effect is kept as data until later (a written procedure's, applied at its closing):
+        without what data cannot hold until then (an uploaded file, organisations created on the spot).
+        """
         super().__init__(*args, **kwargs)
         self.on = on or clock.localdate()
+        self.stored = stored
+
+    @classmethod
+    def initial_for(cls, effect: effects.Effect) -> dict:
+        """The form's initial values for a stored effect (a draft procedure's, edited again)."""
+        return {name: getattr(effect, name) for name in cls.effect_field_names if hasattr(effect, name)}
 
     def effect(self) -> effects.Effect:
         """The effect of the cleaned input (a form whose fields are not the effect's says it itself)."""
@@ -103,14 +113,19 @@ class AdmitMembersForm(EffectForm):
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
-        self.initial.setdefault("since", self.on)
-        prefix = f"{self.prefix}-new" if self.prefix else "new"
-        self.formset = NewOrganisationFormSet(data, queryset=Organisation.objects.none(), prefix=prefix)
+        if not self.stored:
+            self.initial.setdefault("since", self.on)
+            self.formset = NewOrganisationFormSet(data, queryset=Organisation.objects.none(), prefix="new")
+        else:
+            self.fields["organisations"].help_text = _(
+                "Organisations not in the list are created in the admin first (they are created with the "
+                "decision only at a meeting)."
+            )
 
     def effect(self) -> effects.AdmitMembers:
         new_organisations = [
             sub.save(commit=False)
-            for sub in self.formset.forms
+            for sub in (self.formset.forms if self.formset is not None else [])
             if sub.has_changed() and getattr(sub, "cleaned_data", {}).get("name")
         ]
         return effects.AdmitMembers(
@@ -122,7 +137,7 @@ class AdmitMembersForm(EffectForm):
 
     def clean(self):
         # The new organisations' rows are checked first: the effect is built from them.
-        if self.formset.is_bound:
+        if self.formset is not None and self.formset.is_bound:
             self.formset.is_valid()
         return super().clean()
 
@@ -197,12 +212,25 @@ class DocumentsForm(EffectForm):
         help_text=_("PDF, DOCX, XLSX or ODT, at most 20 MB: the first or a new version of the one document."),
     )
 
-    def __init__(self, *args, stored: bool = False, **kwargs):
-        """`stored`: for an effect kept as data until later (a written procedure), which cannot hold a file."""
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["documents"].queryset = Document.objects.order_by("title")
-        if stored:
+        if self.stored:
             del self.fields["file"]
+
+    @classmethod
+    def initial_for(cls, effect: effects.Documents) -> dict:
+        initial = {"documents": list(effect.documents)}
+        if effect.new_document is not None:
+            new = effect.new_document
+            initial |= {
+                "new_title": new.title,
+                "new_kind": new.kind.slug if new.kind_id else None,
+                "new_period_start": new.period_start,
+                "new_period_end": new.period_end,
+                "new_pillars": list(effect.new_document_pillars),
+            }
+        return initial
 
     def clean_file(self):
         uploaded = self.cleaned_data.get("file")

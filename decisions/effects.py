@@ -60,6 +60,15 @@ def from_stored(stored: dict | None) -> Effect | None:
     return cls.from_data(stored.get("data") or {})
 
 
+def describe(stored: dict | None) -> str:
+    """A stored effect in one readable sentence; one that names a record deleted since says so."""
+    try:
+        effect = from_stored(stored)
+    except ValidationError as error:
+        return _("Cannot be applied: %(reason)s") % {"reason": " ".join(error.messages)}
+    return "" if effect is None else effect.summary()
+
+
 # --- JSON-safe values ---------------------------------------------------------------------------
 
 
