@@ -1,12 +1,14 @@
 """
 The workflow of a record, and which of its states each role may read: the one source of truth.
 
-A record (a meeting today; a written procedure later) is a draft (the Secretariat only), then
-circulated (Board members read it, marked DRAFT), then published (the public reads its public part).
-Every access rule that depends on the state asks `visible_statuses(user)`.
+A record (a meeting, a written procedure) is a draft (the Secretariat only), then circulated (Board
+members read it, marked DRAFT), then published (the public reads its public part). Every such record
+keeps its state in one field, `status` (WorkflowRecord), and every access rule that depends on the
+state asks `visible_statuses(user)` and filters with `in_state()`.
 """
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.roles import is_board_member, is_secretariat
@@ -16,6 +18,15 @@ class RecordStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     CIRCULATED = "circulated", _("Circulated")
     PUBLISHED = "published", _("Published")
+
+
+class WorkflowRecord(models.Model):
+    """A record that is drafted, circulated and published: its state, under one name for every kind."""
+
+    status = models.CharField(_("status"), max_length=20, choices=RecordStatus.choices, default=RecordStatus.DRAFT)
+
+    class Meta:
+        abstract = True
 
 
 def visible_statuses(user) -> list[str] | None:
@@ -33,3 +44,8 @@ def hidden_statuses(user) -> list[str] | None:
     if visible is None:
         return None
     return [status for status in RecordStatus.values if status not in visible]
+
+
+def in_state(statuses, via: str = "") -> Q:
+    """Records (reached through `via`, e.g. "decision__meeting__") whose state is one of `statuses`."""
+    return Q(**{f"{via}status__in": statuses})

@@ -152,8 +152,8 @@ class WrittenProcedureAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
     (decisions.procedures): take them on the portal's pages; this is for corrections.
     """
 
-    list_display = ["reference", "title", "kind", "status", "outcome", "record_status", "deadline", "closed_at"]
-    list_filter = ["kind", "status", "outcome", "record_status"]
+    list_display = ["reference", "title", "kind", "stage", "outcome", "status", "deadline", "closed_at"]
+    list_filter = ["kind", "stage", "outcome", "status"]
     search_fields = ["reference", "title", "text"]
     autocomplete_fields = [
         "proposed_by_organisation",

@@ -1,5 +1,7 @@
 """What the Board decided and what it acted upon: documents, decisions and follow-up actions."""
 
+import functools
+import operator
 from pathlib import Path
 
 from django.conf import settings
@@ -17,7 +19,7 @@ from core import search, visibility
 from core.locking import Versioned
 from core.lookups import among
 from core.roles import is_board_member
-from core.workflow import RecordStatus, visible_statuses
+from core.workflow import RecordStatus, WorkflowRecord, in_state, visible_statuses
 from meetings.models import AgendaItem, Meeting
 from members.models import Membership, Organisation, Person, Pillar, RoleHeld, organisations_represented_by
 
@@ -52,6 +54,23 @@ class DocumentKind(models.Model):
         return kind
 
 
+# A decision is taken in one record: a meeting, or a written procedure (decision_meeting_or_procedure).
+RECORDS_DECIDING = ("meeting", "procedure")
+
+
+def decided_in(statuses, via: str = "") -> list[Q]:
+    """
+    The one rule "decided in a record in one of `statuses`" (decisions reached through `via`, e.g.
+    "decision__"): one condition per kind of record, for a UNION ALL of sources (core.visibility), each
+    on its own index; `decided_in_any` joins them with OR where one filter is wanted.
+    """
+    return [in_state(statuses, f"{via}{record}__") for record in RECORDS_DECIDING]
+
+
+def decided_in_any(statuses, via: str = "") -> Q:
+    return functools.reduce(operator.or_, decided_in(statuses, via))
+
+
 class DocumentQuerySet(models.QuerySet):
     def visible_to(self, user):
         """
@@ -69,15 +88,10 @@ class DocumentQuerySet(models.QuerySet):
             return self.none()
         # Each an EXISTS correlated to the document (core.visibility): index look-ups, not every decision.
         links = Decision.documents.through.objects
-        acted_on = links.filter(decision__meeting__status__in=statuses)
-        adopted_by_procedure = links.filter(decision__procedure__record_status__in=statuses)
+        sources = [visibility.Source(links.filter(rule), "document") for rule in decided_in(statuses, "decision__")]
         # The documents a procedure consults the members on: they read them to answer.
-        consulted_on = WrittenProcedure.documents.through.objects.filter(writtenprocedure__record_status__in=statuses)
-        sources = [
-            visibility.Source(acted_on, "document"),
-            visibility.Source(adopted_by_procedure, "document"),
-            visibility.Source(consulted_on, "document"),
-        ]
+        consulted_on = WrittenProcedure.documents.through.objects.filter(in_state(statuses, "writtenprocedure__"))
+        sources.append(visibility.Source(consulted_on, "document"))
         return self.filter(visibility.exists_any(source.pointing_at() for source in sources))
 
     def search(self, text: str, user):
@@ -220,7 +234,7 @@ class DecisionQuerySet(models.QuerySet):
         if statuses is None:
             return self
         # Subqueries of ids, no join: the register's one query stays on the decision table.
-        procedures = WrittenProcedure.objects.filter(record_status__in=statuses).values("pk")
+        procedures = WrittenProcedure.objects.visible_to(user).values("pk")
         return self.filter(Q(meeting__in=Meeting.objects.visible_to(user)) | Q(procedure__in=procedures))
 
     def newest_first(self):
@@ -647,19 +661,21 @@ class WrittenProcedureQuerySet(models.QuerySet):
         Secretariat publishes its outcome.
         """
         statuses = visible_statuses(user)
-        return self if statuses is None else self.filter(record_status__in=statuses)
+        return self if statuses is None else self.filter(in_state(statuses))
 
     def due(self, at):
         """Open procedures whose deadline has passed at `at`: to be closed."""
-        return self.filter(status=WrittenProcedure.Status.OPEN, deadline__lte=at)
+        return self.filter(stage=WrittenProcedure.Stage.OPEN, deadline__lte=at)
 
 
-class WrittenProcedure(Versioned, models.Model):
+class WrittenProcedure(Versioned, WorkflowRecord):
     class Kind(models.TextChoices):
         WRITTEN = "written", _("Written procedure (agreement of all needed)")
         SILENCE = "silence", _("Silence procedure (adopted unless someone objects)")
 
-    class Status(models.TextChoices):
+    class Stage(models.TextChoices):
+        """The consultation's own steps; the record's state is `status` (core.workflow), as for a meeting."""
+
         DRAFT = "draft", _("Draft")
         OPEN = "open", _("Open")
         CLOSED = "closed", _("Closed")
@@ -737,10 +753,8 @@ class WrittenProcedure(Versioned, models.Model):
     role_end = models.DateField(_("term ends"), null=True, blank=True)
 
     deadline = models.DateTimeField(_("deadline"), help_text=_("Date and time in the Secretariat's time zone."))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
-    record_status = models.CharField(
-        _("publication"), max_length=12, choices=RecordStatus.choices, default=RecordStatus.DRAFT
-    )
+    stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices, default=Stage.DRAFT)
+    # status (core.workflow.WorkflowRecord): draft, circulated once launched, published with its outcome.
     launched_at = models.DateTimeField(_("launched at"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
@@ -775,19 +789,19 @@ class WrittenProcedure(Versioned, models.Model):
         ordering = ["-deadline"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(status="withdrawn") | ~Q(withdrawn_reason=""),
+                condition=~Q(stage="withdrawn") | ~Q(withdrawn_reason=""),
                 name="procedure_withdrawn_with_reason",
                 violation_error_message=_("Say why the procedure is withdrawn."),
             ),
             models.CheckConstraint(
-                condition=~Q(record_status="published") | Q(status__in=["closed", "withdrawn"]),
+                condition=~Q(status="published") | Q(stage__in=["closed", "withdrawn"]),
                 name="procedure_published_once_over",
                 violation_error_message=_("Only the outcome of a closed or withdrawn procedure can be published."),
             ),
         ]
         indexes = [
             # close_due_procedures(): open procedures whose deadline has passed.
-            models.Index(fields=["status", "deadline"], name="procedure_status_deadline_idx"),
+            models.Index(fields=["stage", "deadline"], name="procedure_stage_deadline_idx"),
         ]
 
     def __str__(self):
@@ -807,11 +821,11 @@ class WrittenProcedure(Versioned, models.Model):
 
     @property
     def is_draft(self) -> bool:
-        return self.record_status != RecordStatus.PUBLISHED
+        return self.status != RecordStatus.PUBLISHED
 
     @property
     def is_open(self) -> bool:
-        return self.status == self.Status.OPEN
+        return self.stage == self.Stage.OPEN
 
     @property
     def tally(self) -> dict[str, int]:
@@ -845,10 +859,10 @@ class ProcedureAnswerQuerySet(models.QuerySet):
         statuses = visible_statuses(user)
         if statuses is None:
             return self
-        public = Q(procedure__record_status=RecordStatus.PUBLISHED, procedure__answers_published=True)
+        public = in_state([RecordStatus.PUBLISHED], "procedure__") & Q(procedure__answers_published=True)
         if not is_board_member(user):
             return self.filter(public)
-        own = Q(procedure__record_status__in=statuses, organisation__in=organisations_represented_by(user))
+        own = in_state(statuses, "procedure__") & Q(organisation__in=organisations_represented_by(user))
         return self.filter(public | own)
 
 

@@ -79,7 +79,7 @@ def save_procedure(
     """Create or change a draft procedure (StaleVersionError if someone saved it since the form was opened)."""
     if procedure.pk is not None:
         stored = WrittenProcedure.objects.select_for_update().get(pk=procedure.pk)
-        _require(stored.status == WrittenProcedure.Status.DRAFT, _("Only a draft procedure can be changed."))
+        _require(stored.stage == WrittenProcedure.Stage.DRAFT, _("Only a draft procedure can be changed."))
     elif user is not None and user.is_authenticated:
         procedure.created_by = user
     _check_reference(procedure)
@@ -103,7 +103,7 @@ def _check_reference(procedure: WrittenProcedure) -> None:
     The reference names the procedure's page and, once adopted, its decision: refuse one whose web
     address another procedure has (WP/2026/01 and wp-2026-01) or that a decision carries already.
     """
-    if procedure.status == WrittenProcedure.Status.DRAFT:
+    if procedure.stage == WrittenProcedure.Stage.DRAFT:
         procedure.slug = WrittenProcedure.slug_for(procedure.reference)
     others = WrittenProcedure.objects.exclude(pk=procedure.pk)
     _require(
@@ -139,14 +139,14 @@ def launch_procedure(
     locked = WrittenProcedure.objects.select_for_update().get(pk=procedure.pk)
     if expected_version is not None and locked.version != expected_version:
         raise StaleVersionError(locked)
-    _require(locked.status == WrittenProcedure.Status.DRAFT, _("This procedure was launched already."))
+    _require(locked.stage == WrittenProcedure.Stage.DRAFT, _("This procedure was launched already."))
     now = clock.now()
     _require(locked.deadline > now, _("The deadline has passed: set a later deadline before launching."), "deadline")
     if not locked.consulted.exists():
         locked.consulted.set(board_members_on(timezone.localtime(now).date()))
     _require(locked.consulted.exists(), _("Nobody to consult: there is no Board member on record today."))
-    locked.status = WrittenProcedure.Status.OPEN
-    locked.record_status = RecordStatus.CIRCULATED
+    locked.stage = WrittenProcedure.Stage.OPEN
+    locked.status = RecordStatus.CIRCULATED
     locked.launched_at = now
     locked.full_clean()
     locked.save()
@@ -163,11 +163,11 @@ def withdraw_procedure(
     if expected_version is not None and locked.version != expected_version:
         raise StaleVersionError(locked)
     _require(
-        locked.status in (WrittenProcedure.Status.DRAFT, WrittenProcedure.Status.OPEN),
+        locked.stage in (WrittenProcedure.Stage.DRAFT, WrittenProcedure.Stage.OPEN),
         _("Only a draft or open procedure can be withdrawn."),
     )
     _require(bool((reason or "").strip()), _("Say why the procedure is withdrawn."), "reason")
-    locked.status = WrittenProcedure.Status.WITHDRAWN
+    locked.stage = WrittenProcedure.Stage.WITHDRAWN
     locked.withdrawn_reason = reason.strip()
     locked.closed_at = clock.now()
     locked._change_reason = reason.strip()
@@ -186,11 +186,11 @@ def publish_procedure(
     if expected_version is not None and locked.version != expected_version:
         raise StaleVersionError(locked)
     _require(
-        locked.status in (WrittenProcedure.Status.CLOSED, WrittenProcedure.Status.WITHDRAWN),
+        locked.stage in (WrittenProcedure.Stage.CLOSED, WrittenProcedure.Stage.WITHDRAWN),
         _("Only the outcome of a closed or withdrawn procedure can be published."),
     )
-    _require(locked.record_status != RecordStatus.PUBLISHED, _("This outcome is published already."))
-    locked.record_status = RecordStatus.PUBLISHED
+    _require(locked.status != RecordStatus.PUBLISHED, _("This outcome is published already."))
+    locked.status = RecordStatus.PUBLISHED
     locked.published_at = clock.now()
     locked.answers_published = answers_published
     locked.full_clean()
@@ -252,11 +252,11 @@ def answer_recorded_meanwhile(row: ProcedureAnswer) -> str:
 
 def _refused_when_not_open(locked: WrittenProcedure, meanwhile: ProcedureAnswer | None) -> None:
     """Why no answer is taken; for a procedure that closed early, with the answer recorded meanwhile."""
-    if locked.status == WrittenProcedure.Status.WITHDRAWN:
+    if locked.stage == WrittenProcedure.Stage.WITHDRAWN:
         raise ValidationError(_("This procedure was withdrawn: no answer is taken."))
-    if locked.status == WrittenProcedure.Status.DRAFT:
+    if locked.stage == WrittenProcedure.Stage.DRAFT:
         raise ValidationError(_("This procedure has not been launched yet: no answer is taken."))
-    if locked.status == WrittenProcedure.Status.CLOSED and locked.closed_at < locked.deadline:
+    if locked.stage == WrittenProcedure.Stage.CLOSED and locked.closed_at < locked.deadline:
         # Closed early, by the last consulted member's answer, while this one was on its way.
         messages = [
             _(
@@ -313,7 +313,7 @@ def answer_procedure(
     represents = on_behalf or (
         organisations_represented_by(user, timezone.localtime(now).date()).filter(pk=organisation.pk).exists()
     )
-    if locked.status != WrittenProcedure.Status.OPEN or now >= locked.deadline:
+    if locked.stage != WrittenProcedure.Stage.OPEN or now >= locked.deadline:
         # The answer recorded meanwhile is said only to whoever may read it.
         _refused_when_not_open(locked, row if stale and represents else None)
     consulted = locked.consulted.filter(pk=organisation.pk).exists()
@@ -372,7 +372,7 @@ def close_procedure(procedure: WrittenProcedure, at: dt.datetime | None = None, 
     """
     # Lock the row: the timer and a page view may close the same procedure at once.
     locked = WrittenProcedure.objects.select_for_update().get(pk=procedure.pk)
-    if locked.status != WrittenProcedure.Status.OPEN:
+    if locked.stage != WrittenProcedure.Stage.OPEN:
         _copy(procedure, locked)
         return False
     at = at or clock.now()
@@ -389,7 +389,7 @@ def close_procedure(procedure: WrittenProcedure, at: dt.datetime | None = None, 
     locked.tally_agree, locked.tally_object = tally["agree"], tally["object"]
     locked.tally_abstain, locked.tally_no_answer = tally["abstain"], tally["no_answer"]
     locked.outcome = outcome_of(locked.kind, tally, len(consulted))
-    locked.status = WrittenProcedure.Status.CLOSED
+    locked.stage = WrittenProcedure.Stage.CLOSED
     locked.closed_at = closed_at
     locked.full_clean()
     locked.save()
@@ -485,12 +485,12 @@ def remind_procedures(at: dt.datetime | None = None, *, site_url: str = "") -> d
     at = at or clock.now()
     sent = {}
     due = WrittenProcedure.objects.filter(
-        status=WrittenProcedure.Status.OPEN, reminded_at=None, deadline__gt=at, deadline__lte=at + REMINDER_BEFORE
+        stage=WrittenProcedure.Stage.OPEN, reminded_at=None, deadline__gt=at, deadline__lte=at + REMINDER_BEFORE
     )
     for procedure in due:
         with transaction.atomic():
             locked = WrittenProcedure.objects.select_for_update().get(pk=procedure.pk)
-            if locked.reminded_at is not None or locked.status != WrittenProcedure.Status.OPEN:
+            if locked.reminded_at is not None or locked.stage != WrittenProcedure.Stage.OPEN:
                 continue
             silent = locked.consulted.exclude(pk__in=locked.answers.values("organisation"))
             sent[locked.reference] = _email(locked, "reminder", silent, site_url)

@@ -50,16 +50,16 @@ def procedure_list(request):
     procedures.close_due_procedures()
     user = request.user
     visible = WrittenProcedure.objects.visible_to(user)
-    running = (WrittenProcedure.Status.DRAFT, WrittenProcedure.Status.OPEN)
+    running = (WrittenProcedure.Stage.DRAFT, WrittenProcedure.Stage.OPEN)
     # Open ones (a handful at a time) in full with their tally so far, soonest deadline first; the
     # closed ones by pages, with their stored tally (no counting: the page's count stays cheap).
-    past = visible.exclude(status__in=running).order_by("-closed_at", "-reference")
+    past = visible.exclude(stage__in=running).order_by("-closed_at", "-reference")
     return render(
         request,
         "decisions/procedures/procedure_list.html",
         {
             "open_procedures": list(
-                _with_tally_so_far(visible.filter(status__in=running)).order_by("deadline", "reference")
+                _with_tally_so_far(visible.filter(stage__in=running)).order_by("deadline", "reference")
             ),
             "page_obj": Paginator(past, PAGE_SIZE).get_page(request.GET.get("page")),
             "user_is_secretariat": is_secretariat(user),
@@ -115,7 +115,7 @@ def procedure_answer(request, slug):
         raise PermissionDenied
     if not procedure.is_open:
         # Said plainly, on the procedure's page (a form opened while it was open is refused by the service).
-        if procedure.status == WrittenProcedure.Status.CLOSED:
+        if procedure.stage == WrittenProcedure.Stage.CLOSED:
             closed = formats.date_format(timezone.localtime(procedure.closed_at), "j F Y, H:i T")
             messages.error(
                 request, _("The procedure closed on %(closed)s: your answer was not recorded.") % {"closed": closed}
@@ -297,7 +297,7 @@ def procedure_history(request, slug):
 def procedures_ics(request):
     """The deadlines of the open procedures the user may see, as iCalendar (decisions.procedures_ics)."""
     procedures.close_due_procedures()
-    open_ones = WrittenProcedure.objects.visible_to(request.user).filter(status=WrittenProcedure.Status.OPEN)
+    open_ones = WrittenProcedure.objects.visible_to(request.user).filter(stage=WrittenProcedure.Stage.OPEN)
     body = deadlines_calendar(open_ones.order_by("deadline"), request.build_absolute_uri)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="iisg-procedure-deadlines.ics"'

@@ -5,11 +5,9 @@ meeting's record reaches the reader; an organisation or a person that a decision
 names (as concerned, or as its proposer) is seen with it.
 """
 
-from django.db.models import Q
-
 from core import visibility
 from core.workflow import hidden_statuses, visible_statuses
-from decisions.models import Decision
+from decisions.models import Decision, decided_in_any
 from members.models import Membership, Organisation, Person, RoleHeld
 
 
@@ -22,9 +20,7 @@ def _made_by_an_unreleased_decision(made: str):
             return None
         # A decision of a meeting, or of a written procedure, whose record the user may not see yet.
         field = getattr(Decision, made).field
-        links = field.remote_field.through.objects.filter(
-            Q(decision__meeting__status__in=hidden) | Q(decision__procedure__record_status__in=hidden)
-        )
+        links = field.remote_field.through.objects.filter(decided_in_any(hidden, "decision__"))
         return visibility.Source(links, field.m2m_reverse_field_name())
 
     rule.__doc__ = f"Rows made by a decision (Decision.{made}) of a meeting or procedure the user may not see."
@@ -42,8 +38,8 @@ def _named_by_visible_decisions(statuses, concerns) -> list[visibility.Source]:
     """
     through = getattr(Decision, concerns).through
     target = getattr(Decision, concerns).field.m2m_reverse_field_name()
-    decided = Q(meeting__status__in=statuses) | Q(procedure__record_status__in=statuses)
-    through_decided = Q(decision__meeting__status__in=statuses) | Q(decision__procedure__record_status__in=statuses)
+    decided = decided_in_any(statuses)
+    through_decided = decided_in_any(statuses, "decision__")
     proposer = "proposed_by_organisation" if target == "organisation" else "proposed_by_person"
     return [
         visibility.Source(through.objects.filter(through_decided), target),

@@ -19,7 +19,7 @@ from core.dates import DatePrecision, format_at_precision, last_day_at_precision
 from core.locking import Versioned
 from core.projection import WithheldFieldError, WithholdingMixin
 from core.roles import is_board_member, is_secretariat
-from core.workflow import RecordStatus, visible_statuses
+from core.workflow import RecordStatus, WorkflowRecord, visible_statuses
 from members.models import Organisation, Person, Pillar
 
 # The fields of each search vector (core.search). Changing one needs a migration of its GIN index.
@@ -270,7 +270,7 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(end__lt=now or timezone.now(), new_date_pending=False).order_by("-start")
 
 
-class Meeting(Versioned, WithholdingMixin, models.Model):
+class Meeting(Versioned, WithholdingMixin, WorkflowRecord):
     class Kind(models.TextChoices):
         BOARD = "board", _("Board meeting")
         SUPPORT_GROUP = "support_group", _("Support Group meeting")
@@ -366,7 +366,7 @@ class Meeting(Versioned, WithholdingMixin, models.Model):
     minutes = models.TextField(
         _("minutes"), blank=True, help_text=_("Markdown. Shown to Board members and the Secretariat only.")
     )
-    status = models.CharField(_("status"), max_length=20, choices=RecordStatus.choices, default=RecordStatus.DRAFT)
+    # status (core.workflow.WorkflowRecord): draft, circulated or published.
     circulated_at = models.DateTimeField(_("circulated at"), null=True, blank=True)
     published_at = models.DateTimeField(_("record published at"), null=True, blank=True)
     first_published_on = models.DateField(

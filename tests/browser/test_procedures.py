@@ -96,7 +96,7 @@ def test_a_silence_procedure_from_launch_to_the_public_register(new_page, settin
     with secretariat.expect_navigation():
         secretariat.get_by_role("link", name="Publish the outcome").click()
     submit(secretariat, "Publish the outcome")
-    assert WrittenProcedure.objects.get().record_status == "published"
+    assert WrittenProcedure.objects.get().status == "published"
 
     # The public reads the decision in the register.
     visitor = new_page()

@@ -47,8 +47,8 @@ def tables(board_member):
     procedure = WrittenProcedureFactory(
         reference="WP/2026/07",
         kind=WrittenProcedure.Kind.WRITTEN,
-        status=WrittenProcedure.Status.CLOSED,
-        record_status="published",
+        stage=WrittenProcedure.Stage.CLOSED,
+        status="published",
         outcome=WrittenProcedure.Outcome.NOT_ADOPTED,
         answers_published=True,
         launched_at=closed - dt.timedelta(days=10),

@@ -74,7 +74,7 @@ def procedure_records(world, clock, secretariat):
     procedures.publish_procedure(procedure=made["published"])
     for procedure in made.values():
         procedure.refresh_from_db()
-    assert [made[s].status for s in STATES] == ["draft", "open", "closed", "closed"]
+    assert [made[s].stage for s in STATES] == ["draft", "open", "closed", "closed"]
     return made
 
 

@@ -195,7 +195,7 @@ def test_an_answer_sent_while_the_procedure_closed_early_says_so_not_the_deadlin
         channel="letter",
     )
     open_procedure.refresh_from_db()
-    assert open_procedure.status == "closed"
+    assert open_procedure.stage == "closed"
     with pytest.raises(ValidationError) as refused:
         procedures.answer_procedure(
             procedure=open_procedure, organisation=world.alpha, answer="agree", user=world.alpha_user

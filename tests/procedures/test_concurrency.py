@@ -178,7 +178,7 @@ def test_an_answer_on_its_way_while_the_first_closes_the_procedure_early_is_told
     assert not [r for r in responses if isinstance(r, Exception)], responses
     assert [r.status_code for r in responses if r.status_code >= 500] == []
     draft_procedure.refresh_from_db()
-    assert draft_procedure.status == "closed"
+    assert draft_procedure.stage == "closed"
     assert ProcedureAnswer.history.filter(procedure_id=draft_procedure.pk, organisation_id=world.alpha.pk).count() == 1
     texts = [text_of(r) for r in responses]
     told_recorded = [t for t in texts if "is recorded:" in t or "recorded on its behalf:" in t]
@@ -225,7 +225,7 @@ def test_the_last_two_answers_at_once_close_the_procedure_once(draft_procedure, 
     )
     assert not [r for r in results if isinstance(r, Exception)], results
     draft_procedure.refresh_from_db()
-    assert draft_procedure.status == "closed"
+    assert draft_procedure.stage == "closed"
     assert draft_procedure.tally_agree == 2
     assert Decision.objects.filter(procedure=draft_procedure).count() == 1
 

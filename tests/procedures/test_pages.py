@@ -97,7 +97,7 @@ def test_silence_procedure_blocked_by_a_changed_answer_closes_at_the_deadline(
     clock.set(DEADLINE + dt.timedelta(hours=1))
     page = client.get(reverse("decisions:procedure-list"))
     procedure.refresh_from_db()
-    assert procedure.status == "closed"
+    assert procedure.stage == "closed"
     assert procedure.outcome == "not_adopted"
     assert b"Not adopted" in page.content
     assert not WrittenProcedure.objects.filter(decision__isnull=False).exists()
@@ -137,7 +137,7 @@ def test_written_procedure_adopted_early_admits_a_member_and_shows_in_the_regist
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     procedure.refresh_from_db()
-    assert procedure.status == "closed"
+    assert procedure.stage == "closed"
     assert procedure.outcome == "adopted"
     assert procedure.closed_at == LAUNCH + dt.timedelta(days=1)
     membership = Membership.objects.get(organisation=newcomer)
@@ -196,12 +196,12 @@ def test_withdrawal_through_the_page(client, world, secretariat, clock):
     client.force_login(secretariat)
     procedure = create(client)
     launch(client, procedure)
-    assert client.get(procedure.get_absolute_url()).context["procedure"].status == "open"
+    assert client.get(procedure.get_absolute_url()).context["procedure"].stage == "open"
     url = reverse("decisions-edit:procedure-withdraw", args=[procedure.slug])
     assert b"This field is required" in client.post(url, {"reason": "", "confirm": "1"}).content
     assert client.post(url, {"reason": "The text changes.", "confirm": "1"}).status_code == 302
     procedure.refresh_from_db()
-    assert procedure.status == "withdrawn"
+    assert procedure.stage == "withdrawn"
     assert procedure.withdrawn_reason == "The text changes."
     history = client.get(reverse("decisions-edit:procedure-history", args=[procedure.slug]))
     assert b"The text changes." in history.content

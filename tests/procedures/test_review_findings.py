@@ -43,7 +43,7 @@ def test_the_last_answer_is_kept_when_the_early_closing_is_refused(draft_procedu
     )
     draft_procedure.refresh_from_db()
     assert ProcedureAnswer.objects.filter(procedure=draft_procedure).count() == 2
-    assert draft_procedure.status == WrittenProcedure.Status.OPEN
+    assert draft_procedure.stage == WrittenProcedure.Stage.OPEN
 
 
 def test_a_reference_that_a_decision_carries_is_refused_beside_the_field(client, world, secretariat, clock):

@@ -36,8 +36,8 @@ def test_launch_consults_the_board_members_of_the_day_and_emails_them(
         sent = procedures.launch_procedure(procedure=draft_procedure)
     draft_procedure.refresh_from_db()
     assert set(draft_procedure.consulted.all()) == {world.alpha, world.beta}
-    assert draft_procedure.status == WrittenProcedure.Status.OPEN
-    assert draft_procedure.record_status == RecordStatus.CIRCULATED
+    assert draft_procedure.stage == WrittenProcedure.Stage.OPEN
+    assert draft_procedure.status == RecordStatus.CIRCULATED
     assert draft_procedure.launched_at == LAUNCH
     assert sent == 2
     assert sorted(m.to[0] for m in mailoutbox) == sorted([world.alpha_user.email, world.beta_user.email])
@@ -175,7 +175,7 @@ def test_it_closes_early_once_every_member_has_answered(draft_procedure, world, 
     clock.advance(days=1)
     agree(draft_procedure, world.beta, world.beta_user)
     draft_procedure.refresh_from_db()
-    assert draft_procedure.status == "closed"
+    assert draft_procedure.stage == "closed"
     assert draft_procedure.closed_at == LAUNCH + dt.timedelta(days=1)
     assert draft_procedure.outcome == "adopted"
 
@@ -246,7 +246,7 @@ def test_withdrawal_needs_a_reason_and_stops_answers(draft_procedure, world):
     with pytest.raises(ValidationError, match="why the procedure is withdrawn"):
         procedures.withdraw_procedure(procedure=draft_procedure, reason=" ")
     procedures.withdraw_procedure(procedure=draft_procedure, reason="The text will change.")
-    assert draft_procedure.status == "withdrawn"
+    assert draft_procedure.stage == "withdrawn"
     with pytest.raises(ValidationError, match="withdrawn"):
         procedures.answer_procedure(
             procedure=draft_procedure, organisation=world.alpha, answer="agree", user=world.alpha_user
@@ -262,7 +262,7 @@ def test_only_a_closed_outcome_is_published(draft_procedure, world, clock):
     procedures.close_due_procedures()
     procedures.publish_procedure(procedure=draft_procedure)
     draft_procedure.refresh_from_db()
-    assert draft_procedure.record_status == RecordStatus.PUBLISHED
+    assert draft_procedure.status == RecordStatus.PUBLISHED
     assert draft_procedure.published_at == DEADLINE
 
 

@@ -56,8 +56,8 @@ def linked(records):
         decision.concerns_organisations.add(*published.concerns_organisations.all())
         decision.concerns_people.add(*published.concerns_people.all(), proposer)
     procedure = WrittenProcedureFactory(
-        status=WrittenProcedure.Status.CLOSED,
-        record_status="published",
+        stage=WrittenProcedure.Stage.CLOSED,
+        status="published",
         closed_at=timezone.now() - dt.timedelta(days=5),
         outcome="adopted",
     )

@@ -111,8 +111,8 @@ def test_the_deadlines_feed_reads_alike_in_three_parsers(client_for, db, setting
     procedure = WrittenProcedureFactory(
         title="Adoption of the work plan – Kosovo* and Đakovica",
         deadline=deadline,
-        status=WrittenProcedure.Status.OPEN,
-        record_status="circulated",
+        stage=WrittenProcedure.Stage.OPEN,
+        status="circulated",
         launched_at=timezone.now(),
     )
     [event] = read_calendar(body(client_for("board_member"), DEADLINES))

@@ -189,13 +189,13 @@ def test_pages_keep_the_newest_first_order_of_meetings_and_procedures(client, db
             for sequence in range(1, 10):
                 DecisionFactory(meeting=meeting, sequence=sequence, reference=f"B{meeting.ordinal}/{sequence:02d}")
         procedure = WrittenProcedureFactory(
-            status=WrittenProcedure.Status.CLOSED,
-            record_status="published",
+            stage=WrittenProcedure.Stage.CLOSED,
+            status="published",
             closed_at=start + dt.timedelta(days=15),
             outcome="adopted",
         )
         DecisionFactory(meeting=None, procedure=procedure, sequence=1, reference=f"WP-D/{month}")
-    unseen = WrittenProcedureFactory(status=WrittenProcedure.Status.CLOSED, closed_at=base)  # not published
+    unseen = WrittenProcedureFactory(stage=WrittenProcedure.Stage.CLOSED, closed_at=base)  # not published
     DecisionFactory(meeting=None, procedure=unseen, sequence=1, reference="WP-D/unseen")
 
     expected = list(Decision.objects.visible_to(AnonymousUser()).newest_first().values_list("reference", flat=True))

@@ -213,8 +213,8 @@ def adopted_by_procedure(db):
     closed = timezone.now() - dt.timedelta(days=5)
     procedure = WrittenProcedureFactory(
         reference="WP/2026/31",
-        status=WrittenProcedure.Status.CLOSED,
-        record_status="published",
+        stage=WrittenProcedure.Stage.CLOSED,
+        status="published",
         outcome=WrittenProcedure.Outcome.ADOPTED,
         closed_at=closed,
         published_at=closed,
