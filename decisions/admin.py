@@ -149,7 +149,7 @@ class ProcedureAnswerInline(OptimisticLockInlineMixin, admin.TabularInline):
 class WrittenProcedureAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
     """
     The data of written procedures. Launching, answering, closing and publishing are steps with rules
-    (decisions.procedures): take them on the portal's pages; this is for corrections.
+    (decisions.procedures.services): take them on the portal's pages; this is for corrections.
     """
 
     list_display = ["reference", "title", "kind", "stage", "outcome", "status", "deadline", "closed_at"]

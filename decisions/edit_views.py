@@ -67,7 +67,7 @@ def decision_create(request, slug):
 def decision_edit(request, pk):
     decision = editable(Decision.objects.select_related("meeting"), request.user, "decisions.change_decision", pk=pk)
     if decision.procedure_id:
-        # The decision of a written procedure is what its procedure says (decisions.procedures): no meeting form.
+        # A written procedure's decision is what its procedure says (decisions.procedures): no meeting form.
         messages.info(request, _("This decision was taken by written procedure: its record is the procedure's."))
         return redirect(decision.procedure)
     # The heading names the record as saved: validating the form writes the input into `decision`.

@@ -4,7 +4,7 @@ which builds the effect (`effect()`) and checks it (`Effect.validate()`, errors 
 
 The same form serves a meeting's outcome page (with the decision's fields before it,
 decisions.forms.outcome_form) and a written procedure's form (prefixed by the effect's key,
-decisions.procedures_forms). Its class attributes describe the meeting's outcome page: its address,
+decisions.procedures.forms). Its class attributes describe the meeting's outcome page: its address,
 title, introduction, verbs and the permissions it needs besides recording a decision.
 """
 

@@ -892,7 +892,7 @@ class ProcedureAnswer(Versioned, models.Model):
     channel = models.CharField(_("received"), max_length=10, choices=Channel.choices, blank=True)
     answered_at = models.DateTimeField(_("answered at"))
     # The answer form carries it: an answer recorded for the organisation after the form was opened
-    # (by a colleague, a delegate, the Secretariat) is not overwritten unseen (decisions.procedures).
+    # (by a colleague, a delegate, the Secretariat) is not overwritten unseen (decisions.procedures.services).
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     # Every change of an answer is kept (an answer can be changed until the deadline).
     history = HistoricalRecords(excluded_fields=["version"])

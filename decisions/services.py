@@ -143,7 +143,7 @@ class OutcomeResult:
 
 def _decision(meeting: Meeting | None, decision: Decision | DecisionDraft, correction_reason: str, user) -> Decision:
     if isinstance(decision, Decision) and meeting is None:
-        # The decision of a written procedure (decisions.procedures.close_procedure): its effects
+        # The decision of a written procedure (decisions.procedures.services.close_procedure): its effects
         # are the same as a meeting's, dated at the closing.
         if decision.procedure_id is None:
             raise ValidationError({"existing_decision": _("The decision must belong to a meeting or a procedure.")})

@@ -14,8 +14,8 @@ from django.contrib.messages import get_messages
 from django.core.management import call_command
 from django.urls import reverse
 
-from decisions import procedures
 from decisions.models import ProcedureAnswer, WrittenProcedure
+from decisions.procedures import services as procedures
 from members.models import Membership
 from tests.factories import OrganisationFactory
 from tests.procedures.conftest import DEADLINE, LAUNCH

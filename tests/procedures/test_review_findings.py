@@ -9,8 +9,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from decisions import procedures
 from decisions.models import ProcedureAnswer, WrittenProcedure
+from decisions.procedures import services as procedures
 from tests.factories import DecisionFactory, PersonFactory, UserFactory, WrittenProcedureFactory
 from tests.procedures.conftest import DEADLINE
 from tests.procedures.test_pages import answer

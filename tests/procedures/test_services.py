@@ -1,4 +1,4 @@
-"""The steps of a written procedure (decisions.procedures): launch, answer, close, withdraw, publish, remind."""
+"""The steps of a written procedure (decisions.procedures.services): launch, answer, close, withdraw, publish."""
 
 import datetime as dt
 
@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from core.workflow import RecordStatus
-from decisions import procedures
 from decisions.models import Decision, ProcedureAnswer, WrittenProcedure
+from decisions.procedures import services as procedures
 from members.models import Membership, RoleHeld
 from tests.factories import DelegationFactory, DocumentFactory, OrganisationFactory, PersonFactory, PostFactory
 from tests.procedures.conftest import DEADLINE, LAUNCH

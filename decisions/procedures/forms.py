@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, LineEndingsMixin, form_helper
 from core.locking import OptimisticLockFormMixin
-from decisions import procedures
 from decisions.models import Document, ProcedureAnswer, WrittenProcedure
+from decisions.procedures import services as procedures
 from members.models import Organisation
 
 

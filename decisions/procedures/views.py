@@ -1,7 +1,7 @@
 """
 The pages of written procedures: the list, a procedure, a member's answer, the Secretariat's steps
 and the deadlines calendar. Every procedure page first closes the procedures whose deadline has
-passed (decisions.procedures.close_due_procedures), so that a missed timer loses nothing.
+passed (decisions.procedures.services.close_due_procedures), so that a missed timer loses nothing.
 
 A procedure the user may not see is a 404; a step they may not take on one they see, a 403.
 """
@@ -23,10 +23,10 @@ from core import history
 from core.editing import confirm_page, edit_page, editable, history_page, posted, require_permission
 from core.forms import ConfirmForm
 from core.roles import is_board_member, is_secretariat
-from decisions import procedures
 from decisions.models import Decision, ProcedureAnswer, WrittenProcedure
-from decisions.procedures_forms import AnswerForm, OnBehalfForm, ProcedureForm, PublishForm, WithdrawForm
-from decisions.procedures_ics import deadlines_calendar
+from decisions.procedures import services as procedures
+from decisions.procedures.feeds import deadlines_calendar
+from decisions.procedures.forms import AnswerForm, OnBehalfForm, ProcedureForm, PublishForm, WithdrawForm
 
 CHANGE = "decisions.change_writtenprocedure"
 PAGE_SIZE = 25
@@ -295,7 +295,7 @@ def procedure_history(request, slug):
 
 
 def procedures_ics(request):
-    """The deadlines of the open procedures the user may see, as iCalendar (decisions.procedures_ics)."""
+    """The deadlines of the open procedures the user may see, as iCalendar (decisions.procedures.feeds)."""
     procedures.close_due_procedures()
     open_ones = WrittenProcedure.objects.visible_to(request.user).filter(stage=WrittenProcedure.Stage.OPEN)
     body = deadlines_calendar(open_ones.order_by("deadline"), request.build_absolute_uri)
