@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.locking import OptimisticLockAdminMixin, OptimisticLockInlineMixin
+from decisions import effects
 from decisions.models import (
     ActionItem,
     Decision,
@@ -159,14 +161,25 @@ class WrittenProcedureAdmin(OptimisticLockAdminMixin, SimpleHistoryAdmin):
         "proposed_by_organisation",
         "documents",
         "consulted",
-        "admit_organisations",
-        "role_person",
-        "role_organisation",
     ]
-    readonly_fields = ["created_at", "updated_at", "launched_at", "closed_at", "published_at", "reminded_at"]
+    # The effect is data of decisions.effects, set on the portal's form; shown here as a sentence.
+    exclude = ["effect"]
+    readonly_fields = [
+        "effect_display",
+        "created_at",
+        "updated_at",
+        "launched_at",
+        "closed_at",
+        "published_at",
+        "reminded_at",
+    ]
     date_hierarchy = "deadline"
     list_select_related = ["proposed_by_organisation"]
     inlines = [ProcedureAnswerInline]
+
+    @admin.display(description=_("effect when adopted"))
+    def effect_display(self, procedure: WrittenProcedure) -> str:
+        return effects.describe(procedure.effect) or "—"
 
 
 @admin.register(ProcedureAnswer)

@@ -60,6 +60,12 @@ def from_stored(stored: dict | None) -> Effect | None:
     return cls.from_data(stored.get("data") or {})
 
 
+def label(stored: dict | None) -> str:
+    """The kind of a stored effect, as a reader sees it (no record named); "" for none."""
+    cls = EFFECTS.get((stored or {}).get("kind", ""))
+    return str(cls.label) if cls is not None else ""
+
+
 def describe(stored: dict | None) -> str:
     """A stored effect in one readable sentence; one that names a record deleted since says so."""
     try:
@@ -190,6 +196,8 @@ class AdmitMembers(Effect):
             except ValidationError as error:
                 raise ValidationError({"organisations": error.messages}) from None
         decision.memberships.add(*memberships)
+        # So that the pages of the organisations admitted find the decision.
+        decision.concerns_organisations.add(*admitted)
         return memberships
 
     def to_data(self) -> dict:

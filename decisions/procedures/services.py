@@ -34,9 +34,10 @@ from core import clock
 from core.locking import StaleVersionError, save_versioned
 from core.roles import BOARD_MEMBERS_GROUP, SECRETARIAT_GROUP
 from core.workflow import RecordStatus
-from decisions import services
+from decisions import effects, services
+from decisions.effects import Effect
 from decisions.models import Decision, Document, ProcedureAnswer, WrittenProcedure
-from members.models import Delegation, Membership, Organisation, RoleHeld, organisations_represented_by
+from members.models import Delegation, Membership, Organisation, organisations_represented_by
 
 logger = logging.getLogger(__name__)
 
@@ -72,29 +73,30 @@ def save_procedure(
     procedure: WrittenProcedure,
     documents: Iterable[Document] | None = None,
     consulted: Iterable[Organisation] | None = None,
-    admit_organisations: Iterable[Organisation] | None = None,
+    effect: Effect | None = None,
     expected_version: int | None,
     user=None,
 ) -> WrittenProcedure:
-    """Create or change a draft procedure (StaleVersionError if someone saved it since the form was opened)."""
+    """
+    Create or change a draft procedure (StaleVersionError if someone saved it since the form was opened).
+    `effect`: what its decision changes when adopted (decisions.effects), checked now and stored as data.
+    """
     if procedure.pk is not None:
         stored = WrittenProcedure.objects.select_for_update().get(pk=procedure.pk)
         _require(stored.stage == WrittenProcedure.Stage.DRAFT, _("Only a draft procedure can be changed."))
     elif user is not None and user.is_authenticated:
         procedure.created_by = user
     _check_reference(procedure)
+    if effect is not None:
+        _require(not effect.meeting_only, _("A written procedure cannot carry this effect."), "effect")
+        effect.validate()
+    procedure.effect = effects.to_stored(effect)
     procedure.full_clean()
     save_versioned(procedure, expected_version)
     if documents is not None:
         procedure.documents.set(list(documents))
     if consulted is not None:
         procedure.consulted.set(list(consulted))
-    if admit_organisations is not None:
-        procedure.admit_organisations.set(list(admit_organisations))
-    if procedure.effect == WrittenProcedure.Effect.DOCUMENTS and not procedure.documents.exists():
-        raise ValidationError({"documents": _("Choose the documents to adopt.")})
-    if procedure.effect == WrittenProcedure.Effect.ADMIT and not procedure.admit_organisations.exists():
-        raise ValidationError({"admit_organisations": _("Choose the organisations to admit.")})
     return procedure
 
 
@@ -401,8 +403,19 @@ def close_procedure(procedure: WrittenProcedure, at: dt.datetime | None = None, 
 
 
 def _record_decision(procedure: WrittenProcedure) -> Decision:
-    """The adopted procedure's decision and its effects, as a meeting's outcome helper records them."""
+    """
+    The adopted procedure's decision and its stored effect (decisions.effects), the same as a meeting
+    decision's, dated at the closing. A record the effect names that was deleted since refuses the
+    closing (ValidationError, beside nothing: the procedure stays open for the Secretariat).
+    """
     day = timezone.localtime(procedure.closed_at).date()
+    try:
+        effect = effects.from_stored(procedure.effect)
+    except ValidationError as error:
+        raise ValidationError(
+            _("%(reference)s cannot take effect: %(reason)s")
+            % {"reference": procedure.reference, "reason": " ".join(error.messages)}
+        ) from None
     decision = Decision(
         procedure=procedure,
         reference=procedure.reference,
@@ -414,29 +427,11 @@ def _record_decision(procedure: WrittenProcedure) -> Decision:
     )
     decision.full_clean()
     save_versioned(decision, None)
-    Effect = WrittenProcedure.Effect
-    if procedure.effect == Effect.DOCUMENTS:
-        services.approve_documents(meeting=None, decision=decision, documents=list(procedure.documents.all()))
-    elif procedure.effect == Effect.ADMIT:
-        organisations = list(procedure.admit_organisations.all())
-        services.admit_members(
-            meeting=None, decision=decision, organisations=organisations, category=procedure.admit_category, since=day
-        )
-        decision.concerns_organisations.add(*organisations)
-    elif procedure.effect in (Effect.APPOINT, Effect.EXTEND):
-        services.record_role_held(
-            meeting=None,
-            decision=decision,
-            post=procedure.post,
-            person=procedure.role_person,
-            organisation=procedure.role_organisation,
-            pillar=procedure.role_pillar,
-            kind=RoleHeld.Kind.EXTENSION if procedure.effect == Effect.EXTEND else RoleHeld.Kind.APPOINTMENT,
-            start=day,
-            end=procedure.role_end,
-        )
-    elif procedure.documents.exists():
+    if effect is None:
+        # The decision only: it acts on the documents the procedure concerns.
         decision.documents.add(*procedure.documents.all())
+        return decision
+    services.record_outcome(services.OutcomeInput(meeting=None, decision=decision, effect=effect, on=day))
     return decision
 
 

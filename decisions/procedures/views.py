@@ -23,6 +23,7 @@ from core import history
 from core.editing import confirm_page, edit_page, editable, history_page, posted, require_permission
 from core.forms import ConfirmForm
 from core.roles import is_board_member, is_secretariat
+from decisions import effects
 from decisions.models import Decision, ProcedureAnswer, WrittenProcedure
 from decisions.procedures import services as procedures
 from decisions.procedures.feeds import deadlines_calendar
@@ -71,9 +72,7 @@ def procedure_detail(request, slug):
     procedures.close_due_procedures()
     user = request.user
     procedure = get_object_or_404(
-        _with_tally_so_far(WrittenProcedure.objects.visible_to(user)).select_related(
-            "proposed_by_organisation", "post", "role_person", "role_organisation", "role_pillar"
-        ),
+        _with_tally_so_far(WrittenProcedure.objects.visible_to(user)).select_related("proposed_by_organisation"),
         slug=slug,
     )
     answers = ProcedureAnswer.objects.visible_to(user).filter(procedure=procedure).select_related("organisation")
@@ -100,6 +99,10 @@ def procedure_detail(request, slug):
             "user_is_secretariat": is_secretariat(user),
             "documents": procedure.documents.visible_to(user).order_by("title") if is_board_member(user) else [],
             "consulted": procedure.consulted.order_by("name") if is_board_member(user) else [],
+            # What its decision changes: its kind for everyone; in a sentence, naming the records, for
+            # Board members and the Secretariat.
+            "effect_label": effects.label(procedure.effect),
+            "effect": effects.describe(procedure.effect) if is_board_member(user) else "",
         },
     )
 
@@ -175,11 +178,12 @@ def _procedure_form(request, form: ProcedureForm, **context):
             procedure=form.save(commit=False),
             documents=form.cleaned_data["documents"],
             consulted=form.cleaned_data["consulted"],
-            admit_organisations=form.cleaned_data["admit_organisations"],
+            effect=form.chosen_effect(),
             expected_version=form.expected_version,
             user=request.user,
         ),
         message=lambda procedure: _("Draft procedure %(reference)s saved.") % {"reference": procedure.reference},
+        template="decisions/procedures/procedure_form.html",
         **context,
     )
 

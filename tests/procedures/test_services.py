@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from core.workflow import RecordStatus
+from decisions import effects
 from decisions.models import Decision, ProcedureAnswer, WrittenProcedure
 from decisions.procedures import services as procedures
 from members.models import Membership, RoleHeld
@@ -198,11 +199,11 @@ def test_closing_twice_changes_nothing(draft_procedure, world, clock, mailoutbox
 
 def test_an_adopted_procedure_admits_members_from_the_closing_date(draft_procedure, world, clock):
     newcomer = OrganisationFactory(name="Newland")
-    draft_procedure.effect = WrittenProcedure.Effect.ADMIT
-    draft_procedure.admit_category = Membership.Category.SUPPORT_GROUP
+    draft_procedure.effect = effects.to_stored(
+        effects.AdmitMembers(organisations=(newcomer,), category=Membership.Category.SUPPORT_GROUP)
+    )
     draft_procedure.verb = "approved"
     draft_procedure.save()
-    draft_procedure.admit_organisations.set([newcomer])
     launch(draft_procedure)
     clock.set(DEADLINE)
     procedures.close_due_procedures()
@@ -213,7 +214,7 @@ def test_an_adopted_procedure_admits_members_from_the_closing_date(draft_procedu
 
 def test_an_adopted_procedure_adopts_its_documents_and_gives_a_post(draft_procedure, world, clock):
     document = DocumentFactory(title="Work Plan 2026")
-    draft_procedure.effect = WrittenProcedure.Effect.DOCUMENTS
+    draft_procedure.effect = effects.to_stored(effects.Documents(documents=(document,)))
     draft_procedure.save()
     draft_procedure.documents.set([document])
     launch(draft_procedure)
@@ -228,9 +229,7 @@ def test_an_adopted_procedure_adopts_its_documents_and_gives_a_post(draft_proced
         text="Appointed.",
         verb="appointed",
         deadline=DEADLINE + dt.timedelta(days=10),
-        effect=WrittenProcedure.Effect.APPOINT,
-        post=PostFactory(),
-        role_person=head,
+        effect=effects.to_stored(effects.Role(post=PostFactory(), person=head)),
     )
     clock.set(DEADLINE - dt.timedelta(days=1))
     launch(second)
