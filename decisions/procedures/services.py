@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -42,6 +43,36 @@ from members.models import Delegation, Membership, Organisation, organisations_r
 logger = logging.getLogger(__name__)
 
 REMINDER_BEFORE = dt.timedelta(days=2)
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """What a step saved: the procedure as stored after it, and how many people were e-mailed."""
+
+    procedure: WrittenProcedure
+    emailed: int = 0
+
+
+@dataclass(frozen=True)
+class AnswerResult:
+    """An answer recorded, and the procedure as stored after it (closed, if it was the last one awaited)."""
+
+    answer: ProcedureAnswer
+    procedure: WrittenProcedure
+    closed: bool = False
+
+
+@dataclass(frozen=True)
+class CloseResult:
+    """
+    A closing: the procedure as stored after it; `closed` False when it was not open (nothing changed);
+    the decision it took when adopted; how many people were e-mailed.
+    """
+
+    procedure: WrittenProcedure
+    closed: bool
+    decision: Decision | None = None
+    emailed: int = 0
 
 
 def deadline_display(procedure: WrittenProcedure) -> str:
@@ -132,11 +163,11 @@ def board_members_on(on: dt.date):
 @transaction.atomic
 def launch_procedure(
     *, procedure: WrittenProcedure, expected_version: int | None = None, site_url: str = "", user=None
-) -> int:
+) -> StepResult:
     """
     Open the procedure: members consulted (by default the Board members today), launched now,
     circulated to Board members; each consulted member's people are e-mailed once the step commits.
-    Returns how many were e-mailed.
+    Returns the procedure as stored and how many were e-mailed.
     """
     locked = WrittenProcedure.objects.select_for_update().get(pk=procedure.pk)
     if expected_version is not None and locked.version != expected_version:
@@ -152,14 +183,13 @@ def launch_procedure(
     locked.launched_at = now
     locked.full_clean()
     locked.save()
-    _copy(procedure, locked)
-    return _email(locked, "launched", locked.consulted.all(), site_url)
+    return StepResult(procedure=locked, emailed=_email(locked, "launched", locked.consulted.all(), site_url))
 
 
 @transaction.atomic
 def withdraw_procedure(
     *, procedure: WrittenProcedure, reason: str, expected_version: int | None = None, user=None
-) -> WrittenProcedure:
+) -> StepResult:
     """The Secretariat withdraws a procedure before it closes, saying why; no decision is taken."""
     locked = WrittenProcedure.objects.select_for_update().get(pk=procedure.pk)
     if expected_version is not None and locked.version != expected_version:
@@ -175,14 +205,13 @@ def withdraw_procedure(
     locked._change_reason = reason.strip()
     locked.full_clean()
     locked.save()
-    _copy(procedure, locked)
-    return locked
+    return StepResult(procedure=locked)
 
 
 @transaction.atomic
 def publish_procedure(
     *, procedure: WrittenProcedure, answers_published: bool = False, expected_version: int | None = None, user=None
-) -> WrittenProcedure:
+) -> StepResult:
     """Publish the outcome of a closed (or withdrawn) procedure: the public reads it and its decision."""
     locked = WrittenProcedure.objects.select_for_update().get(pk=procedure.pk)
     if expected_version is not None and locked.version != expected_version:
@@ -197,14 +226,7 @@ def publish_procedure(
     locked.answers_published = answers_published
     locked.full_clean()
     locked.save()
-    _copy(procedure, locked)
-    return locked
-
-
-def _copy(procedure: WrittenProcedure, locked: WrittenProcedure) -> None:
-    """The caller's object follows the stored row (the view redirects with it, the test reads it)."""
-    for field in WrittenProcedure._meta.concrete_fields:
-        setattr(procedure, field.attname, getattr(locked, field.attname))
+    return StepResult(procedure=locked)
 
 
 # --- Answers ------------------------------------------------------------------------------------
@@ -287,7 +309,7 @@ def answer_procedure(
     on_behalf: bool = False,
     channel: str = "",
     expected_version: int | None = None,
-) -> ProcedureAnswer:
+) -> AnswerResult:
     """
     Record (or change) an organisation's answer. Refused after the deadline, even if the form was
     opened before: the check is made here, with the procedure row locked, by the portal's clock. One
@@ -347,11 +369,12 @@ def answer_procedure(
         try:
             # Its own savepoint (close_procedure is atomic): a refused closing keeps this answer, and
             # the procedure stays open for the Secretariat to see to (it closes at the deadline).
-            close_procedure(locked, at=now)
+            closing = close_procedure(locked, at=now)
         except ValidationError:
             logger.exception("Written procedure %s could not be closed early", locked.reference)
-        _copy(procedure, locked)
-    return row
+        else:
+            return AnswerResult(answer=row, procedure=closing.procedure, closed=closing.closed)
+    return AnswerResult(answer=row, procedure=locked)
 
 
 # --- Closing ------------------------------------------------------------------------------------
@@ -367,16 +390,15 @@ def outcome_of(kind: str, tally: dict[str, int], consulted: int) -> str:
 
 
 @transaction.atomic
-def close_procedure(procedure: WrittenProcedure, at: dt.datetime | None = None, *, site_url: str = "") -> bool:
+def close_procedure(procedure: WrittenProcedure, at: dt.datetime | None = None, *, site_url: str = "") -> CloseResult:
     """
     Close an open procedure: tally, outcome and, when adopted, the decision with its effects, dated at
-    the closing. Returns False, changing nothing, when it is not open (closing twice, or a withdrawn one).
+    the closing. Changes nothing when it is not open (closing twice, or a withdrawn one): `closed` False.
     """
     # Lock the row: the timer and a page view may close the same procedure at once.
     locked = WrittenProcedure.objects.select_for_update().get(pk=procedure.pk)
     if locked.stage != WrittenProcedure.Stage.OPEN:
-        _copy(procedure, locked)
-        return False
+        return CloseResult(procedure=locked, closed=False)
     at = at or clock.now()
     # A procedure closes at its deadline even when the timer runs later.
     closed_at = min(at, locked.deadline)
@@ -395,11 +417,9 @@ def close_procedure(procedure: WrittenProcedure, at: dt.datetime | None = None, 
     locked.closed_at = closed_at
     locked.full_clean()
     locked.save()
-    if locked.outcome == WrittenProcedure.Outcome.ADOPTED:
-        _record_decision(locked)
-    _copy(procedure, locked)
-    _email(locked, "closed", locked.consulted.all(), site_url)
-    return True
+    decision = _record_decision(locked) if locked.outcome == WrittenProcedure.Outcome.ADOPTED else None
+    emailed = _email(locked, "closed", locked.consulted.all(), site_url)
+    return CloseResult(procedure=locked, closed=True, decision=decision, emailed=emailed)
 
 
 def _record_decision(procedure: WrittenProcedure) -> Decision:
@@ -445,8 +465,9 @@ def close_due_procedures(at: dt.datetime | None = None, *, site_url: str = "") -
     closed = []
     for procedure in WrittenProcedure.objects.due(at).order_by("deadline"):
         try:
-            if close_procedure(procedure, at=at, site_url=site_url):
-                closed.append(procedure)
+            result = close_procedure(procedure, at=at, site_url=site_url)
+            if result.closed:
+                closed.append(result.procedure)
         except ValidationError:
             logger.exception("Written procedure %s could not be closed", procedure.reference)
     return closed

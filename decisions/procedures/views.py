@@ -138,9 +138,9 @@ def procedure_answer(request, slug):
             user=request.user,
             expected_version=form.expected_version,
         ),
-        message=lambda answer: (
+        message=lambda result: (
             _("Your answer for %(organisation)s is recorded: %(answer)s.")
-            % {"organisation": answer.organisation, "answer": answer.get_answer_display()}
+            % {"organisation": result.answer.organisation, "answer": result.answer.get_answer_display()}
         ),
         success_url=procedure,
         title=_("Answer the written procedure %(reference)s") % {"reference": procedure.reference},
@@ -196,9 +196,9 @@ def procedure_launch(request, slug):
         request,
         ConfirmForm(posted(request), submit_label=_("Launch the procedure")),
         save=lambda: procedures.launch_procedure(procedure=procedure, site_url=_site_url(request), user=request.user),
-        message=lambda sent: (
+        message=lambda result: (
             _("Procedure %(reference)s launched; %(count)s members' contacts were e-mailed.")
-            % {"reference": procedure.reference, "count": sent}
+            % {"reference": procedure.reference, "count": result.emailed}
         ),
         success_url=procedure,
         refused_url=procedure.get_absolute_url(),
@@ -232,9 +232,9 @@ def procedure_record_answer(request, slug):
             channel=form.cleaned_data["channel"],
             expected_version=form.expected_version,
         ),
-        message=lambda answer: (
+        message=lambda result: (
             _("Answer of %(organisation)s recorded on its behalf: %(answer)s.")
-            % {"organisation": answer.organisation, "answer": answer.get_answer_display()}
+            % {"organisation": result.answer.organisation, "answer": result.answer.get_answer_display()}
         ),
         success_url=procedure,
         title=_("Record an answer — %(reference)s") % {"reference": procedure.reference},
