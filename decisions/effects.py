@@ -376,6 +376,22 @@ class Documents(Effect):
         }
 
 
+# The fields of a role held that the effect gives (the proposer is the decision's).
+ROLE_FIELDS = (
+    "post",
+    "person",
+    "represented",
+    "organisation",
+    "pillar",
+    "kind",
+    "start",
+    "start_precision",
+    "end",
+    "end_precision",
+    "note",
+)
+
+
 @register
 @dataclass(frozen=True)
 class Role(Effect):
@@ -411,6 +427,14 @@ class Role(Effect):
             raise ValidationError({"person": _("Name who holds the role: a person or an organisation.")})
         if self.start and self.end and self.end < self.start:
             raise ValidationError({"end": _("A role cannot end before it starts.")})
+        # The register's own rules (who may hold the post, per pillar or not) before anything is written;
+        # an overlap with another term is for when it is applied, with the decision's dates.
+        role = RoleHeld(**{name: getattr(self, name) for name in ROLE_FIELDS})
+        try:
+            role.clean()
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                raise
 
     def apply(self, decision: Decision, *, on: dt.date, user=None) -> list[RoleHeld]:
         self.validate()

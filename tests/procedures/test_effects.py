@@ -12,7 +12,7 @@ from decisions import effects
 from decisions.models import Decision, WrittenProcedure
 from decisions.procedures import services as procedures
 from members.models import RoleHeld
-from tests.factories import OrganisationFactory, PersonFactory, PostFactory
+from tests.factories import OrganisationFactory, PersonFactory, PillarFactory, PostFactory
 from tests.procedures.conftest import DEADLINE
 
 pytestmark = pytest.mark.django_db
@@ -102,6 +102,11 @@ def test_the_effects_fields_are_checked_beside_them_and_nothing_is_lost(client, 
     assert "effect" in form.errors
     assert "organisation" in form.effect_forms["role"].errors
     assert 'value="Appointment of the Head of the Secretariat"' in response.content.decode()
+    # The register's rules too, when the draft is saved rather than at its closing.
+    response = post_procedure(
+        client, **role_fields(post=PostFactory().pk, person=PersonFactory().pk, pillar=PillarFactory().pk)
+    )
+    assert "not held per pillar" in " ".join(response.context["form"].effect_forms["role"].errors["pillar"])
     assert not WrittenProcedure.objects.exists()
 
 
