@@ -55,6 +55,7 @@ class EffectForm(LineEndingsMixin, forms.Form):
     default_verb: ClassVar[str] = Decision.Verb.APPROVED
     submit_label = _("Record the decision")
     legend = _("What it changes")
+    link_label = None  # the link to the outcome page, on the meeting's page; None: the title
 
     def __init__(self, *args, on: dt.date | None = None, stored: bool = False, **kwargs):
         """
@@ -171,6 +172,7 @@ class DocumentsForm(EffectForm):
     effect_class = effects.Documents
     url_name, url_part = "approve-documents", "documents"
     title = _("Endorse, adopt or approve documents")
+    link_label = _("Endorse / adopt / approve documents")
     intro = _("Each document then shows by which decision, at which meeting, the Board acted on it.")
     permissions = ("decisions.add_document",)
     verbs = (

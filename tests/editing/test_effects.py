@@ -171,3 +171,11 @@ def test_an_effect_refused_by_its_validation_records_no_decision(secretariat_cli
 def draft_procedure_decision(db):
     procedure = WrittenProcedureFactory()
     return DecisionFactory(meeting=None, procedure=procedure, reference=procedure.reference, sequence=1)
+
+
+def test_the_meeting_page_links_every_outcome_page(secretariat_client):
+    meeting = MeetingFactory(status="draft")
+    page = secretariat_client.get(meeting.get_absolute_url()).content.decode()
+    for form in EFFECT_FORMS.values():
+        assert reverse(f"decisions-edit:{form.url_name}", args=[meeting.slug]) in page
+        assert str(form.link_label or form.title) in page
