@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from core.admin import PortalAdmin, PortalStackedInline, PortalTabularInline
 from core.locking import OptimisticLockAdminMixin, OptimisticLockInlineMixin
+from decisions import effects
 from decisions.models import (
     ActionItem,
     Decision,
@@ -149,7 +151,7 @@ class ProcedureAnswerInline(OptimisticLockInlineMixin, PortalTabularInline):
 class WrittenProcedureAdmin(OptimisticLockAdminMixin, PortalAdmin):
     """
     The data of written procedures. Launching, answering, closing and publishing are steps with rules
-    (decisions.procedures): take them on the portal's pages; this is for corrections.
+    (decisions.procedures.services): take them on the portal's pages; this is for corrections.
     """
 
     list_display = ["reference", "title", "kind", "stage", "outcome", "status", "deadline", "closed_at"]
@@ -159,14 +161,25 @@ class WrittenProcedureAdmin(OptimisticLockAdminMixin, PortalAdmin):
         "proposed_by_organisation",
         "documents",
         "consulted",
-        "admit_organisations",
-        "role_person",
-        "role_organisation",
     ]
-    readonly_fields = ["created_at", "updated_at", "launched_at", "closed_at", "published_at", "reminded_at"]
+    # The effect is data of decisions.effects, set on the portal's form; shown here as a sentence.
+    exclude = ["effect"]
+    readonly_fields = [
+        "effect_display",
+        "created_at",
+        "updated_at",
+        "launched_at",
+        "closed_at",
+        "published_at",
+        "reminded_at",
+    ]
     date_hierarchy = "deadline"
     list_select_related = ["proposed_by_organisation"]
     inlines = [ProcedureAnswerInline]
+
+    @admin.display(description=_("effect when adopted"))
+    def effect_display(self, procedure: WrittenProcedure) -> str:
+        return effects.describe(procedure.effect) or "—"
 
 
 @admin.register(ProcedureAnswer)

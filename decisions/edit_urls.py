@@ -5,22 +5,23 @@ Editing pages of the Secretariat for decisions, outcomes, documents and action i
 
 from django.urls import path
 
-from decisions import edit_views, procedures_views
+from decisions import edit_views
+from decisions.effect_forms import EFFECT_FORMS
+from decisions.procedures import urls as procedure_urls
 
 app_name = "decisions-edit"
 
 urlpatterns = [
     path("edit/meetings/<slug:slug>/decisions/new/", edit_views.decision_create, name="decision-create"),
-    # The outcome helpers: one view, one row each of edit_views.OUTCOMES.
+    # The outcome helpers: one view, one page per kind of effect (decisions.effect_forms).
     *[
-        path(f"edit/meetings/<slug:slug>/outcomes/{part}/", edit_views.record_outcome, {"outcome": name}, name=name)
-        for part, name in [
-            ("admit-members", "admit-members"),
-            ("end-membership", "end-membership"),
-            ("documents", "approve-documents"),
-            ("appointment", "appoint"),
-            ("action", "agree-action"),
-        ]
+        path(
+            f"edit/meetings/<slug:slug>/outcomes/{form.url_part}/",
+            edit_views.record_outcome,
+            {"outcome": form.url_name},
+            name=form.url_name,
+        )
+        for form in EFFECT_FORMS.values()
     ],
     path("edit/decisions/<int:pk>/", edit_views.decision_edit, name="decision-edit"),
     path("edit/decisions/<int:pk>/history/", edit_views.decision_history, name="decision-history"),
@@ -29,16 +30,6 @@ urlpatterns = [
     path("edit/documents/<slug:slug>/upload/", edit_views.document_upload, name="document-upload"),
     path("edit/documents/<slug:slug>/history/", edit_views.document_history, name="document-history"),
     path("edit/actions/<int:pk>/", edit_views.action_edit, name="action-edit"),
-    path("edit/procedures/new/", procedures_views.procedure_create, name="procedure-create"),
-    *[
-        path(f"edit/procedures/<slug:slug>/{part}", view, name=name)
-        for part, view, name in [
-            ("", procedures_views.procedure_edit, "procedure-edit"),
-            ("launch/", procedures_views.procedure_launch, "procedure-launch"),
-            ("answers/new/", procedures_views.procedure_record_answer, "procedure-record-answer"),
-            ("withdraw/", procedures_views.procedure_withdraw, "procedure-withdraw"),
-            ("publish/", procedures_views.procedure_publish, "procedure-publish"),
-            ("history/", procedures_views.procedure_history, "procedure-history"),
-        ]
-    ],
+    # Written procedures (decisions.procedures).
+    *procedure_urls.editing_urlpatterns,
 ]

@@ -6,32 +6,26 @@ record the user may not see is a 404; one they may see but not change, a 403.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from core import history
 from core.editing import edit_page, editable, history_page, posted, posted_files, require_permission
 from decisions import services
+from decisions.effect_forms import EFFECT_FORMS, EffectForm
 from decisions.forms import (
     DECISION_DETAIL_FIELDS,
     ActionItemForm,
-    ActionOutcomeForm,
-    AdmitMembersForm,
     DecisionForm,
     DocumentForm,
-    DocumentsOutcomeForm,
     DocumentUploadForm,
-    EndMembershipOutcomeForm,
     OutcomeForm,
-    RoleOutcomeForm,
+    outcome_form,
 )
 from decisions.models import ActionItem, Decision, Document, DocumentFile, ProgressNote
 from meetings.models import Meeting
@@ -73,7 +67,7 @@ def decision_create(request, slug):
 def decision_edit(request, pk):
     decision = editable(Decision.objects.select_related("meeting"), request.user, "decisions.change_decision", pk=pk)
     if decision.procedure_id:
-        # The decision of a written procedure is what its procedure says (decisions.procedures): no meeting form.
+        # A written procedure's decision is what its procedure says (decisions.procedures): no meeting form.
         messages.info(request, _("This decision was taken by written procedure: its record is the procedure's."))
         return redirect(decision.procedure)
     # The heading names the record as saved: validating the form writes the input into `decision`.
@@ -115,78 +109,21 @@ def decision_history(request, pk):
 
 @dataclass(frozen=True)
 class Outcome:
-    """An outcome helper: its form, the service that records the decision and its effect, and what is said."""
+    """An outcome helper: the decision's fields with an effect's form (decisions.effect_forms)."""
 
-    form: type[OutcomeForm]
-    service: Callable[..., Any]
-    message: Callable[[Any], str]  # of what the service returned
-    title: str
-    intro: str
-    permissions: tuple[str, ...]  # besides recording a decision
+    effect_form: type[EffectForm]
 
+    @property
+    def form(self) -> type[OutcomeForm]:
+        return outcome_form(self.effect_form)
 
-def _reference(result) -> str:
-    decision, _effect = result
-    return decision.reference
+    @property
+    def permissions(self) -> tuple[str, ...]:
+        return self.effect_form.permissions
 
 
-OUTCOMES = {
-    "admit-members": Outcome(
-        AdmitMembersForm,
-        services.admit_members,
-        lambda result: (
-            _("Decision %(reference)s: %(members)s admitted.")
-            % {"reference": _reference(result), "members": ", ".join(str(m.organisation) for m in result[1])}
-        ),
-        gettext_lazy("Admit members"),
-        gettext_lazy("Memberships start on the meeting's date and show the decision that admitted them."),
-        ("members.add_membership", "members.add_organisation"),
-    ),
-    "end-membership": Outcome(
-        EndMembershipOutcomeForm,
-        services.decide_membership_end,
-        lambda result: (
-            _("Decision %(reference)s: the membership “%(membership)s” ends.")
-            % {"reference": _reference(result), "membership": result[1]}
-        ),
-        gettext_lazy("End a membership"),
-        gettext_lazy("The membership stays on record with its end date and the decision; nothing is deleted."),
-        ("members.change_membership",),
-    ),
-    "approve-documents": Outcome(
-        DocumentsOutcomeForm,
-        services.approve_documents,
-        lambda result: (
-            _("Decision %(reference)s recorded on %(documents)s.")
-            % {"reference": _reference(result), "documents": "; ".join(str(d) for d in result[1])}
-        ),
-        gettext_lazy("Endorse, adopt or approve documents"),
-        gettext_lazy("Each document then shows by which decision, at which meeting, the Board acted on it."),
-        ("decisions.add_document",),
-    ),
-    "appoint": Outcome(
-        RoleOutcomeForm,
-        services.record_role_held,
-        lambda result: (
-            _("Decision %(reference)s: role recorded — %(role)s.")
-            % {"reference": _reference(result), "role": result[1]}
-        ),
-        gettext_lazy("Appoint or name a post holder"),
-        gettext_lazy(
-            "A person or an organisation holds a post for a term: the Head of the Secretariat, the host of a body "
-            "from a date, a lead or co-lead partner of a pillar. The role is recorded with the decision that made it."
-        ),
-        ("members.add_roleheld",),
-    ),
-    "agree-action": Outcome(
-        ActionOutcomeForm,
-        services.agree_action,
-        lambda action: _("Action recorded: %(action)s") % {"action": action},
-        gettext_lazy("Agree an action"),
-        gettext_lazy("The action item is followed up on /actions/, linked to the decision that asked for it."),
-        ("decisions.add_actionitem",),
-    ),
-}
+# One per kind of effect, by the name of its URL (decisions-edit:admit-members, …).
+OUTCOMES = {form.url_name: Outcome(form) for form in EFFECT_FORMS.values()}
 
 
 @require_http_methods(["GET", "POST"])
@@ -195,21 +132,24 @@ def record_outcome(request, slug, outcome: str):
     outcome = OUTCOMES[outcome]
     meeting = editable(Meeting.objects, request.user, *RECORD_DECISION, *outcome.permissions, slug=slug)
     form = outcome.form(posted(request), posted_files(request), meeting=meeting)
+    effect_form = outcome.effect_form
     return edit_page(
         request,
         form,
         formset=form.formset,
-        save=lambda: outcome.service(
-            meeting=meeting,
-            decision=form.decision_spec(),
-            **form.effect(),
-            correction_reason=form.reason_given,
-            user=request.user,
+        save=lambda: services.record_outcome(
+            services.OutcomeInput(
+                meeting=meeting,
+                decision=form.decision_spec(),
+                effect=form.effect(),
+                correction_reason=form.reason_given,
+                user=request.user,
+            )
         ),
-        message=outcome.message,
+        message=lambda result: result.effect.done_message(result.decision, list(result.created)),
         success_url=meeting,
-        title=f"{outcome.title} — {meeting}",
-        intro=outcome.intro,
+        title=f"{effect_form.title} — {meeting}",
+        intro=effect_form.intro,
         cancel_url=meeting.get_absolute_url(),
     )
 

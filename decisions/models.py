@@ -686,13 +686,6 @@ class WrittenProcedure(Versioned, WorkflowRecord):
         ADOPTED = "adopted", _("Adopted")
         NOT_ADOPTED = "not_adopted", _("Not adopted")
 
-    class Effect(models.TextChoices):
-        NONE = "", _("None (the decision only)")
-        DOCUMENTS = "documents", _("Adopt or endorse the documents concerned")
-        ADMIT = "admit", _("Admit members")
-        APPOINT = "appoint", _("Give a post (appoint, name a host or lead partner)")
-        EXTEND = "extend", _("Extend a mandate")
-
     reference = models.CharField(
         _("reference"), max_length=40, unique=True, help_text=_("Stable reference such as WP/2026/01.")
     )
@@ -720,37 +713,10 @@ class WrittenProcedure(Versioned, WorkflowRecord):
         related_name="procedures_consulted",
         help_text=_("Empty: the Board members on the launch date, from the membership register."),
     )
-    # What the decision acts on when adopted (the same steps as a meeting's outcome helpers).
-    effect = models.CharField(_("effect"), max_length=10, choices=Effect.choices, blank=True)
-    admit_organisations = models.ManyToManyField(
-        Organisation, verbose_name=_("organisations to admit"), blank=True, related_name="procedures_admitting"
-    )
-    admit_category = models.CharField(
-        _("membership category"), max_length=20, choices=Membership.Category.choices, blank=True
-    )
-    post = models.ForeignKey(
-        "members.Post", verbose_name=_("post"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    role_person = models.ForeignKey(
-        Person,
-        verbose_name=_("post holder (person)"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    role_organisation = models.ForeignKey(
-        Organisation,
-        verbose_name=_("post holder (organisation)"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    role_pillar = models.ForeignKey(
-        Pillar, verbose_name=_("pillar"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    role_end = models.DateField(_("term ends"), null=True, blank=True)
+    # What the decision changes when adopted, as data: {"kind": …, "data": {…}} of one effect of
+    # decisions.effects (the same effects, with the same fields, as a meeting's decision); {} for none.
+    # Applied at the closing (decisions.procedures.services.close_procedure).
+    effect = models.JSONField(_("effect"), default=dict, blank=True)
 
     deadline = models.DateTimeField(_("deadline"), help_text=_("Date and time in the Secretariat's time zone."))
     stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices, default=Stage.DRAFT)
@@ -777,9 +743,7 @@ class WrittenProcedure(Versioned, WorkflowRecord):
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    history = HistoricalRecords(
-        m2m_fields=[documents, consulted, admit_organisations], excluded_fields=["version", "updated_at"]
-    )
+    history = HistoricalRecords(m2m_fields=[documents, consulted], excluded_fields=["version", "updated_at"])
 
     objects = WrittenProcedureQuerySet.as_manager()
 
@@ -841,13 +805,6 @@ class WrittenProcedure(Versioned, WorkflowRecord):
         if self.deadline is not None and not (2000 <= self.deadline.year <= 2999):
             # Also keeps the conversion to UTC in range (the year 1 in a zone east of Greenwich is not).
             raise ValidationError({"deadline": _("Give a deadline between the years 2000 and 2999.")})
-        if self.effect == self.Effect.ADMIT and not self.admit_category:
-            raise ValidationError({"admit_category": _("Choose the category of the new memberships.")})
-        if self.effect in (self.Effect.APPOINT, self.Effect.EXTEND):
-            if not self.post_id:
-                raise ValidationError({"post": _("Choose the post.")})
-            if bool(self.role_person_id) == bool(self.role_organisation_id):
-                raise ValidationError({"role_person": _("The post is held by a person or by an organisation: one.")})
 
 
 class ProcedureAnswerQuerySet(models.QuerySet):
@@ -892,7 +849,7 @@ class ProcedureAnswer(Versioned, models.Model):
     channel = models.CharField(_("received"), max_length=10, choices=Channel.choices, blank=True)
     answered_at = models.DateTimeField(_("answered at"))
     # The answer form carries it: an answer recorded for the organisation after the form was opened
-    # (by a colleague, a delegate, the Secretariat) is not overwritten unseen (decisions.procedures).
+    # (by a colleague, a delegate, the Secretariat) is not overwritten unseen (decisions.procedures.services).
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     # Every change of an answer is kept (an answer can be changed until the deadline).
     history = HistoricalRecords(excluded_fields=["version"])

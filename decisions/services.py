@@ -9,25 +9,27 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from core.dates import DatePrecision
 from core.locking import StaleVersionError, save_versioned
 from decisions.models import ActionItem, Decision, Document, DocumentFile, ProgressNote
 from decisions.uploads import validate_document_file
 from meetings.models import AgendaItem, Meeting
 from meetings.services import check_correction_reason, record_correction_if_published
-from members import services as member_services
-from members.models import Membership, Organisation, Person, Pillar, Post, RoleHeld
+from members.models import Organisation, Person, Pillar
+
+if TYPE_CHECKING:
+    from decisions.effects import Effect
 
 
-@dataclass
+@dataclass(frozen=True)
 class DecisionDraft:
-    """A decision to record together with its effect (the outcome helpers' first part)."""
+    """A new decision to record together with its effect (record_outcome)."""
 
     reference: str
     verb: str
@@ -115,10 +117,34 @@ def update_decision(
     return decision
 
 
+@dataclass(frozen=True)
+class OutcomeInput:
+    """
+    An outcome to record: the decision (a draft of a new one of `meeting`, or one recorded already)
+    and its effect. `meeting` None: the decision of a written procedure, recorded already (its closing).
+    `on`: the decision's date, the default of the dates the effect leaves empty (the meeting's date).
+    """
+
+    meeting: Meeting | None
+    decision: Decision | DecisionDraft
+    effect: Effect
+    correction_reason: str = ""
+    user: Any = None
+    on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class OutcomeResult:
+    decision: Decision
+    effect: Effect
+    # What the effect created or changed: memberships, documents, roles held, action items.
+    created: tuple = ()
+
+
 def _decision(meeting: Meeting | None, decision: Decision | DecisionDraft, correction_reason: str, user) -> Decision:
     if isinstance(decision, Decision) and meeting is None:
-        # The decision of a written procedure (decisions.procedures.close_procedure): its effects
-        # are the same steps as a meeting's, dated at the closing.
+        # The decision of a written procedure (decisions.procedures.services.close_procedure): its effects
+        # are the same as a meeting's, dated at the closing.
         if decision.procedure_id is None:
             raise ValidationError({"existing_decision": _("The decision must belong to a meeting or a procedure.")})
         return decision
@@ -144,176 +170,19 @@ def _decision(meeting: Meeting | None, decision: Decision | DecisionDraft, corre
     )
 
 
-# --- Outcomes -----------------------------------------------------------------------------------
-
-
 @transaction.atomic
-def admit_members(
-    *,
-    meeting: Meeting,
-    decision: Decision | DecisionDraft,
-    organisations: list[Organisation],
-    category: str,
-    new_organisations: list[Organisation] = (),
-    since: dt.date | None = None,
-    correction_reason: str = "",
-    user=None,
-) -> tuple[Decision, list[Membership]]:
-    """New members: memberships from the meeting's date (or `since`), linked to the decision that admitted them."""
-    decision = _decision(meeting, decision, correction_reason, user)
-    for organisation in new_organisations:
-        organisation.full_clean()
-        organisation.save()
-    since = since or meeting.local_start.date()
-    admitted = [*organisations, *new_organisations]
-    if not admitted:
-        raise ValidationError({"organisations": _("Choose or create at least one organisation.")})
-    memberships = []
-    for organisation in admitted:
-        try:
-            memberships.append(
-                member_services.add_membership(organisation=organisation, category=category, since=since)
-            )
-        except ValidationError as error:
-            raise ValidationError({"organisations": error.messages}) from None
-    decision.memberships.add(*memberships)
-    return decision, memberships
-
-
-@transaction.atomic
-def decide_membership_end(
-    *,
-    meeting: Meeting,
-    decision: Decision | DecisionDraft,
-    membership: Membership,
-    until: dt.date | None = None,
-    note: str = "",
-    correction_reason: str = "",
-    user=None,
-) -> tuple[Decision, Membership]:
-    """The Board ends a membership: it ends on `until` (default the meeting's date) and the decision says why."""
-    decision = _decision(meeting, decision, correction_reason, user)
-    membership = member_services.end_membership(
-        membership=membership, until=until or meeting.local_start.date(), note=note
-    )
-    decision.memberships.add(membership)
-    return decision, membership
-
-
-@transaction.atomic
-def approve_documents(
-    *,
-    meeting: Meeting,
-    decision: Decision | DecisionDraft,
-    documents: list[Document],
-    new_document: Document | None = None,
-    new_document_pillars: list[Pillar] = (),
-    uploaded_file=None,
-    correction_reason: str = "",
-    user=None,
-) -> tuple[Decision, list[Document]]:
+def record_outcome(outcome: OutcomeInput) -> OutcomeResult:
     """
-    Endorse, adopt or approve documents: the decision is linked to them (each document then shows
-    by which decision at which meeting); a new document may be created, and a file uploaded for it.
+    The decision and its effect on the registers (decisions.effects), in one transaction: both are
+    saved, or neither. The effect is checked before the decision is written.
     """
-    decision = _decision(meeting, decision, correction_reason, user)
-    documents = list(documents)
-    if new_document is not None:
-        save_document(document=new_document, pillars=new_document_pillars, expected_version=None, user=user)
-        documents.append(new_document)
-    if not documents:
-        raise ValidationError({"documents": _("Choose or create at least one document.")})
-    if uploaded_file is not None:
-        if len(documents) != 1:
-            raise ValidationError({"file": _("Upload a file with one document at a time.")})
-        add_document_version(document=documents[0], uploaded_file=uploaded_file, user=user)
-    decision.documents.add(*documents)
-    return decision, documents
-
-
-# "Endorse and adopt" is the same step under the Board's other verbs.
-adopt_documents = approve_documents
-
-
-@transaction.atomic
-def record_role_held(
-    *,
-    meeting: Meeting,
-    decision: Decision | DecisionDraft,
-    post: Post,
-    person: Person | None = None,
-    organisation: Organisation | None = None,
-    represented: Organisation | None = None,
-    pillar: Pillar | None = None,
-    kind: str = RoleHeld.Kind.APPOINTMENT,
-    start: dt.date | None = None,
-    start_precision: str = DatePrecision.DAY,
-    end: dt.date | None = None,
-    end_precision: str = DatePrecision.DAY,
-    note: str = "",
-    correction_reason: str = "",
-    user=None,
-) -> tuple[Decision, RoleHeld]:
-    """
-    The Board gives a post to a person or an organisation (appoints the Head of the Secretariat,
-    names a host of the Support Group from a date, a lead partner of a pillar) or extends a
-    mandate: the role held and the decision that made it, together. The role is proposed by whoever
-    proposed the decision.
-    """
-    decision = _decision(meeting, decision, correction_reason, user)
-    role = member_services.record_role(
-        post=post,
-        person=person,
-        organisation=organisation,
-        represented=represented,
-        pillar=pillar,
-        kind=kind,
-        start=start,
-        start_precision=start_precision,
-        end=end,
-        end_precision=end_precision,
-        proposed_by_organisation=decision.proposed_by_organisation,
-        proposed_by_person=decision.proposed_by_person,
-        note=note,
-    )
-    decision.roles.add(role)
-    return decision, role
-
-
-def extend_mandate(**kwargs) -> tuple[Decision, RoleHeld]:
-    """An extension of a mandate is a role held of the kind "extension"."""
-    return record_role_held(**kwargs, kind=RoleHeld.Kind.EXTENSION)
-
-
-@transaction.atomic
-def agree_action(
-    *,
-    meeting: Meeting,
-    decision: Decision | DecisionDraft | None,
-    description: str,
-    owner_organisation: Organisation | None = None,
-    owner_person: Person | None = None,
-    due_date: dt.date | None = None,
-    correction_reason: str = "",
-    user=None,
-) -> ActionItem:
-    """A follow-up the Board agreed: an action item of the meeting, linked to the decision."""
-    linked = _decision(meeting, decision, correction_reason, user) if decision is not None else None
-    if linked is None:
-        check_correction_reason(meeting=meeting, reason=correction_reason)
-    action = ActionItem(
-        meeting=meeting,
-        decision=linked,
-        description=description.strip(),
-        owner_organisation=owner_organisation,
-        owner_person=owner_person,
-        due_date=due_date,
-    )
-    action.full_clean()
-    action.save()
-    if linked is None:
-        record_correction_if_published(meeting=meeting, reason=correction_reason, user=user)
-    return action
+    if outcome.meeting is None and outcome.on is None:
+        raise ValueError("A decision without a meeting needs the date of its effect (on=).")
+    outcome.effect.validate()
+    decision = _decision(outcome.meeting, outcome.decision, outcome.correction_reason, outcome.user)
+    on = outcome.on or outcome.meeting.local_start.date()
+    created = outcome.effect.apply(decision, on=on, user=outcome.user)
+    return OutcomeResult(decision=decision, effect=outcome.effect, created=tuple(created))
 
 
 # --- Documents and action items -----------------------------------------------------------------

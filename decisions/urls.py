@@ -1,6 +1,7 @@
 from django.urls import path
 
-from decisions import procedures_views, views
+from decisions import views
+from decisions.procedures import urls as procedure_urls
 
 app_name = "decisions"
 
@@ -14,9 +15,6 @@ urlpatterns = [
     path("documents/<slug:slug>/", views.document_detail, name="document-detail"),
     path("documents/<slug:slug>/files/<int:number>/", views.document_download, name="document-download"),
     path("actions/", views.action_list, name="action-list"),
-    # Written procedures, by their reference's slug: WP/2026/01 is /procedures/WP-2026-01/.
-    path("procedures/", procedures_views.procedure_list, name="procedure-list"),
-    path("procedures/deadlines.ics", procedures_views.procedures_ics, name="procedures-ics"),
-    path("procedures/<slug:slug>/", procedures_views.procedure_detail, name="procedure-detail"),
-    path("procedures/<slug:slug>/answer/", procedures_views.procedure_answer, name="procedure-answer"),
+    # Written procedures (decisions.procedures).
+    *procedure_urls.reading_urlpatterns,
 ]

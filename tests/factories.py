@@ -239,7 +239,7 @@ class DelegationFactory(factory.django.DjangoModelFactory):
 
 
 class WrittenProcedureFactory(factory.django.DjangoModelFactory):
-    """A draft silence procedure; launch it with decisions.procedures.launch_procedure (or set its fields)."""
+    """A draft silence procedure; launch it with decisions.procedures.services.launch_procedure (or set its fields)."""
 
     class Meta:
         model = WrittenProcedure

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from decisions import services
+from decisions import effects, services
 from decisions.models import ActionItem, Decision, Document
 from meetings.models import Correction
 from members.models import Membership, Organisation, Post, RoleHeld
@@ -144,10 +144,15 @@ def test_admit_nobody_is_an_error(secretariat_client, meeting):
 def test_admit_members_service_on_an_existing_decision(meeting):
     decision = DecisionFactory(meeting=meeting, sequence=1, reference="B6/2022/01")
     organisation = OrganisationFactory()
-    linked, (membership,) = services.admit_members(
-        meeting=meeting, decision=decision, organisations=[organisation], category="observer"
+    result = services.record_outcome(
+        services.OutcomeInput(
+            meeting=meeting,
+            decision=decision,
+            effect=effects.AdmitMembers(organisations=(organisation,), category="observer"),
+        )
     )
-    assert linked == decision
+    (membership,) = result.created
+    assert result.decision == decision
     assert list(decision.memberships.all()) == [membership]
     assert membership.since == dt.date(2022, 6, 20)
 
@@ -291,13 +296,16 @@ def test_a_role_cannot_end_before_it_starts(secretariat_client, meeting):
 def test_record_role_held_service():
     meeting = MeetingFactory(ordinal=9, status="draft")
     draft = services.DecisionDraft(reference="B9/2030/01", verb="appointed", subject="Head of Secretariat")
-    decision, role = services.record_role_held(
-        meeting=meeting, decision=draft, person=PersonFactory(), post=head_of_secretariat(), end=dt.date(2031, 1, 1)
-    )
+    appointment = effects.Role(person=PersonFactory(), post=head_of_secretariat(), end=dt.date(2031, 1, 1))
+    result = services.record_outcome(services.OutcomeInput(meeting=meeting, decision=draft, effect=appointment))
+    decision, (role,) = result.decision, result.created
     assert role.kind == RoleHeld.Kind.APPOINTMENT
-    _decision, extension = services.extend_mandate(
-        meeting=meeting, decision=decision, person=role.person, post=head_of_secretariat(), start=dt.date(2031, 1, 2)
+    extension = effects.Role(
+        person=role.person, post=head_of_secretariat(), kind=RoleHeld.Kind.EXTENSION, start=dt.date(2031, 1, 2)
     )
+    (extension,) = services.record_outcome(
+        services.OutcomeInput(meeting=meeting, decision=decision, effect=extension)
+    ).created
     assert extension.kind == RoleHeld.Kind.EXTENSION
     assert set(decision.roles.all()) == {role, extension}
 

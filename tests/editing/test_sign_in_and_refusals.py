@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from decisions.procedures import launch_procedure
+from decisions.procedures.services import launch_procedure
 from meetings.models import Meeting
 from tests.factories import DecisionFactory, MembershipFactory, WrittenProcedureFactory
 from tests.signin import current_token, give_code, sign_in

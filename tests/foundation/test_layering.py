@@ -41,9 +41,9 @@ def imported_modules(tree: ast.AST) -> set[str]:
     names = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            names.update(alias.name.split(".")[0] for alias in node.names)
+            names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module.split(".")[0])
+            names.add(node.module)
     return names
 
 
@@ -79,7 +79,7 @@ def higher_relation_names(layer: str) -> set[str]:
 def code_offences(layer: str, source: str) -> list[str]:
     tree = ast.parse(source)
     above = higher(layer)
-    offences = [f"imports {module}" for module in sorted(imported_modules(tree) & set(above))]
+    offences = [f"imports {module}" for module in sorted(imported_modules(tree)) if module.split(".")[0] in above]
     relations = higher_relation_names(layer)
     for name in sorted(names_used(tree)):
         for app in above:
@@ -156,3 +156,24 @@ def test_every_app_is_a_layer():
     """A new app of the portal takes its place in LAYERS (and so in these checks)."""
     ours = {config.name for config in apps.get_app_configs() if (ROOT / config.name).is_dir()}
     assert ours == set(LAYERS)
+
+
+def test_written_procedures_are_a_package_of_the_decisions_layer():
+    """
+    decisions/procedures/ (services, views, forms, feeds, urls) is checked as the decisions layer, and a
+    lower layer naming it — its modules, its URLs, its templates — is caught like any other of decisions.
+    """
+    package = {path.relative_to(ROOT).as_posix() for path in python_files("decisions")}
+    assert {
+        f"decisions/procedures/{name}.py" for name in ("__init__", "services", "views", "forms", "feeds", "urls")
+    } <= package
+    assert not (ROOT / "decisions" / "procedures.py").exists()
+    assert any("decisions/procedures/" in path.as_posix() for path in template_files("decisions"))
+    planted = """
+from decisions.procedures.services import close_procedure
+import decisions.procedures.views
+reverse("decisions:procedure-detail", args=["wp-2026-01"])
+render(request, "decisions/procedures/procedure_detail.html")
+"""
+    assert len(code_offences("meetings", planted)) == 4, code_offences("meetings", planted)
+    assert code_offences("portal", planted) == []

@@ -147,3 +147,96 @@ def test_appointments_become_roles_held_and_kinds_become_rows(migrator):
     NewPerson = new.get_model("members", "Person")
     slugs = dict(NewPerson.objects.values_list("pk", "slug"))
     assert slugs == {head.pk: "ana-example", namesake.pk: "ana-example-2", envoy.pk: "bora-envoy"}
+
+
+def test_procedure_effects_become_data(migrator):
+    """0014: each procedure's effect columns (and its organisations to admit) become one stored effect."""
+    old = migrator([("decisions", "0013_procedure_workflow_vocabulary")])
+    Organisation = old.get_model("members", "Organisation")
+    Person = old.get_model("members", "Person")
+    Post = old.get_model("members", "Post")
+    Pillar = old.get_model("members", "Pillar")
+    Document = old.get_model("decisions", "Document")
+    DocumentKind = old.get_model("decisions", "DocumentKind")
+    WrittenProcedure = old.get_model("decisions", "WrittenProcedure")
+    HistoricalWrittenProcedure = old.get_model("decisions", "HistoricalWrittenProcedure")
+
+    newland = Organisation.objects.create(name="Newland", slug="newland")
+    head = Person.objects.create(name="Hana Head", slug="hana-head")
+    post = Post.objects.create(name="Special envoy")
+    pillar = Pillar.objects.create(code="WBCTi", name="Counter-terrorism")
+    kind = DocumentKind.objects.create(slug="plan-kind", name="Plan kind")
+    plan = Document.objects.create(title="Work plan", slug="work-plan", kind=kind)
+    deadline = dt.datetime(2026, 3, 10, 16, tzinfo=dt.UTC)
+
+    def procedure(reference, **columns):
+        return WrittenProcedure.objects.create(
+            reference=reference,
+            slug=reference.lower().replace("/", "-"),
+            title=reference,
+            text="T",
+            deadline=deadline,
+            **columns,
+        )
+
+    documents = procedure("WP/2026/01", effect="documents")
+    documents.documents.set([plan])
+    admit = procedure("WP/2026/02", effect="admit", admit_category="observer")
+    admit.admit_organisations.set([newland])
+    extend = procedure(
+        "WP/2026/03", effect="extend", post=post, role_person=head, role_pillar=pillar, role_end=dt.date(2028, 6, 30)
+    )
+    plain = procedure("WP/2026/04", effect="")
+    HistoricalWrittenProcedure.objects.create(
+        id=extend.pk,
+        reference="WP/2026/03",
+        slug="wp-2026-03",
+        title="T",
+        text="T",
+        deadline=deadline,
+        effect="appoint",
+        post_id=post.pk,
+        role_organisation_id=newland.pk,
+        kind="silence",
+        verb="adopted",
+        stage="draft",
+        status="draft",
+        created_at=deadline,
+        history_date=deadline,
+        history_type="+",
+    )
+
+    new = migrator(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    NewProcedure = new.get_model("decisions", "WrittenProcedure")
+    stored = dict(NewProcedure.objects.values_list("reference", "effect"))
+    assert stored["WP/2026/01"] == {"kind": "documents", "data": {"documents": [plan.pk], "new_document": None}}
+    assert stored["WP/2026/02"] == {
+        "kind": "admit",
+        "data": {"organisations": [newland.pk], "category": "observer", "since": None, "new_organisations": []},
+    }
+    assert stored["WP/2026/03"]["kind"] == "role"
+    assert {
+        key: stored["WP/2026/03"]["data"][key] for key in ("post", "person", "organisation", "pillar", "kind", "end")
+    } == {
+        "post": post.pk,
+        "person": head.pk,
+        "organisation": None,
+        "pillar": pillar.pk,
+        "kind": "extension",
+        "end": "2028-06-30",
+    }
+    assert stored["WP/2026/04"] == {}
+    assert plain.pk
+    # The history row keeps its time's effect.
+    history = new.get_model("decisions", "HistoricalWrittenProcedure").objects.get(id=extend.pk)
+    assert (history.effect["kind"], history.effect["data"]["kind"], history.effect["data"]["organisation"]) == (
+        "role",
+        "appointment",
+        newland.pk,
+    )
+
+    # The data is what decisions.effects reads (with the live models).
+    from decisions import effects
+
+    applied = effects.from_stored(stored["WP/2026/03"])
+    assert (applied.person.pk, applied.kind, applied.end) == (head.pk, "extension", dt.date(2028, 6, 30))

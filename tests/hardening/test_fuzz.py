@@ -32,7 +32,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from decisions.models import ActionItem, Decision, Document, WrittenProcedure
-from decisions.procedures import launch_procedure
+from decisions.procedures.services import launch_procedure
 from meetings.models import Meeting, Occasion
 from members.models import Membership, Organisation, Person, Pillar, RoleHeld
 from tests.editing.test_admin_locking_records import admin_form_data

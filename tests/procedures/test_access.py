@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import pytest
 from django.urls import reverse
 
-from decisions import procedures
 from decisions.models import WrittenProcedure
+from decisions.procedures import services as procedures
 from tests.conftest import PERSONAS
 from tests.factories import WrittenProcedureFactory
 from tests.procedures.conftest import DEADLINE, LAUNCH

@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 
 from core.roles import BOARD_MEMBERS_GROUP
-from decisions import procedures
 from decisions.models import ProcedureAnswer
+from decisions.procedures import services as procedures
 from tests.factories import PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

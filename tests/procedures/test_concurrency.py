@@ -23,8 +23,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.html import strip_tags
 
-from decisions import procedures
 from decisions.models import Decision, ProcedureAnswer
+from decisions.procedures import services as procedures
 from tests.factories import ProcedureAnswerFactory
 from tests.migration_data import restore_migration_data
 

@@ -14,8 +14,8 @@ from django.contrib.messages import get_messages
 from django.core.management import call_command
 from django.urls import reverse
 
-from decisions import procedures
 from decisions.models import ProcedureAnswer, WrittenProcedure
+from decisions.procedures import services as procedures
 from members.models import Membership
 from tests.factories import OrganisationFactory
 from tests.procedures.conftest import DEADLINE, LAUNCH
@@ -115,8 +115,7 @@ def test_written_procedure_adopted_early_admits_a_member_and_shows_in_the_regist
         title="Admission of Newland Police to the Support Group",
         verb="approved",
         effect="admit",
-        admit_organisations=[newcomer.pk],
-        admit_category="support_group",
+        **{"admit-organisations": [newcomer.pk], "admit-category": "support_group", "admit-since": ""},
     )
     # Still a draft: the Secretariat may edit it; Board members do not see it.
     edit_url = reverse("decisions-edit:procedure-edit", args=[procedure.slug])

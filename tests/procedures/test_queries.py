@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from decisions import procedures
+from decisions.procedures import services as procedures
 from tests.factories import ProcedureAnswerFactory, WrittenProcedureFactory
 from tests.procedures.conftest import DEADLINE
 

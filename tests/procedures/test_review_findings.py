@@ -9,8 +9,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from decisions import procedures
 from decisions.models import ProcedureAnswer, WrittenProcedure
+from decisions.procedures import services as procedures
 from tests.factories import DecisionFactory, PersonFactory, UserFactory, WrittenProcedureFactory
 from tests.procedures.conftest import DEADLINE
 from tests.procedures.test_pages import answer
@@ -25,7 +25,7 @@ def test_only_board_members_of_a_consulted_organisation_are_emailed(
     former = UserFactory(username="former", email="former@example.org")
     PersonFactory(organisation=world.alpha, user=former, name="Former Member")
     with django_capture_on_commit_callbacks(execute=True):
-        sent = procedures.launch_procedure(procedure=draft_procedure)
+        sent = procedures.launch_procedure(procedure=draft_procedure).emailed
     addresses = sorted(message.to[0] for message in mailoutbox)
     assert addresses == sorted([world.alpha_user.email, world.beta_user.email])
     assert sent == 2

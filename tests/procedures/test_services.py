@@ -1,4 +1,4 @@
-"""The steps of a written procedure (decisions.procedures): launch, answer, close, withdraw, publish, remind."""
+"""The steps of a written procedure (decisions.procedures.services): launch, answer, close, withdraw, publish."""
 
 import datetime as dt
 
@@ -6,8 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from core.workflow import RecordStatus
-from decisions import procedures
+from decisions import effects
 from decisions.models import Decision, ProcedureAnswer, WrittenProcedure
+from decisions.procedures import services as procedures
 from members.models import Membership, RoleHeld
 from tests.factories import DelegationFactory, DocumentFactory, OrganisationFactory, PersonFactory, PostFactory
 from tests.procedures.conftest import DEADLINE, LAUNCH
@@ -33,13 +34,15 @@ def test_launch_consults_the_board_members_of_the_day_and_emails_them(
         organisation=former, category="board", since=dt.date(2019, 1, 1), until=dt.date(2025, 12, 31)
     )
     with django_capture_on_commit_callbacks(execute=True):
-        sent = procedures.launch_procedure(procedure=draft_procedure)
-    draft_procedure.refresh_from_db()
-    assert set(draft_procedure.consulted.all()) == {world.alpha, world.beta}
-    assert draft_procedure.stage == WrittenProcedure.Stage.OPEN
-    assert draft_procedure.status == RecordStatus.CIRCULATED
-    assert draft_procedure.launched_at == LAUNCH
-    assert sent == 2
+        result = procedures.launch_procedure(procedure=draft_procedure)
+    # The step answers with the procedure as stored, not through the caller's object.
+    assert draft_procedure.stage == WrittenProcedure.Stage.DRAFT
+    launched = result.procedure
+    assert set(launched.consulted.all()) == {world.alpha, world.beta}
+    assert launched.stage == WrittenProcedure.Stage.OPEN
+    assert launched.status == RecordStatus.CIRCULATED
+    assert launched.launched_at == LAUNCH
+    assert result.emailed == 2
     assert sorted(m.to[0] for m in mailoutbox) == sorted([world.alpha_user.email, world.beta_user.email])
     assert "WP/2026/01" in mailoutbox[0].subject
     # The deadline in the Secretariat's zone (Europe/Sarajevo: UTC+1 in March).
@@ -106,7 +109,7 @@ def test_an_answer_after_the_deadline_is_refused(draft_procedure, world, clock):
 
 def test_the_secretariat_records_an_answer_on_behalf(draft_procedure, world, secretariat):
     launch(draft_procedure)
-    answer = procedures.answer_procedure(
+    result = procedures.answer_procedure(
         procedure=draft_procedure,
         organisation=world.beta,
         answer="agree",
@@ -114,6 +117,8 @@ def test_the_secretariat_records_an_answer_on_behalf(draft_procedure, world, sec
         on_behalf=True,
         channel="letter",
     )
+    answer = result.answer
+    assert (result.closed, result.procedure.stage) == (False, WrittenProcedure.Stage.OPEN)
     assert answer.on_behalf
     assert answer.channel == "letter"
     assert answer.answered_by == secretariat
@@ -184,12 +189,15 @@ def test_closing_twice_changes_nothing(draft_procedure, world, clock, mailoutbox
     launch(draft_procedure)
     clock.set(DEADLINE)
     with django_capture_on_commit_callbacks(execute=True):
-        assert procedures.close_procedure(draft_procedure) is True
+        closing = procedures.close_procedure(draft_procedure)
+    assert closing.closed is True
+    assert closing.decision == Decision.objects.get(procedure=draft_procedure)
+    assert closing.procedure.stage == WrittenProcedure.Stage.CLOSED
     draft_procedure.refresh_from_db()
     version, closed_at, sent = draft_procedure.version, draft_procedure.closed_at, len(mailoutbox)
     clock.advance(days=2)
     with django_capture_on_commit_callbacks(execute=True):
-        assert procedures.close_procedure(draft_procedure) is False
+        assert procedures.close_procedure(draft_procedure).closed is False
         assert procedures.close_due_procedures() == []
     draft_procedure.refresh_from_db()
     assert (draft_procedure.version, draft_procedure.closed_at, len(mailoutbox)) == (version, closed_at, sent)
@@ -198,11 +206,11 @@ def test_closing_twice_changes_nothing(draft_procedure, world, clock, mailoutbox
 
 def test_an_adopted_procedure_admits_members_from_the_closing_date(draft_procedure, world, clock):
     newcomer = OrganisationFactory(name="Newland")
-    draft_procedure.effect = WrittenProcedure.Effect.ADMIT
-    draft_procedure.admit_category = Membership.Category.SUPPORT_GROUP
+    draft_procedure.effect = effects.to_stored(
+        effects.AdmitMembers(organisations=(newcomer,), category=Membership.Category.SUPPORT_GROUP)
+    )
     draft_procedure.verb = "approved"
     draft_procedure.save()
-    draft_procedure.admit_organisations.set([newcomer])
     launch(draft_procedure)
     clock.set(DEADLINE)
     procedures.close_due_procedures()
@@ -213,7 +221,7 @@ def test_an_adopted_procedure_admits_members_from_the_closing_date(draft_procedu
 
 def test_an_adopted_procedure_adopts_its_documents_and_gives_a_post(draft_procedure, world, clock):
     document = DocumentFactory(title="Work Plan 2026")
-    draft_procedure.effect = WrittenProcedure.Effect.DOCUMENTS
+    draft_procedure.effect = effects.to_stored(effects.Documents(documents=(document,)))
     draft_procedure.save()
     draft_procedure.documents.set([document])
     launch(draft_procedure)
@@ -228,9 +236,7 @@ def test_an_adopted_procedure_adopts_its_documents_and_gives_a_post(draft_proced
         text="Appointed.",
         verb="appointed",
         deadline=DEADLINE + dt.timedelta(days=10),
-        effect=WrittenProcedure.Effect.APPOINT,
-        post=PostFactory(),
-        role_person=head,
+        effect=effects.to_stored(effects.Role(post=PostFactory(), person=head)),
     )
     clock.set(DEADLINE - dt.timedelta(days=1))
     launch(second)
@@ -245,8 +251,8 @@ def test_withdrawal_needs_a_reason_and_stops_answers(draft_procedure, world):
     launch(draft_procedure)
     with pytest.raises(ValidationError, match="why the procedure is withdrawn"):
         procedures.withdraw_procedure(procedure=draft_procedure, reason=" ")
-    procedures.withdraw_procedure(procedure=draft_procedure, reason="The text will change.")
-    assert draft_procedure.stage == "withdrawn"
+    withdrawn = procedures.withdraw_procedure(procedure=draft_procedure, reason="The text will change.").procedure
+    assert withdrawn.stage == "withdrawn"
     with pytest.raises(ValidationError, match="withdrawn"):
         procedures.answer_procedure(
             procedure=draft_procedure, organisation=world.alpha, answer="agree", user=world.alpha_user

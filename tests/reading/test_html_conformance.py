@@ -28,7 +28,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from core.roles import BOARD_MEMBERS_GROUP, SECRETARIAT_GROUP
 from core.two_factor import issue_enrolment_link
 from decisions.models import ActionItem, Decision, Document, WrittenProcedure
-from decisions.procedures import answer_procedure, close_procedure, launch_procedure
+from decisions.procedures.services import answer_procedure, close_procedure, launch_procedure
 from meetings.models import Meeting, Occasion
 from members.models import Membership, Organisation, Pillar
 from portal.demo.loader import load_demo_procedure

@@ -5,7 +5,7 @@ timer (README, "Written procedures"). Procedure pages close them too, so a misse
 
 from django.core.management.base import BaseCommand
 
-from decisions.procedures import close_due_procedures
+from decisions.procedures.services import close_due_procedures
 
 
 class Command(BaseCommand):

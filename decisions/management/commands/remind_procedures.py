@@ -5,7 +5,7 @@ once per procedure: run daily (or hourly) by cron or a systemd timer (README, "W
 
 from django.core.management.base import BaseCommand
 
-from decisions.procedures import remind_procedures
+from decisions.procedures.services import remind_procedures
 
 
 class Command(BaseCommand):

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -34,13 +35,44 @@ from core import clock
 from core.locking import StaleVersionError, save_versioned
 from core.roles import BOARD_MEMBERS_GROUP, SECRETARIAT_GROUP
 from core.workflow import RecordStatus
-from decisions import services
+from decisions import effects, services
+from decisions.effects import Effect
 from decisions.models import Decision, Document, ProcedureAnswer, WrittenProcedure
-from members.models import Delegation, Membership, Organisation, RoleHeld, organisations_represented_by
+from members.models import Delegation, Membership, Organisation, organisations_represented_by
 
 logger = logging.getLogger(__name__)
 
 REMINDER_BEFORE = dt.timedelta(days=2)
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """What a step saved: the procedure as stored after it, and how many people were e-mailed."""
+
+    procedure: WrittenProcedure
+    emailed: int = 0
+
+
+@dataclass(frozen=True)
+class AnswerResult:
+    """An answer recorded, and the procedure as stored after it (closed, if it was the last one awaited)."""
+
+    answer: ProcedureAnswer
+    procedure: WrittenProcedure
+    closed: bool = False
+
+
+@dataclass(frozen=True)
+class CloseResult:
+    """
+    A closing: the procedure as stored after it; `closed` False when it was not open (nothing changed);
+    the decision it took when adopted; how many people were e-mailed.
+    """
+
+    procedure: WrittenProcedure
+    closed: bool
+    decision: Decision | None = None
+    emailed: int = 0
 
 
 def deadline_display(procedure: WrittenProcedure) -> str:
@@ -72,29 +104,30 @@ def save_procedure(
     procedure: WrittenProcedure,
     documents: Iterable[Document] | None = None,
     consulted: Iterable[Organisation] | None = None,
-    admit_organisations: Iterable[Organisation] | None = None,
+    effect: Effect | None = None,
     expected_version: int | None,
     user=None,
 ) -> WrittenProcedure:
-    """Create or change a draft procedure (StaleVersionError if someone saved it since the form was opened)."""
+    """
+    Create or change a draft procedure (StaleVersionError if someone saved it since the form was opened).
+    `effect`: what its decision changes when adopted (decisions.effects), checked now and stored as data.
+    """
     if procedure.pk is not None:
         stored = WrittenProcedure.objects.select_for_update().get(pk=procedure.pk)
         _require(stored.stage == WrittenProcedure.Stage.DRAFT, _("Only a draft procedure can be changed."))
     elif user is not None and user.is_authenticated:
         procedure.created_by = user
     _check_reference(procedure)
+    if effect is not None:
+        _require(not effect.meeting_only, _("A written procedure cannot carry this effect."), "effect")
+        effect.validate()
+    procedure.effect = effects.to_stored(effect)
     procedure.full_clean()
     save_versioned(procedure, expected_version)
     if documents is not None:
         procedure.documents.set(list(documents))
     if consulted is not None:
         procedure.consulted.set(list(consulted))
-    if admit_organisations is not None:
-        procedure.admit_organisations.set(list(admit_organisations))
-    if procedure.effect == WrittenProcedure.Effect.DOCUMENTS and not procedure.documents.exists():
-        raise ValidationError({"documents": _("Choose the documents to adopt.")})
-    if procedure.effect == WrittenProcedure.Effect.ADMIT and not procedure.admit_organisations.exists():
-        raise ValidationError({"admit_organisations": _("Choose the organisations to admit.")})
     return procedure
 
 
@@ -130,11 +163,11 @@ def board_members_on(on: dt.date):
 @transaction.atomic
 def launch_procedure(
     *, procedure: WrittenProcedure, expected_version: int | None = None, site_url: str = "", user=None
-) -> int:
+) -> StepResult:
     """
     Open the procedure: members consulted (by default the Board members today), launched now,
     circulated to Board members; each consulted member's people are e-mailed once the step commits.
-    Returns how many were e-mailed.
+    Returns the procedure as stored and how many were e-mailed.
     """
     locked = WrittenProcedure.objects.select_for_update().get(pk=procedure.pk)
     if expected_version is not None and locked.version != expected_version:
@@ -150,14 +183,13 @@ def launch_procedure(
     locked.launched_at = now
     locked.full_clean()
     locked.save()
-    _copy(procedure, locked)
-    return _email(locked, "launched", locked.consulted.all(), site_url)
+    return StepResult(procedure=locked, emailed=_email(locked, "launched", locked.consulted.all(), site_url))
 
 
 @transaction.atomic
 def withdraw_procedure(
     *, procedure: WrittenProcedure, reason: str, expected_version: int | None = None, user=None
-) -> WrittenProcedure:
+) -> StepResult:
     """The Secretariat withdraws a procedure before it closes, saying why; no decision is taken."""
     locked = WrittenProcedure.objects.select_for_update().get(pk=procedure.pk)
     if expected_version is not None and locked.version != expected_version:
@@ -173,14 +205,13 @@ def withdraw_procedure(
     locked._change_reason = reason.strip()
     locked.full_clean()
     locked.save()
-    _copy(procedure, locked)
-    return locked
+    return StepResult(procedure=locked)
 
 
 @transaction.atomic
 def publish_procedure(
     *, procedure: WrittenProcedure, answers_published: bool = False, expected_version: int | None = None, user=None
-) -> WrittenProcedure:
+) -> StepResult:
     """Publish the outcome of a closed (or withdrawn) procedure: the public reads it and its decision."""
     locked = WrittenProcedure.objects.select_for_update().get(pk=procedure.pk)
     if expected_version is not None and locked.version != expected_version:
@@ -195,14 +226,7 @@ def publish_procedure(
     locked.answers_published = answers_published
     locked.full_clean()
     locked.save()
-    _copy(procedure, locked)
-    return locked
-
-
-def _copy(procedure: WrittenProcedure, locked: WrittenProcedure) -> None:
-    """The caller's object follows the stored row (the view redirects with it, the test reads it)."""
-    for field in WrittenProcedure._meta.concrete_fields:
-        setattr(procedure, field.attname, getattr(locked, field.attname))
+    return StepResult(procedure=locked)
 
 
 # --- Answers ------------------------------------------------------------------------------------
@@ -285,7 +309,7 @@ def answer_procedure(
     on_behalf: bool = False,
     channel: str = "",
     expected_version: int | None = None,
-) -> ProcedureAnswer:
+) -> AnswerResult:
     """
     Record (or change) an organisation's answer. Refused after the deadline, even if the form was
     opened before: the check is made here, with the procedure row locked, by the portal's clock. One
@@ -345,11 +369,12 @@ def answer_procedure(
         try:
             # Its own savepoint (close_procedure is atomic): a refused closing keeps this answer, and
             # the procedure stays open for the Secretariat to see to (it closes at the deadline).
-            close_procedure(locked, at=now)
+            closing = close_procedure(locked, at=now)
         except ValidationError:
             logger.exception("Written procedure %s could not be closed early", locked.reference)
-        _copy(procedure, locked)
-    return row
+        else:
+            return AnswerResult(answer=row, procedure=closing.procedure, closed=closing.closed)
+    return AnswerResult(answer=row, procedure=locked)
 
 
 # --- Closing ------------------------------------------------------------------------------------
@@ -365,16 +390,15 @@ def outcome_of(kind: str, tally: dict[str, int], consulted: int) -> str:
 
 
 @transaction.atomic
-def close_procedure(procedure: WrittenProcedure, at: dt.datetime | None = None, *, site_url: str = "") -> bool:
+def close_procedure(procedure: WrittenProcedure, at: dt.datetime | None = None, *, site_url: str = "") -> CloseResult:
     """
     Close an open procedure: tally, outcome and, when adopted, the decision with its effects, dated at
-    the closing. Returns False, changing nothing, when it is not open (closing twice, or a withdrawn one).
+    the closing. Changes nothing when it is not open (closing twice, or a withdrawn one): `closed` False.
     """
     # Lock the row: the timer and a page view may close the same procedure at once.
     locked = WrittenProcedure.objects.select_for_update().get(pk=procedure.pk)
     if locked.stage != WrittenProcedure.Stage.OPEN:
-        _copy(procedure, locked)
-        return False
+        return CloseResult(procedure=locked, closed=False)
     at = at or clock.now()
     # A procedure closes at its deadline even when the timer runs later.
     closed_at = min(at, locked.deadline)
@@ -393,16 +417,25 @@ def close_procedure(procedure: WrittenProcedure, at: dt.datetime | None = None, 
     locked.closed_at = closed_at
     locked.full_clean()
     locked.save()
-    if locked.outcome == WrittenProcedure.Outcome.ADOPTED:
-        _record_decision(locked)
-    _copy(procedure, locked)
-    _email(locked, "closed", locked.consulted.all(), site_url)
-    return True
+    decision = _record_decision(locked) if locked.outcome == WrittenProcedure.Outcome.ADOPTED else None
+    emailed = _email(locked, "closed", locked.consulted.all(), site_url)
+    return CloseResult(procedure=locked, closed=True, decision=decision, emailed=emailed)
 
 
 def _record_decision(procedure: WrittenProcedure) -> Decision:
-    """The adopted procedure's decision and its effects, as a meeting's outcome helper records them."""
+    """
+    The adopted procedure's decision and its stored effect (decisions.effects), the same as a meeting
+    decision's, dated at the closing. A record the effect names that was deleted since refuses the
+    closing (ValidationError, beside nothing: the procedure stays open for the Secretariat).
+    """
     day = timezone.localtime(procedure.closed_at).date()
+    try:
+        effect = effects.from_stored(procedure.effect)
+    except ValidationError as error:
+        raise ValidationError(
+            _("%(reference)s cannot take effect: %(reason)s")
+            % {"reference": procedure.reference, "reason": " ".join(error.messages)}
+        ) from None
     decision = Decision(
         procedure=procedure,
         reference=procedure.reference,
@@ -414,29 +447,11 @@ def _record_decision(procedure: WrittenProcedure) -> Decision:
     )
     decision.full_clean()
     save_versioned(decision, None)
-    Effect = WrittenProcedure.Effect
-    if procedure.effect == Effect.DOCUMENTS:
-        services.approve_documents(meeting=None, decision=decision, documents=list(procedure.documents.all()))
-    elif procedure.effect == Effect.ADMIT:
-        organisations = list(procedure.admit_organisations.all())
-        services.admit_members(
-            meeting=None, decision=decision, organisations=organisations, category=procedure.admit_category, since=day
-        )
-        decision.concerns_organisations.add(*organisations)
-    elif procedure.effect in (Effect.APPOINT, Effect.EXTEND):
-        services.record_role_held(
-            meeting=None,
-            decision=decision,
-            post=procedure.post,
-            person=procedure.role_person,
-            organisation=procedure.role_organisation,
-            pillar=procedure.role_pillar,
-            kind=RoleHeld.Kind.EXTENSION if procedure.effect == Effect.EXTEND else RoleHeld.Kind.APPOINTMENT,
-            start=day,
-            end=procedure.role_end,
-        )
-    elif procedure.documents.exists():
+    if effect is None:
+        # The decision only: it acts on the documents the procedure concerns.
         decision.documents.add(*procedure.documents.all())
+        return decision
+    services.record_outcome(services.OutcomeInput(meeting=None, decision=decision, effect=effect, on=day))
     return decision
 
 
@@ -450,8 +465,9 @@ def close_due_procedures(at: dt.datetime | None = None, *, site_url: str = "") -
     closed = []
     for procedure in WrittenProcedure.objects.due(at).order_by("deadline"):
         try:
-            if close_procedure(procedure, at=at, site_url=site_url):
-                closed.append(procedure)
+            result = close_procedure(procedure, at=at, site_url=site_url)
+            if result.closed:
+                closed.append(result.procedure)
         except ValidationError:
             logger.exception("Written procedure %s could not be closed", procedure.reference)
     return closed

@@ -1,7 +1,7 @@
 """
 The pages of written procedures: the list, a procedure, a member's answer, the Secretariat's steps
 and the deadlines calendar. Every procedure page first closes the procedures whose deadline has
-passed (decisions.procedures.close_due_procedures), so that a missed timer loses nothing.
+passed (decisions.procedures.services.close_due_procedures), so that a missed timer loses nothing.
 
 A procedure the user may not see is a 404; a step they may not take on one they see, a 403.
 """
@@ -31,10 +31,11 @@ from core.editing import (
 )
 from core.forms import ConfirmForm
 from core.roles import is_board_member, is_secretariat
-from decisions import procedures
+from decisions import effects
 from decisions.models import Decision, ProcedureAnswer, WrittenProcedure
-from decisions.procedures_forms import AnswerForm, OnBehalfForm, ProcedureForm, PublishForm, WithdrawForm
-from decisions.procedures_ics import deadlines_calendar
+from decisions.procedures import services as procedures
+from decisions.procedures.feeds import deadlines_calendar
+from decisions.procedures.forms import AnswerForm, OnBehalfForm, ProcedureForm, PublishForm, WithdrawForm
 
 CHANGE = "decisions.change_writtenprocedure"
 PAGE_SIZE = 25
@@ -79,9 +80,7 @@ def procedure_detail(request, slug):
     procedures.close_due_procedures()
     user = request.user
     procedure = get_object_or_404(
-        _with_tally_so_far(WrittenProcedure.objects.visible_to(user)).select_related(
-            "proposed_by_organisation", "post", "role_person", "role_organisation", "role_pillar"
-        ),
+        _with_tally_so_far(WrittenProcedure.objects.visible_to(user)).select_related("proposed_by_organisation"),
         slug=slug,
     )
     answers = ProcedureAnswer.objects.visible_to(user).filter(procedure=procedure).select_related("organisation")
@@ -108,6 +107,10 @@ def procedure_detail(request, slug):
             "user_is_secretariat": is_secretariat(user),
             "documents": procedure.documents.visible_to(user).order_by("title") if is_board_member(user) else [],
             "consulted": procedure.consulted.order_by("name") if is_board_member(user) else [],
+            # What its decision changes: its kind for everyone; in a sentence, naming the records, for
+            # Board members and the Secretariat.
+            "effect_label": effects.label(procedure.effect),
+            "effect": effects.describe(procedure.effect) if is_board_member(user) else "",
         },
     )
 
@@ -144,9 +147,9 @@ def procedure_answer(request, slug):
             user=request.user,
             expected_version=form.expected_version,
         ),
-        message=lambda answer: (
+        message=lambda result: (
             _("Your answer for %(organisation)s is recorded: %(answer)s.")
-            % {"organisation": answer.organisation, "answer": answer.get_answer_display()}
+            % {"organisation": result.answer.organisation, "answer": result.answer.get_answer_display()}
         ),
         success_url=procedure,
         title=_("Answer the written procedure %(reference)s") % {"reference": procedure.reference},
@@ -184,11 +187,12 @@ def _procedure_form(request, form: ProcedureForm, **context):
             procedure=form.save(commit=False),
             documents=form.cleaned_data["documents"],
             consulted=form.cleaned_data["consulted"],
-            admit_organisations=form.cleaned_data["admit_organisations"],
+            effect=form.chosen_effect(),
             expected_version=form.expected_version,
             user=request.user,
         ),
         message=lambda procedure: _("Draft procedure %(reference)s saved.") % {"reference": procedure.reference},
+        template="decisions/procedures/procedure_form.html",
         **context,
     )
 
@@ -201,9 +205,9 @@ def procedure_launch(request, slug):
         request,
         ConfirmForm(posted(request), submit_label=_("Launch the procedure")),
         save=lambda: procedures.launch_procedure(procedure=procedure, site_url=_site_url(request), user=request.user),
-        message=lambda sent: (
+        message=lambda result: (
             _("Procedure %(reference)s launched; %(count)s members' contacts were e-mailed.")
-            % {"reference": procedure.reference, "count": sent}
+            % {"reference": procedure.reference, "count": result.emailed}
         ),
         success_url=procedure,
         refused_url=procedure.get_absolute_url(),
@@ -237,9 +241,9 @@ def procedure_record_answer(request, slug):
             channel=form.cleaned_data["channel"],
             expected_version=form.expected_version,
         ),
-        message=lambda answer: (
+        message=lambda result: (
             _("Answer of %(organisation)s recorded on its behalf: %(answer)s.")
-            % {"organisation": answer.organisation, "answer": answer.get_answer_display()}
+            % {"organisation": result.answer.organisation, "answer": result.answer.get_answer_display()}
         ),
         success_url=procedure,
         title=_("Record an answer — %(reference)s") % {"reference": procedure.reference},
@@ -304,7 +308,7 @@ def procedure_history(request, slug):
 
 
 def procedures_ics(request):
-    """The deadlines of the open procedures the user may see, as iCalendar (decisions.procedures_ics)."""
+    """The deadlines of the open procedures the user may see, as iCalendar (decisions.procedures.feeds)."""
     procedures.close_due_procedures()
     open_ones = WrittenProcedure.objects.visible_to(request.user).filter(stage=WrittenProcedure.Stage.OPEN)
     body = deadlines_calendar(open_ones.order_by("deadline"), request.build_absolute_uri)

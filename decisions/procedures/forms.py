@@ -5,12 +5,15 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput, LineEndingsMixin, form_helper, records_formfield
+from core.forms import LineEndingsMixin, form_helper, records_formfield, refuse_control_characters
 from core.locking import OptimisticLockFormMixin
-from decisions import procedures
+from decisions import effects
+from decisions.effect_forms import EFFECT_FORMS
 from decisions.models import Document, ProcedureAnswer, WrittenProcedure
+from decisions.procedures import services as procedures
 from members.models import Organisation
 
 
@@ -22,7 +25,17 @@ class DateTimeInput(forms.DateTimeInput):
 
 
 class ProcedureForm(LineEndingsMixin, OptimisticLockFormMixin, forms.ModelForm):
-    """A draft procedure: what is proposed, to whom, by when, and what it acts on when adopted."""
+    """
+    A draft procedure: what is proposed, to whom, by when, and what it changes when adopted: one effect
+    (decisions.effects), chosen in `effect` and given in that effect's own form (decisions.effect_forms,
+    the same as a meeting's outcome page), whose fields are prefixed by its kind ("role-post", …).
+    """
+
+    effect = forms.ChoiceField(
+        label=_("When adopted, the decision also"),
+        required=False,
+        help_text=_("Then fill in the fields of that effect below; the others are ignored."),
+    )
 
     class Meta:
         formfield_callback = records_formfield  # many-to-many fields: core.forms.RecordsChoiceField
@@ -37,31 +50,59 @@ class ProcedureForm(LineEndingsMixin, OptimisticLockFormMixin, forms.ModelForm):
             "documents",
             "consulted",
             "deadline",
-            "effect",
-            "admit_organisations",
-            "admit_category",
-            "post",
-            "role_person",
-            "role_organisation",
-            "role_pillar",
-            "role_end",
         ]
         widgets = {
             "text": forms.Textarea(attrs={"rows": 8}),
             "deadline": DateTimeInput,
-            "role_end": DateInput,
             "documents": forms.SelectMultiple(attrs={"size": 6}),
             "consulted": forms.SelectMultiple(attrs={"size": 8}),
-            "admit_organisations": forms.SelectMultiple(attrs={"size": 6}),
         }
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
         self.fields["documents"].queryset = Document.objects.order_by("title")
         self.fields["deadline"].help_text = _("Date and time in the Secretariat's time zone (%(zone)s).") % {
             "zone": settings.TIME_ZONE
         }
+        offered = {key: form for key, form in EFFECT_FORMS.items() if not form.effect_class.meeting_only}
+        self.fields["effect"].choices = [("", _("Nothing more (the decision only)"))] + [
+            (key, form.effect_class.label) for key, form in offered.items()
+        ]
+        stored, self.stored_effect_refused = {}, ""
+        if self.instance.effect:
+            try:
+                stored = {self.instance.effect["kind"]: effects.from_stored(self.instance.effect)}
+            except ValidationError as error:
+                self.stored_effect_refused = " ".join(error.messages)
+            self.initial.setdefault("effect", self.instance.effect.get("kind", ""))
+        # Only the chosen effect's form takes the input: the others are ignored (and show no errors).
+        chosen = data.get(self.add_prefix("effect"), "") if data is not None else None
+        self.effect_forms = {
+            key: form(
+                data if key == chosen else None,
+                prefix=key,
+                stored=True,
+                initial=form.initial_for(stored[key]) if key in stored else None,
+            )
+            for key, form in offered.items()
+        }
         self.helper = form_helper()
+
+    @property
+    def chosen_effect_form(self):
+        return self.effect_forms.get(self.cleaned_data.get("effect") or "")
+
+    def clean(self):
+        cleaned = super().clean()
+        effect_form = self.chosen_effect_form
+        if effect_form is not None and not (effect_form.is_valid() and refuse_control_characters(effect_form)):
+            self.add_error("effect", _("Correct the fields of this effect below."))
+        return cleaned
+
+    def chosen_effect(self) -> effects.Effect | None:
+        """The effect of the cleaned input, or None."""
+        effect_form = self.chosen_effect_form
+        return None if effect_form is None else effect_form.effect()
 
 
 class AnswerForm(LineEndingsMixin, forms.Form):
