@@ -7,6 +7,14 @@ from core.two_factor import issue_enrolment_link
 from tests.conftest import PERSONAS
 from tests.factories import UserFactory
 
+
+
+@pytest.fixture
+def records(records_built_once):
+    """Every test here only reads the records: they are built once for the module."""
+    return records_built_once
+
+
 # "announced": a draft record whose meeting the Secretariat announced to the public.
 STATES = ["draft", "circulated", "published", "announced"]
 
