@@ -119,7 +119,8 @@ def main(argv=None) -> int:
         all_cases = sum(by_kind.values())
         print(
             f"cases: {all_cases}, status-only: {by_kind['status-only']} "
-            f"({100 * by_kind['status-only'] / max(all_cases, 1):.1f} %), no assert of their own: {by_kind['no-assert']}"
+            f"({100 * by_kind['status-only'] / max(all_cases, 1):.1f} %), "
+            f"no assert of their own: {by_kind['no-assert']}"
         )
     if options.list:
         for file, name, kind in functions:
