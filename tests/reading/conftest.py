@@ -14,7 +14,7 @@ from django.utils import timezone
 from meetings.models import Meeting, Participation
 from members.models import Membership, Post, RoleHeld
 from portal.demo.loader import load_sixth_board_meeting
-from tests.built_once import read_only, rows_for_the_module
+from tests.built_once import for_one_test, rows_for_the_module
 from tests.factories import (
     ActionItemFactory,
     AgendaItemFactory,
@@ -179,12 +179,11 @@ def _records_of_the_module(django_db_setup, django_db_blocker, tmp_path_factory)
 @pytest.fixture
 def records_built_once(request, settings, db, _records_of_the_module):
     """
-    The same records, built once per module (tests/built_once.py): for tests that only read them. A
-    module whose tests all only read says `records = records_built_once` … by overriding `records`.
+    The same records, built once per module (tests/built_once.py); each test has its own copy and its
+    writes are rolled back. A module opts in by overriding `records` with this fixture.
     """
     records, media_root = _records_of_the_module
-    read_only(request, settings, media_root)
-    return records
+    return for_one_test(request, settings, media_root, records)
 
 
 # --- The page cache (core.pagecache) switched on, for test_page_cache and test_audience_cache ---------
