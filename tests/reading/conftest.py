@@ -153,7 +153,7 @@ def _make_record(status: str, marker: str | None, ordinal: int, announced: bool 
     return Record(meeting, decision, document, organisation, action, person=appointee, pillar=pillar)
 
 
-def _records() -> dict[str, Record]:
+def every_state_of_a_record() -> dict[str, Record]:
     return {
         "draft": _make_record(Meeting.Status.DRAFT, DRAFT_MARKER, 201),
         "circulated": _make_record(Meeting.Status.CIRCULATED, CIRCULATED_MARKER, 202),
@@ -165,14 +165,14 @@ def _records() -> dict[str, Record]:
 @pytest.fixture
 def records(db):
     """{"draft": Record, "circulated": Record, "published": Record, "announced": Record (a draft, announced)}."""
-    return _records()
+    return every_state_of_a_record()
 
 
 @pytest.fixture(scope="module")
 def _records_of_the_module(django_db_setup, django_db_blocker, tmp_path_factory):
     with rows_for_the_module(django_db_blocker, tmp_path_factory) as media_root:
         with django_db_blocker.unblock():
-            records = _records()
+            records = every_state_of_a_record()
         yield records, media_root
 
 
