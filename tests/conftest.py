@@ -58,23 +58,33 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+def settings_for_tests(settings) -> dict:
+    """
+    Production settings, less what needs a real deployment (HTTPS, collected static files): what each
+    test runs with, and what rows built once for a module are built with (tests/built_once.py).
+    """
+    return {
+        "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+        "SECURE_SSL_REDIRECT": False,
+        "STORAGES": {
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+        # Personas sign in with force_login (or client.login, which django-axes refuses: it has no
+        # request); the sign-in tests in tests/hardening switch both back on.
+        "TWO_FACTOR_REQUIRED": False,
+        "AXES_ENABLED": False,
+        # A test's writes roll back, never commit, and the page cache learns of a change at commit: it would
+        # serve one test's pages in the next. It is on only where it is tested (tests/reading/test_page_cache.py);
+        # with REDIS_URL set, the rest of the suite still runs with the cache and sessions in Redis.
+        "PAGE_CACHE_SECONDS": 0,
+    }
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
-    """Production settings, less what needs a real deployment (HTTPS, collected static files)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.SECURE_SSL_REDIRECT = False
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    # Personas sign in with force_login (or client.login, which django-axes refuses: it has no
-    # request); the sign-in tests in tests/hardening switch both back on.
-    settings.TWO_FACTOR_REQUIRED = False
-    settings.AXES_ENABLED = False
-    # A test's writes roll back, never commit, and the page cache learns of a change at commit: it would
-    # serve one test's pages in the next. It is on only where it is tested (tests/reading/test_page_cache.py);
-    # with REDIS_URL set, the rest of the suite still runs with the cache and sessions in Redis.
-    settings.PAGE_CACHE_SECONDS = 0
+    for name, value in settings_for_tests(settings).items():
+        setattr(settings, name, value)
 
 
 @pytest.fixture

@@ -35,6 +35,7 @@ from decisions.models import ActionItem, Decision, Document, WrittenProcedure
 from decisions.procedures.services import launch_procedure
 from meetings.models import Meeting, Occasion
 from members.models import Membership, Organisation, Person, Pillar, RoleHeld
+from tests.built_once import for_one_test, rows_for_the_module
 from tests.editing.test_admin_locking_records import admin_form_data
 from tests.factories import (
     ActionItemFactory,
@@ -151,9 +152,23 @@ def _client(user=None) -> Client:
 # --- The records every form and page is tried on -----------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def _world_once(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The records, made once for the module (tests/built_once.py): each test's writes are rolled back."""
+    with rows_for_the_module(django_db_blocker, tmp_path_factory) as media_root:
+        with django_db_blocker.unblock():
+            meetings = make_world()
+        yield meetings, media_root
+
+
 @pytest.fixture
-def world(db, secretariat, board_member):
+def world(request, settings, db, secretariat, board_member, _world_once):
     """A record of each kind, made the same way on every run, for each URL to point at."""
+    meetings, media_root = _world_once
+    return for_one_test(request, settings, media_root, meetings)
+
+
+def make_world() -> dict:
     factory.random.reseed_random("iisg-fuzz")
     pillar = PillarFactory(code="WBCTi")
     organisation = OrganisationFactory(name="Ministry of Security", acronym="MoS")

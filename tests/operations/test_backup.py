@@ -187,8 +187,9 @@ def test_restore_refuses_another_schema_version_naming_the_app(archive):
     assert table_counts() == rows
 
 
-def test_restore_refuses_a_damaged_archive_before_changing_anything(archive, media):
+def test_restore_refuses_a_damaged_archive_before_changing_anything(archive, media, tmp_path):
     name = DocumentFile.objects.order_by("pk").first().file.name
+    intact = Path(shutil.copy(archive, tmp_path / "intact.tar"))
     rewrite_archive(archive, {f"media/{name}": lambda data: data[:-1] + b"X"})
     wipe_database()
     shutil.rmtree(media)
@@ -196,6 +197,9 @@ def test_restore_refuses_a_damaged_archive_before_changing_anything(archive, med
         run("restore", str(archive))
     assert connection.introspection.table_names() == []
     assert not media.exists()
+    # The intact archive puts the tables back, in a fraction of the time migrating anew takes.
+    run("restore", str(intact))
+    assert connection.introspection.table_names() != []
 
 
 def test_restore_fails_loudly_when_the_result_differs_from_the_manifest(archive):

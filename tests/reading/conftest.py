@@ -14,6 +14,7 @@ from django.utils import timezone
 from meetings.models import Meeting, Participation
 from members.models import Membership, Post, RoleHeld
 from portal.demo.loader import load_sixth_board_meeting
+from tests.built_once import for_one_test, rows_for_the_module
 from tests.factories import (
     ActionItemFactory,
     AgendaItemFactory,
@@ -152,15 +153,37 @@ def _make_record(status: str, marker: str | None, ordinal: int, announced: bool 
     return Record(meeting, decision, document, organisation, action, person=appointee, pillar=pillar)
 
 
-@pytest.fixture
-def records(db):
-    """{"draft": Record, "circulated": Record, "published": Record, "announced": Record (a draft, announced)}."""
+def every_state_of_a_record() -> dict[str, Record]:
     return {
         "draft": _make_record(Meeting.Status.DRAFT, DRAFT_MARKER, 201),
         "circulated": _make_record(Meeting.Status.CIRCULATED, CIRCULATED_MARKER, 202),
         "published": _make_record(Meeting.Status.PUBLISHED, None, 203),
         "announced": _make_record(Meeting.Status.DRAFT, ANNOUNCED_MARKER, 204, announced=True),
     }
+
+
+@pytest.fixture
+def records(db):
+    """{"draft": Record, "circulated": Record, "published": Record, "announced": Record (a draft, announced)}."""
+    return every_state_of_a_record()
+
+
+@pytest.fixture(scope="module")
+def _records_of_the_module(django_db_setup, django_db_blocker, tmp_path_factory):
+    with rows_for_the_module(django_db_blocker, tmp_path_factory) as media_root:
+        with django_db_blocker.unblock():
+            records = every_state_of_a_record()
+        yield records, media_root
+
+
+@pytest.fixture
+def records_built_once(request, settings, db, _records_of_the_module):
+    """
+    The same records, built once per module (tests/built_once.py); each test has its own copy and its
+    writes are rolled back. A module opts in by overriding `records` with this fixture.
+    """
+    records, media_root = _records_of_the_module
+    return for_one_test(request, settings, media_root, records)
 
 
 # --- The page cache (core.pagecache) switched on, for test_page_cache and test_audience_cache ---------

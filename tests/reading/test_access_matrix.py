@@ -1,11 +1,23 @@
 """Every reading URL, for every persona and every state of the meeting record, with the expected status."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from core.two_factor import issue_enrolment_link
+from members.models import Pillar
 from tests.conftest import PERSONAS
 from tests.factories import UserFactory
+from tests.pages import LIST, PUBLIC, QUERIES, RECORD, fill, pages_of
+from tests.reading.conftest import FORBIDDEN
+
+
+@pytest.fixture
+def records(records_built_once):
+    """Every test here only reads the records: they are built once for the module."""
+    return records_built_once
+
 
 # "announced": a draft record whose meeting the Secretariat announced to the public.
 STATES = ["draft", "circulated", "published", "announced"]
@@ -21,43 +33,40 @@ SEES_STATE = {
 ANNOUNCEMENT_PAGES = {"meeting-detail", "meeting-ics"}
 
 
-def object_urls(record) -> dict[str, str]:
-    """The pages of one meeting record, by name."""
-    meeting = record.meeting
+def _by_segment(record) -> dict:
+    """The records of one meeting record, by the path segment before their parameter (tests/pages.py)."""
     return {
-        "meeting-detail": meeting.get_absolute_url(),
-        "meeting-ics": reverse("meetings:meeting-ics", args=[meeting.slug]),
-        "meeting-pdf": reverse("portal:meeting-pdf", args=[meeting.slug]),
-        "decision-detail": record.decision.get_absolute_url(),
-        "document-detail": record.document.get_absolute_url(),
-        "document-download": reverse("decisions:document-download", args=[record.document.slug, 1]),
-        "organisation-detail": record.organisation.get_absolute_url(),
+        "meetings": record.meeting,
+        "decisions": record.decision,
+        "documents": record.document,
+        "members": record.organisation,
         # The holder of the role the record's decision made: known only with the record.
-        "person-detail": record.person.get_absolute_url(),
+        "people": record.person,
     }
+
+
+def object_urls(record) -> dict[str, str]:
+    """The pages of one meeting record, by name: every record page of the URLconf (tests/pages.py)."""
+    return {route.short_name: fill(route, _by_segment(record)) for route in pages_of(RECORD)}
 
 
 # Documents and their files are part of the full record: Board members and the Secretariat only.
 MEMBER_ONLY = {"document-detail", "document-download"}
 
+# Every list page of the URLconf (what each shows is as visible as each record), the pillars' (public,
+# and what their page lists is as visible as each record; the records make pillar WBCTi) and sign-in.
+# Written procedures have their own matrix and markers (tests/procedures/test_access.py).
 LIST_URLS = {
-    "home": lambda: reverse("home"),
-    "meeting-list": lambda: reverse("meetings:meeting-list"),
-    "meetings-ics": lambda: reverse("meetings:meetings-ics"),
-    "decision-list": lambda: reverse("decisions:decision-list"),
-    "decision-export-csv": lambda: reverse("decisions:decision-export-csv"),
-    "decision-export-json": lambda: reverse("decisions:decision-export-json"),
-    "member-list": lambda: reverse("portal:member-list"),
-    # Pillars are public; what their page lists is as visible as each record.
-    "pillar-detail": lambda: reverse("portal:pillar-detail", args=["WBCTi"]),
-    "document-list": lambda: reverse("decisions:document-list"),
-    "action-list": lambda: reverse("decisions:action-list"),
-    # Written procedures (tests/procedures/test_access.py has their own matrix and markers).
-    "procedure-list": lambda: reverse("decisions:procedure-list"),
-    "procedures-ics": lambda: reverse("decisions:procedures-ics"),
-    "search": lambda: reverse("portal:search") + "?q=board",
-    "login": lambda: reverse("login"),
+    route.short_name: (lambda route=route: fill(route, {}) + QUERIES.get(route.name, "")) for route in pages_of(LIST)
 }
+LIST_URLS |= {
+    route.short_name: (lambda route=route: fill(route, {"pillars": Pillar(code="WBCTi")})) for route in pages_of(PUBLIC)
+}
+LIST_URLS["login"] = lambda: reverse("login")
+
+
+def object_urls_names() -> list[str]:
+    return [route.short_name for route in pages_of(RECORD)]
 
 
 def expected_status(url_name: str, persona: str, state: str) -> int:
@@ -72,28 +81,47 @@ def expected_status(url_name: str, persona: str, state: str) -> int:
 
 MATRIX = [
     (url_name, persona, state, expected_status(url_name, persona, state))
-    for url_name in [
-        "meeting-detail",
-        "meeting-ics",
-        "meeting-pdf",
-        "decision-detail",
-        "document-detail",
-        "document-download",
-        "organisation-detail",
-        "person-detail",
-    ]
+    for url_name in object_urls_names()
     for persona in PERSONAS
     for state in STATES
 ]
 
 
+def what_the_page_shows(url_name: str, record) -> str:
+    """What the page of a record must show to who may open it: the record's own name, or the file's kind."""
+    return {
+        "meeting-detail": record.meeting.title,
+        "meeting-ics": "BEGIN:VEVENT",
+        "meeting-pdf": "%PDF",
+        "decision-detail": record.decision.reference,
+        "document-detail": record.document.title,
+        "document-download": "%PDF",
+        "organisation-detail": record.organisation.name,
+        "person-detail": record.person.name,
+    }[url_name]
+
+
+def read(response) -> str:
+    """The body; a download is read to the end, which closes its file."""
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return content.decode("utf-8", errors="replace")
+
+
 @pytest.mark.parametrize(("url_name", "persona", "state", "status"), MATRIX)
 def test_record_pages(client_for, records, url_name, persona, state, status):
-    url = object_urls(records[state])[url_name]
-    response = client_for(persona).get(url)
-    if response.streaming:
-        b"".join(response.streaming_content)  # read to the end, which closes the file
+    record = records[state]
+    response = client_for(persona).get(object_urls(record)[url_name])
+    body = read(response)
     assert response.status_code == status
+    if status == 200:
+        assert what_the_page_shows(url_name, record) in body
+    else:
+        # The portal's own "not found" page, which names the record nowhere but in the address it offers
+        # to come back to after signing in.
+        assert "Page not found" in body
+        assert what_the_page_shows(url_name, record) not in re.sub(r"next=[^\"]*", "next=", body)
+    # Nothing the persona may not read, on any answer (tests/reading/test_no_leaks.py tries every page).
+    assert [marker for marker in FORBIDDEN[persona] if marker in body] == []
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -102,8 +130,35 @@ def test_list_pages_open_to_everyone(client_for, records, url_name, persona):
     # Lists show what the persona may see (possibly nothing), never an error.
     client = client_for(persona)
     response = client.get(LIST_URLS[url_name]())
-    expected = 302 if url_name == "login" and persona != "anonymous" else 200
-    assert response.status_code == expected
+    body = read(response)
+    if url_name == "login" and persona != "anonymous":
+        assert response.status_code == 302
+        return
+    assert response.status_code == 200
+    assert [text for text in what_the_list_shows(url_name, records["published"]) if text not in body] == []
+    assert [marker for marker in FORBIDDEN[persona] if marker in body] == []
+
+
+def what_the_list_shows(url_name: str, published) -> list[str]:
+    """What a list shows everyone: its heading, and the published record where the list has it."""
+    decision, meeting = published.decision.reference, published.meeting.title
+    return {
+        "home": ["IISG Board Portal", meeting, decision],
+        "search": ["<h1>Search</h1>", meeting, decision],
+        "member-list": ["Members of the IISG", published.organisation.name],
+        "meeting-list": ["<h1>Meetings</h1>", meeting],
+        "meetings-ics": ["BEGIN:VCALENDAR", meeting],
+        "decision-list": ["Decision register", decision],
+        "decision-export-csv": [decision, meeting],
+        "decision-export-json": [decision, meeting],
+        # Documents and actions are for Board members: the public list may be empty.
+        "document-list": ["<h1>Documents</h1>"],
+        "action-list": ["Follow-up actions"],
+        "procedure-list": ["Written procedures"],
+        "procedures-ics": ["BEGIN:VCALENDAR"],
+        "pillar-detail": ["(WBCTi)", decision],
+        "login": ["Sign in"],
+    }[url_name]
 
 
 # The enrolment link of a Secretariat user with no second factor (core/two_factor.py), and the admin's
@@ -140,19 +195,38 @@ def test_enrolment_link_pages(client_for, db, url_name, persona):
     assert says in (response.url if status == 302 else response.content.decode())
 
 
-def test_unknown_records_are_404(client, db):
-    assert client.get("/meetings/no-such-meeting/").status_code == 404
-    assert client.get("/decisions/B99/2099/01/").status_code == 404
-    assert client.get("/members/no-such-organisation/").status_code == 404
-    assert client.get("/people/no-such-person/").status_code == 404
-    assert client.get("/pillars/NOPILLAR/").status_code == 404
-    assert client.get("/documents/no-such-document/").status_code == 404
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/meetings/no-such-meeting/",
+        "/meetings/no-such-meeting/record.pdf",
+        "/meetings/no-such-meeting.ics",
+        "/decisions/B99/2099/01/",
+        "/members/no-such-organisation/",
+        "/people/no-such-person/",
+        "/pillars/NOPILLAR/",
+        "/documents/no-such-document/",
+        "/documents/no-such-document/files/1/",
+        "/procedures/WP-2099-01/",
+    ],
+)
+@pytest.mark.parametrize("persona", ["anonymous", "secretariat"])
+def test_unknown_records_are_404(client_for, db, url, persona):
+    response = client_for(persona).get(url)
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "<h1>Page not found</h1>" in page
+    # Who may see more once signed in is offered to; the Secretariat is not.
+    assert (f"?next={url}" in page) is (persona == "anonymous")
 
 
 def test_missing_file_version_is_404(client_for, records):
     document = records["published"].document
     url = reverse("decisions:document-download", args=[document.slug, 99])
-    assert client_for("board_member").get(url).status_code == 404
+    response = client_for("board_member").get(url)
+    assert response.status_code == 404
+    assert "<h1>Page not found</h1>" in response.content.decode()
+    assert "Content-Disposition" not in response
 
 
 def test_download_is_sent_as_an_attachment(client_for, records):

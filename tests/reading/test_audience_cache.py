@@ -21,6 +21,12 @@ from tests.reading.test_page_cache import CHANGES
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def records(records_built_once):
+    """The records are built once for the module; each test's changes are rolled back (tests/built_once.py)."""
+    return records_built_once
+
+
 def signed_in(user) -> Client:
     client = Client()
     client.force_login(user)

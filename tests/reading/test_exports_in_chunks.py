@@ -19,8 +19,9 @@ from decisions import exports
 from decisions.models import Document, WrittenProcedure
 from meetings.models import Meeting
 from members.models import Organisation, Person, Pillar, RoleHeld
+from tests.built_once import for_one_test, rows_for_the_module
 from tests.factories import DecisionFactory, PersonFactory, WrittenProcedureFactory
-from tests.reading.conftest import CIRCULATED_MARKER, DRAFT_MARKER, MEMBER_MARKER
+from tests.reading.conftest import CIRCULATED_MARKER, DRAFT_MARKER, MEMBER_MARKER, every_state_of_a_record
 
 EXPORTS = [reverse("decisions:decision-export-csv"), reverse("decisions:decision-export-json")]
 
@@ -30,8 +31,22 @@ def body(response) -> bytes:
     return b"".join(response.streaming_content)
 
 
+@pytest.fixture(scope="module")
+def _linked_once(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The records and their links, built once for the module (tests/built_once.py): the tests only read."""
+    with rows_for_the_module(django_db_blocker, tmp_path_factory) as media_root:
+        with django_db_blocker.unblock():
+            records = link(every_state_of_a_record())
+        yield records, media_root
+
+
 @pytest.fixture
-def linked(records):
+def linked(request, settings, db, _linked_once):
+    records, media_root = _linked_once
+    return for_one_test(request, settings, media_root, records)
+
+
+def link(records):
     """
     Published decisions that link again to what the published record's decision links to, and to the
     memberships and roles the draft and circulated records' decisions made (hidden until those records

@@ -1,7 +1,7 @@
 """
 Every page kind of the portal is valid HTML for the W3C Nu checker: 0 errors.
 
-The pages are every route of the URLconf (the admin is Django's own and left out), each filled in with
+The pages are every route of the URLconf (tests/pages.py; the admin is Django's own and left out), each filled in with
 the records of every state (draft, circulated, published, a draft announced to the public, and the
 6th Board meeting of the demo) and opened by every role (tests.conftest.PERSONAS; editing pages by
 the Secretariat in every state, by the other roles once: see _openings), plus what the URLconf alone
@@ -21,7 +21,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.test import Client, RequestFactory
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.views.defaults import server_error
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -42,6 +42,7 @@ from tests.factories import (
     WrittenProcedureFactory,
 )
 from tests.nu_checker import nu_errors, require_nu_checker
+from tests.pages import fill, routes
 from tests.reading.test_access_matrix import LIST_URLS
 from tests.signin import current_token, give_code, sign_in
 
@@ -63,21 +64,6 @@ NOT_HTML = {
 # Routes opened only with what a test makes for them (below), not filled from the records.
 OPENED_APART = {"enrolment-link"}
 
-_PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
-
-
-def routes(patterns=None, prefix="", namespace=""):
-    """Every route of the URLconf but the admin's: (route, name with its namespace)."""
-    for pattern in get_resolver().url_patterns if patterns is None else patterns:
-        if isinstance(pattern, URLResolver):
-            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            route = prefix + str(pattern.pattern)
-            if not route.startswith("admin/"):
-                yield from routes(pattern.url_patterns, route, inner)
-        elif isinstance(pattern, URLPattern):
-            route = prefix + str(pattern.pattern)
-            yield route, namespace + (pattern.name or route)
-
 
 @dataclass
 class Context:
@@ -85,21 +71,6 @@ class Context:
 
     name: str
     records: dict
-
-
-def fill(route: str, context: Context) -> str:
-    """The route with each parameter filled in from the context's records."""
-    path = route
-    for match in _PARAMETER.finditer(route):
-        name = match.group("name")
-        if name == "number":
-            value = 1
-        else:
-            segment = route[: match.start()].rstrip("/").split("/")[-1]
-            assert segment in context.records, f"{route}: no record for '{segment}/' (add it to the contexts)"
-            value = getattr(context.records[segment], name)
-        path = path.replace(match.group(0), str(value), 1)
-    return "/" + path
 
 
 def _records(meeting: Meeting, decision: Decision, procedure: WrittenProcedure, **more) -> dict:
@@ -233,11 +204,11 @@ def _posts_to_itself(response) -> bool:
 def _collect(pages: Pages, contexts: dict, personas: dict) -> None:
     clients = {persona: _client(None if persona == "anonymous" else personas[persona]) for persona in PERSONAS}
     posted = []
-    for route, name in routes():
+    for route, name in ((page.route, page.name) for page in routes()):
         if name in NOT_HTML or name in OPENED_APART:
             continue
         for context, roles in _openings(route, contexts):
-            url = fill(route, context) if context else "/" + route
+            url = fill(route, context.records) if context else "/" + route
             state = f" ({context.name})" if context else ""
             for persona in roles:
                 response = clients[persona].get(url)
@@ -326,7 +297,7 @@ def test_every_page_kind_is_valid_html_for_every_role(nu_checker, contexts, pers
     _collect(pages, contexts, personas)
     _two_factor_pages(pages, settings)
     _enrolment_pages(pages, settings)
-    every_route = {name for _route, name in routes()}
+    every_route = {page.name for page in routes()}
     unchecked = every_route - NOT_HTML - pages.html_routes
     assert not unchecked, f"Routes no role opened as an HTML page in any state: {sorted(unchecked)}"
 

@@ -13,6 +13,12 @@ FEED = reverse("meetings:meetings-ics")
 
 
 @pytest.fixture
+def records(records_built_once):
+    """The records are built once for the module; each test's changes are rolled back (tests/built_once.py)."""
+    return records_built_once
+
+
+@pytest.fixture
 def builds(monkeypatch):
     """How many times a feed's calendar was built."""
     count = {"n": 0}

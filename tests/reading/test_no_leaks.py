@@ -27,6 +27,12 @@ from tests.reading.test_access_matrix import LIST_URLS, object_urls
 
 
 @pytest.fixture
+def records(records_built_once):
+    """Every test here only reads the records: they are built once for the module."""
+    return records_built_once
+
+
+@pytest.fixture
 def pdf_sources(monkeypatch):
     """The HTML each PDF is made from (WeasyPrint lays out exactly this text)."""
     sources = []

@@ -15,6 +15,12 @@ pytestmark = pytest.mark.django_db
 SIGNED_IN = ["board_member", "secretariat", "admin"]
 
 
+@pytest.fixture
+def records(records_built_once):
+    """Every test here only reads the records: they are built once for the module."""
+    return records_built_once
+
+
 def directives(response) -> set[str]:
     return {part.strip().lower() for part in response.get("Cache-Control", "").split(",") if part.strip()}
 

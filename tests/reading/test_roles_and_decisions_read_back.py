@@ -13,12 +13,17 @@ import json
 import re
 
 import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
 from django.urls import reverse
 
+from core.roles import SECRETARIAT_GROUP
 from decisions.models import Decision, Document
 from meetings.models import Meeting
 from members.models import KOSOVO_FOOTNOTE, Organisation, Person, Pillar, Post, RoleHeld
+from tests.built_once import for_one_test, rows_for_the_module
 from tests.conftest import PERSONAS
+from tests.factories import UserFactory
 from tests.reading.pagetext import section, text_of
 
 pytestmark = pytest.mark.django_db
@@ -53,8 +58,25 @@ def outcome(client, meeting, name: str, **values):
     return Decision.objects.get(reference=reference)
 
 
+@pytest.fixture(scope="module")
+def _recorded_once(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The record, made once for the module (tests/built_once.py): the tests read it, or release it."""
+    with rows_for_the_module(django_db_blocker, tmp_path_factory) as media_root:
+        with django_db_blocker.unblock():
+            admin_user = UserFactory(username="recording-admin", is_staff=True, is_superuser=True)
+            secretariat = UserFactory(username="recording-secretariat")
+            secretariat.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
+            recorded = record_through_the_pages(Client(), admin_user, secretariat)
+        yield recorded, media_root
+
+
 @pytest.fixture
-def recorded(client, admin_user, secretariat):
+def recorded(request, settings, db, _recorded_once):
+    recorded, media_root = _recorded_once
+    return for_one_test(request, settings, media_root, recorded)
+
+
+def record_through_the_pages(client, admin_user, secretariat) -> dict:
     """The record, made through the pages by the admin (a document kind) and the Secretariat (the rest)."""
     client.force_login(admin_user)
     ok(
