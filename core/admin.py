@@ -30,7 +30,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.autocomplete import SafeAutocompleteAdminMixin
 from core.history import SafeHistoryAdminMixin
 from core.inlines import LimitedInlineRowsMixin
-from core.roles import is_secretariat
+from core.roles import BOARD_MEMBERS_GROUP, SECRETARIAT_GROUP, is_secretariat
 from core.two_factor import EnrolmentRefused, enrolment_link_refusal, issue_enrolment_link, remove_second_factor
 
 logger = logging.getLogger("core.two_factor")
@@ -69,7 +69,19 @@ class PortalStaticDeviceAdmin(StaticDeviceAdmin):
 
 
 class PortalGroupAdmin(SafeAutocompleteAdminMixin, GroupAdmin):
-    """Django's groups, their permissions a RecordsChoiceField (an id beyond the column's range: a form error)."""
+    """
+    Django's groups, their permissions a RecordsChoiceField (an id beyond the column's range: a form error).
+    The role groups' permissions come from the permissions table after every migrate: the page says so.
+    """
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "permissions" and field is not None:
+            field.help_text = _(
+                "The permissions of the groups %(groups)s are set from the portal's permissions table at every "
+                "update of the portal (migrate): a change made here to those groups does not last."
+            ) % {"groups": ", ".join([f"“{name}”" for name in (SECRETARIAT_GROUP, BOARD_MEMBERS_GROUP)])}
+        return field
 
 
 admin.site.unregister(StaticDevice)

@@ -77,3 +77,12 @@ def test_a_codename_that_names_no_permission_is_an_error():
     wrong[BOARD_MEMBERS_GROUP]["meetings"].append("view_meetnig")
     with pytest.raises(LookupError, match=r"meetings\.view_meetnig"):
         sync_group_permissions(wrong)
+
+
+def test_the_admins_group_page_says_the_role_groups_permissions_come_from_the_table(admin_client):
+    group = Group.objects.get(name=SECRETARIAT_GROUP)
+    page = admin_client.get(f"/admin/auth/group/{group.pk}/change/")
+    assert page.status_code == 200
+    help_text = str(page.context["adminform"].form.fields["permissions"].help_text)
+    assert "set from the portal's permissions table at every update" in help_text
+    assert "permissions table at every update of the portal (migrate)" in page.content.decode()
