@@ -281,18 +281,25 @@ class RoleForm(EffectForm):
     verbs = (Decision.Verb.APPOINTED, Decision.Verb.APPROVED, Decision.Verb.AGREED, Decision.Verb.ENDORSED)
     submit_label = _("Record the role")
     legend = _("The role it gives")
-    extra_fields = tuple(ROLE_EFFECT_FIELDS)
+    extra_fields = (*ROLE_EFFECT_FIELDS, "start_on_decision")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         fields = role_form_fields(ROLE_EFFECT_FIELDS)
         fields["kind"].label = _("Appointment or extension")
-        fields["start"].help_text = _("Empty: the date of the decision.")
+        fields["start_on_decision"] = forms.BooleanField(
+            label=_("From the date of the decision"),
+            required=False,
+            help_text=_("Instead of a date above: the meeting's date, or the closing date of a procedure."),
+        )
         self.fields.update(fields)
+        if self.stored:
+            self.initial.setdefault("start_on_decision", True)
 
     def effect(self) -> effects.Role:
         cleaned = {name: self.cleaned_data.get(name) for name in ROLE_EFFECT_FIELDS}
         cleaned["note"] = cleaned.get("note") or ""
+        cleaned["start_on_decision"] = bool(self.cleaned_data.get("start_on_decision"))
         return effects.Role(**cleaned)
 
 

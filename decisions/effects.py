@@ -398,7 +398,8 @@ class Role(Effect):
     """
     The Board gives a post to a person or an organisation (appoints the Head of the Secretariat, names
     a host of a body or a lead partner of a pillar) or extends a mandate: a role held, linked to the
-    decision, from `start` (empty: the decision's date), proposed by whoever proposed the decision.
+    decision, from `start` (or from the decision's date, `start_on_decision`: a procedure's closing is not
+    known when it is drafted; neither: a start not on record), proposed by whoever proposed the decision.
     """
 
     key = "role"
@@ -415,6 +416,7 @@ class Role(Effect):
     end: dt.date | None = None
     end_precision: str = DatePrecision.DAY
     note: str = ""
+    start_on_decision: bool = False
 
     def validate(self) -> None:
         if self.post is None:
@@ -445,7 +447,7 @@ class Role(Effect):
             represented=self.represented,
             pillar=self.pillar,
             kind=self.kind,
-            start=self.start or on,
+            start=self.start or (on if self.start_on_decision else None),
             start_precision=self.start_precision if self.start else DatePrecision.DAY,
             end=self.end,
             end_precision=self.end_precision,
@@ -469,6 +471,7 @@ class Role(Effect):
             "end": _iso(self.end),
             "end_precision": self.end_precision,
             "note": self.note,
+            "start_on_decision": self.start_on_decision,
         }
 
     @classmethod
@@ -485,6 +488,7 @@ class Role(Effect):
             end=_date(data.get("end")),
             end_precision=data.get("end_precision") or DatePrecision.DAY,
             note=data.get("note", ""),
+            start_on_decision=bool(data.get("start_on_decision")),
         )
 
     def summary(self) -> str:
@@ -495,7 +499,9 @@ class Role(Effect):
         values = {
             "holder": holder,
             "post": post,
-            "start": format_at_precision(self.start, self.start_precision) if self.start else _("the decision"),
+            "start": format_at_precision(self.start, self.start_precision)
+            if self.start
+            else (_("the decision") if self.start_on_decision else _("a date not on record")),
             "end": format_at_precision(self.end, self.end_precision) if self.end else "",
         }
         if self.kind == RoleHeld.Kind.EXTENSION:

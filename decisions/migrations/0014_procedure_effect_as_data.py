@@ -45,6 +45,8 @@ def effect_data(procedure, documents: list[int], admitted: list[int]) -> dict:
                 "end": procedure.role_end.isoformat() if procedure.role_end else None,
                 "end_precision": "day",
                 "note": "",
+                # As before: the term started on the closing date.
+                "start_on_decision": True,
             },
         }
     return {}

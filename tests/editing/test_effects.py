@@ -97,7 +97,9 @@ def test_a_file_cannot_be_stored_for_later():
 
 def test_the_same_effect_applies_to_a_procedure_decision_dated_at_its_closing(draft_procedure_decision):
     person, organisation = PersonFactory(), OrganisationFactory()
-    role = effects.Role(post=head_of_secretariat(), person=person, represented=organisation, note="By procedure")
+    role = effects.Role(
+        post=head_of_secretariat(), person=person, represented=organisation, note="By procedure", start_on_decision=True
+    )
     result = services.record_outcome(
         services.OutcomeInput(meeting=None, decision=draft_procedure_decision, effect=role, on=dt.date(2026, 4, 30))
     )
@@ -123,7 +125,7 @@ def test_an_action_needs_a_meeting(draft_procedure_decision):
         )
 
 
-def test_an_appointment_at_a_meeting_starts_on_the_meeting_date_unless_said(secretariat_client):
+def test_an_appointment_at_a_meeting_starts_on_the_meeting_date_when_asked(secretariat_client):
     start = dt.datetime(2022, 6, 20, 8, 0, tzinfo=dt.UTC)
     meeting = MeetingFactory(kind="board", ordinal=6, status="draft", start=start, end=start + dt.timedelta(hours=8))
     url = reverse("decisions-edit:appoint", args=[meeting.slug])
@@ -140,11 +142,15 @@ def test_an_appointment_at_a_meeting_starts_on_the_meeting_date_unless_said(secr
         "end": "",
         "end_precision": "day",
     }
-    response = secretariat_client.post(url, data)
-    assert response.status_code == 302
-    role = RoleHeld.objects.get()
+    assert secretariat_client.post(url, data).status_code == 302
+    # Empty: a start not on record.
+    assert RoleHeld.objects.get().start is None
+    reference = secretariat_client.get(url).context["form"].initial["reference"]
+    data |= {"reference": reference, "person": PersonFactory().pk, "start_on_decision": "on"}
+    assert secretariat_client.post(url, data).status_code == 302
+    role = RoleHeld.objects.get(person_id=data["person"])
     assert role.start == dt.date(2022, 6, 20)
-    assert Decision.objects.get().roles.get() == role
+    assert Decision.objects.get(reference=reference).roles.get() == role
 
 
 def test_an_effect_refused_by_its_validation_records_no_decision(secretariat_client):

@@ -69,6 +69,7 @@ def test_an_appointment_by_procedure_carries_what_one_at_a_meeting_does(client, 
             end="2028-06-30",
             end_precision="month",
             note="For two years",
+            start_on_decision="on",
         ),
     )
     assert response.status_code == 302, response.content.decode()[:3000]

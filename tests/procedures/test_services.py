@@ -236,7 +236,7 @@ def test_an_adopted_procedure_adopts_its_documents_and_gives_a_post(draft_proced
         text="Appointed.",
         verb="appointed",
         deadline=DEADLINE + dt.timedelta(days=10),
-        effect=effects.to_stored(effects.Role(post=PostFactory(), person=head)),
+        effect=effects.to_stored(effects.Role(post=PostFactory(), person=head, start_on_decision=True)),
     )
     clock.set(DEADLINE - dt.timedelta(days=1))
     launch(second)
