@@ -55,3 +55,11 @@ def test_no_path_of_one_developers_machine_is_in_the_project():
         for match in machine_paths.finditer(path.read_text(errors="replace"))
     ]
     assert found == []
+
+
+def test_the_modules_run_first_exist():
+    """tests/conftest.SLOW_FIRST names modules by path: a module renamed would silently run in its place."""
+    from tests.conftest import SLOW_FIRST
+
+    root = Path(__file__).resolve().parents[2]
+    assert [module for module in SLOW_FIRST if not (root / module).is_file()] == []
