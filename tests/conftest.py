@@ -47,9 +47,11 @@ def pytest_runtest_teardown(item, nextitem):
     """
     Put back what the data migrations made (groups, posts, document kinds) once a transactional test's
     flush has removed it: with the suite in parallel (pytest-xdist), any test may run next in that worker.
+    Not after the worker's last test: its teardown has already dropped the test database and pointed the
+    connection back at the configured one (which may not exist).
     """
     yield
-    if _flushes_the_database(item):
+    if nextitem is not None and _flushes_the_database(item):
         with item.config.stash[blocking_manager_key].unblock():
             restore_migration_data()
 
