@@ -17,6 +17,7 @@ A new kind of effect is one class here (with @register) and one form in decision
 
 from __future__ import annotations
 
+import abc
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -123,8 +124,8 @@ def _names(objects) -> str:
 
 
 @dataclass(frozen=True)
-class Effect:
-    """One kind of effect of a decision (this class is never used on its own)."""
+class Effect(abc.ABC):
+    """One kind of effect of a decision: every kind (a subclass) says each of the abstract steps."""
 
     key: ClassVar[str] = ""
     label: ClassVar[str] = ""
@@ -132,20 +133,25 @@ class Effect:
     meeting_only: ClassVar[bool] = False
 
     def validate(self) -> None:
-        """Refuse, keyed by form field, what cannot be applied (before anything is written)."""
+        """Refuse, keyed by form field, what cannot be applied (before anything is written); by default, nothing."""
+        return None
 
+    @abc.abstractmethod
     def apply(self, decision: Decision, *, on: dt.date, user=None) -> list:
-        raise NotImplementedError
+        """The register steps, linked to `decision`; returns what was created or changed."""
 
+    @abc.abstractmethod
     def to_data(self) -> dict:
-        raise NotImplementedError
+        """The effect as JSON-safe data (ids, ISO dates), as a written procedure stores it."""
 
     @classmethod
+    @abc.abstractmethod
     def from_data(cls, data: dict) -> Effect:
-        raise NotImplementedError
+        """The effect of stored data (ValidationError, keyed by field, for a record deleted since)."""
 
+    @abc.abstractmethod
     def summary(self) -> str:
-        raise NotImplementedError
+        """The effect in one readable sentence."""
 
     def done_message(self, decision: Decision, created: list) -> str:
         """What the Secretariat is told once a meeting's outcome is recorded."""
