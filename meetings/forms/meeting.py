@@ -67,28 +67,8 @@ class MeetingForm(
             "first_published_on": DateInput,
         }
 
-    lock_fields = [
-        "kind",
-        "pillar",
-        "ordinal",
-        "title",
-        "date_precision",
-        "start",
-        "end",
-        "time_zone",
-        "all_day",
-        "city",
-        "country",
-        "venue",
-        "format",
-        "occasion_relation",
-        "occasion",
-        "participants_in_person",
-        "participants_online",
-        "public_summary",
-        "minutes",
-        "first_published_on",
-    ]
+    # What a concurrent save is checked against: every field but the chair, which has its own check (ChairFields).
+    lock_fields = [name for name in Meta.fields if name != "chair"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
