@@ -155,16 +155,24 @@ def participants(request, slug):
                 user=request.user,
             )
         ),
-        message=lambda recorded: (
-            _("Participants saved: %(saved)d added or changed, %(removed)d removed.")
-            % {"saved": len(recorded.saved), "removed": recorded.removed}
-        ),
+        message=_participants_saved,
         success_url=reverse("meetings-edit:participants", args=[meeting.slug]),
         template="meetings/participants_formset.html",
         refused_message=_("Nothing was saved: correct the rows marked below."),
         meeting=meeting,
         add_rows=ADD_ROWS,
     )
+
+
+def _participants_saved(recorded: services.ParticipantsRecorded) -> str:
+    text = _("Participants saved: %(saved)d added or changed, %(removed)d removed.") % {
+        "saved": len(recorded.saved),
+        "removed": recorded.removed,
+    }
+    if recorded.positions_taken:
+        taken = "; ".join(f"{row.person} — {row.position}" for row in recorded.positions_taken)
+        text += " " + _("Position taken from the person's record: %(positions)s.") % {"positions": taken}
+    return text
 
 
 # --- Agenda -------------------------------------------------------------------------------------

@@ -879,14 +879,24 @@ class Participation(Versioned, WithholdingMixin, models.Model):
         if not self.person_id and not self.organisation_id:
             raise ValidationError(_("Name a person, an organisation, or both."))
         if self.person_id and not self.position and self.meeting_id:
-            position = self.position_at_the_time()
-            if not position and not self.meeting.has_passed:
-                # A meeting to come: the person's current post is the one they will hold.
-                position = self.person.position_title
-            if not position and self.person.position_title:
-                # Never today's post silently on an earlier meeting: ask (the message offers today's).
-                raise ValidationError({"position": self.position_unknown_message()})
+            # What is known is filled in (the editing pages say so): the post recorded at the person's
+            # latest earlier meeting, else their post on record. Asked only when neither says one.
+            position = self.position_on_record()
+            if not position:
+                raise ValidationError({"position": self.position_missing_message()})
             self.position = position
+
+    def position_on_record(self) -> str:
+        """The position at the time as far as the records know it: the nearest earlier meeting's, else the person's."""
+        if not self.person_id:
+            return ""
+        return self.position_at_the_time() or self.person.position_title
+
+    def position_missing_message(self) -> str:
+        return _(
+            "Type the position %(person)s held at this meeting (for example “Minister of Interior”): neither an "
+            "earlier meeting nor the person's record gives one."
+        ) % {"person": self.person}
 
     def position_at_the_time(self) -> str:
         """

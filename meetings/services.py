@@ -274,11 +274,15 @@ class RecordParticipants:
 
 @dataclass(frozen=True, kw_only=True)
 class ParticipantsRecorded:
-    """The participations added or changed, in the order given, and how many were removed."""
+    """
+    The participations added or changed, in the order given, and how many were removed.
+    `positions_taken`: those of `saved` left without a position, given the one on record (to say so).
+    """
 
     saved: tuple[Participation, ...]
     removed: int
     correction: Correction | None = None
+    positions_taken: tuple[Participation, ...] = ()
 
     @property
     def changed(self) -> bool:
@@ -314,9 +318,10 @@ def record_participants(command: RecordParticipants) -> ParticipantsRecorded:
             raise ValidationError(_("This participant belongs to another meeting."))
         participation.delete()
     next_order = (meeting.participations.aggregate(Max("order"))["order__max"] or 0) + 1
-    saved = []
+    saved, positions_taken = [], []
     for entry in entries:
         participation = entry.participation
+        position_typed = bool(participation.position)
         participation.meeting = meeting
         if entry.new_person is not None:
             entry.new_person.full_clean()
@@ -327,14 +332,19 @@ def record_participants(command: RecordParticipants) -> ParticipantsRecorded:
         if participation.pk is None and not participation.order:
             participation.order = next_order
             next_order += 1
+        # Fills a position left empty from the records, or refuses when nothing records one.
         participation.full_clean()
         participation.save()
         saved.append(participation)
+        if participation.person_id and not position_typed:
+            positions_taken.append(participation)
     # A list saved as it was (no row added, changed or removed): no "Corrected on …" line.
     correction = None
     if (saved or removed) and meeting.status == Meeting.Status.PUBLISHED:
         correction = _record_correction(meeting, correction_reason, command.user)
-    return ParticipantsRecorded(saved=tuple(saved), removed=len(removed), correction=correction)
+    return ParticipantsRecorded(
+        saved=tuple(saved), removed=len(removed), correction=correction, positions_taken=tuple(positions_taken)
+    )
 
 
 # --- Agenda -------------------------------------------------------------------------------------

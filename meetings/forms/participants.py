@@ -39,9 +39,10 @@ class ParticipationForm(forms.ModelForm):
             # A blank row must not count as changed because its order field is empty.
             self.initial.pop("order", None)
             self.fields["order"].initial = None
+        self.fields["position"].label = _("Position at the time")
         self.fields["position"].help_text = _(
-            "Empty: as recorded at the person's latest earlier meeting (for a meeting to come, their current "
-            "position). You are asked when no earlier meeting records it."
+            "Leave empty to take the position on record: the one at the person's latest earlier meeting, else "
+            "their current position. You are asked only when neither is known."
         )
         self.fields["organisation"].help_text = _("Empty: the person's organisation is filled in.")
 
@@ -55,6 +56,11 @@ class ParticipationForm(forms.ModelForm):
         if name and not cleaned.get("position"):
             # A person named on the spot: their position as given here is the one at the meeting.
             cleaned["position"] = (cleaned.get("new_person_position") or "").strip()
+            if not cleaned["position"]:
+                self.add_error(
+                    "new_person_position",
+                    _("Type the new person's position at this meeting (for example “Minister of Interior”)."),
+                )
         if name and not cleaned.get("organisation"):
             if cleaned.get("new_person_organisation"):
                 cleaned["organisation"] = cleaned["new_person_organisation"]
@@ -75,6 +81,8 @@ class ParticipationForm(forms.ModelForm):
 
     def entry(self) -> ParticipantEntry:
         participation = self.save(commit=False)
+        # The model's check filled a position left empty; the service fills it again and says so.
+        participation.position = self.cleaned_data.get("position") or ""
         new_person = None
         name = (self.cleaned_data.get("new_person_name") or "").strip()
         if name:
