@@ -5,8 +5,11 @@ the reason a change to a published record needs.
 """
 
 from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Layout
+from crispy_forms.utils import TEMPLATE_PACK, render_field
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -14,13 +17,64 @@ from core.lookups import fits
 from core.text import OneLineValidator, TextValidator
 from core.workflow import RecordStatus
 
+# Django's blank choice, "---------", reads as nothing: a select says what its empty choice means.
+DJANGO_BLANK = "---------"
+CHOOSE = _("— choose —")
+NONE_CHOSEN = _("— none —")
+
+
+def label_blank_choices(form) -> None:
+    """
+    Give each select of `form` whose empty choice is Django's "---------" a label that reads: "— choose
+    —" where a choice is required, "— none —" where it may stay empty. A form sets its own meaningful
+    blank ("No agenda item") before; this leaves that alone.
+    """
+    for field in form.fields.values():
+        blank = CHOOSE if field.required else NONE_CHOSEN
+        if isinstance(field, forms.ModelChoiceField):
+            if field.empty_label == DJANGO_BLANK:
+                field.empty_label = blank
+        elif isinstance(field, forms.ChoiceField):
+            choices = list(field.choices)
+            if any(value == "" and label == DJANGO_BLANK for value, label in choices):
+                field.choices = [
+                    (value, blank if value == "" and label == DJANGO_BLANK else label) for value, label in choices
+                ]
+
+
+class _EveryField(Layout):
+    """A form's fields in their order: crispy's own drawing of a form without a layout, as a layout."""
+
+    def __bool__(self):
+        return True
+
+    def render(self, form, context, template_pack=TEMPLATE_PACK, **kwargs):
+        return "".join(render_field(name, form, context, template_pack=template_pack) for name in form.fields)
+
+
+class PortalFormHelper(FormHelper):
+    """Crispy's helper, which labels the blank choices of the form it draws (label_blank_choices)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A layout always (the form's fields, unless the form gives one): crispy calls render_layout only then.
+        self.layout = _EveryField()
+
+    def __bool__(self):
+        # Crispy asks `if helper and helper.layout`, and a helper's length is its layout's number of fields.
+        return True
+
+    def render_layout(self, form, context, template_pack=TEMPLATE_PACK):
+        label_blank_choices(form)
+        return super().render_layout(form, context, template_pack=template_pack)
+
 
 def form_helper(submit_label: str | None = "") -> FormHelper:
     """
     The crispy helper of an editing form. The page template writes the <form> tag and the buttons
     (some pages put a formset or a preview in the same form); `submit_label` names the main button.
     """
-    helper = FormHelper()
+    helper = PortalFormHelper()
     helper.form_tag = False
     helper.disable_csrf = True
     helper.submit_label = _("Save") if submit_label == "" else submit_label
@@ -43,10 +97,20 @@ class LineEndingsMixin:
 
 
 class DateInput(forms.DateInput):
+    """
+    The portal's one kind of date input (with core.widgets.DateAndTimeWidget for a date and a time):
+    `<input type="date">`, with the format the server reads said beside it, for a browser that shows
+    no picker and for whoever types or pastes a date.
+    """
+
     input_type = "date"
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")
+
+    def render(self, name, value, attrs=None, renderer=None):
+        html = super().render(name, value, attrs, renderer)
+        return format_html('{}<span class="form-text d-block date-format">{}</span>', html, _("(YYYY-MM-DD)"))
 
 
 class ConfirmForm(forms.Form):

@@ -19,11 +19,18 @@ from django.utils.translation import gettext_lazy as _
 
 from core import clock
 from core.editing import add_validation_error
-from core.forms import DateInput, LineEndingsMixin, RecordsChoiceField
+from core.forms import DateInput, LineEndingsMixin, RecordsChoiceField, label_blank_choices, limited_rows, posted_count
 from decisions import effects
 from decisions.models import Decision, Document, DocumentKind
 from decisions.uploads import validate_document_file
-from members.forms import ROLE_FIELDS, NewOrganisationFormSet, PersonChoiceField, people, role_form_fields
+from members.forms import (
+    ROLE_FIELDS,
+    BaseNewOrganisationFormSet,
+    NewOrganisationForm,
+    PersonChoiceField,
+    people,
+    role_form_fields,
+)
 from members.models import Membership, Organisation, Pillar
 
 EFFECT_FORMS: dict[str, type[EffectForm]] = {}
@@ -66,6 +73,8 @@ class EffectForm(LineEndingsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.on = on or clock.localdate()
         self.stored = stored
+        # Drawn by the `crispy` filter too (a procedure's effects), which has no helper to do it.
+        label_blank_choices(self)
 
     @classmethod
     def initial_for(cls, effect: effects.Effect) -> dict:
@@ -88,6 +97,28 @@ class EffectForm(LineEndingsMixin, forms.Form):
         return cleaned
 
 
+# The new organisations of an admission: none shown until asked for ("Add a new organisation").
+NewOrganisationRows = forms.modelformset_factory(
+    Organisation,
+    form=NewOrganisationForm,
+    formset=BaseNewOrganisationFormSet,
+    extra=0,
+    can_delete=False,
+    **limited_rows(20),
+)
+
+
+def _one_more_row(data):
+    """The posted data with one more new organisation's row when "Add a new organisation" was pressed."""
+    if data is None or "add_rows" not in data:
+        return data
+    data = data.copy()
+    total = posted_count(data.get("new-TOTAL_FORMS"))
+    data["new-TOTAL_FORMS"] = str(1 if total is None else total + 1)
+    data.setdefault("new-INITIAL_FORMS", "0")
+    return data
+
+
 @register
 class AdmitMembersForm(EffectForm):
     effect_class = effects.AdmitMembers
@@ -102,11 +133,16 @@ class AdmitMembersForm(EffectForm):
         label=_("Organisations admitted"),
         queryset=Organisation.objects.all(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("Choose existing organisations, or create new ones below (or both)."),
+        widget=forms.CheckboxSelectMultiple(attrs={"data-filter-choices": _("Filter the organisations by name")}),
+        help_text=_(
+            "Tick the organisations admitted, or add new ones below (or both). Organisations that are members "
+            "of the category chosen below on the date of the decision are not listed."
+        ),
     )
     category = forms.ChoiceField(
-        label=_("Category"), choices=Membership.Category.choices, initial=Membership.Category.SUPPORT_GROUP
+        label=_("Category they are admitted to"),
+        choices=Membership.Category.choices,
+        initial=Membership.Category.SUPPORT_GROUP,
     )
     since = forms.DateField(
         label=_("Member since"), required=False, widget=DateInput, help_text=_("Empty: the date of the decision.")
@@ -114,9 +150,17 @@ class AdmitMembersForm(EffectForm):
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
+        category = self.data.get(self.add_prefix("category")) if self.is_bound else None
+        if category not in Membership.Category.values:
+            category = self.fields["category"].initial
+        # Who is a member of that category on the day already cannot be admitted to it again.
+        members = Membership.objects.current(self.on).filter(category=category).values("organisation")
+        self.fields["organisations"].queryset = Organisation.objects.exclude(pk__in=members).order_by("name")
         if not self.stored:
             self.initial.setdefault("since", self.on)
-            self.formset = NewOrganisationFormSet(data, queryset=Organisation.objects.none(), prefix="new")
+            self.formset = NewOrganisationRows(_one_more_row(data), queryset=Organisation.objects.none(), prefix="new")
+            # Drawn inside the form, beside the organisations (decisions/_new_organisations.html).
+            self.formset.in_layout = True
         else:
             self.fields["organisations"].help_text = _(
                 "Organisations not in the list are created in the admin first (they are created with the "
@@ -153,14 +197,14 @@ class EndMembershipForm(EffectForm):
     verbs = (Decision.Verb.APPROVED, Decision.Verb.AGREED, Decision.Verb.TOOK_NOTE)
     submit_label = _("End the membership")
 
-    membership = forms.ModelChoiceField(label=_("Membership"), queryset=Membership.objects.none())
+    membership = forms.ModelChoiceField(label=_("Membership that ends"), queryset=Membership.objects.none())
     until = forms.DateField(
         label=_("Last day of the membership"),
         required=False,
         widget=DateInput,
         help_text=_("Empty: the date of the decision."),
     )
-    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+    note = forms.CharField(label=_("Note on the end (optional)"), max_length=300, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -293,6 +337,7 @@ class RoleForm(EffectForm):
             help_text=_("Instead of a date above: the meeting's date, or the closing date of a procedure."),
         )
         self.fields.update(fields)
+        label_blank_choices(self)
         if self.stored:
             self.initial.setdefault("start_on_decision", True)
 
@@ -314,12 +359,12 @@ class AgreeActionForm(EffectForm):
     default_verb = Decision.Verb.AGREED
     submit_label = _("Record the action")
 
-    description = forms.CharField(label=_("Action"), widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(label=_("What is to be done"), widget=forms.Textarea(attrs={"rows": 3}))
     owner_organisation = forms.ModelChoiceField(
-        label=_("Owner (organisation)"), queryset=Organisation.objects.all(), required=False
+        label=_("Owner: an organisation"), queryset=Organisation.objects.all(), required=False
     )
-    owner_person = PersonChoiceField(label=_("Owner (person)"), queryset=people(), required=False)
-    due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput)
+    owner_person = PersonChoiceField(label=_("Owner: a person"), queryset=people(), required=False)
+    due_date = forms.DateField(label=_("Due date (optional)"), required=False, widget=DateInput)
 
     def effect(self) -> effects.AgreeAction:
         return effects.AgreeAction(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 
-from crispy_forms.layout import Fieldset, Layout
+from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -87,7 +87,9 @@ class DecisionForm(LineEndingsMixin, CorrectionReasonMixin, OptimisticLockFormMi
         self.fields.update(decision_detail_fields())
         decision = self.instance
         self.fields["agenda_item"].queryset = decision.meeting.agenda_items.order_by("position")
-        self.fields["agenda_item"].help_text = _("Empty for a decision on the meeting as a whole.")
+        self.fields["agenda_item"].empty_label = NO_AGENDA_ITEM
+        self.fields["verb"].label = _("What the Board did")
+        self.fields["subject"].label = _("What it decided on, in a few words")
         if not decision.pk:
             if not self.initial.get("reference"):
                 self.initial["reference"] = Decision.propose_reference(decision.meeting, decision.sequence)
@@ -112,6 +114,19 @@ DECISION_FIELDS = [
 ]
 
 
+# On an outcome page, after what it changes: whether it adds to a decision, what the Board did, its words.
+OUTCOME_DECISION_FIELDS = [
+    "existing_decision",
+    "verb",
+    "subject",
+    "wording",
+    "reference",
+    "agenda_item",
+    *DECISION_DETAIL_FIELDS,
+]
+NO_AGENDA_ITEM = _("No agenda item (the meeting as a whole)")
+
+
 class OutcomeForm(LineEndingsMixin, CorrectionReasonMixin, forms.Form):
     """
     An outcome helper's decision: a new one, or one recorded already. Never used on its own: a meeting's
@@ -123,12 +138,15 @@ class OutcomeForm(LineEndingsMixin, CorrectionReasonMixin, forms.Form):
         label=_("Add to a decision recorded already"),
         queryset=Decision.objects.none(),
         required=False,
-        help_text=_("Leave empty to record a new decision with the fields below."),
+        empty_label=_("No: record a new decision"),
+        help_text=_("Leave as it is to record a new decision with the fields below."),
     )
-    agenda_item = forms.ModelChoiceField(label=_("Agenda item"), queryset=None, required=False)
+    agenda_item = forms.ModelChoiceField(
+        label=_("Agenda item"), queryset=None, required=False, empty_label=NO_AGENDA_ITEM
+    )
     reference = forms.CharField(label=_("Reference"), max_length=40, required=False)
-    verb = forms.ChoiceField(label=_("Verb"), required=False)
-    subject = forms.CharField(label=_("Subject"), max_length=300, required=False)
+    verb = forms.ChoiceField(label=_("What the Board did"), required=False)
+    subject = forms.CharField(label=_("What it decided on, in a few words"), max_length=300, required=False)
     wording = forms.CharField(
         label=_("Wording as recorded"),
         required=False,
@@ -141,7 +159,7 @@ class OutcomeForm(LineEndingsMixin, CorrectionReasonMixin, forms.Form):
         self.meeting = meeting
         self.fields["existing_decision"].queryset = meeting.decisions.order_by("sequence")
         self.fields["agenda_item"].queryset = meeting.agenda_items.order_by("position")
-        self.fields["verb"].choices = [("", "---------")] + [
+        self.fields["verb"].choices = [("", _("— choose what the Board did —"))] + [
             (value, label) for value, label in Decision.Verb.choices if value in self.verbs
         ]
         self.fields.update(decision_detail_fields())
@@ -150,10 +168,16 @@ class OutcomeForm(LineEndingsMixin, CorrectionReasonMixin, forms.Form):
         self.fields["reference"].help_text = _("Proposed from the meeting and the next number; you may change it.")
         self.add_correction_reason(meeting)
         self.helper = form_helper(self.submit_label)
-        effect = [name for name in self.fields if name not in DECISION_FIELDS and name != "correction_reason"]
+        # What the outcome changes first (the organisations, the documents, the post and its holder),
+        # then the decision's other fields.
+        effect: list = [name for name in self.fields if name not in DECISION_FIELDS and name != "correction_reason"]
+        if getattr(self.formset, "in_layout", False):
+            # The new organisations (shown on request) beside the list they add to.
+            rows = HTML('{% include "decisions/_new_organisations.html" with formset=form.formset %}')
+            effect.insert(effect.index("organisations") + 1 if "organisations" in effect else len(effect), rows)
         self.helper.layout = Layout(
-            Fieldset(_("The decision"), *DECISION_FIELDS),
             Fieldset(self.legend, *effect),
+            Fieldset(_("The decision"), *OUTCOME_DECISION_FIELDS),
             *(["correction_reason"] if "correction_reason" in self.fields else []),
         )
 

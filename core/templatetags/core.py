@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django import template
+from django import forms, template
 from django.contrib import messages
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -103,12 +103,20 @@ def error_list(form=None, formset=None) -> list[dict]:
     return errors
 
 
+def _first_option_id(field) -> str:
+    """A list of radio buttons or checkboxes is reached by its first option (it has no element of the field's id)."""
+    widget = field.field.widget
+    if isinstance(widget, forms.RadioSelect) and field.auto_id:
+        return widget.id_for_label(field.auto_id, 0)
+    return ""
+
+
 def _form_errors(form, prefix: str = "") -> list[dict]:
     errors = [{"field_id": "", "label": prefix, "message": message} for message in form.non_field_errors()]
     for field in form:
         for message in field.errors:
             label = f"{prefix} — {field.label}" if prefix else field.label
             # A hidden field has nothing to go to; a multi-part widget is reached by its first part.
-            field_id = "" if field.is_hidden else field.id_for_label or field.auto_id
+            field_id = "" if field.is_hidden else field.id_for_label or _first_option_id(field) or field.auto_id
             errors.append({"field_id": field_id, "label": label, "message": message})
     return errors

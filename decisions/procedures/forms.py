@@ -10,18 +10,12 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import LineEndingsMixin, form_helper, records_formfield, refuse_control_characters
 from core.locking import OptimisticLockFormMixin
+from core.widgets import ZonedDateTimeField
 from decisions import effects
 from decisions.effect_forms import EFFECT_FORMS
 from decisions.models import Document, ProcedureAnswer, WrittenProcedure
 from decisions.procedures import services as procedures
 from members.models import Organisation
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
 class ProcedureForm(LineEndingsMixin, OptimisticLockFormMixin, forms.ModelForm):
@@ -40,6 +34,8 @@ class ProcedureForm(LineEndingsMixin, OptimisticLockFormMixin, forms.ModelForm):
     class Meta:
         formfield_callback = records_formfield  # many-to-many fields: core.forms.RecordsChoiceField
         model = WrittenProcedure
+        # The deadline as every date and time of the portal: a date and a time input, the zone named.
+        field_classes = {"deadline": ZonedDateTimeField}
         fields = [
             "reference",
             "kind",
@@ -53,7 +49,6 @@ class ProcedureForm(LineEndingsMixin, OptimisticLockFormMixin, forms.ModelForm):
         ]
         widgets = {
             "text": forms.Textarea(attrs={"rows": 8}),
-            "deadline": DateTimeInput,
             "documents": forms.SelectMultiple(attrs={"size": 6}),
             "consulted": forms.SelectMultiple(attrs={"size": 8}),
         }
@@ -61,7 +56,7 @@ class ProcedureForm(LineEndingsMixin, OptimisticLockFormMixin, forms.ModelForm):
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
         self.fields["documents"].queryset = Document.objects.order_by("title")
-        self.fields["deadline"].help_text = _("Date and time in the Secretariat's time zone (%(zone)s).") % {
+        self.fields["deadline"].help_text = _("On the clock of the Secretariat's time zone (%(zone)s).") % {
             "zone": settings.TIME_ZONE
         }
         offered = {key: form for key, form in EFFECT_FORMS.items() if not form.effect_class.meeting_only}

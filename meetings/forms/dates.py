@@ -37,7 +37,7 @@ def dates_from_input(cleaned: dict, form, time_zone: str, precision: str, all_da
     if not all_day:
         for name in ("start", "end"):
             if time_missing(form, name) and name not in form.errors:
-                form.add_error(name, _("Give the time (hh:mm), or tick “No times announced”."))
+                form.add_error(name, _("Give the time (HH:MM), or tick “Times not announced”."))
     if all_day:
         start = dt.datetime.combine(start.date(), dt.time(0, 0))
         end = dt.datetime.combine(end.date(), dt.time(23, 59))
@@ -49,6 +49,42 @@ def dates_from_input(cleaned: dict, form, time_zone: str, precision: str, all_da
         if not exists_on_the_clock(value):
             form.add_error(name, _("This time does not exist in %(tz)s (the clocks go forward).") % {"tz": time_zone})
     return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+
+
+TIMES_NOT_ANNOUNCED = _("Times not announced")
+TIMES_NOT_ANNOUNCED_HELP = _("Tick when only the dates are known: the times are then left out, and ignored if typed.")
+END_HELP = _(
+    "Leave the date empty for a one-day meeting: it is the start's date. Not needed when the dates are known "
+    "only to the month or the year."
+)
+
+
+def prepare_date_fields(form, *, zone: str, times_not_announced: bool) -> None:
+    """
+    What a meeting's dates form (the record, a new date) does before its input is read: the time inputs
+    name `zone`; "Times not announced" hides them (static/js/date-times.js); a bound form whose end date
+    is empty takes the start's (a one-day meeting is entered once) and, with "Times not announced"
+    ticked, has its times cleared, so that they are ignored and shown empty; an unbound one for a
+    meeting whose times were not announced shows them empty too (not 00:00 and 23:59).
+    """
+    for name in ("start", "end"):
+        form.fields[name].widget.zone = zone
+    form.fields["all_day"].label = TIMES_NOT_ANNOUNCED
+    form.fields["all_day"].help_text = TIMES_NOT_ANNOUNCED_HELP
+    form.fields["all_day"].widget.attrs["data-hides-times"] = ""
+    if form.is_bound:
+        ticked = form.fields["all_day"].widget.value_from_datadict(form.data, form.files, form.add_prefix("all_day"))
+        data = form.data.copy()
+        start_date, end_date = form.add_prefix("start") + "_date", form.add_prefix("end") + "_date"
+        if form.add_prefix("end") not in data and not (data.get(end_date) or "").strip() and data.get(start_date):
+            data[end_date] = data[start_date]
+        if ticked:
+            for name in ("start", "end"):
+                data[form.add_prefix(name) + "_time"] = ""
+        form.data = data
+    elif times_not_announced:
+        for name in ("start", "end"):
+            form.fields[name].widget.times_cleared = True
 
 
 PRECISION_HELP = _(

@@ -15,9 +15,11 @@ from core.locking import OptimisticLockFormMixin
 from core.timezones import TIME_ZONE_CHOICES, time_zone_choices
 from core.widgets import LocalDateTimeField, aware, in_range
 from meetings.forms.chair import ChairFields
-from meetings.forms.dates import PRECISION_HELP, dates_from_input
+from meetings.forms.dates import END_HELP, PRECISION_HELP, dates_from_input, prepare_date_fields
 from meetings.forms.occasion import NewOccasionFields
 from meetings.models import Meeting, Occasion
+
+TIME_ZONE_NAMES = frozenset(name for _group, zones in TIME_ZONE_CHOICES for name, _label in zones)
 
 
 class MeetingForm(
@@ -28,12 +30,10 @@ class MeetingForm(
     their own; the service (meetings.services.save_meeting) saves them with the meeting.
     """
 
-    start = LocalDateTimeField(label=_("Start"), help_text=_("Local time where the meeting takes place."))
-    end = LocalDateTimeField(
-        label=_("End"),
-        required=False,
-        help_text=_("Local time where the meeting takes place. Not needed for a month or year."),
+    start = LocalDateTimeField(
+        label=_("Start"), help_text=_("On the clock of the place where the meeting takes place (the time zone above).")
     )
+    end = LocalDateTimeField(label=_("End"), required=False, help_text=END_HELP)
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES, initial="Europe/Sarajevo")
 
     class Meta:
@@ -77,8 +77,12 @@ class MeetingForm(
             # As on the clock where the meeting takes place, not in UTC or the site's time zone.
             self.initial["start"] = meeting.local_start.replace(tzinfo=None)
             self.initial["end"] = meeting.local_end.replace(tzinfo=None)
-        self.fields["all_day"].help_text = _("Show the dates only. The start is taken as 00:00 and the end as 23:59.")
+        self.fields["date_precision"].label = _("How precisely the dates are known")
         self.fields["date_precision"].help_text = PRECISION_HELP
+        self.fields["time_zone"].help_text = _("The times below are on this clock.")
+        prepare_date_fields(
+            self, zone=self._time_zone_shown(), times_not_announced=bool(meeting.pk and meeting.all_day)
+        )
         if meeting.new_date_pending:
             self.fields["start"].help_text = _(
                 "Postponed, new date to be announced: give the new date with “Give the new date…” on the "
@@ -90,14 +94,14 @@ class MeetingForm(
         self.fields["occasion"].help_text = _(
             "A conference or process it was part of; pick one, or name a new one below."
         )
-        self.fields["occasion_relation"].label = _("Held … the occasion")
+        self.fields["occasion_relation"].label = _("How the meeting relates to the occasion")
         self.add_correction_reason(meeting, required=False)
         # A meeting recorded with an alias zone (Europe/Kiev) keeps it as a choice: it still validates.
         self.fields["time_zone"].choices = time_zone_choices(keep=meeting.time_zone if meeting.pk else "")
         self.helper = form_helper()
         self.helper.layout = Layout(
             Fieldset(_("The meeting"), "kind", "pillar", "ordinal", "title"),
-            Fieldset(_("When"), "date_precision", "start", "end", "time_zone", "all_day"),
+            Fieldset(_("When"), "date_precision", "time_zone", "start", "end", "all_day"),
             Fieldset(_("Where and how"), "city", "country", "venue", "format"),
             Fieldset(
                 _("The wider occasion"),
@@ -117,6 +121,13 @@ class MeetingForm(
             "version",
             "lock_snapshot",
         )
+
+    def _time_zone_shown(self) -> str:
+        """The zone the time inputs name: as posted (a refused save), else the meeting's, else the list's first."""
+        posted = self.data.get(self.add_prefix("time_zone")) if self.is_bound else None
+        if posted and posted in TIME_ZONE_NAMES:
+            return posted
+        return self.instance.time_zone if self.instance.pk else self.fields["time_zone"].initial
 
     def clean(self):
         cleaned = super().clean()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import LimitedRowsFormSetMixin, limited_rows
+from core.forms import LimitedRowsFormSetMixin, label_blank_choices, limited_rows
 from core.locking import OptimisticLockListMixin
 from meetings.models import MAX_PARTICIPANTS, Meeting, Participation
 from meetings.services import ParticipantEntry
@@ -18,7 +18,7 @@ class ParticipationForm(forms.ModelForm):
 
     person = PersonChoiceField(label=_("Person"), queryset=people(), required=False)
     new_person_honorific = forms.ChoiceField(label=_("Honorific"), choices=Person.Honorific.choices, required=False)
-    new_person_name = forms.CharField(label=_("…or a new person: name"), max_length=200, required=False)
+    new_person_name = forms.CharField(label=_("Or a new person: their name"), max_length=200, required=False)
     new_person_position = forms.CharField(label=_("New person's position"), max_length=300, required=False)
     new_person_organisation = forms.ModelChoiceField(
         label=_("New person's organisation"), queryset=Organisation.objects.all(), required=False
@@ -144,12 +144,13 @@ class BaseParticipationFormSet(LimitedRowsFormSetMixin, OptimisticLockListMixin,
         # The meeting is known before the service saves the row: the model's checks (the position at
         # the time) need its date.
         form.instance.meeting = self.meeting
-        form.fields["person"].choices = [("", "---------")] + [
+        form.fields["person"].choices = [("", _("— nobody named, or a new person —"))] + [
             (person.pk, form.fields["person"].label_from_instance(person)) for person in self._people
         ]
-        organisation_choices = [("", "---------")] + [(org.pk, str(org)) for org in self._organisations]
-        form.fields["organisation"].choices = organisation_choices
-        form.fields["new_person_organisation"].choices = organisation_choices
+        organisations = [(org.pk, str(org)) for org in self._organisations]
+        form.fields["organisation"].choices = [("", _("— the person's organisation —")), *organisations]
+        form.fields["new_person_organisation"].choices = [("", _("— the organisation represented —")), *organisations]
+        label_blank_choices(form)
         return form
 
     def entries(self) -> tuple[ParticipantEntry, ...]:

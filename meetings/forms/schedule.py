@@ -8,7 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from core.dates import DatePrecision
 from core.forms import LineEndingsMixin, form_helper
 from core.widgets import LocalDateTimeField
-from meetings.forms.dates import PRECISION_HELP, dates_from_input
+from meetings.forms.dates import (
+    END_HELP,
+    PRECISION_HELP,
+    TIMES_NOT_ANNOUNCED,
+    dates_from_input,
+    prepare_date_fields,
+)
 from meetings.models import Meeting
 from meetings.services import RescheduleMeeting
 
@@ -26,11 +32,14 @@ class RescheduleForm(LineEndingsMixin, forms.Form):
         help_text=_("The meeting says Postponed until you give the new date here."),
     )
     date_precision = forms.ChoiceField(
-        label=_("New dates known to the"), choices=DatePrecision.choices, initial=DatePrecision.DAY, required=False
+        label=_("How precisely the new dates are known"),
+        choices=DatePrecision.choices,
+        initial=DatePrecision.DAY,
+        required=False,
     )
     start = LocalDateTimeField(label=_("New start"), required=False)
     end = LocalDateTimeField(label=_("New end"), required=False)
-    all_day = forms.BooleanField(label=_("No times announced"), required=False)
+    all_day = forms.BooleanField(label=TIMES_NOT_ANNOUNCED, required=False)
     reason = forms.CharField(
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -47,13 +56,12 @@ class RescheduleForm(LineEndingsMixin, forms.Form):
             self.initial.setdefault("end", meeting.local_end.replace(tzinfo=None))
             self.initial.setdefault("date_precision", meeting.date_precision)
         self.initial.setdefault("all_day", meeting.all_day)
-        self.fields["start"].help_text = _("Local time in %(tz)s. For a month or year, any day in it.") % {
-            "tz": meeting.time_zone
-        }
-        self.fields["end"].help_text = _("Local time in %(tz)s. Not needed for a month or year.") % {
-            "tz": meeting.time_zone
-        }
+        self.fields["start"].help_text = _(
+            "On the clock of the meeting's place (%(tz)s). For a month or a year, any day in it."
+        ) % {"tz": meeting.time_zone}
+        self.fields["end"].help_text = END_HELP
         self.fields["date_precision"].help_text = PRECISION_HELP
+        prepare_date_fields(self, zone=meeting.time_zone, times_not_announced=meeting.all_day)
         if self.giving_the_new_date:
             # Postponed already, with its reason: now only the new date.
             del self.fields["new_date_pending"]

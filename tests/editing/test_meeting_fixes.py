@@ -151,23 +151,39 @@ def test_participants_take_the_position_recorded_at_their_latest_earlier_meeting
     assert meeting.participations.get().position == "Minister of Interior"
 
 
-def test_participants_page_asks_for_a_position_nothing_records(secretariat_client, minister):
+def test_participants_page_takes_the_current_position_when_no_earlier_meeting_records_one(
+    secretariat_client, minister
+):
     meeting = held_on(dt.date(2018, 3, 10), status=Meeting.Status.DRAFT)
     url = reverse("meetings-edit:participants", args=[meeting.slug])
-    response = secretariat_client.post(url, formset_data([blank_row(person=minister.pk, level="ministerial")]))
-    assert response.status_code == 200
-    errors = response.context["formset"].errors[0]
-    assert "No earlier meeting records the position" in " ".join(errors["position"])
-    assert not meeting.participations.exists()
+    response = secretariat_client.post(
+        url, formset_data([blank_row(person=minister.pk, level="ministerial")]), follow=True
+    )
+    assert meeting.participations.get().position == "Prime Minister"
+    assert "Position taken from the person&#x27;s record: Ms Arben Kelmendi — Prime Minister." in (
+        response.content.decode()
+    )
     data = formset_data([blank_row(person=minister.pk, position="State Secretary")])
+    meeting.participations.all().delete()
     assert secretariat_client.post(url, data).status_code == 302
     assert meeting.participations.get().position == "State Secretary"
 
 
-def test_the_model_asks_too_for_the_admin(minister):
+def test_participants_page_asks_for_a_position_nothing_records(secretariat_client):
+    unknown = PersonFactory(name="Arta Unknown", position_title="")
+    meeting = held_on(dt.date(2018, 3, 10), status=Meeting.Status.DRAFT)
+    url = reverse("meetings-edit:participants", args=[meeting.slug])
+    response = secretariat_client.post(url, formset_data([blank_row(person=unknown.pk, level="ministerial")]))
+    assert response.status_code == 200
+    errors = response.context["formset"].errors[0]
+    assert "Type the position Ms Arta Unknown held at this meeting" in " ".join(errors["position"])
+    assert not meeting.participations.exists()
+
+
+def test_the_model_asks_too_for_the_admin():
     meeting = held_on(dt.date(2018, 3, 10))
-    participation = Participation(meeting=meeting, person=minister)
-    with pytest.raises(Exception, match="No earlier meeting records the position"):
+    participation = Participation(meeting=meeting, person=PersonFactory(position_title=""))
+    with pytest.raises(Exception, match="Type the position"):
         participation.full_clean()
 
 
