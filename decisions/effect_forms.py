@@ -15,6 +15,7 @@ from typing import ClassVar
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
@@ -153,9 +154,13 @@ class AdmitMembersForm(EffectForm):
         category = self.data.get(self.add_prefix("category")) if self.is_bound else None
         if category not in Membership.Category.values:
             category = self.fields["category"].initial
-        # Who is a member of that category on the day already cannot be admitted to it again.
+        # Who is a member of that category on the day already is not offered (the effect would refuse
+        # them, saying why: a choice posted anyway is kept, so that the refusal shows beside it).
         members = Membership.objects.current(self.on).filter(category=category).values("organisation")
-        self.fields["organisations"].queryset = Organisation.objects.exclude(pk__in=members).order_by("name")
+        posted = self.data.getlist(self.add_prefix("organisations")) if hasattr(self.data, "getlist") else []
+        chosen = [int(value) for value in posted if str(value).isascii() and str(value).isdigit() and len(value) < 10]
+        offered = Organisation.objects.exclude(Q(pk__in=members) & ~Q(pk__in=chosen)).order_by("name")
+        self.fields["organisations"].widget.choices = [(org.pk, str(org)) for org in offered]
         if not self.stored:
             self.initial.setdefault("since", self.on)
             self.formset = NewOrganisationRows(_one_more_row(data), queryset=Organisation.objects.none(), prefix="new")
