@@ -37,7 +37,9 @@ class AgendaItemForm(LineEndingsMixin, CorrectionReasonMixin, OptimisticLockForm
             del self.fields["position"]
         else:
             self.fields["position"].required = False
-            self.fields["position"].help_text = _("Empty: at the end. A number moves the later items down.")
+            self.fields["position"].help_text = _(
+                "Leave empty to add the item at the end; a number moves the later items down."
+            )
             self.fields["position"].widget.attrs["min"] = 1
         self.fields["notes"].help_text = _(
             "Markdown: **bold**, *italic*, lists with “- ”, links. For Board members only. Use Preview to check it."

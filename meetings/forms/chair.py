@@ -36,8 +36,8 @@ class ChairFields(forms.Form):
         max_length=300,
         required=False,
         help_text=_(
-            "Empty: as recorded at the chair's latest earlier meeting (for a meeting to come, their current "
-            "position). You are asked when no earlier meeting records it."
+            "Leave empty to take the position recorded at the chair's latest earlier meeting (for a meeting to "
+            "come, their current position). You are asked when no earlier meeting records it."
         ),
     )
     # The chair's person id when the form was opened ("" for none).

@@ -95,6 +95,12 @@ class MeetingForm(
             "A conference or process it was part of; pick one, or name a new one below."
         )
         self.fields["occasion_relation"].label = _("How the meeting relates to the occasion")
+        self.fields["occasion_relation"].help_text = _(
+            "For example “held alongside” the occasion chosen below; leave empty when it was no part of one."
+        )
+        self.fields["kind"].label = _("Kind of meeting")
+        self.fields["participants_in_person"].label = _("Number who took part in person")
+        self.fields["participants_online"].label = _("Number who took part online")
         self.add_correction_reason(meeting, required=False)
         # A meeting recorded with an alias zone (Europe/Kiev) keeps it as a choice: it still validates.
         self.fields["time_zone"].choices = time_zone_choices(keep=meeting.time_zone if meeting.pk else "")

@@ -23,18 +23,24 @@ class NewOccasionFields(forms.Form):
     """
 
     new_occasion_name = forms.CharField(
-        label=_("…or a new occasion: name"),
+        label=_("Or a new occasion: its name"),
         max_length=300,
         required=False,
         help_text=Occasion._meta.get_field("name").help_text,
     )
     new_occasion_place = forms.CharField(label=_("New occasion's place"), max_length=200, required=False)
     new_occasion_url = WebAddressFormField(
-        label=_("New occasion's link"), max_length=500, required=False, help_text=_("http:// or https://")
+        label=_("New occasion's link"),
+        max_length=500,
+        required=False,
+        help_text=_("A web address starting with http:// or https://."),
     )
     new_occasion_start = forms.DateField(label=_("New occasion's first day"), required=False, widget=DateInput)
     new_occasion_end = forms.DateField(
-        label=_("New occasion's last day"), required=False, widget=DateInput, help_text=_("Empty for one day.")
+        label=_("New occasion's last day"),
+        required=False,
+        widget=DateInput,
+        help_text=_("Leave empty for a one-day occasion."),
     )
 
     # The form's field → the occasion's.

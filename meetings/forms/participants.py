@@ -19,7 +19,9 @@ class ParticipationForm(forms.ModelForm):
     person = PersonChoiceField(label=_("Person"), queryset=people(), required=False)
     new_person_honorific = forms.ChoiceField(label=_("Honorific"), choices=Person.Honorific.choices, required=False)
     new_person_name = forms.CharField(label=_("Or a new person: their name"), max_length=200, required=False)
-    new_person_position = forms.CharField(label=_("New person's position"), max_length=300, required=False)
+    new_person_position = forms.CharField(
+        label=_("New person's position at this meeting"), max_length=300, required=False
+    )
     new_person_organisation = forms.ModelChoiceField(
         label=_("New person's organisation"), queryset=Organisation.objects.all(), required=False
     )
@@ -34,7 +36,7 @@ class ParticipationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["order"].required = False
-        self.fields["order"].help_text = _("Empty: after the others.")
+        self.fields["order"].help_text = _("Leave empty to list them after the others.")
         if self.instance.pk is None:
             # A blank row must not count as changed because its order field is empty.
             self.initial.pop("order", None)
@@ -44,7 +46,7 @@ class ParticipationForm(forms.ModelForm):
             "Leave empty to take the position on record: the one at the person's latest earlier meeting, else "
             "their current position. You are asked only when neither is known."
         )
-        self.fields["organisation"].help_text = _("Empty: the person's organisation is filled in.")
+        self.fields["organisation"].help_text = _("Leave empty to take the person's organisation.")
 
     def clean(self):
         cleaned = super().clean()

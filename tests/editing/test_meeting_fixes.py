@@ -151,9 +151,7 @@ def test_participants_take_the_position_recorded_at_their_latest_earlier_meeting
     assert meeting.participations.get().position == "Minister of Interior"
 
 
-def test_participants_page_takes_the_current_position_when_no_earlier_meeting_records_one(
-    secretariat_client, minister
-):
+def test_participants_page_takes_the_current_position_when_no_earlier_meeting_records_one(secretariat_client, minister):
     meeting = held_on(dt.date(2018, 3, 10), status=Meeting.Status.DRAFT)
     url = reverse("meetings-edit:participants", args=[meeting.slug])
     response = secretariat_client.post(

@@ -269,15 +269,17 @@ def test_meeting_when_reads_anywhere(start, end, all_day, zone, expected):
 
 def test_the_form_has_a_date_and_a_time_input_each_labelled(secretariat_client, draft_meeting):
     page = secretariat_client.get(reverse("meetings-edit:meeting-edit", args=[draft_meeting.slug])).content.decode()
-    # One tab stop each (Chromium's datetime-local took 7, its type=date and type=time 4 each).
+    # The portal's one kind of date and time inputs (type=date, type=time), each labelled with the format
+    # the server reads and, for the time, the meeting's own time zone.
     assert 'type="datetime-local"' not in page
+    zone = draft_meeting.time_zone
     for name in ("start", "end"):
-        assert re.search(rf'<label[^>]*for="id_{name}">Date \(yyyy-mm-dd\)</label><input[^>]*type="text"', page)
-        assert re.search(rf'<label[^>]*for="id_{name}_time">Time \(hh:mm, 24-hour clock\)</label><input', page)
+        assert re.search(rf'<label[^>]*for="id_{name}">Date \(YYYY-MM-DD\)</label><input', page)
         assert re.search(
-            rf'<input[^>]*id="id_{name}"[^>]*inputmode="numeric"[^>]*name="{name}_date"[^>]*type="text"', page
+            rf'<label[^>]*for="id_{name}_time">Time \(HH:MM, 24-hour clock, {re.escape(zone)}\)</label><input', page
         )
-        assert re.search(rf'<input[^>]*id="id_{name}_time"[^>]*name="{name}_time"[^>]*type="text"', page)
+        assert re.search(rf'<input[^>]*id="id_{name}"[^>]*name="{name}_date"[^>]*type="date"', page)
+        assert re.search(rf'<input[^>]*id="id_{name}_time"[^>]*name="{name}_time"[^>]*type="time"', page)
     # Grouped under the field's name: a fieldset with its legend.
     assert re.search(r"<fieldset[^>]*>\s*<legend[^>]*>\s*Start", page)
     local = draft_meeting.local_start

@@ -41,7 +41,8 @@ def test_admit_members_offers_no_current_member_of_the_category_and_lists_the_or
     assert {str(former.pk), str(board.pk), str(newcomer.pk)} <= offered
     # A checkbox list, with the filter's label for the script (static/js/forms.js).
     checkboxes = re.findall(r'<input\b[^>]*\bname="organisations"[^>]*>', content)
-    assert checkboxes and all('type="checkbox"' in tag and 'data-filter-choices="Filter' in tag for tag in checkboxes)
+    assert checkboxes
+    assert all('type="checkbox"' in tag and 'data-filter-choices="Filter' in tag for tag in checkboxes)
     assert '<script src="/static/js/forms.js"></script>' in content
     names = [name for name in names_in_order(content) if name not in {"csrfmiddlewaretoken", "lock_snapshot"}]
     assert names[0] == "organisations"
@@ -55,13 +56,15 @@ def test_no_new_organisation_block_until_asked_for(secretariat_client, meeting):
     content = secretariat_client.get(url).content.decode()
     assert 'name="new-0-name"' not in content
     assert 'name="new-TOTAL_FORMS" value="0"' in content
-    assert 'name="add_rows"' in content and "Add a new organisation" in content
+    assert 'name="add_rows"' in content
+    assert "Add a new organisation" in content
     # Pressed: the same input back, with one block, nothing saved.
     _url, data = admit_data(secretariat_client, meeting, **{"new-TOTAL_FORMS": "0", "subject": "Typed"})
     response = secretariat_client.post(url, data | {"add_rows": "1"})
     assert response.status_code == 200
     content = response.content.decode()
-    assert 'name="new-0-name"' in content and 'name="new-1-name"' not in content
+    assert 'name="new-0-name"' in content
+    assert 'name="new-1-name"' not in content
     assert 'value="Typed"' in content
     assert not Decision.objects.exists()
     # The block comes right after the organisations, before the category.
