@@ -157,7 +157,7 @@ def record_meeting(page, problems) -> None:
     fill_when(page, "Start", "2022-06-20", "00:00")
     fill_when(page, "End", "2022-06-20", "23:59")
     choose(page, "Time zone", meeting["time_zone"])
-    field(page, "No times announced").check()
+    field(page, "Times not announced").check()
     field(page, "City").fill(meeting["city"])
     field(page, "Country").fill(meeting["country"])
     choose(page, "Format", choice_label(Meeting.Format.choices, meeting["format"]))
@@ -181,7 +181,7 @@ def fill_participant(page, row: int, entry) -> None:
         # Created on the spot, in the participants form.
         group.get_by_text("Create a new person on the spot").click()
         choose(group, "Honorific", honorific)
-        field(group, "…or a new person: name").fill(name)
+        field(group, "Or a new person: their name").fill(name)
         field(group, "New person's position").fill(position)
         choose(group, "New person's organisation", organisation(person_organisation))
     elif name:
@@ -199,7 +199,7 @@ def record_participants(page, problems) -> None:
     # and adds five more; after those, "Add a row" adds each row in place.
     fill_participant(page, 1, rows[0][1])
     submit(page, "Add rows")
-    assert field(page.get_by_role("group", name="Row 1 (new)"), "…or a new person: name").input_value() == (
+    assert field(page.get_by_role("group", name="Row 1 (new)"), "Or a new person: their name").input_value() == (
         "Maciej Popowski"
     )
     expect(page.get_by_role("group", name="Row 6 (new)", exact=True)).to_be_visible()
@@ -244,8 +244,8 @@ def fill_decision(page, sequence, agenda_position, verb, subject, wording) -> No
     choose(decision, "Agenda item", agenda_item(agenda_position))
     # The reference is proposed from the meeting and the next number.
     expect(field(decision, "Reference")).to_have_value(f"B6/2022/{sequence:02d}")
-    choose(decision, "Verb", choice_label(Decision.Verb.choices, verb))
-    field(decision, "Subject").fill(subject)
+    choose(decision, "What the Board did", choice_label(Decision.Verb.choices, verb))
+    field(decision, "What it decided on, in a few words").fill(subject)
     field(decision, "Wording as recorded").fill(wording)
 
 
@@ -274,11 +274,19 @@ def record_decisions(page, problems) -> None:
             follow(page, "Admit members")
             fill_decision(page, *head)
             effect = page.get_by_role("group", name="What it changes")
-            choose(effect, "Category", choice_label(Membership.Category.choices, seed.NEW_MEMBER_CATEGORY))
+            choose(
+                effect,
+                "Category they are admitted to",
+                choice_label(Membership.Category.choices, seed.NEW_MEMBER_CATEGORY),
+            )
             # Members from the day of the meeting: proposed already.
             expect(field(effect, "Member since")).to_have_value("2022-06-20")
             for index, name in enumerate(members, start=1):
                 acronym, kind, country, _parent, footnote = seed.ORGANISATIONS[name]
+                # A block for each new organisation, on request: the page comes back with one more.
+                button = "Add a new organisation" if index == 1 else "Add another new organisation"
+                with page.expect_navigation():
+                    page.get_by_role("button", name=button).click()
                 row = page.get_by_role("group", name=f"New organisation {index}", exact=True)
                 field(row, "Name").fill(name)
                 field(row, "Acronym").fill(acronym)
@@ -305,7 +313,9 @@ def record_decisions(page, problems) -> None:
         else:
             follow(page, "Agree an action")
             fill_decision(page, *head)
-            field(page.get_by_role("group", name="What it changes"), "Action").fill(seed.ACTION["description"])
+            field(page.get_by_role("group", name="What it changes"), "What is to be done").fill(
+                seed.ACTION["description"]
+            )
             check_editing_page(page, "outcome-action", problems)
             submit(page, "Record the action")
             expect_success(page, "Action recorded: Coordinate more and directly with donors")
@@ -452,7 +462,7 @@ def test_participants_with_bad_input_keep_it_and_show_the_error_beside_the_field
     page.goto(f"/edit/meetings/{meeting.slug}/participants/")
     row = page.get_by_role("group", name="Row 1 (new)", exact=True)
     row.get_by_text("Create a new person on the spot").click()
-    field(row, "…or a new person: name").fill("Ana Delegate")
+    field(row, "Or a new person: their name").fill("Ana Delegate")
     field(row, "New person's position").fill("Minister of Interior")
     choose(row, "Role", "Delegate")
     submit(page, "Save participants")
@@ -462,7 +472,7 @@ def test_participants_with_bad_input_keep_it_and_show_the_error_beside_the_field
     row = page.get_by_role("group", name="Row 1 (new)", exact=True)
     assert "organisation" in error_beside(row, "Organisation represented").lower()
     # The row opens on the new person, with what was typed.
-    assert field(row, "…or a new person: name").input_value() == "Ana Delegate"
+    assert field(row, "Or a new person: their name").input_value() == "Ana Delegate"
     assert field(row, "New person's position").input_value() == "Minister of Interior"
     assert field(row, "Role").input_value() == "delegate"
     screenshot(page, "edit-participants-errors")
@@ -476,13 +486,13 @@ def test_outcome_with_a_taken_reference_keeps_the_input(page, secretariat):
     page.goto(f"/edit/meetings/{meeting.slug}/outcomes/action/")
     decision = page.get_by_role("group", name="The decision")
     field(decision, "Reference").fill(taken.reference)
-    field(decision, "Subject").fill("Coordination with donors")
-    field(page, "Action").fill("Coordinate with donors.")
+    field(decision, "What it decided on, in a few words").fill("Coordination with donors")
+    field(page, "What is to be done").fill("Coordinate with donors.")
     submit(page, "Record the action")
 
     assert "taken by another decision" in error_beside(page, "Reference")
-    assert field(page, "Subject").input_value() == "Coordination with donors"
-    assert field(page, "Action").input_value() == "Coordinate with donors."
+    assert field(page, "What it decided on, in a few words").input_value() == "Coordination with donors"
+    assert field(page, "What is to be done").input_value() == "Coordinate with donors."
     assert not ActionItem.objects.exists()
     assert axe_violations(page) == []
 

@@ -62,7 +62,9 @@ def test_a_silence_procedure_from_launch_to_the_public_register(new_page, settin
     field(secretariat, "Kind").select_option(label="Silence procedure (adopted unless someone objects)")
     field(secretariat, "Title").fill("Adoption of the Work Plan 2026")
     field(secretariat, "Draft decision").fill("The Board adopts the Work Plan 2026.")
-    field(secretariat, "Deadline").fill("2026-03-10T17:00")
+    deadline = secretariat.get_by_role("group", name=re.compile(r"^\s*Deadline\s*\*?\s*$"))
+    deadline.get_by_label(re.compile(r"^Date")).fill("2026-03-10")
+    deadline.get_by_label(re.compile(r"^Time")).fill("17:00")
     submit(secretariat, "Save")
     expect(secretariat.get_by_text("Draft procedure WP/2026/01 saved.")).to_be_visible()
     with secretariat.expect_navigation():
