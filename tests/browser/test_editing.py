@@ -151,7 +151,7 @@ def record_meeting(page, problems) -> None:
     assert page.url.endswith("/edit/meetings/new/")
     check_editing_page(page, "meeting-form", problems)
     meeting = seed.MEETING
-    choose(page, "Kind", choice_label(Meeting.Kind.choices, meeting["kind"]))
+    choose(page, "Kind of meeting", choice_label(Meeting.Kind.choices, meeting["kind"]))
     field(page, "Number").fill(str(meeting["ordinal"]))
     field(page, "Title").fill(meeting["title"])
     fill_when(page, "Start", "2022-06-20", "00:00")
@@ -182,7 +182,7 @@ def fill_participant(page, row: int, entry) -> None:
         group.get_by_text("Create a new person on the spot").click()
         choose(group, "Honorific", honorific)
         field(group, "Or a new person: their name").fill(name)
-        field(group, "New person's position").fill(position)
+        field(group, "New person's position at this meeting").fill(position)
         choose(group, "New person's organisation", organisation(person_organisation))
     elif name:
         choose(group, "Person", person(name))
@@ -463,7 +463,7 @@ def test_participants_with_bad_input_keep_it_and_show_the_error_beside_the_field
     row = page.get_by_role("group", name="Row 1 (new)", exact=True)
     row.get_by_text("Create a new person on the spot").click()
     field(row, "Or a new person: their name").fill("Ana Delegate")
-    field(row, "New person's position").fill("Minister of Interior")
+    field(row, "New person's position at this meeting").fill("Minister of Interior")
     choose(row, "Role", "Delegate")
     submit(page, "Save participants")
 
@@ -473,7 +473,7 @@ def test_participants_with_bad_input_keep_it_and_show_the_error_beside_the_field
     assert "organisation" in error_beside(row, "Organisation represented").lower()
     # The row opens on the new person, with what was typed.
     assert field(row, "Or a new person: their name").input_value() == "Ana Delegate"
-    assert field(row, "New person's position").input_value() == "Minister of Interior"
+    assert field(row, "New person's position at this meeting").input_value() == "Minister of Interior"
     assert field(row, "Role").input_value() == "delegate"
     screenshot(page, "edit-participants-errors")
     assert axe_violations(page) == []

@@ -33,7 +33,7 @@ def test_secretariat_announces_and_postpones_a_pillar_meeting_the_public_reads_t
     page = new_page()
     sign_in(page, secretariat.username, PASSWORD)
     page.goto("/edit/meetings/new/")
-    choose(page, "Kind", "Support Group meeting")
+    choose(page, "Kind of meeting", "Support Group meeting")
     choose(page, "Pillar", "WBCTi")
     field(page, "Number").fill("3")
     field(page, "Title").fill(title)
