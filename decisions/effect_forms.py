@@ -146,7 +146,10 @@ class AdmitMembersForm(EffectForm):
         initial=Membership.Category.SUPPORT_GROUP,
     )
     since = forms.DateField(
-        label=_("Member since"), required=False, widget=DateInput, help_text=_("Empty: the date of the decision.")
+        label=_("Member since"),
+        required=False,
+        widget=DateInput,
+        help_text=_("Leave empty for the date of the decision."),
     )
 
     def __init__(self, data=None, *args, **kwargs):
@@ -207,7 +210,7 @@ class EndMembershipForm(EffectForm):
         label=_("Last day of the membership"),
         required=False,
         widget=DateInput,
-        help_text=_("Empty: the date of the decision."),
+        help_text=_("Leave empty for the date of the decision."),
     )
     note = forms.CharField(label=_("Note on the end (optional)"), max_length=300, required=False)
 
@@ -234,7 +237,7 @@ class DocumentsForm(EffectForm):
     submit_label = _("Record the decision on the documents")
 
     documents = RecordsChoiceField(
-        label=_("Documents"),
+        label=_("Documents acted on"),
         queryset=Document.objects.all(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
@@ -247,7 +250,7 @@ class DocumentsForm(EffectForm):
         queryset=DocumentKind.objects.all(),
         to_field_name="slug",
         required=False,
-        help_text=_("Empty: Other. The admin manages the kinds."),
+        help_text=_("Leave empty for “Other”. The admin manages the kinds."),
     )
     new_pillars = RecordsChoiceField(
         label=_("New document: pillars"),
@@ -336,6 +339,12 @@ class RoleForm(EffectForm):
         super().__init__(*args, **kwargs)
         fields = role_form_fields(ROLE_EFFECT_FIELDS)
         fields["kind"].label = _("Appointment or extension")
+        # As sentences on the outcome page ("From: known to the" read as a fragment).
+        fields["start"].label, fields["end"].label = _("Start of the term"), _("End of the term")
+        fields["start"].help_text = _("Leave empty when it is not on record.")
+        fields["end"].help_text = _("Leave empty while the post is held.")
+        fields["start_precision"].label = _("How precisely the start is known")
+        fields["end_precision"].label = _("How precisely the end is known")
         fields["start_on_decision"] = forms.BooleanField(
             label=_("From the date of the decision"),
             required=False,

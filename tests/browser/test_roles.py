@@ -49,8 +49,8 @@ def test_the_secretariat_names_a_host_and_a_lead_partner_and_the_public_reads_th
     role = page.get_by_role("group", name="The role it gives")
     choose(role, "Post", "Host of the IISG Secretariat (an organisation)")
     choose(role, "Held by (organisation)", "Ministry of Example Affairs")
-    field(role, "From").fill("2024-09-01")
-    choose(role, "From: known to the", "Month")
+    field(role, "Start of the term").fill("2024-09-01")
+    choose(role, "How precisely the start is known", "Month")
     submit(page, "Record the role")
     expect_success(
         page, "role recorded — Ministry of Example Affairs — Host of the IISG Secretariat, from September 2024"
