@@ -4,6 +4,8 @@ import datetime as dt
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from decisions.models import Decision
@@ -115,3 +117,24 @@ def test_decision_forms_name_their_blank_choices(secretariat_client, meeting):
     assert "No agenda item (the meeting as a whole)" in content
     assert "— choose —" in content
     assert "---------" not in content
+
+
+def _admit_page_queries(client, meeting, organisations: int) -> int:
+    OrganisationFactory.create_batch(organisations)
+    url = reverse("decisions-edit:admit-members", args=[meeting.slug])
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_admit_members_list_reads_the_organisations_in_one_query_however_many(secretariat_client, meeting):
+    MembershipFactory(category="support_group", since=dt.date(2020, 1, 1))
+    with_one = _admit_page_queries(secretariat_client, meeting, 1)
+    with_fifty = _admit_page_queries(secretariat_client, meeting, 49)
+    assert with_one == with_fifty == ADMIT_PAGE_QUERIES
+
+
+# Measured (19): the session, the user and their rights, the meeting, the decisions and agenda of the meeting,
+# the organisations offered (one query, the members of the category left out in it), the people and
+# organisations of the decision's own fields, the page's navigation.
+ADMIT_PAGE_QUERIES = 19
