@@ -87,7 +87,7 @@ def outcome_prefix(context) -> str:
 
 
 @register.simple_tag
-def error_list(form=None, formset=None) -> list[dict]:
+def error_list(form=None, formset=None, more_forms=None) -> list[dict]:
     """
     Every error of a bound form (and formset), in page order, each with the id of its field so that
     the error summary can link to it: [{"field_id", "label", "message"}].
@@ -100,6 +100,10 @@ def error_list(form=None, formset=None) -> list[dict]:
         item_label = getattr(formset, "item_label", "") or _("Row")
         for number, subform in enumerate(formset.forms, start=1):
             errors += _form_errors(subform, prefix=f"{item_label} {number}")
+    # Forms posted with the form and drawn below it (a written procedure's effect: its fields are its own).
+    for other in more_forms or ():
+        if _bound_errors(other):
+            errors += _form_errors(other)
     return errors
 
 
