@@ -26,7 +26,7 @@ class DateAndTimeWidget(forms.MultiWidget):
     under the field's legend. Posted as <name>_date and <name>_time; a single <name>
     ("2022-06-20T10:00": an older page, a script, or a refused save taking the other editor's value) is
     read too. The field's id is the date input's, for the error summary's link; the time part is marked
-    (`date-time-part-time`) so that "Times not announced" can hide it (static/js/date-times.js).
+    (`date-time-part-time`) so that "Times not announced" can hide it (static/js/forms.js).
     """
 
     use_fieldset = True

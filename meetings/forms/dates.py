@@ -62,7 +62,7 @@ END_HELP = _(
 def prepare_date_fields(form, *, zone: str, times_not_announced: bool) -> None:
     """
     What a meeting's dates form (the record, a new date) does before its input is read: the time inputs
-    name `zone`; "Times not announced" hides them (static/js/date-times.js); a bound form whose end date
+    name `zone`; "Times not announced" hides them (static/js/forms.js); a bound form whose end date
     is empty takes the start's (a one-day meeting is entered once) and, with "Times not announced"
     ticked, has its times cleared, so that they are ignored and shown empty; an unbound one for a
     meeting whose times were not announced shows them empty too (not 00:00 and 23:59).
