@@ -13,7 +13,10 @@ pytestmark = pytest.mark.django_db
 
 
 def post(client, name, meeting, data=None):
-    return client.post(reverse(f"meetings-edit:{name}", args=[meeting.slug]), data or {"confirm": "1"})
+    return client.post(
+        reverse(f"meetings-edit:{name}", args=[meeting.slug]),
+        data or {"confirm": "1", "override_reason": "A test record."},
+    )
 
 
 def test_circulate_asks_for_confirmation_first(secretariat_client, draft_meeting):
@@ -59,7 +62,7 @@ def test_publishing_emails_board_members_and_opens_the_record_to_the_public(
 
 def circulate_then_fail(meeting):
     with transaction.atomic():
-        services.circulate_meeting(services.WorkflowStep(meeting=meeting))
+        services.circulate_meeting(services.WorkflowStep(meeting=meeting, override_reason="A test record."))
         raise RuntimeError("something later in the same transaction failed")
 
 
