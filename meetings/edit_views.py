@@ -337,6 +337,9 @@ def reschedule(request, slug):
     if meeting.is_cancelled:
         messages.error(request, _("This meeting is cancelled: it cannot be rescheduled."))
         return redirect(meeting)
+    if meeting.has_passed:
+        messages.error(request, _("This meeting has taken place: it cannot be postponed or rescheduled."))
+        return redirect(meeting)
     form = RescheduleForm(posted(request), meeting=meeting)
     if form.giving_the_new_date:
         title = _("The new date of “%(title)s”") % {"title": meeting}
@@ -365,6 +368,11 @@ def reschedule(request, slug):
 @require_http_methods(["GET", "POST"])
 def cancel(request, slug):
     meeting = editable(Meeting.objects, request.user, CHANGE, slug=slug)
+    if meeting.has_passed:
+        messages.error(
+            request, _("This meeting has taken place: it cannot be cancelled. Its record can be unpublished.")
+        )
+        return redirect(meeting)
     form = ReasonForm(posted(request), submit_label=_("Cancel the meeting"))
     form.fields["reason"].help_text = _("Shown with the meeting wherever it is listed, and in the calendars.")
     return confirm_page(

@@ -21,8 +21,10 @@ from django.utils.translation import gettext_lazy as _
 from core import pagecache
 from core.pagination import CappedPaginator
 from core.pdf import render_pdf
-from core.roles import is_board_member
+from core.roles import is_board_member, is_secretariat
+from core.workflow import RecordStatus
 from decisions.models import ActionItem, Decision, Document, NewestFirstPages
+from meetings import readiness
 from meetings.models import AgendaItem, Meeting, Participation, PublicParticipation
 from members.models import Membership, Organisation, Person, Pillar, RoleHeld
 from portal import search as site_search
@@ -198,6 +200,9 @@ def meeting_detail(request, slug):
     )
     # mark_safe: the HTML of our own template, cached as a string.
     context = {"meeting": meeting, "record": mark_safe(record), "full_record": is_board_member(user)}
+    if is_secretariat(user) and meeting.status != RecordStatus.PUBLISHED:
+        # The path of a record being prepared, in the Secretariat's panel: which parts are done.
+        context["record_progress"] = readiness.PATH.progress(meeting, current="")
     return render(request, "portal/meeting_detail.html", context)
 
 
