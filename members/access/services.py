@@ -21,6 +21,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core.invitations import IssuedInvitation, issue_invitation_link, void_invitation_links
@@ -105,9 +106,17 @@ def board_members_group() -> Group:
     return Group.objects.get(name=BOARD_MEMBERS_GROUP)
 
 
+def lasting(on: dt.date):
+    """
+    Delegations that give access after `on`: open-ended, or ending later. A delegation removed today
+    ends today (valid until today, as the register says), but its access went with the removal.
+    """
+    return Delegation.objects.exclude(valid_until__lte=on)
+
+
 def delegations_in_force(organisation: Organisation, person: Person, on: dt.date):
-    """The person's delegations for the organisation that last beyond `on` (in force, or from a later day)."""
-    return Delegation.objects.filter(organisation=organisation, person=person).exclude(valid_until__lt=on)
+    """The person's delegations for the organisation that still give access after `on`."""
+    return lasting(on).filter(organisation=organisation, person=person)
 
 
 @transaction.atomic
@@ -213,7 +222,7 @@ def _account(person: Person, email: str):
     if user is not None:
         return user, False
     user = users.model(
-        username=_free_username(email or person.slug or person.name),
+        username=_free_username(email or slugify(person.name)),
         email=email,
         first_name=person.name.rpartition(" ")[0][:150],
         last_name=person.name.rpartition(" ")[2][:150],
@@ -303,7 +312,7 @@ def remove_access(step: RemoveAccess) -> AccessRemoved:
         _with_history(delegation, step.by, reason)
         delegation.save()
     left_group, voided = False, 0
-    others = Delegation.objects.current(today).filter(person=person).exclude(organisation=step.organisation)
+    others = lasting(today).filter(person=person, valid_from__lte=today).exclude(organisation=step.organisation)
     if person.user is not None and not others.exists():
         # Taken out at once: the next request of any session of theirs reads the groups afresh (core.roles).
         person.user.groups.remove(board_members_group())

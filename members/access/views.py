@@ -46,14 +46,15 @@ def organisation_access(request, slug):
     today = timezone.localdate()
     delegations = Delegation.objects.filter(organisation=organisation)
     current = (
-        delegations.exclude(valid_until__lt=today)
+        services.lasting(today)
+        .filter(organisation=organisation)
         .select_related("person__user")
         .prefetch_related(
             Prefetch("person__user__invitation_links", queryset=InvitationLink.objects.open(), to_attr="open_links")
         )
         .order_by("person__name", "valid_from")
     )
-    ended = delegations.filter(valid_until__lt=today).select_related("person").order_by("-valid_until")
+    ended = delegations.filter(valid_until__lte=today).select_related("person").order_by("-valid_until")
     history = (
         Delegation.history.filter(organisation=organisation)
         .select_related("history_user", "person")
