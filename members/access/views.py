@@ -222,7 +222,11 @@ def access_invite_again(request, slug, pk):
         success_url=_access_url(organisation),
         refused_url=_access_url(organisation),
         title=_("Send the invitation again to %(person)s") % {"person": person},
-        text=_("A new single-use link is sent; the one sent before stops working at once."),
+        text=_(
+            "A new single-use link to set their password, for their access for %(organisation)s, is sent by "
+            "e-mail; the one sent before stops working at once."
+        )
+        % {"organisation": organisation},
         cancel_url=_access_url(organisation),
     )
 
