@@ -290,7 +290,7 @@ def invite_again(step: InviteAgain) -> Invitation:
     invitation = _invite(person.user, step.organisation, step.by, step.site_url)
     # In the history of the access too: a change of nothing but its reason and author.
     delegation = delegations_in_force(step.organisation, person, timezone.localdate()).order_by("valid_from").first()
-    _with_history(delegation, step.by, _("Invitation sent again."))
+    _with_history(delegation, step.by, _("Invitation sent again: a new link, the old one no longer works."))
     delegation.save()
     return invitation
 

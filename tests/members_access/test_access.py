@@ -279,6 +279,8 @@ def test_inviting_again_voids_the_old_link(secretariat_client, invited, organisa
     assert "replaced by a newer one" in client.get(invited["path"]).content.decode()
     assert set_password(client, new_path).status_code == 302
     assert InvitationLink.objects.filter(user=person.user).count() == 2
+    history = secretariat_client.get(access_url(organisation)).content.decode()
+    assert "Invitation sent again: a new link, the old one no longer works." in history
 
 
 def test_no_invitation_again_once_the_password_is_set(secretariat_client, organisation, committed):
