@@ -111,7 +111,7 @@ def giver(row) -> str:
     user = row.answered_by
     name = (user.get_full_name() or user.get_username()) if user else _("someone no longer on record")
     if row.on_behalf:
-        return _("the Secretariat (%(name)s) on its behalf, received %(channel)s") % {
+        return _("recorded by the Secretariat, received %(channel)s (%(name)s)") % {
             "name": name,
             "channel": ProcedureAnswer.Channel(row.channel).label.lower() if row.channel else "",
         }

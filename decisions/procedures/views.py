@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from core import clock, history
@@ -218,7 +219,11 @@ def procedure_launch(request, slug):
         ConfirmForm(posted(request), submit_label=_("Launch the procedure")),
         save=lambda: procedures.launch_procedure(procedure=procedure, site_url=_site_url(request), user=request.user),
         message=lambda result: (
-            _("Procedure %(reference)s launched, %(count)s members consulted.")
+            ngettext(
+                "Procedure %(reference)s launched, %(count)s member consulted.",
+                "Procedure %(reference)s launched, %(count)s members consulted.",
+                result.procedure.consulted.count(),
+            )
             % {"reference": procedure.reference, "count": result.procedure.consulted.count()}
             + " "
             + mailing_text(result.mailing)
