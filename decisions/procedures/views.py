@@ -163,6 +163,8 @@ def procedure_answer(request, slug):
         message=lambda result: (
             _("Your answer for %(organisation)s is recorded: %(answer)s.")
             % {"organisation": result.answer.organisation, "answer": result.answer.get_answer_display()}
+            # Whom the closing e-mailed is the Secretariat's to read, not a member's.
+            + _closed_text(result, with_mailing=False)
         ),
         success_url=procedure,
         title=_("Answer the written procedure %(reference)s") % {"reference": procedure.reference},
@@ -291,7 +293,7 @@ def _preview(organisations) -> str:
     return text
 
 
-def _closed_text(result) -> str:
+def _closed_text(result, *, with_mailing: bool = True) -> str:
     """For the answer that closed the procedure: its outcome, and whom the closing e-mailed."""
     if not result.closed:
         return ""
@@ -299,7 +301,7 @@ def _closed_text(result) -> str:
     text = " " + _("That was the last answer awaited: the procedure closed, %(outcome)s.") % {
         "outcome": closed.get_outcome_display().lower()
     }
-    if result.mailing is not None:
+    if with_mailing and result.mailing is not None:
         text += " " + mailing_text(result.mailing)
     return text
 

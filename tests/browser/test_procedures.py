@@ -69,7 +69,10 @@ def test_a_silence_procedure_from_launch_to_the_public_register(new_page, settin
         secretariat.get_by_role("link", name="Launch the procedure", exact=True).click()
     submit(secretariat, "Launch the procedure")
     expect(
-        secretariat.get_by_text(re.compile(r"Procedure WP/2026/01 launched, 1 member consulted\. 1 e-mail sent: "))
+        secretariat.get_by_text(
+            "Procedure WP/2026/01 launched, 2 members consulted. 1 e-mail sent: ana@example.org (Alphaland Ministry). "
+            "Nobody could be e-mailed for: no delegate in force for Betaland Ministry."
+        )
     ).to_be_visible()
 
     # A Board member answers for their organisation.
