@@ -106,10 +106,16 @@ def status_of(procedure: WrittenProcedure, *, answered: int | None = None, consu
 # --- The Secretariat's panel --------------------------------------------------------------------
 
 
+def _name(user) -> str:
+    """A user as the record names them: their person's name (as in the register), else the account's name."""
+    person = getattr(user, "person", None)
+    return person.name if person is not None else (user.get_full_name() or user.get_username())
+
+
 def giver(row) -> str:
     """Who gave an answer (a ProcedureAnswer or one of its history rows): the delegate, or the Secretariat for them."""
     user = row.answered_by
-    name = (user.get_full_name() or user.get_username()) if user else _("someone no longer on record")
+    name = _name(user) if user else _("someone no longer on record")
     if row.on_behalf:
         return _("recorded by the Secretariat, received %(channel)s (%(name)s)") % {
             "name": name,
@@ -150,7 +156,7 @@ def _earlier_answers(procedure: WrittenProcedure, answers: list[ProcedureAnswer]
     rows = (
         ProcedureAnswer.history.filter(procedure_id=procedure.pk)
         .exclude(history_type="-")
-        .select_related("answered_by")
+        .select_related("answered_by__person")
         .order_by("organisation_id", "-answered_at", "-history_id")
     )
     for row in rows:
@@ -198,7 +204,7 @@ def panel_for(procedure: WrittenProcedure, answers: list[ProcedureAnswer]) -> Pa
             for answer in answers
         ),
         pending=tuple(pending),
-        last_reminder=procedure.reminders.select_related("sent_by").order_by("-sent_at").first(),
+        last_reminder=procedure.reminders.select_related("sent_by__person").order_by("-sent_at").first(),
         next_action=_next_action(procedure, pending),
     )
 
@@ -211,7 +217,7 @@ def reminded_text(reminder: ProcedureReminder | None) -> str:
     values = {
         "when": _when(reminder.sent_at),
         "to": ", ".join(f"{r['email']} ({', '.join(r['organisations'])})" for r in reminder.recipients),
-        "who": (user.get_full_name() or user.get_username()) if user else "",
+        "who": _name(user) if user else "",
     }
     if user:
         return _("Last reminder sent on %(when)s by %(who)s to %(to)s.") % values

@@ -89,7 +89,7 @@ def procedure_detail(request, slug):
     answers = list(
         ProcedureAnswer.objects.visible_to(user)
         .filter(procedure=procedure)
-        .select_related("organisation", "answered_by")
+        .select_related("organisation", "answered_by__person")
         .order_by("organisation__name")
     )
     # The control panel is the Secretariat's (it reads every answer, and who may answer for whom).

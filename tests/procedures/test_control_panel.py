@@ -95,7 +95,9 @@ def section(response, heading_id: str) -> str:
 
 
 def full_name(user) -> str:
-    return user.get_full_name() or user.get_username()
+    """As the page names a user: their person's name, else the account's."""
+    person = getattr(user, "person", None)
+    return person.name if person is not None else (user.get_full_name() or user.get_username())
 
 
 def alpha_agrees(procedure, world):
@@ -139,8 +141,8 @@ def test_the_secretariat_reads_each_answer_with_its_giver_and_the_answers_it_rep
     assert "Who has answered what" in answers
     # Alpha's answer now, by whom, and the agreement it replaced, by whom and when.
     assert "Alphaland Ministry Object Budget unclear" in answers
-    assert f"Budget unclear {full_name(world.alpha_user)} 1 March 2026, 11:00 CET" in answers
-    assert f"Agree — {full_name(world.alpha_user)}, 1 March 2026, 09:00 CET" in answers
+    assert "Budget unclear Ana Alpha 1 March 2026, 11:00 CET" in answers
+    assert "Agree — Ana Alpha, 1 March 2026, 09:00 CET" in answers
     # Beta's answer, recorded by the Secretariat on its behalf.
     assert f"recorded by the Secretariat, received by e-mail ({full_name(secretariat)})" in answers
     rows = {row.answer.organisation.pk: row for row in response.context["panel"].answers}
