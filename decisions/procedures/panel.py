@@ -76,11 +76,26 @@ def status_of(procedure: WrittenProcedure, *, answered: int | None = None, consu
             else answered
         )
         consulted = procedure.consulted_count if consulted is None else consulted
-        sentence = _(
-            "Open until %(deadline)s: %(answered)s of %(consulted)s have answered. Board members and the "
-            "Secretariat see it. It closes at the deadline, or once every member has answered; closing records "
-            "the outcome."
-        ) % {"deadline": _deadline(procedure), "answered": answered, "consulted": consulted}
+        values = {"deadline": _deadline(procedure), "answered": answered, "consulted": consulted}
+        if clock.now() >= procedure.deadline:
+            # Closing was refused (say, its effect names a record deleted since): it stays open for the Secretariat.
+            sentence = (
+                _(
+                    "The deadline (%(deadline)s) has passed with %(answered)s of %(consulted)s answers, but the "
+                    "procedure could not close: what its decision changes cannot be applied. Board members and the "
+                    "Secretariat see it; the Secretariat may withdraw it."
+                )
+                % values
+            )
+        else:
+            sentence = (
+                _(
+                    "Open until %(deadline)s: %(answered)s of %(consulted)s have answered. Board members and the "
+                    "Secretariat see it. It closes at the deadline, or once every member has answered; closing "
+                    "records the outcome."
+                )
+                % values
+            )
         label = f"{label} {_('until')} {formats.date_format(timezone.localtime(procedure.deadline), 'j M')}"
     elif state == "withdrawn":
         sentence = _("Withdrawn on %(date)s: no decision was taken.") % {"date": _when(procedure.closed_at)}
