@@ -932,3 +932,43 @@ class ProcedureAnswer(Versioned, models.Model):
 
     def get_absolute_url(self):
         return self.procedure.get_absolute_url()
+
+
+class ProcedureReminder(models.Model):
+    """
+    A reminder e-mailed to the members of an open procedure who had not answered: when, by whom (none:
+    the timer, `manage.py remind_procedures`), to whom. Kept so that the Secretariat sees who was told.
+    """
+
+    procedure = models.ForeignKey(
+        WrittenProcedure, verbose_name=_("procedure"), on_delete=models.CASCADE, related_name="reminders"
+    )
+    sent_at = models.DateTimeField(_("sent at"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("sent by"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    # [{"email": …, "organisations": [name, …]}, …]: the addresses as they were when it was sent (people
+    # change addresses; the record says whom it reached).
+    recipients = models.JSONField(_("recipients"), default=list, blank=True)
+    organisations = models.ManyToManyField(
+        Organisation, verbose_name=_("organisations reminded"), blank=True, related_name="procedure_reminders"
+    )
+
+    class Meta:
+        verbose_name = _("reminder of a written procedure")
+        verbose_name_plural = _("reminders of written procedures")
+        ordering = ["procedure", "-sent_at"]
+        indexes = [
+            # The procedure page: its latest reminder.
+            models.Index(fields=["procedure", "-sent_at"], name="procedure_reminder_sent_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.procedure.reference}: {self.sent_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self):
+        return self.procedure.get_absolute_url()
+
+    @property
+    def emails(self) -> list[str]:
+        return [recipient["email"] for recipient in self.recipients]

@@ -86,6 +86,7 @@ PAGES: dict[str, str] = {
     "decisions-edit:procedure-edit": EDIT,
     "decisions-edit:procedure-launch": EDIT,
     "decisions-edit:procedure-record-answer": EDIT,
+    "decisions-edit:procedure-remind": EDIT,
     "decisions-edit:procedure-withdraw": EDIT,
     "decisions-edit:procedure-publish": EDIT,
     "decisions-edit:procedure-history": EDIT,
