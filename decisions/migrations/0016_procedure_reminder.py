@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('decisions', '0014_procedure_effect_as_data'),
+        ('decisions', '0015_meeting_papers'),
         ('members', '0006_delegations'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
