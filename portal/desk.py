@@ -14,9 +14,11 @@ few even among thousands of meetings); actions from (status, due date); open pro
 """
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
+from typing import Any
 
 from django.db.models import (
     BooleanField,
@@ -74,7 +76,7 @@ class Part:
     label: str | Promise  # "no participants"
     fix_label: str | Promise  # "Add participants"
     fix: str
-    missing: object  # callable(now) -> a boolean SQL expression
+    missing: Callable[[dt.datetime], Any]  # now -> a boolean SQL expression (Q, ~Exists)
 
     @property
     def annotation(self) -> str:
@@ -149,21 +151,20 @@ def lacking_any(parts) -> Q:
     return reduce(or_, (Q(**{part.annotation: True}) for part in parts))
 
 
-def missing_parts(meeting: Meeting, parts) -> tuple[Link, ...]:
-    """What a meeting of with_parts() lacks, each as a link to where it is added (one link per page)."""
-    missing = [part for part in parts if getattr(meeting, part.annotation)]
-    return tuple(Link(label=part.label, url=reverse(part.fix, args=[meeting.slug])) for part in missing)
+def missing_parts(meeting: Meeting, parts) -> tuple[Part, ...]:
+    """The parts a meeting of with_parts() lacks, in the order of `parts`."""
+    return tuple(part for part in parts if getattr(meeting, part.annotation))
 
 
 def fixes(meeting: Meeting, parts) -> tuple[Link, ...]:
-    """The pages that add what the meeting lacks, each page once ("Edit the meeting" for summary and minutes)."""
-    links: dict[str, Link] = {}
-    for part in parts:
-        if getattr(meeting, part.annotation):
-            url = reverse(part.fix, args=[meeting.slug])
-            label = _("Edit the meeting") if part.fix == "meetings-edit:meeting-edit" else part.fix_label
-            links.setdefault(url, Link(label=label, url=url))
-    return tuple(links.values())
+    """The pages that add what the meeting lacks, each page once (one page adding several: "Edit the meeting")."""
+    by_page: dict[str, list[Part]] = {}
+    for part in missing_parts(meeting, parts):
+        by_page.setdefault(reverse(part.fix, args=[meeting.slug]), []).append(part)
+    return tuple(
+        Link(label=found[0].fix_label if len(found) == 1 else _("Edit the meeting"), url=url)
+        for url, found in by_page.items()
+    )
 
 
 # --- The desk ------------------------------------------------------------------------------------
@@ -178,7 +179,7 @@ class Row:
 
     record: object
     links: tuple[Link, ...]
-    missing: tuple[Link, ...] = ()
+    missing: tuple[str | Promise, ...] = ()  # what it lacks: "no participants", …
     note: str = ""  # the reason it was unpublished
     when: str = ""  # a deadline, read
     since: dt.datetime | None = None  # circulated at, unpublished at
@@ -238,7 +239,8 @@ def _draft_groups(user, now) -> list[Group]:
     incomplete, incomplete_total = _first_rows(drafts.filter(lacking_any(RECORD_PARTS)))
     complete, complete_total = _first_rows(drafts.exclude(lacking_any(RECORD_PARTS)))
     to_complete = [
-        Row(record=m, links=fixes(m, RECORD_PARTS), missing=missing_parts(m, RECORD_PARTS)) for m in incomplete
+        Row(record=m, links=fixes(m, RECORD_PARTS), missing=tuple(p.label for p in missing_parts(m, RECORD_PARTS)))
+        for m in incomplete
     ]
     to_circulate = [
         Row(record=m, links=(Link(_("Circulate"), reverse("meetings-edit:circulate", args=[m.slug])),))
@@ -415,7 +417,12 @@ def _upcoming_group(user, now) -> Group:
         upcoming.filter(lacking_any(PREPARATION_PARTS)).order_by("new_date_pending", "start", "pk")
     )
     rows = [
-        Row(record=m, links=fixes(m, PREPARATION_PARTS), missing=missing_parts(m, PREPARATION_PARTS)) for m in meetings
+        Row(
+            record=m,
+            links=fixes(m, PREPARATION_PARTS),
+            missing=tuple(p.label for p in missing_parts(m, PREPARATION_PARTS)),
+        )
+        for m in meetings
     ]
     return _group(
         "upcoming",
