@@ -34,7 +34,7 @@ from django.db.models import (
     When,
 )
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -106,7 +106,8 @@ DECISION = Part(
     _("no decision"),
     _("Record a decision"),
     "decisions-edit:decision-create",
-    lambda now: ~Exists(Decision.objects.filter(meeting=OuterRef("pk"))),
+    # Only once the meeting has begun: one still to come cannot have decided anything yet.
+    lambda now: ~Exists(Decision.objects.filter(meeting=OuterRef("pk"))) & Q(start__lt=now),
 )
 PUBLIC_SUMMARY = Part(
     "summary",
@@ -225,6 +226,11 @@ def _first_rows(queryset) -> tuple[list, int]:
     return rows, (rows[0].desk_total if rows else 0)
 
 
+def _number(count: int) -> str:
+    """A count as the reader's language writes it: 2,135."""
+    return formats.number_format(count, force_grouping=True)
+
+
 def _group(key, title, kind, rows, total, count_label, more_url="") -> Group:
     return Group(
         key=key, title=title, kind=kind, rows=tuple(rows), total=total, count_label=count_label, more_url=more_url
@@ -258,7 +264,8 @@ def _draft_groups(user, now) -> list[Group]:
             "meetings",
             to_complete,
             incomplete_total,
-            ngettext("%(count)d to complete", "%(count)d to complete", incomplete_total) % {"count": incomplete_total},
+            ngettext("%(count)s to complete", "%(count)s to complete", incomplete_total)
+            % {"count": _number(incomplete_total)},
         ),
         _group(
             "to-circulate",
@@ -266,7 +273,8 @@ def _draft_groups(user, now) -> list[Group]:
             "meetings",
             to_circulate,
             complete_total,
-            ngettext("%(count)d to circulate", "%(count)d to circulate", complete_total) % {"count": complete_total},
+            ngettext("%(count)s to circulate", "%(count)s to circulate", complete_total)
+            % {"count": _number(complete_total)},
         ),
     ]
 
@@ -325,7 +333,8 @@ def _circulated_groups(user) -> list[Group]:
             "meetings",
             to_publish,
             to_publish_total,
-            ngettext("%(count)d to publish", "%(count)d to publish", to_publish_total) % {"count": to_publish_total},
+            ngettext("%(count)s to publish", "%(count)s to publish", to_publish_total)
+            % {"count": _number(to_publish_total)},
         ),
         _group(
             "to-correct",
@@ -333,7 +342,8 @@ def _circulated_groups(user) -> list[Group]:
             "meetings",
             to_correct,
             to_correct_total,
-            ngettext("%(count)d to correct", "%(count)d to correct", to_correct_total) % {"count": to_correct_total},
+            ngettext("%(count)s to correct", "%(count)s to correct", to_correct_total)
+            % {"count": _number(to_correct_total)},
         ),
     ]
 
@@ -393,8 +403,8 @@ def _procedure_groups(user, now) -> list[Group]:
             "procedures",
             to_launch,
             drafts_total,
-            ngettext("%(count)d procedure to launch", "%(count)d procedures to launch", drafts_total)
-            % {"count": drafts_total},
+            ngettext("%(count)s procedure to launch", "%(count)s procedures to launch", drafts_total)
+            % {"count": _number(drafts_total)},
             list_url,
         ),
         _group(
@@ -403,7 +413,8 @@ def _procedure_groups(user, now) -> list[Group]:
             "procedures",
             running,
             open_total,
-            ngettext("%(count)d procedure open", "%(count)d procedures open", open_total) % {"count": open_total},
+            ngettext("%(count)s procedure open", "%(count)s procedures open", open_total)
+            % {"count": _number(open_total)},
             list_url,
         ),
     ]
@@ -435,8 +446,8 @@ def _upcoming_group(user, now) -> Group:
         "meetings",
         rows,
         total,
-        ngettext("%(count)d upcoming meeting missing parts", "%(count)d upcoming meetings missing parts", total)
-        % {"count": total},
+        ngettext("%(count)s upcoming meeting missing parts", "%(count)s upcoming meetings missing parts", total)
+        % {"count": _number(total)},
         reverse("meetings:meeting-list"),
     )
 
@@ -468,7 +479,7 @@ def _actions_group(user, today) -> Group:
         "actions",
         rows,
         total,
-        ngettext("%(count)d action due", "%(count)d actions due", total) % {"count": total},
+        ngettext("%(count)s action due", "%(count)s actions due", total) % {"count": _number(total)},
         reverse("decisions:action-list"),
     )
 

@@ -103,10 +103,13 @@ def test_each_missing_part_links_to_where_it_is_added(client_for, db):
     assert reverse("decisions-edit:decision-create", args=[meeting.slug]) in group
 
 
-def test_minutes_are_missing_only_once_the_meeting_has_passed(client_for, db):
-    complete(draft("Next month's meeting", days=30, minutes=""))
+def test_a_decision_and_minutes_are_missing_only_once_the_meeting_has_taken_place(client_for, db):
+    meeting = draft("Next month's meeting", days=30, minutes="")
+    ParticipationFactory(meeting=meeting)
+    AgendaItemFactory(meeting=meeting)
     page = desk_page(client_for("secretariat"))
     assert "no minutes" not in page
+    assert "no decision" not in page
     assert "Next month&#x27;s meeting" in section(page, "to-circulate")
 
 
@@ -242,7 +245,7 @@ def test_the_top_line_counts_each_group_and_links_to_new_records(client_for, db)
     open_procedure(consulted=[OrganisationFactory()])
     open_procedure(consulted=[OrganisationFactory()])
     page = desk_page(client_for("secretariat"))
-    counts = re.search(r'<p class="lead desk-counts">(.*?)</p>', page, re.S).group(1)
+    counts = re.search(r'<p class="fs-5 desk-counts">(.*?)</p>', page, re.S).group(1)
     text = re.sub(r"<[^>]+>", "", counts)
     assert text == "3 to complete · 1 to publish · 2 procedures open"
     assert reverse("meetings-edit:meeting-create") in page
