@@ -6,7 +6,7 @@ row with links straight to that step (the home page of a Secretariat user, porta
 returns a frozen `Desk` of `Group`s of rows; it renders nothing (templates/portal/desk.html does).
 
 Costs: a fixed number of queries whatever the volume. Each group is one query: its first
-`ROWS_PER_GROUP` rows, with the group's total counted in the same query (a window count, so no second
+`ROWS_PER_GROUP` rows, with the group's total counted in the same query (a scalar subquery, so no second
 query for "and N more"); what each row lacks is annotated (`EXISTS`, correlated to the row), never
 read per row. The meeting groups start from the indexed status (drafts and circulated records are
 few even among thousands of meetings); actions from (status, due date); open procedures from
@@ -39,7 +39,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from decisions.models import ActionItem, Decision, ProcedureAnswer, WrittenProcedure
+from decisions.models import ActionItem, Decision, MeetingPaper, ProcedureAnswer, WrittenProcedure
 from decisions.procedures.services import deadline_display
 from meetings.models import AgendaItem, Correction, Meeting, Participation
 from members.models import Organisation
@@ -68,7 +68,7 @@ class Part:
     """
     A part a meeting should have. `missing(now)` is the SQL condition under which the meeting lacks it
     (annotated on each row as `missing_<key>`); `fix` the URL name (taking the meeting's slug) of the
-    page where it is added. A new part (the lead's "papers") is one more `Part` in a tuple below.
+    page where it is added. A new part is one more `Part` in a tuple below.
     """
 
     key: str
@@ -92,7 +92,11 @@ PARTICIPANTS = Part(
     _("no participants"),
     _("Add participants"),
     "meetings-edit:participants",
-    lambda now: ~Exists(Participation.objects.filter(meeting=OuterRef("pk"))),
+    # As the meeting's path says (meetings.readiness): counts of participants stand for names.
+    lambda now: (
+        ~Exists(Participation.objects.filter(meeting=OuterRef("pk")))
+        & Q(participants_in_person__isnull=True, participants_online__isnull=True)
+    ),
 )
 AGENDA = Part(
     "agenda",
@@ -124,19 +128,19 @@ MINUTES = Part(
     # Only once the meeting has taken place.
     lambda now: Q(minutes="") & _passed(now),
 )
-# Papers, for now: documents attached to the meeting's decisions.
-DOCUMENTS = Part(
-    "documents",
-    _("no documents"),
-    _("Record a decision with its documents"),
-    "decisions-edit:decision-create",
-    lambda now: ~Exists(Decision.documents.through.objects.filter(decision__meeting=OuterRef("pk"))),
+# The documents put before the meeting (decisions.MeetingPaper).
+PAPERS = Part(
+    "papers",
+    _("no papers"),
+    _("Add the papers"),
+    "decisions-edit:meeting-papers",
+    lambda now: ~Exists(MeetingPaper.objects.filter(meeting=OuterRef("pk"))),
 )
 
 # What a draft record needs before it is circulated.
 RECORD_PARTS = (PARTICIPANTS, AGENDA, DECISION, PUBLIC_SUMMARY, MINUTES)
 # What a meeting still to come needs before it takes place.
-PREPARATION_PARTS = (AGENDA, PARTICIPANTS, DOCUMENTS)
+PREPARATION_PARTS = (AGENDA, PARTICIPANTS, PAPERS)
 
 
 def with_parts(meetings, parts, now):

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from core import pagecache
 from core.workflow import RecordStatus
-from decisions.models import ActionItem, WrittenProcedure
+from decisions.models import ActionItem, MeetingPaper, WrittenProcedure
 from meetings.models import Correction, Meeting
 from portal.desk import ROWS_PER_GROUP, desk_for
 from tests.factories import (
@@ -59,10 +59,11 @@ def draft(title: str, *, days: int = -10, **fields) -> Meeting:
 
 
 def complete(meeting: Meeting) -> Meeting:
-    """Every part a record needs: participants, an agenda, a decision (with a document), summary and minutes."""
+    """Every part a record needs: participants, an agenda, a decision, a paper, summary and minutes."""
     ParticipationFactory(meeting=meeting)
     AgendaItemFactory(meeting=meeting)
-    DecisionFactory(meeting=meeting).documents.add(DocumentFactory())
+    DecisionFactory(meeting=meeting)
+    MeetingPaper.objects.create(meeting=meeting, document=DocumentFactory())
     return meeting
 
 
@@ -111,6 +112,13 @@ def test_a_decision_and_minutes_are_missing_only_once_the_meeting_has_taken_plac
     assert "no minutes" not in page
     assert "no decision" not in page
     assert "Next month&#x27;s meeting" in section(page, "to-circulate")
+
+
+def test_counts_of_participants_stand_for_their_names(client_for, db):
+    meeting = draft("Counted, not named", participants_in_person=18)
+    AgendaItemFactory(meeting=meeting)
+    DecisionFactory(meeting=meeting)
+    assert "Counted, not named" in section(desk_page(client_for("secretariat")), "to-circulate")
 
 
 def test_a_complete_draft_is_to_circulate(client_for, db):
@@ -182,7 +190,7 @@ def test_a_draft_procedure_links_to_its_launch(client_for, db):
     assert procedure.get_absolute_url() in group
 
 
-def test_upcoming_meetings_missing_an_agenda_participants_or_documents(client_for, db):
+def test_upcoming_meetings_missing_an_agenda_participants_or_papers(client_for, db):
     bare = MeetingFactory(title="Upcoming bare", start=NOW + dt.timedelta(days=20), end=NOW + dt.timedelta(days=21))
     ready = complete(
         MeetingFactory(title="Upcoming ready", start=NOW + dt.timedelta(days=5), end=NOW + dt.timedelta(days=6))
@@ -196,10 +204,10 @@ def test_upcoming_meetings_missing_an_agenda_participants_or_documents(client_fo
     )
     group = section(desk_page(client_for("secretariat")), "upcoming")
     assert "Upcoming bare" in group
-    for part in ("no agenda", "no participants", "no documents"):
+    for part in ("no agenda", "no participants", "no papers"):
         assert part in group
-    assert reverse("meetings-edit:agenda", args=[bare.slug]) in group
-    assert reverse("meetings-edit:participants", args=[bare.slug]) in group
+    for name in ("meetings-edit:agenda", "meetings-edit:participants", "decisions-edit:meeting-papers"):
+        assert reverse(name, args=[bare.slug]) in group
     assert ready.title not in group
     assert "Upcoming cancelled" not in group
 

@@ -91,7 +91,8 @@ def record(client, **values) -> Meeting:
 
 
 def step(client, name: str, meeting: Meeting, data=None) -> None:
-    response = client.post(reverse(f"meetings-edit:{name}", args=[meeting.slug]), data or {})
+    data = data or {"override_reason": "A test record."}
+    response = client.post(reverse(f"meetings-edit:{name}", args=[meeting.slug]), data)
     assert response.status_code == 302, getattr(response.context.get("form"), "errors", response)
     meeting.refresh_from_db()
 
