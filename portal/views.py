@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from core import pagecache
+from core import clock, pagecache
 from core.pagination import CappedPaginator
 from core.pdf import render_pdf
 from core.roles import is_board_member, is_secretariat
@@ -28,6 +28,7 @@ from meetings import readiness
 from meetings.models import AgendaItem, Meeting, Participation, PublicParticipation
 from members.models import Membership, Organisation, Person, Pillar, RoleHeld
 from portal import search as site_search
+from portal.desk import desk_for
 from portal.record_data import record_data
 
 PAGE_SIZE = 25
@@ -48,6 +49,9 @@ UPCOMING_ON_HOME = 3
 
 def home(request):
     user = request.user
+    if is_secretariat(user):
+        # The Secretariat's desk: what waits for them. A signed-in page, never stored by the page cache.
+        return render(request, "portal/desk.html", {"desk": desk_for(user, today=clock.localdate(), now=clock.now())})
     # Listed: the meetings whose record the user may see, and those announced to the public.
     meetings = Meeting.objects.listable_by(user).select_related("pillar", "occasion")
     upcoming = list(meetings.upcoming()[:UPCOMING_ON_HOME])

@@ -136,8 +136,20 @@ def test_list_pages_open_to_everyone(client_for, records, url_name, persona):
         assert response.status_code == 302
         return
     assert response.status_code == 200
-    assert [text for text in what_the_list_shows(url_name, records["published"]) if text not in body] == []
+    shows = what_the_list_shows(url_name, records["published"])
+    if url_name == "home" and persona in DESK_PERSONAS:
+        shows = what_the_desk_shows(records)
+    assert [text for text in shows if text not in body] == []
     assert [marker for marker in FORBIDDEN[persona] if marker in body] == []
+
+
+# The Secretariat's home page is their desk (portal/desk.py): what waits for them, not the public home.
+DESK_PERSONAS = {"secretariat", "admin"}
+
+
+def what_the_desk_shows(records) -> list[str]:
+    """The desk's heading and the draft record (to complete or to circulate); the published one waits for nothing."""
+    return ["The Secretariat’s desk", records["draft"].meeting.title]
 
 
 def what_the_list_shows(url_name: str, published) -> list[str]:
