@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from core import two_factor
+from core import invitations, two_factor
 
 two_factor_patterns = (
     [
@@ -21,5 +21,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # The single-use link an admin issues for a Secretariat or admin user's first authenticator.
     path("enrol/<str:token>/", two_factor.follow_enrolment_link, name="enrolment-link"),
+    # The single-use link the Secretariat's invitation mails, with which an invited user sets their first password.
+    path("invitation/<str:token>/", invitations.follow_invitation, name="invitation"),
     path("", include(two_factor_patterns)),
 ]

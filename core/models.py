@@ -1,7 +1,8 @@
 """
 The toolkit holds no domain records, only its own bookkeeping: the site's generation (the page cache,
-core/pagecache.py) and the enrolment links with which a Secretariat or admin user sets up their first
-authenticator (core/two_factor.py).
+core/pagecache.py), the enrolment links with which a Secretariat or admin user sets up their first
+authenticator (core/two_factor.py) and the invitation links with which an invited user sets their first
+password (core/invitations.py).
 """
 
 import hashlib
@@ -19,7 +20,7 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class EnrolmentLinkQuerySet(models.QuerySet):
+class SingleUseLinkQuerySet(models.QuerySet):
     def open(self):
         """Neither used nor replaced (expired or not): what issuing a new link voids."""
         return self.filter(used_at__isnull=True, voided_at__isnull=True)
@@ -33,11 +34,15 @@ class EnrolmentLinkQuerySet(models.QuerySet):
         return self.select_related("user").filter(token_hash=hash_token(token)).first()
 
 
-class EnrolmentLink(models.Model):
+# Kept under its old name: the enrolment links' manager and the code that names it.
+EnrolmentLinkQuerySet = SingleUseLinkQuerySet
+
+
+class SingleUseLink(models.Model):
     """
-    A single-use, expiring link with which one privileged user, signed in with their password, sets
-    up their first authenticator. Issued by an admin (or `manage.py enrolment_link` for the first
-    admin of a deployment); the secret is shown once and only its hash is kept.
+    A single-use, expiring link for one user, whose secret is shown (or mailed) once and of which only
+    the hash is kept. Issuing a new one voids the user's older open ones. The concrete link names its
+    user (with its own related name) and the constraint that keeps one link open per user.
     """
 
     class State(models.TextChoices):
@@ -46,11 +51,7 @@ class EnrolmentLink(models.Model):
         VOIDED = "voided", _("replaced by a newer link")
         EXPIRED = "expired", _("expired")
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolment_links", verbose_name=_("for")
-    )
     token_hash = models.CharField(_("hash of the secret"), max_length=64, unique=True, editable=False)
-    # None: issued on the command line (`manage.py enrolment_link`), for the first admin of a deployment.
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -64,12 +65,37 @@ class EnrolmentLink(models.Model):
     used_at = models.DateTimeField(_("used"), null=True, blank=True)
     voided_at = models.DateTimeField(_("replaced"), null=True, blank=True)
 
-    objects = EnrolmentLinkQuerySet.as_manager()
+    objects = SingleUseLinkQuerySet.as_manager()
 
     class Meta:
+        abstract = True
+        ordering = ["-issued_at"]
+
+    @property
+    def state(self) -> "SingleUseLink.State":
+        if self.used_at is not None:
+            return self.State.USED
+        if self.voided_at is not None:
+            return self.State.VOIDED
+        if self.expires_at <= clock.now():
+            return self.State.EXPIRED
+        return self.State.USABLE
+
+
+class EnrolmentLink(SingleUseLink):
+    """
+    A single-use, expiring link with which one privileged user, signed in with their password, sets
+    up their first authenticator. Issued by an admin (or `manage.py enrolment_link` for the first
+    admin of a deployment, `issued_by` None); the secret is shown once and only its hash is kept.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolment_links", verbose_name=_("for")
+    )
+
+    class Meta(SingleUseLink.Meta):
         verbose_name = _("enrolment link")
         verbose_name_plural = _("enrolment links")
-        ordering = ["-issued_at"]
         constraints = [
             # Issuing voids the older links: at most one open link per user, even when two admins issue at once.
             models.UniqueConstraint(
@@ -89,15 +115,39 @@ class EnrolmentLink(models.Model):
             "issued": self.issued_at.isoformat(timespec="minutes"),
         }
 
-    @property
-    def state(self) -> "EnrolmentLink.State":
-        if self.used_at is not None:
-            return self.State.USED
-        if self.voided_at is not None:
-            return self.State.VOIDED
-        if self.expires_at <= clock.now():
-            return self.State.EXPIRED
-        return self.State.USABLE
+
+class InvitationLink(SingleUseLink):
+    """
+    A single-use, expiring link with which an invited user (an account without a password yet) sets
+    their password and signs in for the first time (core/invitations.py). Issued by the Secretariat
+    when it gives someone access; `issued_by` None for a link issued by a command.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitation_links", verbose_name=_("for")
+    )
+
+    class Meta(SingleUseLink.Meta):
+        verbose_name = _("invitation link")
+        verbose_name_plural = _("invitation links")
+        constraints = [
+            # Issuing voids the older links: at most one open link per user, even when two editors issue at once.
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(used_at__isnull=True, voided_at__isnull=True),
+                name="core_invitationlink_one_open_per_user",
+            ),
+            models.CheckConstraint(
+                condition=Q(used_at__isnull=True) | Q(voided_at__isnull=True),
+                name="core_invitationlink_used_or_voided",
+            ),
+        ]
+
+    def __str__(self):
+        return _("Invitation link for %(user)s, issued %(issued)s") % {
+            "user": self.user,
+            "issued": self.issued_at.isoformat(timespec="minutes"),
+        }
 
 
 class SiteGeneration(models.Model):

@@ -7,6 +7,7 @@ class DecisionsConfig(AppConfig):
     verbose_name = _("Decisions")
 
     def ready(self):
-        from decisions import visibility_rules
+        from decisions import readiness, visibility_rules
 
         visibility_rules.register()
+        readiness.register()

@@ -7,12 +7,16 @@ from django.urls import path
 
 from decisions import edit_views
 from decisions.effect_forms import EFFECT_FORMS
+from decisions.papers import views as paper_views
 from decisions.procedures import urls as procedure_urls
 
 app_name = "decisions-edit"
 
 urlpatterns = [
+    path("edit/meetings/<slug:slug>/decisions/", edit_views.meeting_decisions, name="meeting-decisions"),
     path("edit/meetings/<slug:slug>/decisions/new/", edit_views.decision_create, name="decision-create"),
+    path("edit/meetings/<slug:slug>/papers/", paper_views.meeting_papers, name="meeting-papers"),
+    path("edit/meetings/<slug:slug>/papers/<int:pk>/remove/", paper_views.paper_remove, name="paper-remove"),
     # The outcome helpers: one view, one page per kind of effect (decisions.effect_forms).
     *[
         path(

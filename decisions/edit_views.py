@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -28,11 +28,47 @@ from decisions.forms import (
     outcome_form,
 )
 from decisions.models import ActionItem, Decision, Document, DocumentFile, ProgressNote
+from meetings import readiness
 from meetings.models import Meeting
 
 RECORD_DECISION = ("meetings.change_meeting", "decisions.add_decision")
 
 # --- Decisions ----------------------------------------------------------------------------------
+
+
+def _decisions_url(meeting: Meeting) -> str:
+    return reverse("decisions-edit:meeting-decisions", args=[meeting.slug])
+
+
+def _after_outcome(request, meeting: Meeting):
+    """After recording a decision: the next step on "Save and continue", the list on "another", else the record."""
+
+    def target(result=None):
+        if "continue" in request.POST:
+            following = readiness.PATH.progress(meeting, "outcomes").next
+            if following is not None:
+                return following.url
+        if "save_and_add" in request.POST:
+            return _decisions_url(meeting)
+        return meeting
+
+    return target
+
+
+@require_http_methods(["GET"])
+def meeting_decisions(request, slug):
+    """The outcomes step: the meeting's decisions, and a button for each kind of outcome."""
+    meeting = editable(Meeting.objects, request.user, *RECORD_DECISION, slug=slug)
+    return render(
+        request,
+        "decisions/meeting_decisions.html",
+        {
+            "meeting": meeting,
+            "title": _("Decisions — %(meeting)s") % {"meeting": meeting},
+            "decisions": meeting.decisions.order_by("sequence"),
+            "progress": readiness.PATH.progress(meeting, "outcomes"),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -52,8 +88,10 @@ def decision_create(request, slug):
             user=request.user,
         ),
         message=lambda decision: _("Decision %(reference)s recorded.") % {"reference": decision.reference},
-        success_url=meeting,
+        success_url=_after_outcome(request, meeting),
         title=_("New decision — %(meeting)s") % {"meeting": meeting},
+        progress=readiness.PATH.progress(meeting, "outcomes"),
+        add_another=_("Save and record another decision"),
         intro=_(
             "For a decision that admits members, adopts documents, gives a post (appoints someone, names a host "
             "or a lead partner) or agrees an action, use the outcome helpers: they record the decision and its "
@@ -147,8 +185,10 @@ def record_outcome(request, slug, outcome: str):
             )
         ),
         message=lambda result: result.effect.done_message(result.decision, list(result.created)),
-        success_url=meeting,
+        success_url=_after_outcome(request, meeting),
         title=f"{effect_form.title} — {meeting}",
+        progress=readiness.PATH.progress(meeting, "outcomes"),
+        add_another=_("Save and record another decision"),
         intro=effect_form.intro,
         cancel_url=meeting.get_absolute_url(),
     )

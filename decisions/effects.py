@@ -10,7 +10,9 @@ Each effect is a frozen dataclass of its fields (records as model instances, dat
     procedure), the default of every date the effect leaves empty; returns what it created or changed;
   - `to_data()` / `from_data()`: JSON-safe (ids, ISO dates); `from_data` refuses, keyed by field, a
     record that was deleted since it was stored;
-  - `summary()`: the effect in one readable sentence (procedure page, admin).
+  - `summary(verb="")`: the effect in one readable sentence, naming its records and dates (procedure
+    page, admin, a meeting's outcome message); `verb`, the decision's verb as read ("endorsed and
+    adopted"), for an effect that acts on documents.
 
 A new kind of effect is one class here (with @register) and one form in decisions/effect_forms.py.
 """
@@ -67,13 +69,13 @@ def label(stored: dict | None) -> str:
     return str(cls.label) if cls is not None else ""
 
 
-def describe(stored: dict | None) -> str:
+def describe(stored: dict | None, verb: str = "") -> str:
     """A stored effect in one readable sentence; one that names a record deleted since says so."""
     try:
         effect = from_stored(stored)
     except ValidationError as error:
         return _("Cannot be applied: %(reason)s") % {"reason": " ".join(error.messages)}
-    return "" if effect is None else effect.summary()
+    return "" if effect is None else effect.summary(verb=verb)
 
 
 # --- JSON-safe values ---------------------------------------------------------------------------
@@ -120,6 +122,11 @@ def _names(objects) -> str:
     return ", ".join(str(obj) for obj in objects)
 
 
+def _day(value: dt.date) -> str:
+    """A date as the pages print it: 1 March 2026."""
+    return format_at_precision(value, DatePrecision.DAY)
+
+
 # --- The effects --------------------------------------------------------------------------------
 
 
@@ -150,8 +157,8 @@ class Effect(abc.ABC):
         """The effect of stored data (ValidationError, keyed by field, for a record deleted since)."""
 
     @abc.abstractmethod
-    def summary(self) -> str:
-        """The effect in one readable sentence."""
+    def summary(self, verb: str = "") -> str:
+        """The effect in one readable sentence; `verb`: the decision's, as read, where the effect names it."""
 
     def done_message(self, decision: Decision, created: list) -> str:
         """What the Secretariat is told once a meeting's outcome is recorded."""
@@ -226,13 +233,15 @@ class AdmitMembers(Effect):
             new_organisations=tuple(Organisation(**fields) for fields in data.get("new_organisations", [])),
         )
 
-    def summary(self) -> str:
+    def summary(self, verb: str = "") -> str:
         values = {
-            "organisations": _names([*self.organisations, *(o.name for o in self.new_organisations)]),
+            "organisations": _names(
+                [*(o.display_name for o in self.organisations), *(o.name for o in self.new_organisations)]
+            ),
             "category": Membership.Category(self.category).label if self.category else "—",
         }
         if self.since:
-            values["since"] = self.since.strftime("%d %b %Y")
+            values["since"] = _day(self.since)
             return _("Admit %(organisations)s as %(category)s from %(since)s.") % values
         return _("Admit %(organisations)s as %(category)s from the date of the decision.") % values
 
@@ -278,10 +287,10 @@ class EndMembership(Effect):
             note=data.get("note", ""),
         )
 
-    def summary(self) -> str:
+    def summary(self, verb: str = "") -> str:
         values = {"membership": self.membership}
         if self.until:
-            values["until"] = self.until.strftime("%d %b %Y")
+            values["until"] = _day(self.until)
             return _("End the membership “%(membership)s” on %(until)s.") % values
         return _("End the membership “%(membership)s” on the date of the decision.") % values
 
@@ -369,10 +378,15 @@ class Documents(Effect):
             new_document_pillars=pillars,
         )
 
-    def summary(self) -> str:
+    def summary(self, verb: str = "") -> str:
         titles = [str(document) for document in self.documents]
         if self.new_document is not None:
             titles.append(_("a new document, “%(title)s”") % {"title": self.new_document.title})
+        if verb:
+            return _("%(documents)s: %(verb)s by the decision, which is linked to them.") % {
+                "documents": "; ".join(titles),
+                "verb": verb,
+            }
         return _("Link the decision to %(documents)s.") % {"documents": "; ".join(titles)}
 
     def done_message(self, decision: Decision, created: list) -> str:
@@ -497,7 +511,7 @@ class Role(Effect):
             start_on_decision=bool(data.get("start_on_decision")),
         )
 
-    def summary(self) -> str:
+    def summary(self, verb: str = "") -> str:
         holder = self.person or self.organisation
         if self.represented:
             holder = _("%(holder)s (for %(represented)s)") % {"holder": holder, "represented": self.represented}
@@ -507,7 +521,7 @@ class Role(Effect):
             "post": post,
             "start": format_at_precision(self.start, self.start_precision)
             if self.start
-            else (_("the decision") if self.start_on_decision else _("a date not on record")),
+            else (_("the date of the decision") if self.start_on_decision else _("a date not on record")),
             "end": format_at_precision(self.end, self.end_precision) if self.end else "",
         }
         if self.kind == RoleHeld.Kind.EXTENSION:
@@ -579,7 +593,7 @@ class AgreeAction(Effect):
             due_date=_date(data.get("due_date")),
         )
 
-    def summary(self) -> str:
+    def summary(self, verb: str = "") -> str:
         return _("Agree an action: %(description)s") % {"description": self.description}
 
     def done_message(self, decision: Decision, created: list) -> str:

@@ -92,6 +92,8 @@ class DocumentQuerySet(models.QuerySet):
         # The documents a procedure consults the members on: they read them to answer.
         consulted_on = WrittenProcedure.documents.through.objects.filter(in_state(statuses, "writtenprocedure__"))
         sources.append(visibility.Source(consulted_on, "document"))
+        # The papers put before a meeting they may read.
+        sources.append(visibility.Source(MeetingPaper.objects.filter(in_state(statuses, "meeting__")), "document"))
         return self.filter(visibility.exists_any(source.pointing_at() for source in sources))
 
     def search(self, text: str, user):
@@ -190,6 +192,52 @@ class DocumentFile(models.Model):
 
     def __str__(self):
         return f"{self.document} v{self.number}"
+
+    def get_absolute_url(self):
+        return self.document.get_absolute_url()
+
+
+class MeetingPaper(models.Model):
+    """
+    A document put before a meeting (its papers): under an agenda item, or for the meeting as a whole,
+    in the order the Board reads them. Part of the full record: Board members read the papers of a
+    meeting they may read; the public sees none (DocumentQuerySet.visible_to).
+    """
+
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="papers")
+    document = models.ForeignKey(
+        Document, verbose_name=_("document"), on_delete=models.PROTECT, related_name="meeting_papers"
+    )
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        verbose_name=_("agenda item"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="papers",
+        help_text=_("Leave empty for a paper of the meeting as a whole."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    added_at = models.DateTimeField(_("added at"), default=timezone.now)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("added by"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("meeting paper")
+        verbose_name_plural = _("meeting papers")
+        ordering = ["meeting", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "document"],
+                name="meeting_paper_once",
+                violation_error_message=_("This document is already a paper of this meeting."),
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.document)
 
     def get_absolute_url(self):
         return self.document.get_absolute_url()
@@ -884,3 +932,43 @@ class ProcedureAnswer(Versioned, models.Model):
 
     def get_absolute_url(self):
         return self.procedure.get_absolute_url()
+
+
+class ProcedureReminder(models.Model):
+    """
+    A reminder e-mailed to the members of an open procedure who had not answered: when, by whom (none:
+    the timer, `manage.py remind_procedures`), to whom. Kept so that the Secretariat sees who was told.
+    """
+
+    procedure = models.ForeignKey(
+        WrittenProcedure, verbose_name=_("procedure"), on_delete=models.CASCADE, related_name="reminders"
+    )
+    sent_at = models.DateTimeField(_("sent at"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("sent by"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    # [{"email": …, "organisations": [name, …]}, …]: the addresses as they were when it was sent (people
+    # change addresses; the record says whom it reached).
+    recipients = models.JSONField(_("recipients"), default=list, blank=True)
+    organisations = models.ManyToManyField(
+        Organisation, verbose_name=_("organisations reminded"), blank=True, related_name="procedure_reminders"
+    )
+
+    class Meta:
+        verbose_name = _("reminder of a written procedure")
+        verbose_name_plural = _("reminders of written procedures")
+        ordering = ["procedure", "-sent_at"]
+        indexes = [
+            # The procedure page: its latest reminder.
+            models.Index(fields=["procedure", "-sent_at"], name="procedure_reminder_sent_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.procedure.reference}: {self.sent_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self):
+        return self.procedure.get_absolute_url()
+
+    @property
+    def emails(self) -> list[str]:
+        return [recipient["email"] for recipient in self.recipients]

@@ -417,6 +417,11 @@ OTP_TOTP_ISSUER = "IISG Board Portal"
 ENROLMENT_LINK_HOURS = env_int("ENROLMENT_LINK_HOURS", 72)
 if ENROLMENT_LINK_HOURS < 1:
     raise ImproperlyConfigured(f"ENROLMENT_LINK_HOURS={ENROLMENT_LINK_HOURS} must be at least 1 (hours).")
+# Someone the Secretariat gives access to sets their first password through a single-use link mailed
+# to them (core/invitations.py, members/access/); it works for this many hours.
+INVITATION_LINK_HOURS = env_int("INVITATION_LINK_HOURS", 72)
+if INVITATION_LINK_HOURS < 1:
+    raise ImproperlyConfigured(f"INVITATION_LINK_HOURS={INVITATION_LINK_HOURS} must be at least 1 (hours).")
 # The sign-in wizard forgets a password step left unfinished for 10 minutes.
 TWO_FACTOR_LOGIN_TIMEOUT = 600
 # No "remember this browser" cookie: every sign-in asks for the code.

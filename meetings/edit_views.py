@@ -28,7 +28,7 @@ from core.editing import (
 )
 from core.forms import ConfirmForm, posted_count
 from core.workflow import RecordStatus
-from meetings import services
+from meetings import readiness, services
 from meetings.forms import (
     ADD_ROWS,
     AgendaItemForm,
@@ -40,6 +40,7 @@ from meetings.forms import (
     ReasonForm,
     RescheduleForm,
 )
+from meetings.forms.advance import AdvanceForm
 from meetings.models import MAX_PARTICIPANTS, AgendaItem, Correction, Meeting, Occasion, Participation, Reschedule
 
 CHANGE = "meetings.change_meeting"
@@ -48,6 +49,24 @@ PUBLISH = ("meetings.change_meeting", "meetings.publish_meeting")
 
 def _site_url(request) -> str:
     return request.build_absolute_uri("/").rstrip("/")
+
+
+def _continuing(request) -> bool:
+    """The editor chose "Save and continue": the save goes on to the next step of the path."""
+    return request.method == "POST" and "continue" in request.POST
+
+
+def _after_save(request, meeting: Meeting, current: str, default):
+    """Where a save on `current` leads: on "Save and continue" the next step (read after the save), else `default`."""
+
+    def target(result=None):
+        if _continuing(request):
+            following = readiness.PATH.progress(meeting, current).next
+            if following is not None:
+                return following.url
+        return default(result) if callable(default) else default
+
+    return target
 
 
 # --- The record ---------------------------------------------------------------------------------
@@ -108,12 +127,13 @@ def meeting_edit(request, slug):
                 % {"title": saved.meeting}
             )
         ),
-        success_url=lambda saved: saved.meeting,
+        success_url=_after_save(request, meeting, "details", lambda saved: saved.meeting),
         title=title,
         cancel_url=meeting.get_absolute_url(),
         preview=preview(request, form, "public_summary"),
         preview_button=True,
         meeting=meeting,
+        progress=readiness.PATH.progress(meeting, "details"),
     )
 
 
@@ -156,11 +176,14 @@ def participants(request, slug):
             )
         ),
         message=_participants_saved,
-        success_url=reverse("meetings-edit:participants", args=[meeting.slug]),
+        success_url=_after_save(
+            request, meeting, "participants", reverse("meetings-edit:participants", args=[meeting.slug])
+        ),
         template="meetings/participants_formset.html",
         refused_message=_("Nothing was saved: correct the rows marked below."),
         meeting=meeting,
         add_rows=ADD_ROWS,
+        progress=readiness.PATH.progress(meeting, "participants"),
     )
 
 
@@ -198,9 +221,10 @@ def agenda(request, slug):
             )
         ),
         message=_("The order of the agenda is saved."),
-        success_url=reverse("meetings-edit:agenda", args=[meeting.slug]),
+        success_url=_after_save(request, meeting, "agenda", reverse("meetings-edit:agenda", args=[meeting.slug])),
         template="meetings/agenda_formset.html",
         meeting=meeting,
+        progress=readiness.PATH.progress(meeting, "agenda"),
         items=meeting.agenda_items.order_by("position").prefetch_related("presenters", "presenting_organisations"),
     )
 
@@ -250,16 +274,21 @@ def _agenda_item_form(request, item: AgendaItem):
             if saved.changed
             else Unchanged(_("Nothing changed: agenda item “%(title)s” is as it was.") % {"title": saved.item.title})
         ),
-        success_url=(
+        success_url=_after_save(
+            request,
+            meeting,
+            "agenda",
             reverse("meetings-edit:agenda-item-create", args=[meeting.slug])
             if "save_and_add" in request.POST
-            else agenda_url
+            else agenda_url,
         ),
         title=f"{title} — {meeting}",
         cancel_url=agenda_url,
         preview=preview(request, form, "notes"),
         preview_button=True,
         meeting=meeting,
+        add_another=_("Save and add another item"),
+        progress=readiness.PATH.progress(meeting, "agenda"),
     )
 
 
@@ -316,6 +345,9 @@ def reschedule(request, slug):
     if meeting.is_cancelled:
         messages.error(request, _("This meeting is cancelled: it cannot be rescheduled."))
         return redirect(meeting)
+    if meeting.has_passed:
+        messages.error(request, _("This meeting has taken place: it cannot be postponed or rescheduled."))
+        return redirect(meeting)
     form = RescheduleForm(posted(request), meeting=meeting)
     if form.giving_the_new_date:
         title = _("The new date of “%(title)s”") % {"title": meeting}
@@ -344,6 +376,11 @@ def reschedule(request, slug):
 @require_http_methods(["GET", "POST"])
 def cancel(request, slug):
     meeting = editable(Meeting.objects, request.user, CHANGE, slug=slug)
+    if meeting.has_passed:
+        messages.error(
+            request, _("This meeting has taken place: it cannot be cancelled. Its record can be unpublished.")
+        )
+        return redirect(meeting)
     form = ReasonForm(posted(request), submit_label=_("Cancel the meeting"))
     form.fields["reason"].help_text = _("Shown with the meeting wherever it is listed, and in the calendars.")
     return confirm_page(
@@ -416,34 +453,65 @@ STEPS_FORWARD = {
 }
 
 
-def emailed_message(count: int) -> str:
-    """What the e-mail step did: how many were told, or that nobody could be."""
-    if not count:
+# Past this many addresses, the message names the first ones and counts the rest.
+NAMED_RECIPIENTS = 10
+
+
+def emailed_message(recipients) -> str:
+    """What the e-mail step did: to whom, or that nobody could be told and why."""
+    recipients = list(recipients)
+    if not recipients:
         return _("Nobody was e-mailed: no Board member has an e-mail address.")
-    return ngettext("%(count)d Board member was e-mailed.", "%(count)d Board members were e-mailed.", count) % {
-        "count": count
-    }
+    named = ", ".join(recipients[:NAMED_RECIPIENTS])
+    more = len(recipients) - NAMED_RECIPIENTS
+    if more > 0:
+        named = ngettext("%(named)s and %(more)d other", "%(named)s and %(more)d others", more) % {
+            "named": named,
+            "more": more,
+        }
+    count = len(recipients)
+    said = ngettext(
+        "%(count)d Board member was e-mailed: %(named)s.", "%(count)d Board members were e-mailed: %(named)s.", count
+    )
+    return said % {"count": count, "named": named}
 
 
 @require_http_methods(["GET", "POST"])
 def advance(request, slug, step: str):
-    """Circulate or publish: confirm, run the step, say what happened (or why it could not be done)."""
+    """
+    Circulate or publish: the checks (meetings.readiness) with links to fix each, for publishing the
+    public page as it will appear, then the step; say what happened (or why it could not be done).
+    """
     to, button, done, question, text = STEPS_FORWARD[step]
     meeting = editable(Meeting.objects, request.user, *PUBLISH, slug=slug)
-    form = ConfirmForm(posted(request), submit_label=button)
+    refusal = services.step_refusal(meeting, to)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(meeting)
+    findings = readiness.CHECKS.run(meeting, step)
+    form = AdvanceForm(posted(request), findings=findings, submit_label=button)
     return confirm_page(
         request,
         form,
         save=lambda: services.advance_meeting(
-            services.AdvanceMeeting(meeting=meeting, to=to, user=request.user, site_url=_site_url(request))
+            services.AdvanceMeeting(
+                meeting=meeting,
+                to=to,
+                user=request.user,
+                site_url=_site_url(request),
+                override_reason=form.override_reason,
+            )
         ),
-        message=lambda advanced: f"{done} {emailed_message(advanced.emailed)}",
+        message=lambda advanced: f"{done} {emailed_message(advanced.recipients)}",
         success_url=meeting,
-        refused_url=meeting,
         title=question % {"title": meeting},
         text=text,
         cancel_url=meeting.get_absolute_url(),
         meeting=meeting,
+        findings=findings,
+        blocked=bool(findings.errors),
+        preview_html=readiness.public_preview(request, meeting) if step == "publish" else None,
+        progress=readiness.PATH.progress(meeting, step),
     )
 
 

@@ -35,6 +35,7 @@ from core.dates import DatePrecision
 from core.locking import StaleListError, StaleVersionError, claim_version, save_versioned
 from core.roles import BOARD_MEMBERS_GROUP
 from core.workflow import RecordStatus
+from meetings import readiness
 from meetings.models import AgendaItem, Correction, Meeting, Occasion, Participation, Reschedule, position_before
 from members.models import Organisation, Person
 
@@ -691,6 +692,17 @@ def _lock(meeting: Meeting, allowed_from: set[str], action: str) -> Meeting:
     return locked
 
 
+def step_refusal(meeting: Meeting, to: str) -> str:
+    """Why `meeting` cannot take the step forward `to` in its present state ("" when it can)."""
+    allowed_from, _stamp, action = _STEPS_FORWARD[to]
+    if meeting.status == allowed_from:
+        return ""
+    return _("This meeting is %(status)s: it cannot be %(action)s now.") % {
+        "status": meeting.get_status_display().lower(),
+        "action": action,
+    }
+
+
 # The workflow's steps forward: to which status, from which, the time it stamps, and its name.
 _STEPS_FORWARD = {
     RecordStatus.CIRCULATED: (RecordStatus.DRAFT, "circulated_at", gettext_lazy("circulated")),
@@ -700,14 +712,18 @@ _STEPS_FORWARD = {
 
 @dataclass(frozen=True, kw_only=True)
 class WorkflowStep(MeetingStep):
-    """Circulate or publish `meeting`: the Board members are e-mailed a link starting with `site_url`."""
+    """
+    Circulate or publish `meeting`: the Board members are e-mailed a link starting with `site_url`. The
+    checks run first (meetings.readiness): an error refuses the step; warnings need `override_reason`.
+    """
 
     site_url: str = ""
+    override_reason: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
 class AdvanceMeeting(WorkflowStep):
-    """One step forward for `meeting`: `to` circulated or published."""
+    """One step forward for `meeting`: `to` circulated or published (the overridden warnings kept in the history)."""
 
     to: str
 
@@ -719,6 +735,9 @@ class MeetingAdvanced:
     meeting: Meeting
     status: str
     emailed: int
+    # Who was e-mailed (their addresses), and the checks' warnings that were overridden.
+    recipients: tuple[str, ...] = ()
+    overridden: tuple[str, ...] = ()
 
 
 @transaction.atomic
@@ -730,19 +749,35 @@ def advance_meeting(command: AdvanceMeeting) -> MeetingAdvanced:
     meeting, to = command.meeting, command.to
     allowed_from, stamp, name = _STEPS_FORWARD[to]
     locked = _lock(meeting, {allowed_from}, name)
+    findings = readiness.CHECKS.run(locked, readiness.PUBLISH if to == RecordStatus.PUBLISHED else readiness.CIRCULATE)
+    refusal = findings.refusal(command.override_reason)
+    if refusal is not None:
+        raise refusal
     locked.status = to
     setattr(locked, stamp, timezone.now())
+    # The warnings overridden, and why, are kept with this change in the history.
+    locked._change_reason = findings.override_note(command.override_reason) or None
     save_versioned(locked, None)
-    emailed = _email_board_members(locked, to, command.site_url)
+    recipients = _email_board_members(locked, to, command.site_url)
     _refresh(meeting, locked)
-    return MeetingAdvanced(meeting=meeting, status=to, emailed=emailed)
+    return MeetingAdvanced(
+        meeting=meeting,
+        status=to,
+        emailed=len(recipients),
+        recipients=tuple(recipients),
+        overridden=tuple(f.message for f in findings.warnings),
+    )
 
 
 def circulate_meeting(command: WorkflowStep) -> MeetingAdvanced:
     """Draft → circulated: Board members can read it, marked DRAFT. They are told by email."""
     return advance_meeting(
         AdvanceMeeting(
-            meeting=command.meeting, user=command.user, site_url=command.site_url, to=RecordStatus.CIRCULATED
+            meeting=command.meeting,
+            user=command.user,
+            site_url=command.site_url,
+            override_reason=command.override_reason,
+            to=RecordStatus.CIRCULATED,
         )
     )
 
@@ -750,7 +785,13 @@ def circulate_meeting(command: WorkflowStep) -> MeetingAdvanced:
 def publish_meeting(command: WorkflowStep) -> MeetingAdvanced:
     """Circulated → published: the public reads the summary and decisions. Board members are told."""
     return advance_meeting(
-        AdvanceMeeting(meeting=command.meeting, user=command.user, site_url=command.site_url, to=RecordStatus.PUBLISHED)
+        AdvanceMeeting(
+            meeting=command.meeting,
+            user=command.user,
+            site_url=command.site_url,
+            override_reason=command.override_reason,
+            to=RecordStatus.PUBLISHED,
+        )
     )
 
 
@@ -831,11 +872,11 @@ def board_member_emails() -> list[str]:
     return sorted(set(users.values_list("email", flat=True)))
 
 
-def _email_board_members(meeting: Meeting, event: str, site_url: str) -> int:
-    """E-mail each Board member with an address, once the step has committed; how many."""
+def _email_board_members(meeting: Meeting, event: str, site_url: str) -> list[str]:
+    """E-mail each Board member with an address, once the step has committed; to whom."""
     recipients = board_member_emails()
     if not recipients:
-        return 0
+        return []
     context = {"meeting": meeting, "url": f"{site_url}{meeting.get_absolute_url()}"}
     subject = {
         "circulated": _("Draft record circulated: %(title)s"),
@@ -850,4 +891,4 @@ def _email_board_members(meeting: Meeting, event: str, site_url: str) -> int:
 
     # Only once the transaction has committed: a rolled-back step must not announce anything.
     transaction.on_commit(send)
-    return len(recipients)
+    return recipients

@@ -20,3 +20,9 @@ class PortalConfig(AppConfig):
     def ready(self):
         # Sent for this app after the apps before it in INSTALLED_APPS: their permissions exist by then.
         post_migrate.connect(sync_role_permissions, sender=self, dispatch_uid="portal.sync_role_permissions")
+
+        from meetings import readiness
+        from portal.previews import public_record_preview
+
+        if public_record_preview not in readiness.PREVIEWS:
+            readiness.PREVIEWS.append(public_record_preview)

@@ -33,6 +33,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
             "change_roleheld",
             "view_post",
             "view_delegation",
+            # Give and remove access for an organisation's delegates (members/access/): delegations end, never deleted.
+            "add_delegation",
+            "change_delegation",
         ],
         "meetings": [
             "view_meeting",

@@ -18,14 +18,17 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from core import pagecache
+from core import clock, pagecache
 from core.pagination import CappedPaginator
 from core.pdf import render_pdf
-from core.roles import is_board_member
+from core.roles import is_board_member, is_secretariat
+from core.workflow import RecordStatus
 from decisions.models import ActionItem, Decision, Document, NewestFirstPages
+from meetings import readiness
 from meetings.models import AgendaItem, Meeting, Participation, PublicParticipation
 from members.models import Membership, Organisation, Person, Pillar, RoleHeld
 from portal import search as site_search
+from portal.desk import desk_for
 from portal.record_data import record_data
 
 PAGE_SIZE = 25
@@ -46,6 +49,9 @@ UPCOMING_ON_HOME = 3
 
 def home(request):
     user = request.user
+    if is_secretariat(user):
+        # The Secretariat's desk: what waits for them. A signed-in page, never stored by the page cache.
+        return render(request, "portal/desk.html", {"desk": desk_for(user, today=clock.localdate(), now=clock.now())})
     # Listed: the meetings whose record the user may see, and those announced to the public.
     meetings = Meeting.objects.listable_by(user).select_related("pillar", "occasion")
     upcoming = list(meetings.upcoming()[:UPCOMING_ON_HOME])
@@ -101,7 +107,7 @@ def _as_read_by(rows, user) -> list:
     return list(rows) if is_board_member(user) else [PublicParticipation(row) for row in rows]
 
 
-def _record(meeting: Meeting, user) -> dict:
+def record_context(meeting: Meeting, user) -> dict:
     """The record of a meeting as `user` may see it, for the page and the PDF."""
     participations = _as_read_by(
         _participations(user, meeting=meeting).select_related("organisation__parent").order_by("order", "id"), user
@@ -194,10 +200,13 @@ def meeting_detail(request, slug):
         "meeting-record",
         [meeting.pk, meeting.has_passed],
         user,
-        lambda: render_to_string("portal/_meeting_record.html", _record(meeting, user), request=request),
+        lambda: render_to_string("portal/_meeting_record.html", record_context(meeting, user), request=request),
     )
     # mark_safe: the HTML of our own template, cached as a string.
     context = {"meeting": meeting, "record": mark_safe(record), "full_record": is_board_member(user)}
+    if is_secretariat(user) and meeting.status != RecordStatus.PUBLISHED:
+        # The path of a record being prepared, in the Secretariat's panel: which parts are done.
+        context["record_progress"] = readiness.PATH.progress(meeting, current="")
     return render(request, "portal/meeting_detail.html", context)
 
 
@@ -208,7 +217,7 @@ def meeting_pdf(request, slug):
     kind = "minutes" if is_board_member(user) else "record"
 
     def make_pdf() -> bytes:
-        context = _record(meeting, user)
+        context = record_context(meeting, user)
         context["generated_at"] = timezone.now()
         return render_pdf(
             "portal/meeting_record_pdf.html",

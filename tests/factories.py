@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from decisions.models import ActionItem, Decision, Document, DocumentFile, DocumentKind, ProgressNote
+from decisions.models import ActionItem, Decision, Document, DocumentFile, DocumentKind, MeetingPaper, ProgressNote
 from meetings.models import AgendaItem, Correction, Meeting, Occasion, Participation, Reschedule
 from members.models import Membership, Organisation, Person, Pillar, Post, RoleHeld
 
@@ -182,6 +182,15 @@ class DocumentFactory(factory.django.DjangoModelFactory):
     kind = factory.SubFactory(DocumentKindFactory)
     period_start = 2021
     period_end = 2022
+
+
+class MeetingPaperFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MeetingPaper
+
+    meeting = factory.SubFactory(MeetingFactory)
+    document = factory.SubFactory(DocumentFactory)
+    order = factory.Sequence(lambda n: n + 1)
 
 
 class DocumentFileFactory(factory.django.DjangoModelFactory):

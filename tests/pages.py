@@ -23,7 +23,7 @@ RECORD = "record"  # a reading page of (or hanging from) a meeting record: seen 
 PUBLIC = "public"  # a reading page of a record that is always public
 PROCEDURE = "procedure"  # a written procedure's page: tests/procedures/test_access.py has their matrix
 EDIT = "edit"  # the Secretariat's editing pages (under /edit/)
-ACCOUNT = "account"  # signing in and out, the second factor, enrolment links
+ACCOUNT = "account"  # signing in and out, the second factor, enrolment and invitation links
 
 PAGES: dict[str, str] = {
     "home": LIST,
@@ -66,6 +66,9 @@ PAGES: dict[str, str] = {
     "meetings-edit:correct": EDIT,
     "meetings-edit:meeting-history": EDIT,
     "meetings-edit:occasion-edit": EDIT,
+    "decisions-edit:meeting-decisions": EDIT,
+    "decisions-edit:meeting-papers": EDIT,
+    "decisions-edit:paper-remove": EDIT,
     "decisions-edit:decision-create": EDIT,
     "decisions-edit:admit-members": EDIT,
     "decisions-edit:end-membership": EDIT,
@@ -83,6 +86,7 @@ PAGES: dict[str, str] = {
     "decisions-edit:procedure-edit": EDIT,
     "decisions-edit:procedure-launch": EDIT,
     "decisions-edit:procedure-record-answer": EDIT,
+    "decisions-edit:procedure-remind": EDIT,
     "decisions-edit:procedure-withdraw": EDIT,
     "decisions-edit:procedure-publish": EDIT,
     "decisions-edit:procedure-history": EDIT,
@@ -96,9 +100,14 @@ PAGES: dict[str, str] = {
     "members-edit:role-create": EDIT,
     "members-edit:role-edit": EDIT,
     "members-edit:role-end": EDIT,
+    "members-edit:organisation-access": EDIT,
+    "members-edit:access-give": EDIT,
+    "members-edit:access-invite-again": EDIT,
+    "members-edit:access-remove": EDIT,
     "login": ACCOUNT,
     "logout": ACCOUNT,
     "enrolment-link": ACCOUNT,
+    "invitation": ACCOUNT,
     "two_factor:setup": ACCOUNT,
     "two_factor:qr": ACCOUNT,
     "two_factor:backup_tokens": ACCOUNT,

@@ -21,11 +21,9 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -33,12 +31,12 @@ from django.utils.translation import gettext_noop
 
 from core import clock
 from core.locking import StaleVersionError, save_versioned
-from core.roles import BOARD_MEMBERS_GROUP, SECRETARIAT_GROUP
 from core.workflow import RecordStatus
 from decisions import effects, services
 from decisions.effects import Effect
-from decisions.models import Decision, Document, ProcedureAnswer, WrittenProcedure
-from members.models import Delegation, Membership, Organisation, organisations_represented_by
+from decisions.models import Decision, Document, ProcedureAnswer, ProcedureReminder, WrittenProcedure
+from decisions.procedures.contacts import Mailing, mailing_for, reach
+from members.models import Membership, Organisation, organisations_represented_by
 
 logger = logging.getLogger(__name__)
 
@@ -47,10 +45,14 @@ REMINDER_BEFORE = dt.timedelta(days=2)
 
 @dataclass(frozen=True)
 class StepResult:
-    """What a step saved: the procedure as stored after it, and how many people were e-mailed."""
+    """
+    What a step saved: the procedure as stored after it, how many people were e-mailed, and the mailing
+    itself (to whom, and why an organisation got none: decisions.procedures.contacts).
+    """
 
     procedure: WrittenProcedure
     emailed: int = 0
+    mailing: Mailing | None = None
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,8 @@ class AnswerResult:
     answer: ProcedureAnswer
     procedure: WrittenProcedure
     closed: bool = False
+    # The closing's e-mails, when this answer closed the procedure.
+    mailing: Mailing | None = None
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,7 @@ class CloseResult:
     closed: bool
     decision: Decision | None = None
     emailed: int = 0
+    mailing: Mailing | None = None
 
 
 def deadline_display(procedure: WrittenProcedure) -> str:
@@ -183,7 +188,8 @@ def launch_procedure(
     locked.launched_at = now
     locked.full_clean()
     locked.save()
-    return StepResult(procedure=locked, emailed=_email(locked, "launched", locked.consulted.all(), site_url))
+    mailing = _email(locked, "launched", locked.consulted.order_by("name"), site_url)
+    return StepResult(procedure=locked, emailed=mailing.count, mailing=mailing)
 
 
 @transaction.atomic
@@ -373,7 +379,7 @@ def answer_procedure(
         except ValidationError:
             logger.exception("Written procedure %s could not be closed early", locked.reference)
         else:
-            return AnswerResult(answer=row, procedure=closing.procedure, closed=closing.closed)
+            return AnswerResult(answer=row, procedure=closing.procedure, closed=closing.closed, mailing=closing.mailing)
     return AnswerResult(answer=row, procedure=locked)
 
 
@@ -418,8 +424,8 @@ def close_procedure(procedure: WrittenProcedure, at: dt.datetime | None = None, 
     locked.full_clean()
     locked.save()
     decision = _record_decision(locked) if locked.outcome == WrittenProcedure.Outcome.ADOPTED else None
-    emailed = _email(locked, "closed", locked.consulted.all(), site_url)
-    return CloseResult(procedure=locked, closed=True, decision=decision, emailed=emailed)
+    mailing = _email(locked, "closed", locked.consulted.order_by("name"), site_url)
+    return CloseResult(procedure=locked, closed=True, decision=decision, emailed=mailing.count, mailing=mailing)
 
 
 def _record_decision(procedure: WrittenProcedure) -> Decision:
@@ -478,19 +484,7 @@ def close_due_procedures(at: dt.datetime | None = None, *, site_url: str = "") -
 
 def member_emails(organisations, on: dt.date | None = None) -> list[str]:
     """The addresses of the active users who may answer for `organisations`: their people and delegates."""
-    on = on or clock.localdate()
-    delegated = Delegation.objects.current(on).filter(organisation__in=organisations).values("person")
-    # Only users who may read the circulated procedure: Board members (and the Secretariat); a person
-    # whose Board account was withdrawn is told nothing more.
-    readers = Q(groups__name__in=[BOARD_MEMBERS_GROUP, SECRETARIAT_GROUP]) | Q(is_staff=True) | Q(is_superuser=True)
-    users = (
-        get_user_model()
-        .objects.filter(is_active=True)
-        .filter(readers)
-        .filter(Q(person__organisation__in=organisations) | Q(person__in=delegated))
-        .exclude(email="")
-    )
-    return sorted(set(users.values_list("email", flat=True)))
+    return mailing_for(reach(organisations, on)).emails
 
 
 def remind_procedures(at: dt.datetime | None = None, *, site_url: str = "") -> dict[str, int]:
@@ -508,11 +502,72 @@ def remind_procedures(at: dt.datetime | None = None, *, site_url: str = "") -> d
             locked = WrittenProcedure.objects.select_for_update().get(pk=procedure.pk)
             if locked.reminded_at is not None or locked.stage != WrittenProcedure.Stage.OPEN:
                 continue
-            silent = locked.consulted.exclude(pk__in=locked.answers.values("organisation"))
-            sent[locked.reference] = _email(locked, "reminder", silent, site_url)
+            mailing = _email(locked, "reminder", not_answered(locked), site_url)
+            sent[locked.reference] = mailing.count
+            _record_reminder(locked, mailing, at=at, user=None)
             locked.reminded_at = at
             locked.save()
     return sent
+
+
+def not_answered(procedure: WrittenProcedure):
+    """The consulted organisations with no answer recorded, by name."""
+    return procedure.consulted.exclude(pk__in=procedure.answers.values("organisation")).order_by("name")
+
+
+def _record_reminder(procedure: WrittenProcedure, mailing: Mailing, *, at: dt.datetime, user):
+    """Keep who was reminded (nothing is kept of a reminder that reached nobody: the message said why)."""
+    if not mailing.count:
+        return None
+    reminder = ProcedureReminder(
+        procedure=procedure,
+        sent_at=at,
+        sent_by=user if user is not None and user.is_authenticated else None,
+        recipients=[{"email": email, "organisations": list(names)} for email, names in mailing.sent],
+    )
+    reminder.full_clean()
+    reminder.save()
+    reminder.organisations.set(list(mailing.organisations))
+    return reminder
+
+
+@dataclass(frozen=True, kw_only=True)
+class RemindProcedure:
+    """The Secretariat reminds the members of an open procedure who have not answered."""
+
+    procedure: WrittenProcedure
+    user: object = None
+    site_url: str = ""
+
+
+@dataclass(frozen=True)
+class ReminderResult:
+    """The procedure, the reminder kept (None when nobody could be e-mailed) and the mailing (to whom, and why not)."""
+
+    procedure: WrittenProcedure
+    reminder: ProcedureReminder | None
+    mailing: Mailing
+
+
+@transaction.atomic
+def remind_procedure(step: RemindProcedure) -> ReminderResult:
+    """
+    E-mail (once the step commits) the people who may answer for each consulted organisation that has
+    not answered, and keep the reminder. Refused unless the procedure is open and its deadline ahead.
+    """
+    locked = WrittenProcedure.objects.select_for_update().get(pk=step.procedure.pk)
+    now = clock.now()
+    _require(
+        locked.stage == WrittenProcedure.Stage.OPEN,
+        _("Only an open procedure can be reminded: this one is %(stage)s.")
+        % {"stage": locked.get_stage_display().lower()},
+    )
+    _require(now < locked.deadline, _("The deadline has passed: there is nobody left to remind."))
+    silent = list(not_answered(locked))
+    _require(bool(silent), _("Every consulted member has answered: there is nobody to remind."))
+    mailing = _email(locked, "reminder", silent, step.site_url)
+    reminder = _record_reminder(locked, mailing, at=now, user=step.user)
+    return ReminderResult(procedure=locked, reminder=reminder, mailing=mailing)
 
 
 SUBJECTS = {
@@ -522,11 +577,15 @@ SUBJECTS = {
 }
 
 
-def _email(procedure: WrittenProcedure, event: str, organisations, site_url: str) -> int:
-    """E-mail the people of `organisations` about `event`, once the step commits; returns how many."""
-    recipients = member_emails(organisations)
+def _email(procedure: WrittenProcedure, event: str, organisations, site_url: str) -> Mailing:
+    """
+    E-mail the people who may answer for `organisations` about `event`, once the step commits; returns
+    the mailing: to whom, and why an organisation got none (decisions.procedures.contacts).
+    """
+    mailing = mailing_for(reach(organisations))
+    recipients = mailing.emails
     if not recipients:
-        return 0
+        return mailing
     context = {
         "procedure": procedure,
         "deadline": deadline_display(procedure),
@@ -544,4 +603,4 @@ def _email(procedure: WrittenProcedure, event: str, organisations, site_url: str
         get_connection().send_messages([EmailMessage(subject=subject, body=body, to=[to]) for to in recipients])
 
     transaction.on_commit(send)
-    return len(recipients)
+    return mailing

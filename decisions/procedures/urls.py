@@ -24,6 +24,7 @@ editing_urlpatterns = [
             ("", views.procedure_edit, "procedure-edit"),
             ("launch/", views.procedure_launch, "procedure-launch"),
             ("answers/new/", views.procedure_record_answer, "procedure-record-answer"),
+            ("remind/", views.procedure_remind, "procedure-remind"),
             ("withdraw/", views.procedure_withdraw, "procedure-withdraw"),
             ("publish/", views.procedure_publish, "procedure-publish"),
             ("history/", views.procedure_history, "procedure-history"),

@@ -16,9 +16,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from core import history
+from core import clock, history
 from core.editing import (
     NotAllowed,
     confirm_page,
@@ -34,8 +35,10 @@ from core.roles import is_board_member, is_secretariat
 from decisions import effects
 from decisions.models import Decision, ProcedureAnswer, WrittenProcedure
 from decisions.procedures import services as procedures
+from decisions.procedures.contacts import mailing_for, mailing_text, reach
 from decisions.procedures.feeds import deadlines_calendar
 from decisions.procedures.forms import AnswerForm, OnBehalfForm, ProcedureForm, PublishForm, WithdrawForm
+from decisions.procedures.panel import panel_for, reminded_text, status_of
 
 CHANGE = "decisions.change_writtenprocedure"
 PAGE_SIZE = 25
@@ -83,7 +86,14 @@ def procedure_detail(request, slug):
         _with_tally_so_far(WrittenProcedure.objects.visible_to(user)).select_related("proposed_by_organisation"),
         slug=slug,
     )
-    answers = ProcedureAnswer.objects.visible_to(user).filter(procedure=procedure).select_related("organisation")
+    answers = list(
+        ProcedureAnswer.objects.visible_to(user)
+        .filter(procedure=procedure)
+        .select_related("organisation", "answered_by__person")
+        .order_by("organisation__name")
+    )
+    # The control panel is the Secretariat's (it reads every answer, and who may answer for whom).
+    panel = panel_for(procedure, answers) if is_secretariat(user) else None
     decision = (
         Decision.objects.visible_to(user).with_acted_on(user).filter(procedure=procedure).first()
         if procedure.outcome == WrittenProcedure.Outcome.ADOPTED
@@ -99,7 +109,10 @@ def procedure_detail(request, slug):
         "decisions/procedures/procedure_detail.html",
         {
             "procedure": procedure,
-            "answers": list(answers),
+            "status": status_of(procedure),
+            "answers": answers,
+            "panel": panel,
+            "last_reminder": reminded_text(panel.last_reminder) if panel else "",
             "decision": decision,
             "deadline": procedures.deadline_display(procedure),
             "answerable": list(answerable),
@@ -107,10 +120,10 @@ def procedure_detail(request, slug):
             "user_is_secretariat": is_secretariat(user),
             "documents": procedure.documents.visible_to(user).order_by("title") if is_board_member(user) else [],
             "consulted": procedure.consulted.order_by("name") if is_board_member(user) else [],
-            # What its decision changes: its kind for everyone; in a sentence, naming the records, for
-            # Board members and the Secretariat.
+            # What its decision changes: its kind for everyone; in full, naming the records, for Board
+            # members and the Secretariat (templatetags/outcomes.py: procedure_effect).
             "effect_label": effects.label(procedure.effect),
-            "effect": effects.describe(procedure.effect) if is_board_member(user) else "",
+            "effect_in_full": is_board_member(user),
         },
     )
 
@@ -150,6 +163,8 @@ def procedure_answer(request, slug):
         message=lambda result: (
             _("Your answer for %(organisation)s is recorded: %(answer)s.")
             % {"organisation": result.answer.organisation, "answer": result.answer.get_answer_display()}
+            # Whom the closing e-mailed is the Secretariat's to read, not a member's.
+            + _closed_text(result, with_mailing=False)
         ),
         success_url=procedure,
         title=_("Answer the written procedure %(reference)s") % {"reference": procedure.reference},
@@ -206,8 +221,14 @@ def procedure_launch(request, slug):
         ConfirmForm(posted(request), submit_label=_("Launch the procedure")),
         save=lambda: procedures.launch_procedure(procedure=procedure, site_url=_site_url(request), user=request.user),
         message=lambda result: (
-            _("Procedure %(reference)s launched; %(count)s members' contacts were e-mailed.")
-            % {"reference": procedure.reference, "count": result.emailed}
+            ngettext(
+                "Procedure %(reference)s launched, %(count)s member consulted.",
+                "Procedure %(reference)s launched, %(count)s members consulted.",
+                result.procedure.consulted.count(),
+            )
+            % {"reference": procedure.reference, "count": result.procedure.consulted.count()}
+            + " "
+            + mailing_text(result.mailing)
         ),
         success_url=procedure,
         refused_url=procedure.get_absolute_url(),
@@ -217,6 +238,15 @@ def procedure_launch(request, slug):
             % {
                 "deadline": procedures.deadline_display(procedure),
                 "who": _("%(count)s members") % {"count": consulted} if consulted else _("The Board members of today"),
+            }
+            + " "
+            + _("Who will be e-mailed: %(mailing)s")
+            % {
+                "mailing": _preview(
+                    procedure.consulted.order_by("name")
+                    if consulted
+                    else procedures.board_members_on(clock.localdate())
+                )
             }
         ),
         cancel_url=procedure.get_absolute_url(),
@@ -244,10 +274,71 @@ def procedure_record_answer(request, slug):
         message=lambda result: (
             _("Answer of %(organisation)s recorded on its behalf: %(answer)s.")
             % {"organisation": result.answer.organisation, "answer": result.answer.get_answer_display()}
+            + _closed_text(result)
         ),
         success_url=procedure,
         title=_("Record an answer — %(reference)s") % {"reference": procedure.reference},
         refused_message=_("The answer was not recorded: see below."),
+        cancel_url=procedure.get_absolute_url(),
+    )
+
+
+def _preview(organisations) -> str:
+    """Who an e-mail to `organisations` would reach, and who not and why, before the step."""
+    mailing = mailing_for(reach(organisations))
+    listed = ", ".join(f"{email} ({', '.join(names)})" for email, names in mailing.sent) or _("nobody")
+    text = _("%(count)s e-mail(s): %(list)s.") % {"count": mailing.count, "list": listed}
+    if mailing.unreached:
+        text += " " + _("Nobody can be e-mailed for: %(why)s.") % {"why": "; ".join(mailing.unreached)}
+    return text
+
+
+def _closed_text(result, *, with_mailing: bool = True) -> str:
+    """For the answer that closed the procedure: its outcome, and whom the closing e-mailed."""
+    if not result.closed:
+        return ""
+    closed = result.procedure
+    text = " " + _("That was the last answer awaited: the procedure closed, %(outcome)s.") % {
+        "outcome": closed.get_outcome_display().lower()
+    }
+    if with_mailing and result.mailing is not None:
+        text += " " + mailing_text(result.mailing)
+    return text
+
+
+@require_http_methods(["GET", "POST"])
+def procedure_remind(request, slug):
+    """The Secretariat reminds by e-mail the people of the organisations that have not answered an open procedure."""
+    procedure = editable(WrittenProcedure.objects, request.user, CHANGE, slug=slug)
+    if request.method == "GET" and (not procedure.is_open or procedure.deadline <= clock.now()):
+        # Not offered before launch nor once closed: back to the page, saying why.
+        messages.error(
+            request,
+            _("Only an open procedure can be reminded: this one is %(stage)s.")
+            % {"stage": procedure.get_stage_display().lower()},
+        )
+        return redirect(procedure)
+    silent = list(procedures.not_answered(procedure))
+    return confirm_page(
+        request,
+        ConfirmForm(posted(request), submit_label=_("Send the reminders")),
+        save=lambda: procedures.remind_procedure(
+            procedures.RemindProcedure(procedure=procedure, user=request.user, site_url=_site_url(request))
+        ),
+        message=lambda result: mailing_text(result.mailing, noun="reminder"),
+        success_url=procedure,
+        refused_url=procedure.get_absolute_url(),
+        title=_("Remind those who have not answered %(reference)s") % {"reference": procedure.reference},
+        text=(
+            _("%(count)s of the members consulted have not answered: %(names)s. The procedure closes on %(deadline)s.")
+            % {
+                "count": len(silent),
+                "names": ", ".join(organisation.display_name for organisation in silent) or _("none"),
+                "deadline": procedures.deadline_display(procedure),
+            }
+            + " "
+            + _preview(silent)
+        ),
         cancel_url=procedure.get_absolute_url(),
     )
 

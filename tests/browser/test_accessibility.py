@@ -164,17 +164,21 @@ def test_the_secretariats_panel_has_one_primary_action_the_next_step(page, secre
     # At the top: before every other action of the panel.
     links = panel.locator("a").all_inner_texts()
     assert links[0] == "Publish…"
-    # Withdrawals set apart, at the end, in danger colours; badge at text size beside the title.
-    danger = panel.locator(".danger-zone a")
-    expect(danger).to_have_text(["Cancel the meeting…"])
-    assert links[-1] == "Cancel the meeting…"
+    # The rest behind one menu; a meeting held offers no postponing or cancelling.
+    menu = panel.locator("details.change-record")
+    expect(menu.locator("summary")).to_have_text("More actions")
+    menu.locator("summary").click()
+    expect(menu.get_by_role("link", name="Edit meeting")).to_be_visible()
+    expect(panel.locator(".danger-zone")).to_have_count(0)
+    expect(panel.get_by_role("link", name="Cancel the meeting…")).to_have_count(0)
     h1_size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('h1')).fontSize)")
     badge_size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('h1 .badge')).fontSize)")
     body_size = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
     assert badge_size <= body_size < h1_size
-    # The confirmation of a withdrawal asks before anything happens.
+    # A published record: withdrawing it is behind "Change this record", and asks before anything happens.
     Meeting.objects.filter(pk=sixth_meeting.pk).update(status="published")
     page.goto(SIXTH)
+    menu.locator("summary", has_text="Change this record").click()
     panel.locator(".danger-zone").get_by_role("link", name="Unpublish…").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Unpublish")
     assert Meeting.objects.get(pk=sixth_meeting.pk).status == "published"

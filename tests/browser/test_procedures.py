@@ -68,9 +68,14 @@ def test_a_silence_procedure_from_launch_to_the_public_register(new_page, settin
     submit(secretariat, "Save")
     expect(secretariat.get_by_text("Draft procedure WP/2026/01 saved.")).to_be_visible()
     with secretariat.expect_navigation():
-        secretariat.get_by_role("link", name="Launch", exact=True).click()
+        secretariat.get_by_role("link", name="Launch the procedure", exact=True).click()
     submit(secretariat, "Launch the procedure")
-    expect(secretariat.get_by_text("Procedure WP/2026/01 launched; 1 members' contacts were e-mailed.")).to_be_visible()
+    expect(
+        secretariat.get_by_text(
+            "Procedure WP/2026/01 launched, 2 members consulted. 1 e-mail sent: ana@example.org (Alphaland Ministry). "
+            "Nobody could be e-mailed for: no delegate in force for Betaland Ministry."
+        )
+    ).to_be_visible()
 
     # A Board member answers for their organisation.
     member = new_page()

@@ -28,6 +28,16 @@ def draft_meeting(db):
 
 
 @pytest.fixture
+def upcoming_meeting(db):
+    """A draft meeting still to come: what postponing and cancelling apply to."""
+    meeting = _meeting(Meeting.Status.DRAFT)
+    start = timezone.now() + dt.timedelta(days=30)
+    Meeting.objects.filter(pk=meeting.pk).update(start=start, end=start + dt.timedelta(hours=6))
+    meeting.refresh_from_db()
+    return meeting
+
+
+@pytest.fixture
 def circulated_meeting(db):
     return _meeting(Meeting.Status.CIRCULATED)
 

@@ -7,6 +7,7 @@ from tests.factories import (
     AgendaItemFactory,
     DecisionFactory,
     DocumentFactory,
+    MeetingPaperFactory,
     MembershipFactory,
     OccasionFactory,
     RoleHeldFactory,
@@ -78,6 +79,7 @@ def urls(meeting) -> list[str]:
         "people": role.person,
         "roles": role,
         "procedures": WrittenProcedureFactory(),
+        "papers": MeetingPaperFactory(meeting=meeting, document=document),
     }
     return [fill(route, by_segment) for route in pages_of(EDIT)]
 

@@ -220,10 +220,18 @@ def test_secretariat_records_the_sixth_board_meeting_in_the_browser(
     record_decisions(client, meeting)
 
     with django_capture_on_commit_callbacks(execute=True):
-        post_ok(client, reverse("meetings-edit:circulate", args=[meeting.slug]), {"confirm": "1"})
+        post_ok(
+            client,
+            reverse("meetings-edit:circulate", args=[meeting.slug]),
+            {"confirm": "1", "override_reason": "A test record."},
+        )
     assert [message.to for message in mailoutbox] == [[board_member.email]]
     with django_capture_on_commit_callbacks(execute=True):
-        post_ok(client, reverse("meetings-edit:publish", args=[meeting.slug]), {"confirm": "1"})
+        post_ok(
+            client,
+            reverse("meetings-edit:publish", args=[meeting.slug]),
+            {"confirm": "1", "override_reason": "A test record."},
+        )
     assert len(mailoutbox) == 2
     assert "published" in mailoutbox[1].subject.lower()
 

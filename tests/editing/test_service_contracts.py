@@ -38,6 +38,7 @@ NOT_STEPS = {
     "chair_position_at_the_time",
     "check_correction_reason",
     "record_correction_if_published",
+    "step_refusal",
 }
 
 
@@ -154,8 +155,11 @@ def test_the_circulate_result_says_how_many_were_emailed(
     without_address.groups.add(*board_member.groups.all())
     meeting = Meeting.objects.get(pk=draft_meeting.pk)
     with django_capture_on_commit_callbacks(execute=True):
-        result = services.circulate_meeting(services.WorkflowStep(meeting=meeting, site_url="https://portal.example"))
-    assert result == services.MeetingAdvanced(meeting=meeting, status=Meeting.Status.CIRCULATED, emailed=2)
+        result = services.circulate_meeting(
+            services.WorkflowStep(meeting=meeting, site_url="https://portal.example", override_reason="A test record.")
+        )
+    assert (result.meeting, result.status, result.emailed) == (meeting, Meeting.Status.CIRCULATED, 2)
+    assert result.recipients == ("b@example.org", board_member.email)
     assert len(mailoutbox) == 2
     assert not hasattr(meeting, "emailed")
     # The caller's instance holds the stored status (a field), as after refresh_from_db().
@@ -163,7 +167,9 @@ def test_the_circulate_result_says_how_many_were_emailed(
 
 
 def test_the_publish_result_says_nobody_was_emailed_when_nobody_has_an_address(circulated_meeting, mailoutbox):
-    result = services.publish_meeting(services.WorkflowStep(meeting=circulated_meeting))
+    result = services.publish_meeting(
+        services.WorkflowStep(meeting=circulated_meeting, override_reason="A test record.")
+    )
     assert (result.status, result.emailed) == (Meeting.Status.PUBLISHED, 0)
 
 
@@ -284,7 +290,7 @@ def test_the_publish_page_says_how_many_were_emailed_from_the_result(
 ):
     url = reverse("meetings-edit:publish", args=[circulated_meeting.slug])
     with django_capture_on_commit_callbacks(execute=True):
-        response = secretariat_client.post(url, {"confirm": "1"}, follow=True)
+        response = secretariat_client.post(url, {"confirm": "1", "override_reason": "A test record."}, follow=True)
     assert [str(message) for message in response.context["messages"]] == [
-        "Published: the public now reads the summary and the decisions. 1 Board member was e-mailed."
+        "Published: the public now reads the summary and the decisions. 1 Board member was e-mailed: board@example.org."
     ]

@@ -16,6 +16,8 @@ pytestmark = pytest.mark.django_db
         "meetings-edit:cancel",
         "meetings-edit:circulate",
         "meetings-edit:meeting-history",
+        "decisions-edit:meeting-decisions",
+        "decisions-edit:meeting-papers",
         "decisions-edit:decision-create",
         "decisions-edit:admit-members",
         "decisions-edit:end-membership",
@@ -24,8 +26,9 @@ pytestmark = pytest.mark.django_db
         "decisions-edit:agree-action",
     ],
 )
-def test_pages_render(secretariat_client, draft_meeting, name):
-    response = secretariat_client.get(reverse(name, args=[draft_meeting.slug]))
+def test_pages_render(secretariat_client, draft_meeting, upcoming_meeting, name):
+    meeting = upcoming_meeting if name in ("meetings-edit:reschedule", "meetings-edit:cancel") else draft_meeting
+    response = secretariat_client.get(reverse(name, args=[meeting.slug]))
     assert response.status_code == 200
 
 

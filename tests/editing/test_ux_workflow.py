@@ -209,11 +209,13 @@ def test_the_email_gives_the_time_and_the_zone(
         all_day=False,
     )
     with django_capture_on_commit_callbacks(execute=True):
-        response = secretariat_client.post(reverse("meetings-edit:circulate", args=[draft_meeting.slug]))
+        response = secretariat_client.post(
+            reverse("meetings-edit:circulate", args=[draft_meeting.slug]), {"override_reason": "A test record."}
+        )
     assert response.status_code == 302
     body = mailoutbox[0].body
     assert "20 June 2022, 10:00–16:00 CEST (Europe/Sarajevo)" in body
-    assert "1 Board member was e-mailed." in " ".join(messages_of(response))
+    assert "1 Board member was e-mailed: " in " ".join(messages_of(response))
 
 
 def test_the_message_says_how_many_board_members_were_emailed(
@@ -224,15 +226,19 @@ def test_the_message_says_how_many_board_members_were_emailed(
     other = UserFactory(username="board2", email="b@example.org")
     other.groups.add(*board_member.groups.all())
     with django_capture_on_commit_callbacks(execute=True):
-        response = secretariat_client.post(reverse("meetings-edit:publish", args=[circulated_meeting.slug]))
-    assert "2 Board members were e-mailed." in " ".join(messages_of(response))
+        response = secretariat_client.post(
+            reverse("meetings-edit:publish", args=[circulated_meeting.slug]), {"override_reason": "A test record."}
+        )
+    assert "2 Board members were e-mailed: a@example.org, b@example.org." in " ".join(messages_of(response))
     assert len(mailoutbox) == 2
 
 
 def test_the_message_says_when_nobody_has_an_address(secretariat_client, board_member, draft_meeting, mailoutbox):
     board_member.email = ""
     board_member.save()
-    response = secretariat_client.post(reverse("meetings-edit:circulate", args=[draft_meeting.slug]))
+    response = secretariat_client.post(
+        reverse("meetings-edit:circulate", args=[draft_meeting.slug]), {"override_reason": "A test record."}
+    )
     text = " ".join(messages_of(response))
     assert "Nobody was e-mailed: no Board member has an e-mail address." in text
     assert "were e-mailed" not in text

@@ -13,7 +13,10 @@ pytestmark = pytest.mark.django_db
 
 
 def post(client, name, meeting, data=None):
-    return client.post(reverse(f"meetings-edit:{name}", args=[meeting.slug]), data or {"confirm": "1"})
+    return client.post(
+        reverse(f"meetings-edit:{name}", args=[meeting.slug]),
+        data or {"confirm": "1", "override_reason": "A test record."},
+    )
 
 
 def test_circulate_asks_for_confirmation_first(secretariat_client, draft_meeting):
@@ -59,7 +62,7 @@ def test_publishing_emails_board_members_and_opens_the_record_to_the_public(
 
 def circulate_then_fail(meeting):
     with transaction.atomic():
-        services.circulate_meeting(services.WorkflowStep(meeting=meeting))
+        services.circulate_meeting(services.WorkflowStep(meeting=meeting, override_reason="A test record."))
         raise RuntimeError("something later in the same transaction failed")
 
 
@@ -145,27 +148,27 @@ def test_who_may_circulate(make_client, draft_meeting, circulated_meeting, perso
     assert post(make_client(persona), "circulate", meeting).status_code == status
 
 
-def test_rescheduling_keeps_the_dates_announced_before(secretariat_client, draft_meeting, secretariat):
-    before = (draft_meeting.start, draft_meeting.end)
-    url = reverse("meetings-edit:reschedule", args=[draft_meeting.slug])
+def test_rescheduling_keeps_the_dates_announced_before(secretariat_client, upcoming_meeting, secretariat):
+    before = (upcoming_meeting.start, upcoming_meeting.end)
+    url = reverse("meetings-edit:reschedule", args=[upcoming_meeting.slug])
     response = secretariat_client.post(
         url, {"start": "2030-05-04T10:00", "end": "2030-05-04T16:00", "reason": "The host asked to postpone."}
     )
     assert response.status_code == 302
-    draft_meeting.refresh_from_db()
-    assert draft_meeting.local_start.strftime("%Y-%m-%d %H:%M") == "2030-05-04 10:00"
-    reschedule = draft_meeting.reschedules.get()
+    upcoming_meeting.refresh_from_db()
+    assert upcoming_meeting.local_start.strftime("%Y-%m-%d %H:%M") == "2030-05-04 10:00"
+    reschedule = upcoming_meeting.reschedules.get()
     assert (reschedule.previous_start, reschedule.previous_end) == before
     assert reschedule.reason == "The host asked to postpone."
     assert reschedule.created_by == secretariat
-    assert draft_meeting.version == 2
+    assert upcoming_meeting.version == 2
 
 
-def test_rescheduling_twice_keeps_both_earlier_dates(secretariat_client, draft_meeting):
-    RescheduleFactory(meeting=draft_meeting)
-    url = reverse("meetings-edit:reschedule", args=[draft_meeting.slug])
+def test_rescheduling_twice_keeps_both_earlier_dates(secretariat_client, upcoming_meeting):
+    RescheduleFactory(meeting=upcoming_meeting)
+    url = reverse("meetings-edit:reschedule", args=[upcoming_meeting.slug])
     secretariat_client.post(url, {"start": "2030-05-04T10:00", "end": "2030-05-04T16:00", "reason": "Again."})
-    assert draft_meeting.reschedules.count() == 2
+    assert upcoming_meeting.reschedules.count() == 2
 
 
 @pytest.mark.parametrize(
@@ -176,8 +179,8 @@ def test_rescheduling_twice_keeps_both_earlier_dates(secretariat_client, draft_m
         ({"start": "yesterday", "end": "2030-05-04T16:00", "reason": "x"}, "start"),
     ],
 )
-def test_invalid_reschedule_keeps_the_input(secretariat_client, draft_meeting, data, field):
-    response = secretariat_client.post(reverse("meetings-edit:reschedule", args=[draft_meeting.slug]), data)
+def test_invalid_reschedule_keeps_the_input(secretariat_client, upcoming_meeting, data, field):
+    response = secretariat_client.post(reverse("meetings-edit:reschedule", args=[upcoming_meeting.slug]), data)
     assert response.status_code == 200
     assert field in response.context["form"].errors
-    assert not draft_meeting.reschedules.exists()
+    assert not upcoming_meeting.reschedules.exists()

@@ -144,10 +144,12 @@ membership.decisions.all()
 def test_core_has_no_domain_models():
     """
     The toolkit holds no domain models: records belong to the domain apps. Its models are its own
-    bookkeeping, which no record refers to: the page cache's generation and the sign-in's enrolment links.
+    bookkeeping, which no record refers to: the page cache's generation, the sign-in's enrolment links and
+    the invitation links with which an invited user sets a first password.
     """
     assert sorted(model.__name__ for model in apps.get_app_config("core").get_models()) == [
         "EnrolmentLink",
+        "InvitationLink",
         "SiteGeneration",
     ]
 

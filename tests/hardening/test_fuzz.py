@@ -31,7 +31,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from decisions.models import ActionItem, Decision, Document, WrittenProcedure
+from decisions.models import ActionItem, Decision, Document, MeetingPaper, WrittenProcedure
 from decisions.procedures.services import launch_procedure
 from meetings.models import Meeting, Occasion
 from members.models import Membership, Organisation, Person, Pillar, RoleHeld
@@ -46,6 +46,7 @@ from tests.factories import (
     DocumentFactory,
     DocumentFileFactory,
     MeetingFactory,
+    MeetingPaperFactory,
     MembershipFactory,
     OccasionFactory,
     OrganisationFactory,
@@ -220,6 +221,10 @@ def _record(segment: str, meeting: Meeting):
         "roles": lambda: RoleHeld.objects.order_by("pk").first(),
         "pillars": lambda: Pillar.objects.order_by("pk").first(),
         "procedures": lambda: WrittenProcedure.objects.order_by("pk").first(),
+        "papers": lambda: (
+            MeetingPaper.objects.filter(meeting=meeting).first()
+            or MeetingPaperFactory(meeting=meeting, document=Document.objects.order_by("pk").first())
+        ),
     }
     return records[segment]()
 

@@ -86,6 +86,7 @@ def page_urls(procedure: WrittenProcedure) -> dict[str, str]:
         "procedure-edit": reverse("decisions-edit:procedure-edit", args=[slug]),
         "procedure-launch": reverse("decisions-edit:procedure-launch", args=[slug]),
         "procedure-record-answer": reverse("decisions-edit:procedure-record-answer", args=[slug]),
+        "procedure-remind": reverse("decisions-edit:procedure-remind", args=[slug]),
         "procedure-withdraw": reverse("decisions-edit:procedure-withdraw", args=[slug]),
         "procedure-publish": reverse("decisions-edit:procedure-publish", args=[slug]),
         "procedure-history": reverse("decisions-edit:procedure-history", args=[slug]),
@@ -96,6 +97,7 @@ EDITING = {
     "procedure-edit",
     "procedure-launch",
     "procedure-record-answer",
+    "procedure-remind",
     "procedure-withdraw",
     "procedure-publish",
     "procedure-history",
@@ -111,8 +113,12 @@ def expected_status(url_name: str, persona: str, state: str) -> int | str:
         return SIGN_IN
     if state not in SEES[persona]:
         return 404  # never 403: that would confirm it exists
+    if url_name in EDITING and persona not in ("secretariat", "admin"):
+        return 403
+    if url_name == "procedure-remind":
+        return 200 if state == "open" else 302  # not offered before launch nor once closed: back, with the reason
     if url_name in EDITING:
-        return 200 if persona in ("secretariat", "admin") else 403
+        return 200
     if url_name == "procedure-answer":
         if persona != "board_member":
             return 403  # a signed-in user of the public, and the Secretariat (who records answers on behalf instead)

@@ -149,6 +149,7 @@ def test_a_record_deleted_since_refuses_the_closing_and_the_procedure_stays_open
     page = client.get(draft_procedure.get_absolute_url()).content.decode()
     assert "Cannot be applied" in page
     assert "deleted since" in page
+    assert "but the procedure could not close: what its decision changes cannot be applied" in page
 
 
 def test_the_public_reads_the_kind_of_effect_not_the_records_it_names(client, draft_procedure, world, clock):

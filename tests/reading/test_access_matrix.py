@@ -5,10 +5,11 @@ import re
 import pytest
 from django.urls import reverse
 
+from core.invitations import issue_invitation_link
 from core.two_factor import issue_enrolment_link
 from members.models import Pillar
 from tests.conftest import PERSONAS
-from tests.factories import UserFactory
+from tests.factories import DelegationFactory, MembershipFactory, UserFactory
 from tests.pages import LIST, PUBLIC, QUERIES, RECORD, fill, pages_of
 from tests.reading.conftest import FORBIDDEN
 
@@ -135,8 +136,20 @@ def test_list_pages_open_to_everyone(client_for, records, url_name, persona):
         assert response.status_code == 302
         return
     assert response.status_code == 200
-    assert [text for text in what_the_list_shows(url_name, records["published"]) if text not in body] == []
+    shows = what_the_list_shows(url_name, records["published"])
+    if url_name == "home" and persona in DESK_PERSONAS:
+        shows = what_the_desk_shows(records)
+    assert [text for text in shows if text not in body] == []
     assert [marker for marker in FORBIDDEN[persona] if marker in body] == []
+
+
+# The Secretariat's home page is their desk (portal/desk.py): what waits for them, not the public home.
+DESK_PERSONAS = {"secretariat", "admin"}
+
+
+def what_the_desk_shows(records) -> list[str]:
+    """The desk's heading and the draft record (to complete or to circulate); the published one waits for nothing."""
+    return ["The Secretariat’s desk", records["draft"].meeting.title]
 
 
 def what_the_list_shows(url_name: str, published) -> list[str]:
@@ -193,6 +206,58 @@ def test_enrolment_link_pages(client_for, db, url_name, persona):
     status, says = ENROLMENT_URLS[url_name][persona]
     assert response.status_code == status
     assert says in (response.url if status == 302 else response.content.decode())
+
+
+# The Secretariat's access pages for an organisation's delegates (members/access/), and the invitation link
+# they mail: persona -> (status, what the page says or where it leads). Not signed in: to the sign-in and
+# back; a Board member: the 403 page; the Secretariat and admins: the page.
+ACCESS_PAGE = {
+    "anonymous": (302, "/accounts/login/?next=/edit/organisations/"),
+    "board_member": (403, "Not open to you"),
+    "secretariat": (200, "Ministry of Access"),
+    "admin": (200, "Ministry of Access"),
+}
+ACCESS_URLS = {
+    "organisation-access": ACCESS_PAGE,
+    "access-give": ACCESS_PAGE,
+    "access-invite-again": ACCESS_PAGE,
+    "access-remove": ACCESS_PAGE,
+    # Whoever holds the link, not signed in; a signed-in user is asked to sign out first.
+    "invitation": {
+        "anonymous": (200, "Set your password"),
+        "board_member": (409, "Sign out, then open the invitation link again"),
+        "secretariat": (409, "Sign out, then open the invitation link again"),
+        "admin": (409, "Sign out, then open the invitation link again"),
+    },
+    "invitation-unknown": dict.fromkeys(PERSONAS, (404, "This invitation link is not valid")),
+}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("url_name", sorted(ACCESS_URLS))
+def test_access_pages(client_for, db, url_name, persona):
+    delegation = DelegationFactory(organisation__name="Ministry of Access", person__name="Dana Delegate")
+    organisation, person = delegation.organisation, delegation.person
+    # A member: the Board reads its page, so a Board member is refused the access pages (403), not told it is unknown.
+    MembershipFactory(organisation=organisation)
+    invited = UserFactory(username="invited-delegate", first_name="Ivana", last_name="Invited")
+    url = {
+        "invitation": lambda: issue_invitation_link(user=invited).path,
+        "invitation-unknown": lambda: reverse("invitation", args=["x" * 43]),
+    }.get(url_name, lambda: None)() or reverse(
+        f"members-edit:{url_name}",
+        args=[organisation.slug, person.pk]
+        if url_name in ("access-invite-again", "access-remove")
+        else [organisation.slug],
+    )
+    response = client_for(persona).get(url)
+    status, says = ACCESS_URLS[url_name][persona]
+    assert response.status_code == status
+    assert says in (response.url if status == 302 else response.content.decode())
+    if status != 200:
+        # Nothing of the organisation's delegates, nor of whom a link is for.
+        assert "Dana Delegate" not in response.content.decode()
+        assert "Ivana" not in response.content.decode()
 
 
 @pytest.mark.parametrize(

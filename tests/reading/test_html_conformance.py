@@ -34,6 +34,7 @@ from members.models import Membership, Organisation, Pillar
 from portal.demo.loader import load_demo_procedure
 from tests.conftest import PERSONAS
 from tests.factories import (
+    MeetingPaperFactory,
     MembershipFactory,
     OrganisationFactory,
     PersonFactory,
@@ -89,6 +90,7 @@ def _records(meeting: Meeting, decision: Decision, procedure: WrittenProcedure, 
         "roles": decision.roles.first(),
         "pillars": Pillar.objects.get(code="WBCTi"),
         "procedures": procedure,
+        "papers": meeting.papers.first() or MeetingPaperFactory(meeting=meeting, document=Document.objects.first()),
     }
     return {**records, **more}
 
