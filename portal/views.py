@@ -23,7 +23,7 @@ from core.pagination import CappedPaginator
 from core.pdf import render_pdf
 from core.roles import is_board_member, is_secretariat
 from core.workflow import RecordStatus
-from decisions.models import ActionItem, Decision, Document, NewestFirstPages
+from decisions.models import ActionItem, Decision, Document, MeetingPaper, NewestFirstPages
 from meetings import readiness
 from meetings.models import AgendaItem, Meeting, Participation, PublicParticipation
 from members.models import Membership, Organisation, Person, Pillar, RoleHeld
@@ -156,10 +156,22 @@ def record_context(meeting: Meeting, user) -> dict:
         .order_by("due_date", "id")
     )
     full_record = is_board_member(user)
+    # The papers put before the meeting: part of the full record (the public reads none).
+    papers = (
+        list(
+            MeetingPaper.objects.filter(meeting=meeting, document__in=Document.objects.visible_to(user))
+            .select_related("document__kind", "agenda_item")
+            .order_by("agenda_item__position", "order", "id")
+        )
+        if full_record
+        else []
+    )
     return {
         "meeting": meeting,
         # The member-only part is left out when it would hold nothing.
-        "has_member_sections": full_record and bool(meeting.minutes or participations or agenda_items or documents),
+        "has_member_sections": full_record
+        and bool(meeting.minutes or participations or agenda_items or documents or papers),
+        "papers": papers,
         "participations": participations,
         "speakers": speakers,
         "took_part": [(role, level, organisations) for (role, level), organisations in took_part.items()],
