@@ -51,6 +51,15 @@ def _site_url(request) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
+def _chair_note(saved) -> str:
+    """Said when the chair's position at the time was taken from the records rather than typed."""
+    if not saved.chair_position_taken:
+        return ""
+    return " " + _("The chair's position at the time was taken from the person's record: “%(position)s”.") % {
+        "position": saved.chair_position_taken
+    }
+
+
 def _continuing(request) -> bool:
     """The editor chose "Save and continue": the save goes on to the next step of the path."""
     return request.method == "POST" and "continue" in request.POST
@@ -91,6 +100,7 @@ def meeting_create(request):
         ),
         message=lambda saved: (
             _("Meeting “%(title)s” created as a draft. Add its participants next.") % {"title": saved.meeting}
+            + _chair_note(saved)
         ),
         success_url=lambda saved: reverse("meetings-edit:participants", args=[saved.meeting.slug]),
         title=_("New meeting"),
@@ -120,7 +130,7 @@ def meeting_edit(request, slug):
             )
         ),
         message=lambda saved: (
-            _("Meeting “%(title)s” saved.") % {"title": saved.meeting}
+            _("Meeting “%(title)s” saved.") % {"title": saved.meeting} + _chair_note(saved)
             if saved.changed
             else Unchanged(
                 _("Nothing changed: the meeting “%(title)s” is as it was, and no correction was recorded.")

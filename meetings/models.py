@@ -907,15 +907,6 @@ class Participation(Versioned, WithholdingMixin, models.Model):
             return ""
         return position_before(self.person_id, self.meeting.start, exclude_meeting=self.meeting_id)
 
-    def position_unknown_message(self) -> str:
-        current = self.person.position_title
-        message = _("No earlier meeting records the position of %(person)s: give the position at the time.") % {
-            "person": self.person
-        }
-        if current:
-            message += " " + _("Their current position is “%(position)s”.") % {"position": current}
-        return message
-
 
 def position_before(person_id: int, moment, *, exclude_meeting: int | None = None) -> str:
     """The position of a person as recorded at their latest meeting that started before `moment`; "" if none."""

@@ -83,6 +83,8 @@ class MeetingSaved:
     chair_changed: bool
     # "Corrected on …: …", for a change to a published record.
     correction: Correction | None = None
+    # The chair's position at the time, filled in from the records (none was typed): the page says so.
+    chair_position_taken: str = ""
 
 
 @transaction.atomic
@@ -109,11 +111,10 @@ def save_meeting(command: SaveMeeting) -> MeetingSaved:
         changed = changed or any(stored[name] != getattr(meeting, name) for name in RECORD_FIELDS)
     if changed:
         save_versioned(meeting, expected_version)
-    chair_changed = False
+    chair_changed, chair_position_taken = False, ""
     if command.chair is not False:
-        chair_changed = set_chair(
-            SetChair(meeting=meeting, person=command.chair, position=command.chair_position)
-        ).changed
+        chair = set_chair(SetChair(meeting=meeting, person=command.chair, position=command.chair_position))
+        chair_changed, chair_position_taken = chair.changed, chair.position_taken
         if chair_changed and not changed:
             # Only the chair changed: the record's version still moves (and is checked: a stale form
             # is refused, the chair's change rolled back with the rest).
@@ -131,6 +132,7 @@ def save_meeting(command: SaveMeeting) -> MeetingSaved:
         schedule_changed=schedule_changed,
         chair_changed=chair_changed,
         correction=correction,
+        chair_position_taken=chair_position_taken,
     )
 
 
@@ -183,13 +185,12 @@ def save_occasion(command: SaveOccasion) -> OccasionSaved:
 
 def chair_position_at_the_time(*, meeting: Meeting, person: Person) -> str:
     """
-    What the chair was when the meeting took place: as recorded at their nearest earlier meeting; for
-    a meeting still to come, their current position; "" when nothing says it (then ask).
+    What the chair was when the meeting took place, as for every participant (Participation.position_on_record):
+    as recorded at their nearest earlier meeting, else their position on record; "" when nothing says it
+    (then ask). The page says which position it took.
     """
-    recorded = position_before(person.pk, meeting.start, exclude_meeting=meeting.pk)
-    if recorded:
-        return recorded
-    return "" if meeting.has_passed else person.position_title
+    recorded = position_before(person.pk, meeting.start, exclude_meeting=meeting.pk) if meeting.pk else ""
+    return recorded or person.position_title
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -207,6 +208,8 @@ class ChairSet:
 
     participation: Participation | None
     changed: bool
+    # The position filled in from the records (none was typed): the page says so.
+    position_taken: str = ""
 
 
 @transaction.atomic
@@ -240,13 +243,14 @@ def set_chair(command: SetChair) -> ChairSet:
             current = Participation(meeting=meeting, person=person, role=Participation.Role.CHAIR, order=0)
     if position:
         current.position = position
+    taken = ""
     if not current.position:
-        current.position = chair_position_at_the_time(meeting=meeting, person=person)
-    if not current.position and person.position_title:
-        raise ValidationError({"chair_position": current.position_unknown_message()})
+        current.position = taken = chair_position_at_the_time(meeting=meeting, person=person)
+    if not current.position:
+        raise ValidationError({"chair_position": current.position_missing_message()})
     current.full_clean()
     current.save()
-    return ChairSet(participation=current, changed=True)
+    return ChairSet(participation=current, changed=True, position_taken=taken)
 
 
 @dataclass(frozen=True)

@@ -64,9 +64,9 @@ class ChairFields(forms.Form):
             current = self.instance.participations.filter(role=Participation.Role.CHAIR, person=person).first()
         if current is not None and current.position:
             return
-        if person.position_title and not chair_position_at_the_time(meeting=self.instance, person=person):
+        if not chair_position_at_the_time(meeting=self.instance, person=person):
             probe = Participation(meeting=self.instance, person=person)
-            self.add_error("chair_position", probe.position_unknown_message())
+            self.add_error("chair_position", probe.position_missing_message())
 
     def clean_chair(self):
         chair = self.cleaned_data.get("chair")
