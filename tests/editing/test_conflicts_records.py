@@ -464,8 +464,7 @@ def test_both_changing_the_chair_is_refused_beside_the_field(editors, draft_meet
     assert "Someone else made" in " ".join(response.context["form"].errors["chair"])
     row.refresh_from_db()
     assert row.role == "chair"
-    # Saving again, on purpose, applies the first editor's choice (with a position typed for the chair,
-    # position at the time, which no earlier meeting records for them).
+    # Saving again, on purpose, applies the first editor's choice (with the chair's position typed).
     again = meeting_form_data(response) | {"chair_position": "Minister of Security"}
     assert first.post(url, again).status_code == 302
     assert draft_meeting.participations.get(role="chair").person == other
