@@ -30,10 +30,11 @@ from core.two_factor import issue_enrolment_link
 from decisions.models import ActionItem, Decision, Document, WrittenProcedure
 from decisions.procedures.services import answer_procedure, close_procedure, launch_procedure
 from meetings.models import Meeting, Occasion
-from members.models import Membership, Organisation, Pillar
+from members.models import Delegation, Membership, Organisation, Pillar
 from portal.demo.loader import load_demo_procedure
 from tests.conftest import PERSONAS
 from tests.factories import (
+    DelegationFactory,
     MeetingPaperFactory,
     MembershipFactory,
     OrganisationFactory,
@@ -63,7 +64,7 @@ NOT_HTML = {
     "logout",
 }
 # Routes opened only with what a test makes for them (below), not filled from the records.
-OPENED_APART = {"enrolment-link"}
+OPENED_APART = {"enrolment-link", "invitation"}
 
 
 @dataclass
@@ -92,6 +93,9 @@ def _records(meeting: Meeting, decision: Decision, procedure: WrittenProcedure, 
         "procedures": procedure,
         "papers": meeting.papers.first() or MeetingPaperFactory(meeting=meeting, document=Document.objects.first()),
     }
+    # The person is a delegate of the organisation: the access pages for them (members.access) open.
+    if not Delegation.objects.filter(person=records["people"], organisation=organisation).exists():
+        DelegationFactory(person=records["people"], organisation=organisation)
     return {**records, **more}
 
 
@@ -288,6 +292,24 @@ def _enrolment_pages(pages: Pages, settings) -> None:
     pages.html_routes.add("enrolment-link")
 
 
+def _invitation_pages(pages: Pages) -> None:
+    """A delegate invited by the Secretariat: the page that sets the first password, and a link that is no more."""
+    from core.invitations import issue_invitation_link
+
+    delegate = UserFactory(username="invited-delegate")
+    delegate.set_unusable_password()
+    delegate.save()
+    issued = issue_invitation_link(user=delegate)
+    for label, path, status in (
+        ("invitation link", issued.path, 200),
+        ("unknown invitation link", reverse("invitation", args=["no-such-link"]), 404),
+    ):
+        response = Client().get(path)
+        assert response.status_code == status, label
+        assert pages.add(f"anonymous GET {label}", response)
+    pages.html_routes.add("invitation")
+
+
 @pytest.fixture
 def nu_checker():
     """Skipped (failed in CI) before any record is made when the checker cannot run."""
@@ -299,6 +321,7 @@ def test_every_page_kind_is_valid_html_for_every_role(nu_checker, contexts, pers
     _collect(pages, contexts, personas)
     _two_factor_pages(pages, settings)
     _enrolment_pages(pages, settings)
+    _invitation_pages(pages)
     every_route = {page.name for page in routes()}
     unchecked = every_route - NOT_HTML - pages.html_routes
     assert not unchecked, f"Routes no role opened as an HTML page in any state: {sorted(unchecked)}"
