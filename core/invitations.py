@@ -24,6 +24,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.forms import SetPasswordForm
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -35,6 +36,7 @@ from django.views.decorators.http import require_http_methods
 from core import clock
 from core.forms import form_helper
 from core.models import InvitationLink, hash_token
+from core.roles import is_secretariat
 from core.two_factor import has_second_factor, second_factor_required
 
 logger = logging.getLogger("core.invitations")
@@ -64,6 +66,11 @@ def issue_invitation_link(*, user, issued_by=None) -> IssuedInvitation:
     editors inviting one person at once leave exactly one link open.
     """
     user = get_user_model()._default_manager.select_for_update().get(pk=user.pk)
+    if is_secretariat(user):
+        # A link sets a password without the old one: never for an account that edits the record.
+        raise ValidationError(
+            _("%(user)s is a Secretariat or admin account: invitations are for delegates only.") % {"user": user}
+        )
     now = clock.now()
     voided = void_invitation_links(user=user, at=now)
     token = secrets.token_urlsafe(32)
@@ -149,6 +156,14 @@ def follow_invitation(request, token):
     if request.user.is_authenticated:
         return _refuse(request, _("You are signed in. Sign out, then open the invitation link again."), 409)
     user = link.user
+    if user.has_usable_password() or is_secretariat(user):
+        # A password was set since (another way), or the account now edits the record: the link may not
+        # set a password for it any more.
+        return _refuse(
+            request,
+            _("This invitation link can no longer be used: sign in with your password, or ask the IISG Secretariat."),
+            410,
+        )
     form = InvitationPasswordForm(user, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():

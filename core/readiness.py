@@ -14,6 +14,7 @@ include the decisions' ("no decision recorded") without `meetings` naming `decis
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -79,6 +80,26 @@ class Findings:
                     % {"count": len(self.warnings)}
                 },
                 code="readiness_warning",
+            )
+        return None
+
+    @property
+    def fingerprint(self) -> str:
+        """The warnings as a short digest: a page posts the one it showed, so that no unseen warning is overridden."""
+        text = "\n".join(sorted(f"{f.code}:{f.message}" for f in self.warnings))
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    def refusal_if_changed(self, seen: str, override_reason: str) -> ValidationError | None:
+        """Warnings overridden by a reason must be those the editor read (`seen`, a fingerprint; "" when not shown)."""
+        if seen and override_reason.strip() and self.warnings and seen != self.fingerprint:
+            return ValidationError(
+                {
+                    "override_reason": _(
+                        "The checks changed since you opened this page (someone else edited the record): read "
+                        "them again above, then confirm."
+                    )
+                },
+                code="readiness_changed",
             )
         return None
 

@@ -510,6 +510,7 @@ def advance(request, slug, step: str):
                 user=request.user,
                 site_url=_site_url(request),
                 override_reason=form.override_reason,
+                warnings_seen=form.warnings_seen,
             )
         ),
         message=lambda advanced: f"{done} {emailed_message(advanced.recipients)}",
@@ -520,7 +521,10 @@ def advance(request, slug, step: str):
         meeting=meeting,
         findings=findings,
         blocked=bool(findings.errors),
-        preview_html=readiness.public_preview(request, meeting) if step == "publish" else None,
+        # On the page only: a POST's own transaction is the step's.
+        preview_html=readiness.public_preview(request, meeting)
+        if step == "publish" and request.method == "GET"
+        else None,
         progress=readiness.PATH.progress(meeting, step),
     )
 

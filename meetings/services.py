@@ -723,6 +723,8 @@ class WorkflowStep(MeetingStep):
 
     site_url: str = ""
     override_reason: str = ""
+    # The fingerprint of the warnings the editor read (core.readiness.Findings.fingerprint); "" from code.
+    warnings_seen: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -754,7 +756,9 @@ def advance_meeting(command: AdvanceMeeting) -> MeetingAdvanced:
     allowed_from, stamp, name = _STEPS_FORWARD[to]
     locked = _lock(meeting, {allowed_from}, name)
     findings = readiness.CHECKS.run(locked, readiness.PUBLISH if to == RecordStatus.PUBLISHED else readiness.CIRCULATE)
-    refusal = findings.refusal(command.override_reason)
+    refusal = findings.refusal(command.override_reason) or findings.refusal_if_changed(
+        command.warnings_seen, command.override_reason
+    )
     if refusal is not None:
         raise refusal
     locked.status = to

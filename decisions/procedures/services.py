@@ -549,6 +549,10 @@ class ReminderResult:
     mailing: Mailing
 
 
+# How long after a reminder another one is refused (two editors, a double press).
+REMINDER_PAUSE = dt.timedelta(minutes=10)
+
+
 @transaction.atomic
 def remind_procedure(step: RemindProcedure) -> ReminderResult:
     """
@@ -565,6 +569,13 @@ def remind_procedure(step: RemindProcedure) -> ReminderResult:
     _require(now < locked.deadline, _("The deadline has passed: there is nobody left to remind."))
     silent = list(not_answered(locked))
     _require(bool(silent), _("Every consulted member has answered: there is nobody to remind."))
+    # Under the lock: a second press (or a second editor) moments later sends nothing twice.
+    recent = locked.reminders.filter(sent_at__gt=now - REMINDER_PAUSE).order_by("-sent_at").first()
+    _require(
+        recent is None,
+        _("A reminder was sent %(minutes)d minutes ago or less: wait before sending another.")
+        % {"minutes": int(REMINDER_PAUSE.total_seconds() // 60)},
+    )
     mailing = _email(locked, "reminder", silent, step.site_url)
     reminder = _record_reminder(locked, mailing, at=now, user=step.user)
     return ReminderResult(procedure=locked, reminder=reminder, mailing=mailing)

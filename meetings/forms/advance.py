@@ -14,6 +14,8 @@ class AdvanceForm(LineEndingsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.findings = findings
         if findings.warnings and not findings.errors:
+            self.fields["warnings_seen"] = forms.CharField(widget=forms.HiddenInput, required=False)
+            self.initial["warnings_seen"] = findings.fingerprint
             self.fields["override_reason"] = forms.CharField(
                 label=_("Why the record may go ahead as it is"),
                 help_text=_("Kept in the record's history with the warnings above. Or fix them first."),
@@ -21,6 +23,10 @@ class AdvanceForm(LineEndingsMixin, forms.Form):
                 max_length=1000,
             )
         self.helper = form_helper(submit_label)
+
+    @property
+    def warnings_seen(self) -> str:
+        return self.cleaned_data.get("warnings_seen", "") if hasattr(self, "cleaned_data") else ""
 
     @property
     def override_reason(self) -> str:

@@ -371,3 +371,29 @@ def test_a_meeting_to_come_still_offers_them(secretariat_client, upcoming_meetin
     page = secretariat_client.get(upcoming_meeting.get_absolute_url()).content.decode()
     assert url("meetings-edit:reschedule", upcoming_meeting) in page
     assert url("meetings-edit:cancel", upcoming_meeting) in page
+
+
+def test_a_warning_added_since_the_page_was_opened_is_not_overridden_unseen(secretariat_client, draft_meeting):
+    page = secretariat_client.get(url("meetings-edit:circulate", draft_meeting))
+    seen = page.context["form"].initial["warnings_seen"]
+    # Meanwhile another editor empties the summary: one warning more.
+    Meeting.objects.filter(pk=draft_meeting.pk).update(public_summary="")
+    data = {"confirm": "1", "warnings_seen": seen, **REASON}
+    response = secretariat_client.post(url("meetings-edit:circulate", draft_meeting), data)
+    assert response.status_code == 200
+    assert "The checks changed since you opened this page" in " ".join(
+        response.context["form"].errors["override_reason"]
+    )
+    assert Meeting.objects.get(pk=draft_meeting.pk).status == "draft"
+    # Read again, confirmed: it goes ahead.
+    again = secretariat_client.get(url("meetings-edit:circulate", draft_meeting)).context["form"].initial
+    data["warnings_seen"] = again["warnings_seen"]
+    assert secretariat_client.post(url("meetings-edit:circulate", draft_meeting), data).status_code == 302
+
+
+def test_the_publish_preview_is_drawn_on_the_page_only(secretariat_client, circulated_meeting, monkeypatch):
+    drawn = []
+    monkeypatch.setattr(readiness, "PREVIEWS", [lambda request, meeting: drawn.append(request.method) or "<p>x</p>"])
+    secretariat_client.get(url("meetings-edit:publish", circulated_meeting))
+    secretariat_client.post(url("meetings-edit:publish", circulated_meeting), {"confirm": "1", **REASON})
+    assert drawn == ["GET"]

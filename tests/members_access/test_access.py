@@ -401,3 +401,34 @@ def test_the_access_page_reads_a_fixed_number_of_queries(
 # groups'), then the page's own four: delegations with people and accounts, their open invitation links, the
 # access that ended, the history.
 QUERIES = 15
+
+
+def test_a_link_no_longer_sets_a_password_once_one_was_set_another_way(client, invited):
+    user = invited["user"]
+    user.set_password("set-by-the-admin-Fj39x")
+    user.save()
+    for response in (client.get(invited["path"]), set_password(client, invited["path"])):
+        assert response.status_code == 410
+        assert "can no longer be used" in response.content.decode()
+    user.refresh_from_db()
+    assert user.check_password("set-by-the-admin-Fj39x")
+
+
+def test_a_link_no_longer_works_for_an_account_made_secretariat_since(client, invited):
+    from django.contrib.auth.models import Group
+
+    from core.roles import SECRETARIAT_GROUP
+
+    invited["user"].groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
+    assert set_password(client, invited["path"]).status_code == 410
+    assert not get_user_model().objects.get(pk=invited["user"].pk).has_usable_password()
+
+
+def test_no_invitation_is_issued_for_a_secretariat_account(secretariat):
+    from django.core.exceptions import ValidationError
+
+    from core.invitations import issue_invitation_link
+
+    with pytest.raises(ValidationError):
+        issue_invitation_link(user=secretariat)
+    assert not InvitationLink.objects.filter(user=secretariat).exists()

@@ -512,3 +512,23 @@ def test_the_secretariats_page_reads_a_fixed_number_of_queries(
 
 
 QUERIES = 22
+
+
+def test_a_second_reminder_moments_later_sends_nothing(
+    client, secretariat, open_procedure, four, clock, django_capture_on_commit_callbacks
+):
+    clock.advance(days=2)
+    client.force_login(secretariat)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(remind_url(open_procedure), {"save": "1"}).status_code == 302
+    sent = len(mail.outbox)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(remind_url(open_procedure), {"save": "1"})
+    assert len(mail.outbox) == sent
+    assert ProcedureReminder.objects.filter(procedure=open_procedure).count() == 1
+    assert "wait before sending another" in text_of(response) or "wait before sending another" in said(response)
+    # Later, it may be sent again.
+    clock.advance(minutes=11)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(remind_url(open_procedure), {"save": "1"}).status_code == 302
+    assert ProcedureReminder.objects.filter(procedure=open_procedure).count() == 2
