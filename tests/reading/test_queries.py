@@ -48,8 +48,8 @@ BUDGET = {
     "home": 19,  # the latest decisions in two steps: their ids by the index, then those rows
     "meeting-list": 12,
     "meeting-list-pillar": 12,
-    "meeting-detail": 23,
-    "meeting-pdf": 23,
+    "meeting-detail": 24,  # with the papers put before the meeting (Board members): one query
+    "meeting-pdf": 24,
     "meeting-ics": 10,
     "meetings-ics": 13,
     "decision-list": 20,
