@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core.editing import confirm_page, edit_page, editable, posted
 from core.forms import ConfirmForm
 from core.models import InvitationLink
+from core.roles import BOARD_MEMBERS_GROUP
 from members.access import services
 from members.access.forms import GiveAccessForm, RemoveAccessForm
 from members.models import Delegation, Organisation, Person
@@ -55,6 +56,14 @@ def organisation_access(request, slug):
         .order_by("person__name", "valid_from")
     )
     ended = delegations.filter(valid_until__lte=today).select_related("person").order_by("-valid_until")
+    # The organisation's own people with a Board member's account act for it without a delegation
+    # (members.models.organisations_represented_by): listed, so that the page names everyone who may answer.
+    own_people = (
+        Person.objects.filter(organisation=organisation, user__is_active=True, user__groups__name=BOARD_MEMBERS_GROUP)
+        .exclude(pk__in=[delegation.person_id for delegation in current])
+        .select_related("user")
+        .order_by("name")
+    )
     history = (
         Delegation.history.filter(organisation=organisation)
         .select_related("history_user", "person")
@@ -73,6 +82,7 @@ def organisation_access(request, slug):
             "organisation": organisation,
             "rows": [_row(delegation) for delegation in current],
             "ended": ended,
+            "own_people": own_people,
             "history": [_history_entry(record) for record in history],
             "shown_link": link,
             "can_give": request.user.has_perm("members.add_delegation"),

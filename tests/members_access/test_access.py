@@ -398,9 +398,9 @@ def test_the_access_page_reads_a_fixed_number_of_queries(
 
 # Measured, the same for 1 row and 20: the session (read, and its renewal: savepoint, update, release), the
 # user, their two kinds of second-factor device, their groups, the organisation, their permissions (own and
-# groups'), then the page's own four: delegations with people and accounts, their open invitation links, the
-# access that ended, the history.
-QUERIES = 15
+# groups'), then the page's own five: delegations with people and accounts, their open invitation links, the
+# access that ended, the organisation's own people with a Board member's account, the history.
+QUERIES = 16
 
 
 def test_a_link_no_longer_sets_a_password_once_one_was_set_another_way(client, invited):
@@ -432,3 +432,19 @@ def test_no_invitation_is_issued_for_a_secretariat_account(secretariat):
     with pytest.raises(ValidationError):
         issue_invitation_link(user=secretariat)
     assert not InvitationLink.objects.filter(user=secretariat).exists()
+
+
+def test_the_organisation_s_own_people_with_a_board_account_are_listed_too(secretariat_client, organisation):
+    from django.contrib.auth.models import Group
+
+    from core.roles import BOARD_MEMBERS_GROUP
+
+    user = UserFactory(username="own-person", email="own@example.org")
+    user.groups.add(Group.objects.get(name=BOARD_MEMBERS_GROUP))
+    PersonFactory(name="Olga Own", organisation=organisation, user=user)
+    PersonFactory(name="Without Account", organisation=organisation)
+    page = secretariat_client.get(access_url(organisation)).content.decode()
+    section = page.split('id="own-people-heading"')[1].split("</section>")[0]
+    assert "Olga Own" in section
+    assert "own@example.org" in section
+    assert "Without Account" not in page
