@@ -241,6 +241,9 @@ def test_access_pages(client_for, db, url_name, persona):
     # A member: the Board reads its page, so a Board member is refused the access pages (403), not told it is unknown.
     MembershipFactory(organisation=organisation)
     invited = UserFactory(username="invited-delegate", first_name="Ivana", last_name="Invited")
+    # Invited: no password yet (a link sets the first one; never one set another way).
+    invited.set_unusable_password()
+    invited.save()
     url = {
         "invitation": lambda: issue_invitation_link(user=invited).path,
         "invitation-unknown": lambda: reverse("invitation", args=["x" * 43]),
