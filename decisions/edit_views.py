@@ -42,17 +42,12 @@ def _decisions_url(meeting: Meeting) -> str:
 
 def _after_outcome(request, meeting: Meeting):
     """After recording a decision: the next step on "Save and continue", the list on "another", else the record."""
-
-    def target(result=None):
-        if "continue" in request.POST:
-            following = readiness.PATH.progress(meeting, "outcomes").next
-            if following is not None:
-                return following.url
-        if "save_and_add" in request.POST:
-            return _decisions_url(meeting)
-        return meeting
-
-    return target
+    return readiness.after_save(
+        request,
+        meeting,
+        "outcomes",
+        lambda result: _decisions_url(meeting) if "save_and_add" in request.POST else meeting,
+    )
 
 
 @require_http_methods(["GET"])

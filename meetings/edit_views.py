@@ -60,24 +60,6 @@ def _chair_note(saved) -> str:
     }
 
 
-def _continuing(request) -> bool:
-    """The editor chose "Save and continue": the save goes on to the next step of the path."""
-    return request.method == "POST" and "continue" in request.POST
-
-
-def _after_save(request, meeting: Meeting, current: str, default):
-    """Where a save on `current` leads: on "Save and continue" the next step (read after the save), else `default`."""
-
-    def target(result=None):
-        if _continuing(request):
-            following = readiness.PATH.progress(meeting, current).next
-            if following is not None:
-                return following.url
-        return default(result) if callable(default) else default
-
-    return target
-
-
 # --- The record ---------------------------------------------------------------------------------
 
 
@@ -137,7 +119,7 @@ def meeting_edit(request, slug):
                 % {"title": saved.meeting}
             )
         ),
-        success_url=_after_save(request, meeting, "details", lambda saved: saved.meeting),
+        success_url=readiness.after_save(request, meeting, "details", lambda saved: saved.meeting),
         title=title,
         cancel_url=meeting.get_absolute_url(),
         preview=preview(request, form, "public_summary"),
@@ -186,7 +168,7 @@ def participants(request, slug):
             )
         ),
         message=_participants_saved,
-        success_url=_after_save(
+        success_url=readiness.after_save(
             request, meeting, "participants", reverse("meetings-edit:participants", args=[meeting.slug])
         ),
         template="meetings/participants_formset.html",
@@ -231,7 +213,9 @@ def agenda(request, slug):
             )
         ),
         message=_("The order of the agenda is saved."),
-        success_url=_after_save(request, meeting, "agenda", reverse("meetings-edit:agenda", args=[meeting.slug])),
+        success_url=readiness.after_save(
+            request, meeting, "agenda", reverse("meetings-edit:agenda", args=[meeting.slug])
+        ),
         template="meetings/agenda_formset.html",
         meeting=meeting,
         progress=readiness.PATH.progress(meeting, "agenda"),
@@ -284,7 +268,7 @@ def _agenda_item_form(request, item: AgendaItem):
             if saved.changed
             else Unchanged(_("Nothing changed: agenda item “%(title)s” is as it was.") % {"title": saved.item.title})
         ),
-        success_url=_after_save(
+        success_url=readiness.after_save(
             request,
             meeting,
             "agenda",

@@ -110,6 +110,25 @@ class Path:
 
 
 PATH = Path()
+
+
+def after_save(request, meeting: Meeting, current: str, default):
+    """
+    The success URL of a save on step `current` (for core.editing.edit_page): on "Save and continue" the
+    next step, read after the save (what it saved may change it), else `default` (a URL, a record, or a
+    function of what the save returned).
+    """
+
+    def target(result=None):
+        if request.method == "POST" and "continue" in request.POST:
+            following = PATH.progress(meeting, current).next
+            if following is not None:
+                return following.url
+        return default(result) if callable(default) else default
+
+    return target
+
+
 # What must hold before circulating or publishing a meeting (core.readiness); the apps above add theirs.
 CHECKS = Checks()
 # How the public will read the record once published: the site layer composes the record with the

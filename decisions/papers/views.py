@@ -26,12 +26,6 @@ def _papers_url(meeting: Meeting) -> str:
 def meeting_papers(request, slug):
     meeting = editable(Meeting.objects, request.user, *PAPERS, slug=slug)
     form = AddPaperForm(posted(request), posted_files(request), meeting=meeting)
-    continuing = request.method == "POST" and "continue" in request.POST
-
-    def after(added):
-        following = readiness.PATH.progress(meeting, "papers").next if continuing else None
-        return following.url if following else _papers_url(meeting)
-
     return edit_page(
         request,
         form,
@@ -51,7 +45,7 @@ def meeting_papers(request, slug):
             _("Paper “%(title)s” added: Board members read it with the record once it is circulated.")
             % {"title": added.document}
         ),
-        success_url=after,
+        success_url=readiness.after_save(request, meeting, "papers", _papers_url(meeting)),
         template="decisions/meeting_papers.html",
         title=_("Papers — %(meeting)s") % {"meeting": meeting},
         intro=_(
