@@ -212,7 +212,10 @@ def meeting_detail(request, slug):
         "meeting-record",
         [meeting.pk, meeting.has_passed],
         user,
-        lambda: render_to_string("portal/_meeting_record.html", record_context(meeting, user), request=request),
+        # contents: the page's table of contents, which the PDF and the publish preview leave out.
+        lambda: render_to_string(
+            "portal/_meeting_record.html", {**record_context(meeting, user), "contents": True}, request=request
+        ),
     )
     # mark_safe: the HTML of our own template, cached as a string.
     context = {"meeting": meeting, "record": mark_safe(record), "full_record": is_board_member(user)}

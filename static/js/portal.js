@@ -6,6 +6,10 @@
 (function () {
   "use strict";
 
+  // Loaded in the head, before anything is drawn: with scripts on, the phone menu folds behind its button
+  // (Bootstrap's collapse); without them portal.css keeps it open and hides the button.
+  document.documentElement.classList.add("js");
+
   function focusOutcome() {
     var target = document.querySelector(".error-summary") || document.querySelector(".messages");
     if (!target) {
@@ -32,6 +36,10 @@
   }
 
   function ready() {
+    // Without Bootstrap's script the menu could not open: leave it open, as without scripts.
+    if (typeof window.bootstrap === "undefined") {
+      document.documentElement.classList.remove("js");
+    }
     followSummaryLinks();
     focusOutcome();
   }
