@@ -147,7 +147,8 @@ def test_the_contents_link_to_the_sections_present_and_fit_the_first_screen(new_
         expect(downloads.nth(1)).to_have_text("Add to calendar (iCalendar)")
         for link in [*downloads.all(), *links.all()]:
             box = link.evaluate(BOX)
-            assert 0 <= box["top"] and box["bottom"] <= viewport["height"], (viewport, link.inner_text(), box)
+            assert box["top"] >= 0, (viewport, link.inner_text(), box)
+            assert box["bottom"] <= viewport["height"], (viewport, link.inner_text(), box)
         if viewport == PHONE:
             # One or two lines: the links' rows.
             rows = {box["top"] for box in (link.evaluate(BOX) for link in links.all())}
@@ -162,7 +163,9 @@ def test_the_minutes_link_takes_a_board_member_to_the_minutes(new_page, personas
     page.get_by_role("navigation", name="Contents").get_by_role("link", name="Minutes").click()
     page.wait_for_url(f"**{SIXTH}#minutes-heading")
     # Bootstrap scrolls smoothly: wait for the heading to arrive at the top of the window.
-    page.wait_for_function("() => Math.abs(document.getElementById('minutes-heading').getBoundingClientRect().top) < 100")
+    page.wait_for_function(
+        "() => Math.abs(document.getElementById('minutes-heading').getBoundingClientRect().top) < 100"
+    )
     box = heading.evaluate(BOX)
     assert 0 <= box["top"] < 100, box
     # The minutes come right after the summary: its agenda with the items' notes in it.
