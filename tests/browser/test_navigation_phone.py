@@ -17,6 +17,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from meetings.models import Meeting
 from portal.demo.loader import load_sixth_board_meeting
 from tests.browser.conftest import axe_violations, sign_in
 from tests.factories import PASSWORD, MeetingFactory
@@ -153,6 +154,20 @@ def test_the_contents_link_to_the_sections_present_and_fit_the_first_screen(new_
             # One or two lines: the links' rows.
             rows = {box["top"] for box in (link.evaluate(BOX) for link in links.all())}
             assert len(rows) <= 2, rows
+
+
+def test_a_circulated_draft_keeps_the_contents_and_downloads_in_the_phones_first_screen(
+    new_page, personas, sixth_meeting
+):
+    sixth_meeting.status = Meeting.Status.CIRCULATED
+    sixth_meeting.published_at = None
+    sixth_meeting.save()
+    page = open_as(new_page, personas, "board_member", PHONE)
+    page.goto(SIXTH)
+    expect(page.locator(".draft-banner")).to_be_visible()
+    minutes = page.get_by_role("navigation", name="Contents").get_by_role("link", name="Minutes")
+    for link in (minutes, page.locator("#downloads").get_by_role("link", name="Minutes (PDF)")):
+        assert link.evaluate(BOX)["bottom"] <= PHONE["height"]
 
 
 @pytest.mark.parametrize("viewport", [PHONE, WIDE], ids=["320", "1280"])
