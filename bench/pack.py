@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import setup_django  # noqa: E402
+from bench.common import setup_django
 
 PAPERS = 100
 PAGES_PER_PAPER = 5
@@ -39,7 +39,9 @@ def paper_pdfs(folder: Path) -> list[bytes]:
                 f'<section style="break-after: page"><h1>Paper {n}, page {p}</h1><p>{text}</p></section>'
                 for p in range(1, PAGES_PER_PAPER + 1)
             )
-            (folder / f"paper-{n:03}.pdf").write_bytes(weasyprint.HTML(string=f"<html><body>{pages}</body></html>").write_pdf())
+            (folder / f"paper-{n:03}.pdf").write_bytes(
+                weasyprint.HTML(string=f"<html><body>{pages}</body></html>").write_pdf()
+            )
     return [(folder / f"paper-{n:03}.pdf").read_bytes() for n in range(PAPERS)]
 
 
@@ -67,11 +69,17 @@ def build_world(pdfs: list[bytes]):
     )
     items = [AgendaItem.objects.create(meeting=meeting, position=n + 1, title=f"Item {n + 1}") for n in range(ITEMS)]
     files = [(f"paper-{n:03}.pdf", pdf) for n, pdf in enumerate(pdfs)]
-    files += [("annex-1.docx", b"PK\x03\x04docx"), ("annex-2.xlsx", b"PK\x03\x04xlsx"), ("annex-3.odt", b"PK\x03\x04odt")]
+    files += [
+        ("annex-1.docx", b"PK\x03\x04docx"),
+        ("annex-2.xlsx", b"PK\x03\x04xlsx"),
+        ("annex-3.odt", b"PK\x03\x04odt"),
+    ]
     files += [("damaged.pdf", b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog" + b"\x00" * 64)]
     for order, (name, content) in enumerate(files, start=1):
         document = Document.objects.create(title=f"Paper {order}: {name}", kind=kind)
-        DocumentFile.objects.create(document=document, number=1, file=ContentFile(content, name=name), size=len(content))
+        DocumentFile.objects.create(
+            document=document, number=1, file=ContentFile(content, name=name), size=len(content)
+        )
         item = items[order % ITEMS] if order % 17 else None  # a few for the meeting as a whole
         MeetingPaper.objects.create(meeting=meeting, document=document, agenda_item=item, order=order)
     user = User.objects.create(username="bench_pack_board")
@@ -114,9 +122,12 @@ def main() -> None:
     began = time.perf_counter()
     pack.stored_pack(meeting, user, request)
     served_stored = time.perf_counter() - began
-    print(f"Pack: {built.page_count} pages, {len(built.content) / 1e6:.1f} MB ({PAPERS} papers of {PAGES_PER_PAPER} pages, 4 listed)")
-    print(f"Build: median {sorted(times)[len(times) // 2]:.2f} s, min {min(times):.2f} s, max {max(times):.2f} s ({args.repeat} runs)")
-    print(f"Build and write to storage: {first_stored:.2f} s; the pack kept (change key and file check): {served_stored * 1000:.0f} ms")
+    median = sorted(times)[len(times) // 2]
+    print(f"Pack: {built.page_count} pages, {len(built.content) / 1e6:.1f} MB", end=" ")
+    print(f"({PAPERS} papers of {PAGES_PER_PAPER} pages, 4 files listed)")
+    print(f"Build: median {median:.2f} s, min {min(times):.2f} s, max {max(times):.2f} s ({args.repeat} runs)")
+    print(f"Build and write to storage: {first_stored:.2f} s", end="; ")
+    print(f"the pack kept (change key and file check): {served_stored * 1000:.0f} ms")
     if args.profile:
         import cProfile
 

@@ -175,7 +175,7 @@ def _open_paper(paper: MeetingPaper, newest: DocumentFile | None, request) -> Pa
             data = stored.read()
     except OSError:
         logger.warning("Meeting pack: the file %s of paper %s is missing from storage.", name, paper.pk)
-        entry.note = _("Could not be included: its file is missing. Download it from the portal or ask the Secretariat.")
+        entry.note = _("Could not be included: its file is missing. Ask the Secretariat.")
         return entry
     try:
         reader = PdfReader(io.BytesIO(data))
@@ -222,9 +222,7 @@ def gather(meeting: Meeting, user, request=None) -> list[Section]:
             ),
         )
     )
-    papers = list(
-        _papers(meeting, user).select_related("document__kind", "agenda_item").order_by("order", "id")
-    )
+    papers = list(_papers(meeting, user).select_related("document__kind", "agenda_item").order_by("order", "id"))
     newest: dict[int, DocumentFile] = {}
     for version in DocumentFile.objects.filter(document__in=[p.document_id for p in papers]).order_by("number"):
         newest[version.document_id] = version
@@ -378,9 +376,7 @@ def build_pack(command: PackInput) -> BuiltPack:
                     writer.add_page(page)
                 writer.add_outline_item(title=paper.title, page_number=first, parent=parent)
             else:
-                writer.add_outline_item(
-                    title=f"{paper.title} ({_('not included')})", page_number=start, parent=parent
-                )
+                writer.add_outline_item(title=f"{paper.title} ({_('not included')})", page_number=start, parent=parent)
     font = DictionaryObject(
         {
             NameObject("/Type"): NameObject("/Font"),

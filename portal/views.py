@@ -9,9 +9,9 @@ Every row comes through its model's `visible_to(user)`, and so does every relate
 shows (prefetched into `visible_*` attributes).
 """
 
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When, prefetch_related_objects
-from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string

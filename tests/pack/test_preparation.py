@@ -82,5 +82,7 @@ def test_the_pack_link_for_an_announced_meeting(board_member, anonymous, records
     from django.template.loader import render_to_string
 
     meeting = records["announced"].meeting
-    assert "Meeting pack (PDF)" in render_to_string("portal/_pack_link.html", {"meeting": meeting, "user": board_member})
+    assert "Meeting pack (PDF)" in render_to_string(
+        "portal/_pack_link.html", {"meeting": meeting, "user": board_member}
+    )
     assert render_to_string("portal/_pack_link.html", {"meeting": meeting, "user": anonymous}).strip() == ""
