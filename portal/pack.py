@@ -277,16 +277,20 @@ _FONT_NAME = NameObject("/IISGPackStamp")
 
 
 def _stamp(writer: PdfWriter, page, text: str, font_ref) -> None:
-    """Write `text` at the foot of `page`, over what is there: one content stream added, nothing parsed."""
+    """
+    Write `text` at the foot of `page`, over what is there: one content stream added, nothing parsed.
+    The page's own content is wrapped in q/Q so that a state it leaves (a transformation) cannot move
+    the stamp. pypdf's merge_page would parse and rewrite every merged page's content (seconds for a
+    500-page pack); adding a stream needs `PdfWriter._add_object`, pypdf's only way to add an indirect
+    stream, which is why pypdf is pinned (requirements.txt) and tests/pack reads every stamp back.
+    """
     box = page.mediabox
     x, y = float(box.left) + 28, float(box.bottom) + 14
     before = DecodedStreamObject()
     before.set_data(b"q\n")
     after = DecodedStreamObject()
     after.set_data(
-        b"Q\nq 1 1 1 rg "
-        + f"{x - 2:.1f} {y - 3:.1f} {float(box.width) - 52:.1f} 11 re f ".encode()
-        + b"0.25 0.25 0.25 rg BT "
+        b"Q\nq 0.25 0.25 0.25 rg BT "
         + _FONT_NAME.encode()
         + f" 7 Tf {x:.1f} {y:.1f} Td ".encode()
         + _pdf_string(text)

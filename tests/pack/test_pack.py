@@ -217,3 +217,24 @@ def test_the_pack_link_shows_only_to_who_may_get_the_pack(rf, board_member, anon
     assert url(pack_meeting) in link(board_member)
     assert "Meeting pack (PDF)" in link(board_member)
     assert link(anonymous) == ""
+
+
+def test_the_cover_names_expected_participants_with_the_kosovo_footnote(client_for, upcoming_announced):
+    from members.models import DESIGNATED_NAME
+    from tests.factories import OrganisationFactory, ParticipationFactory
+
+    upcoming_announced.status = "circulated"
+    upcoming_announced.save()
+    kosovo = OrganisationFactory(name=f"Ministry of Internal Affairs, {DESIGNATED_NAME}")
+    ParticipationFactory(meeting=upcoming_announced, person=None, organisation=kosovo)
+    cover = read_pack(client_for("board_member").get(url(upcoming_announced))).pages[0].extract_text()
+    assert "Expected participants" in cover
+    assert DESIGNATED_NAME in cover
+    assert "UNSCR 1244/1999" in cover
+    # In the meeting's own time zone, as its other pages give it.
+    assert upcoming_announced.time_zone in cover
+
+
+def test_no_kosovo_footnote_where_kosovo_is_not_named(client_for, pack_meeting):
+    pages = texts(read_pack(client_for("board_member").get(url(pack_meeting))))
+    assert not any("UNSCR 1244/1999" in text for text in pages)
