@@ -41,14 +41,7 @@ from django.db.models import Max, Prefetch
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
-from pypdf import PdfReader, PdfWriter
-from pypdf.errors import PyPdfError
-from pypdf.generic import (
-    ArrayObject,
-    DecodedStreamObject,
-    DictionaryObject,
-    NameObject,
-)
+import pikepdf
 
 from core.pdf import render_pages
 from core.roles import is_board_member, is_secretariat
@@ -92,22 +85,22 @@ def may_get_pack(user, meeting: Meeting) -> bool:
 
 @dataclass
 class Paper:
-    """One paper as it goes in the pack: merged (`reader`) or listed with a note."""
+    """One paper as it goes in the pack: merged (`pdf`, opened) or listed with a note."""
 
     title: str
     kind: str
     download_url: str = ""
-    reader: PdfReader | None = None
+    pdf: pikepdf.Pdf | None = None
     note: str = ""
     first_page: int = 0  # 1-based, in the pack; set when laid out
 
     @property
     def included(self) -> bool:
-        return self.reader is not None
+        return self.pdf is not None
 
     @property
     def page_count(self) -> int:
-        return len(self.reader.pages) if self.reader is not None else 0
+        return len(self.pdf.pages) if self.pdf is not None else 0
 
 
 @dataclass
@@ -119,7 +112,8 @@ class Section:
     item: AgendaItem | None = None
     papers: list[Paper] = field(default_factory=list)
     first_page: int = 0
-    own_pages: tuple[int, int] = (0, 0)  # the section's pages in the rendered sections' PDF
+    own_pages: tuple[int, int] = (0, 0)  # the section's pages in the pack's own laid-out pages
+    own_page_count: int = 1
 
 
 def change_key(meeting: Meeting, user) -> str:
@@ -178,20 +172,29 @@ def _open_paper(paper: MeetingPaper, newest: DocumentFile | None, request) -> Pa
         entry.note = _("Could not be included: its file is missing. Ask the Secretariat.")
         return entry
     try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            entry.note = _("Could not be included: the file is encrypted. Download it from the portal.")
-            return entry
-        # Every page must be there and have a size: a damaged file fails here, not while writing.
-        for page in reader.pages:
-            page.mediabox.width  # noqa: B018
-        if not reader.pages:
-            raise PyPdfError("no pages")
-    except Exception:  # pypdf raises many kinds on a damaged file; none may become a 500.
+        pdf = pikepdf.open(io.BytesIO(data))
+    except pikepdf.PasswordError:
+        entry.note = _("Could not be included: the file is encrypted. Download it from the portal.")
+        return entry
+    except Exception:  # qpdf repairs what it can; a file it cannot read, whatever the error, is no 500.
         logger.warning("Meeting pack: the file %s of paper %s cannot be read as PDF.", name, paper.pk, exc_info=True)
         entry.note = _("Could not be included: the file cannot be read as PDF. Download it from the portal.")
         return entry
-    entry.reader = reader
+    if pdf.is_encrypted:
+        # Opened without a password, but its owner restricted it: the pack does not copy it.
+        entry.note = _("Could not be included: the file is encrypted. Download it from the portal.")
+        return entry
+    try:
+        # Every page must be there and have a size: a damaged file fails here, not while writing.
+        for page in pdf.pages:
+            page.mediabox  # noqa: B018
+        if not pdf.pages:
+            raise ValueError("no pages")
+    except Exception:
+        logger.warning("Meeting pack: the file %s of paper %s has unreadable pages.", name, paper.pk, exc_info=True)
+        entry.note = _("Could not be included: the file cannot be read as PDF. Download it from the portal.")
+        return entry
+    entry.pdf = pdf
     return entry
 
 
@@ -253,10 +256,6 @@ class BuiltPack:
     page_count: int
 
 
-def _pdf_of(document) -> PdfReader:
-    return PdfReader(io.BytesIO(document.write_pdf()))
-
-
 def _stamp_text(meeting: Meeting, number: int, total: int) -> str:
     changed = timezone.localtime(meeting.updated_at, meeting.tz) if meeting.updated_at else None
     version = _("Version %(version)s of %(date)s") % {
@@ -273,130 +272,107 @@ def _pdf_string(text: str) -> bytes:
     return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
 
 
-_FONT_NAME = NameObject("/IISGPackStamp")
+STAMP_FONT = pikepdf.Name("/IISGPackStamp")
 
 
-def _stamp(writer: PdfWriter, page, text: str, font_ref) -> None:
+def _stamp(pdf: pikepdf.Pdf, page: pikepdf.Page, text: str, font) -> None:
     """
-    Write `text` at the foot of `page`, over what is there: one content stream added, nothing parsed.
-    The page's own content is wrapped in q/Q so that a state it leaves (a transformation) cannot move
-    the stamp. pypdf's merge_page would parse and rewrite every merged page's content (seconds for a
-    500-page pack); adding a stream needs `PdfWriter._add_object`, pypdf's only way to add an indirect
-    stream, which is why pypdf is pinned (requirements.txt) and tests/pack reads every stamp back.
+    Write `text` at the foot of `page`, over what is there: two content streams added, nothing parsed
+    (qpdf). The page's own content is wrapped in q/Q, so that a state it leaves (a transformation)
+    cannot move the stamp.
     """
     box = page.mediabox
-    x, y = float(box.left) + 28, float(box.bottom) + 14
-    before = DecodedStreamObject()
-    before.set_data(b"q\n")
-    after = DecodedStreamObject()
-    after.set_data(
-        b"Q\nq 0.25 0.25 0.25 rg BT "
-        + _FONT_NAME.encode()
-        + f" 7 Tf {x:.1f} {y:.1f} Td ".encode()
-        + _pdf_string(text)
-        + b" Tj ET Q\n"
-    )
-    contents = page.get("/Contents")
-    streams = ArrayObject([writer._add_object(before)])
-    if contents is not None:
-        existing = contents.get_object()
-        if isinstance(existing, ArrayObject):
-            streams.extend(existing)
-        else:
-            streams.append(contents if hasattr(contents, "idnum") else writer._add_object(existing))
-    streams.append(writer._add_object(after))
-    page[NameObject("/Contents")] = streams
-    resources = page.get("/Resources")
-    resources = resources.get_object() if resources is not None else None
+    x, y = float(box[0]) + 28, float(box[1]) + 14
+    page.contents_add(pikepdf.Stream(pdf, b"q\n"), prepend=True)
+    stamp = b"Q\nq 0.25 0.25 0.25 rg BT /IISGPackStamp 7 Tf " + f"{x:.1f} {y:.1f} Td ".encode()
+    page.contents_add(pikepdf.Stream(pdf, stamp + _pdf_string(text) + b" Tj ET Q\n"), prepend=False)
+    resources = page.obj.get("/Resources")
     if resources is None:
-        resources = DictionaryObject()
-        page[NameObject("/Resources")] = resources
-    fonts = resources.get("/Font")
-    fonts = fonts.get_object() if fonts is not None else None
-    if fonts is None:
-        fonts = DictionaryObject()
-        resources[NameObject("/Font")] = fonts
-    fonts[_FONT_NAME] = font_ref
+        resources = page.obj.Resources = pikepdf.Dictionary()
+    if "/Font" not in resources:
+        resources.Font = pikepdf.Dictionary()
+    resources.Font[STAMP_FONT] = font
+
+
+def _lay_out(context: dict, sections: list[Section], request) -> tuple[pikepdf.Pdf, int]:
+    """
+    The pack's own pages (cover, then each section from a new page) laid out by WeasyPrint, with the
+    page where each section and paper starts on the cover. Those numbers depend on the cover's own
+    length: laid out again only when the cover came out longer than assumed.
+    """
+    cover_length = 1
+    for _attempt in range(4):
+        number = cover_length + 1
+        for section in sections:
+            section.first_page = number
+            number += section.own_page_count
+            for paper in section.papers:
+                paper.first_page = number if paper.included else 0
+                number += paper.page_count
+        document = render_pages("portal/meeting_pack.html", context, request=request)
+        starts: dict[str, int] = {}
+        for index, page in enumerate(document.pages):
+            for anchor in page.anchors:
+                if anchor.startswith("section-"):
+                    starts.setdefault(anchor.removeprefix("section-"), index)
+        bounds = [starts[section.anchor] for section in sections] + [len(document.pages)]
+        for section, start, end in zip(sections, bounds, bounds[1:], strict=False):
+            section.own_pages = (start, end)
+        laid_out_cover = bounds[0]
+        counts_known = all(s.own_page_count == s.own_pages[1] - s.own_pages[0] for s in sections)
+        for section in sections:
+            section.own_page_count = section.own_pages[1] - section.own_pages[0]
+        if laid_out_cover == cover_length and counts_known:
+            break
+        cover_length = laid_out_cover
+    return pikepdf.open(io.BytesIO(document.write_pdf())), cover_length
 
 
 def build_pack(command: PackInput) -> BuiltPack:
     """The pack of `command.meeting` as `command.user`'s audience reads it, as PDF bytes."""
     meeting, user, request = command.meeting, command.user, command.request
     sections = gather(meeting, user, request)
-    participants = _participants(meeting, user)
     context = {
         "meeting": meeting,
         "sections": sections,
-        "participants": participants,
+        "participants": _participants(meeting, user),
         "expected": not meeting.has_passed,
         "is_draft": meeting.status != "published",
-        "generated_at": timezone.now(),
         "audience": pack_audience(user),
     }
-    # The sections' own pages (title, presenters, the papers listed): one layout, split by their anchors.
-    section_pages = None
-    if sections:
-        laid_out = render_pages("portal/meeting_pack_sections.html", context, request=request)
-        starts = {}
-        for index, page in enumerate(laid_out.pages):
-            for anchor in page.anchors:
-                if anchor.startswith("section-"):
-                    starts.setdefault(anchor.removeprefix("section-"), index)
-        bounds = [starts[section.anchor] for section in sections] + [len(laid_out.pages)]
-        for section, start, end in zip(sections, bounds, bounds[1:], strict=False):
-            section.own_pages = (start, end)
-        section_pages = _pdf_of(laid_out)
+    own, cover_length = _lay_out(context, sections, request)
 
-    # The cover gives the page where each section starts, which depends on the cover's own length:
-    # laid out until it keeps its length (twice, unless a number makes it longer).
-    cover_length = 1
-    for _attempt in range(3):
-        number = cover_length + 1
-        for section in sections:
-            section.first_page = number
-            number += section.own_pages[1] - section.own_pages[0]
-            for paper in section.papers:
-                paper.first_page = number if paper.included else 0
-                number += paper.page_count
-        cover = render_pages("portal/meeting_pack_cover.html", context, request=request)
-        if len(cover.pages) == cover_length:
-            break
-        cover_length = len(cover.pages)
-    cover_pdf = _pdf_of(cover)
-
-    writer = PdfWriter()
-    for page in cover_pdf.pages:
-        writer.add_page(page)
-    writer.add_outline_item(title=_("Cover and agenda"), page_number=0)
+    pack = pikepdf.new()
+    pack.pages.extend(own.pages[:cover_length])
+    outline_items = [pikepdf.OutlineItem(_("Cover and agenda"), 0)]
     for section in sections:
-        start = len(writer.pages)
-        for index in range(*section.own_pages):
-            writer.add_page(section_pages.pages[index])
-        parent = writer.add_outline_item(title=section.title, page_number=start)
+        start = len(pack.pages)
+        pack.pages.extend(own.pages[section.own_pages[0] : section.own_pages[1]])
+        entry = pikepdf.OutlineItem(section.title, start)
         for paper in section.papers:
             if paper.included:
-                first = len(writer.pages)
-                for page in paper.reader.pages:
-                    writer.add_page(page)
-                writer.add_outline_item(title=paper.title, page_number=first, parent=parent)
+                entry.children.append(pikepdf.OutlineItem(paper.title, len(pack.pages)))
+                pack.pages.extend(paper.pdf.pages)
             else:
-                writer.add_outline_item(title=f"{paper.title} ({_('not included')})", page_number=start, parent=parent)
-    font = DictionaryObject(
-        {
-            NameObject("/Type"): NameObject("/Font"),
-            NameObject("/Subtype"): NameObject("/Type1"),
-            NameObject("/BaseFont"): NameObject("/Helvetica"),
-            NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
-        }
+                entry.children.append(pikepdf.OutlineItem(f"{paper.title} ({_('not included')})", start))
+        outline_items.append(entry)
+    with pack.open_outline() as outline:
+        outline.root.extend(outline_items)
+    font = pack.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Font,
+            Subtype=pikepdf.Name.Type1,
+            BaseFont=pikepdf.Name.Helvetica,
+            Encoding=pikepdf.Name.WinAnsiEncoding,
+        )
     )
-    font_ref = writer._add_object(font)
-    total = len(writer.pages)
-    for number, page in enumerate(writer.pages, start=1):
-        _stamp(writer, page, _stamp_text(meeting, number, total), font_ref)
-    writer.add_metadata({"/Title": _("Meeting pack: %(meeting)s") % {"meeting": meeting.title}})
-    writer.page_mode = "/UseOutlines"
+    total = len(pack.pages)
+    for number, page in enumerate(pack.pages, start=1):
+        _stamp(pack, page, _stamp_text(meeting, number, total), font)
+    pack.docinfo["/Title"] = _("Meeting pack: %(meeting)s") % {"meeting": meeting.title}
+    pack.Root.PageMode = pikepdf.Name.UseOutlines
     out = io.BytesIO()
-    writer.write(out)
+    pack.save(out)
     return BuiltPack(content=out.getvalue(), page_count=total)
 
 
