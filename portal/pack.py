@@ -35,13 +35,13 @@ import io
 import logging
 from dataclasses import dataclass, field
 
+import pikepdf
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db.models import Max, Prefetch
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
-import pikepdf
 
 from core.pdf import render_pages
 from core.roles import is_board_member, is_secretariat
