@@ -124,7 +124,8 @@ def main() -> None:
     served_stored = time.perf_counter() - began
     median = sorted(times)[len(times) // 2]
     print(f"Pack: {built.page_count} pages, {len(built.content) / 1e6:.1f} MB", end=" ")
-    print(f"({PAPERS} papers of {PAGES_PER_PAPER} pages, 4 files listed)")
+    print(f"({PAPERS} papers of {PAGES_PER_PAPER} pages, 4 files listed); cover {built.cover_pages} pages,", end=" ")
+    print(f"laid out {built.layouts} time(s)")
     print(f"Build: median {median:.2f} s, min {min(times):.2f} s, max {max(times):.2f} s ({args.repeat} runs)")
     print(f"Build and write to storage: {first_stored:.2f} s", end="; ")
     print(f"the pack kept (change key and file check): {served_stored * 1000:.0f} ms")

@@ -254,6 +254,8 @@ class PackInput:
 class BuiltPack:
     content: bytes
     page_count: int
+    cover_pages: int = 1
+    layouts: int = 1  # how many times WeasyPrint laid out the pack's own pages (the cover's numbers)
 
 
 def _stamp_text(meeting: Meeting, number: int, total: int) -> str:
@@ -294,14 +296,24 @@ def _stamp(pdf: pikepdf.Pdf, page: pikepdf.Page, text: str, font) -> None:
     resources.Font[STAMP_FONT] = font
 
 
-def _lay_out(context: dict, sections: list[Section], request) -> tuple[pikepdf.Pdf, int]:
+# About how many lines of the agenda the cover's first page and each further page hold.
+COVER_FIRST_PAGE_LINES = 25
+COVER_PAGE_LINES = 40
+
+
+def _lay_out(context: dict, sections: list[Section], request) -> tuple[pikepdf.Pdf, int, int]:
     """
     The pack's own pages (cover, then each section from a new page) laid out by WeasyPrint, with the
     page where each section and paper starts on the cover. Those numbers depend on the cover's own
     length: laid out again only when the cover came out longer than assumed.
     """
-    cover_length = 1
+    # A first guess of the cover's length from its lines (participants, agenda items, papers), so that
+    # a long agenda is mostly laid out once.
+    lines = len(context["participants"]) + sum(1 + len(section.papers) for section in sections)
+    cover_length = 1 + max(0, lines - COVER_FIRST_PAGE_LINES) // COVER_PAGE_LINES
+    layouts = 0
     for _attempt in range(4):
+        layouts += 1
         number = cover_length + 1
         for section in sections:
             section.first_page = number
@@ -325,7 +337,7 @@ def _lay_out(context: dict, sections: list[Section], request) -> tuple[pikepdf.P
         if laid_out_cover == cover_length and counts_known:
             break
         cover_length = laid_out_cover
-    return pikepdf.open(io.BytesIO(document.write_pdf())), cover_length
+    return pikepdf.open(io.BytesIO(document.write_pdf())), cover_length, layouts
 
 
 def build_pack(command: PackInput) -> BuiltPack:
@@ -340,7 +352,7 @@ def build_pack(command: PackInput) -> BuiltPack:
         "is_draft": meeting.status != "published",
         "audience": pack_audience(user),
     }
-    own, cover_length = _lay_out(context, sections, request)
+    own, cover_length, layouts = _lay_out(context, sections, request)
 
     pack = pikepdf.new()
     pack.pages.extend(own.pages[:cover_length])
@@ -373,7 +385,7 @@ def build_pack(command: PackInput) -> BuiltPack:
     pack.Root.PageMode = pikepdf.Name.UseOutlines
     out = io.BytesIO()
     pack.save(out)
-    return BuiltPack(content=out.getvalue(), page_count=total)
+    return BuiltPack(content=out.getvalue(), page_count=total, cover_pages=cover_length, layouts=layouts)
 
 
 # --- Kept as files -----------------------------------------------------------------------------------
