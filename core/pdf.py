@@ -63,3 +63,15 @@ def render_pdf(
     return weasyprint.HTML(string=html, url_fetcher=_no_fetching).write_pdf(
         pdf_variant=PDF_VARIANT, attachments=attachments, finisher=_associate_each_file_once
     )
+
+
+def render_pages(template_name: str, context: dict, request=None):
+    """
+    The template laid out by WeasyPrint (a `weasyprint.Document`: its pages, their anchors), for a PDF
+    that is not an archival record — one that merges PDFs made elsewhere (the meeting pack) cannot be
+    PDF/A. Fetches nothing, like render_pdf.
+    """
+    import weasyprint
+
+    html = multi_line(render_to_string(template_name, context, request=request))
+    return weasyprint.HTML(string=html, url_fetcher=_no_fetching).render()

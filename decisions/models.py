@@ -94,6 +94,9 @@ class DocumentQuerySet(models.QuerySet):
         sources.append(visibility.Source(consulted_on, "document"))
         # The papers put before a meeting they may read.
         sources.append(visibility.Source(MeetingPaper.objects.filter(in_state(statuses, "meeting__")), "document"))
+        # The papers of a meeting the Secretariat announced: Board members read them to prepare for it,
+        # while its record is still a draft (Meeting.objects.prepared_for).
+        sources.append(visibility.Source(MeetingPaper.objects.filter(meeting__announced_at__isnull=False), "document"))
         return self.filter(visibility.exists_any(source.pointing_at() for source in sources))
 
     def search(self, text: str, user):

@@ -246,6 +246,21 @@ class MeetingQuerySet(models.QuerySet):
     def announced(self):
         return self.filter(announced_at__isnull=False)
 
+    def prepared_for(self, user):
+        """
+        Meetings whose agenda and papers `user` may read to prepare for them: those whose record they may
+        see (visible_to) and, for Board members, every meeting the Secretariat announced, its record a
+        draft or not (the papers of the next meeting are read before it, long before its minutes are
+        circulated). Only the announcement, the agenda's items (never their minutes notes) and the papers
+        are read through it; the record itself keeps visible_to. The public: the published records only.
+        """
+        statuses = visible_statuses(user)
+        if statuses is None:
+            return self
+        if not is_board_member(user):
+            return self.visible_to(user)
+        return self.filter(Q(status__in=statuses) | Q(announced_at__isnull=False))
+
     def for_listing(self):
         """With what every listing of a meeting shows: its pillar, its occasion, the dates announced before."""
         return self.select_related("pillar", "occasion").prefetch_related("reschedules")
@@ -957,6 +972,16 @@ class AgendaItemQuerySet(models.QuerySet):
         if not is_board_member(user):
             return self.none()
         return self.filter(meeting__in=Meeting.objects.visible_to(user))
+
+    def agenda_visible_to(self, user):
+        """
+        The items of the agendas `user` may read to prepare a meeting (Meeting.objects.prepared_for):
+        their title, kind and presenters, never their minutes notes (deferred: those are the minutes,
+        read through visible_to only). The public reads no agenda (visible_to).
+        """
+        if not is_board_member(user):
+            return self.none()
+        return self.filter(meeting__in=Meeting.objects.prepared_for(user).values("pk")).defer("notes")
 
     def search(self, text: str, user):
         return search.search_queryset(self.visible_to(user), text, [("search_vector", AGENDA_ITEM_FIELDS)])

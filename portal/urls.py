@@ -14,6 +14,7 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("meetings/<slug:slug>/", views.meeting_detail, name="meeting-detail"),
     path("meetings/<slug:slug>/record.pdf", views.meeting_pdf, name="meeting-pdf"),
+    path("meetings/<slug:slug>/pack.pdf", views.meeting_pack, name="meeting-pack"),
     path("members/", views.member_list, name="member-list"),
     path("members/<slug:slug>/", views.organisation_detail, name="organisation-detail"),
     path("people/<slug:slug>/", views.person_detail, name="person-detail"),

@@ -9,9 +9,10 @@ Every row comes through its model's `visible_to(user)`, and so does every relate
 shows (prefetched into `visible_*` attributes).
 """
 
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When, prefetch_related_objects
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -27,6 +28,7 @@ from decisions.models import ActionItem, Decision, Document, MeetingPaper, Newes
 from meetings import readiness
 from meetings.models import AgendaItem, Meeting, Participation, PublicParticipation
 from members.models import Membership, Organisation, Person, Pillar, RoleHeld
+from portal import pack
 from portal import search as site_search
 from portal.desk import desk_for
 from portal.record_data import record_data
@@ -251,6 +253,21 @@ def meeting_pdf(request, slug):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{meeting.slug}-{kind}.pdf"'
     return response
+
+
+def meeting_pack(request, slug):
+    """
+    The meeting pack (portal/pack.py) for the user's audience: built once per version of the record and
+    kept as a file, streamed from storage. 404 for a meeting whose pack the user may not get.
+    """
+    meeting = get_object_or_404(pack.pack_meetings(request.user), slug=slug)
+    name = pack.stored_pack(meeting, request.user, request)
+    return FileResponse(
+        default_storage.open(name, "rb"),
+        as_attachment=True,
+        filename=f"{meeting.slug}-pack.pdf",
+        content_type="application/pdf",
+    )
 
 
 # --- Members ------------------------------------------------------------------------------------

@@ -113,6 +113,8 @@ PAGES: dict[str, str] = {
     "two_factor:backup_tokens": ACCOUNT,
     "two_factor:profile": ACCOUNT,
     "two_factor:disable": ACCOUNT,
+    # issue 20: pack
+    "portal:meeting-pack": RECORD,
 }
 
 # What a list page is opened with, where its address alone shows little.

@@ -11,7 +11,7 @@ from members.models import Pillar
 from tests.conftest import PERSONAS
 from tests.factories import DelegationFactory, MembershipFactory, UserFactory
 from tests.pages import LIST, PUBLIC, QUERIES, RECORD, fill, pages_of
-from tests.reading.conftest import FORBIDDEN
+from tests.reading.conftest import ANNOUNCED_MARKER, FORBIDDEN
 
 
 @pytest.fixture
@@ -32,6 +32,9 @@ SEES_STATE = {
 }
 # An announced meeting: everyone reads its page (the announcement only) and its calendar event.
 ANNOUNCEMENT_PAGES = {"meeting-detail", "meeting-ics"}
+# Issue 20: the meeting pack of an announced meeting, to prepare for it: Board members too (its agenda and
+# papers, Meeting.objects.prepared_for), never the public.
+PREPARATION_PAGES = {"meeting-pack"}
 
 
 def _by_segment(record) -> dict:
@@ -73,6 +76,8 @@ def object_urls_names() -> list[str]:
 def expected_status(url_name: str, persona: str, state: str) -> int:
     if state == "announced" and url_name in ANNOUNCEMENT_PAGES:
         return 200
+    if state == "announced" and url_name in PREPARATION_PAGES and persona != "anonymous":
+        return 200
     if state not in SEES_STATE[persona]:
         return 404
     if url_name in MEMBER_ONLY and persona == "anonymous":
@@ -94,6 +99,7 @@ def what_the_page_shows(url_name: str, record) -> str:
         "meeting-detail": record.meeting.title,
         "meeting-ics": "BEGIN:VEVENT",
         "meeting-pdf": "%PDF",
+        "meeting-pack": "%PDF",
         "decision-detail": record.decision.reference,
         "document-detail": record.document.title,
         "document-download": "%PDF",
@@ -122,7 +128,18 @@ def test_record_pages(client_for, records, url_name, persona, state, status):
         assert "Page not found" in body
         assert what_the_page_shows(url_name, record) not in re.sub(r"next=[^\"]*", "next=", body)
     # Nothing the persona may not read, on any answer (tests/reading/test_no_leaks.py tries every page).
-    assert [marker for marker in FORBIDDEN[persona] if marker in body] == []
+    assert [marker for marker in forbidden_on(url_name, persona, state) if marker in body] == []
+
+
+def forbidden_on(url_name: str, persona: str, state: str) -> tuple[str, ...]:
+    """
+    FORBIDDEN, less the announced meeting's agenda for Board members in its pack: its items' titles are
+    what they prepare with (and carry the marker). tests/pack/test_preparation.py checks that nothing
+    else of that draft (notes, minutes, delegates, decisions) is in the pack.
+    """
+    if state == "announced" and url_name in PREPARATION_PAGES and persona != "anonymous":
+        return tuple(marker for marker in FORBIDDEN[persona] if marker != ANNOUNCED_MARKER)
+    return FORBIDDEN[persona]
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
