@@ -215,9 +215,7 @@ def _waiting(user, organisation_ids: list[int], now) -> Group:
         )
         for row in found
     ]
-    return Group(
-        "waiting", _("Waiting for your answer"), tuple(waiting), total, reverse("decisions:procedure-list")
-    )
+    return Group("waiting", _("Waiting for your answer"), tuple(waiting), total, reverse("decisions:procedure-list"))
 
 
 def _records(user, since) -> tuple[Group, Group]:
@@ -256,7 +254,11 @@ def _changes(user, meeting: Meeting, seen_at) -> tuple[list[Change], int]:
         .order_by("agenda_item__position", "order", "id")
     )
     changes = [
-        Change(label=f"{item.position}. {item.title}", url=f"{meeting.get_absolute_url()}#agenda-{item.position}", added=item.added)
+        Change(
+            label=f"{item.position}. {item.title}",
+            url=f"{meeting.get_absolute_url()}#agenda-{item.position}",
+            added=item.added,
+        )
         for item in items
     ] + [
         Change(label=str(paper.document), url=paper.document.get_absolute_url(), added=paper.added_at > seen_at)
@@ -305,7 +307,7 @@ def _next_meeting(user, now) -> NextMeeting | None:
 
 
 def _organisations(user, organisation_ids: list[int], today) -> tuple[tuple[MyOrganisation, ...], tuple]:
-    """The organisations the user answers for with their current memberships, and the posts they and their people hold."""
+    """The organisations the user answers for, their current memberships, and the posts of them and their people."""
     if not organisation_ids:
         return (), ()
     organisations = list(Organisation.objects.visible_to(user).filter(pk__in=organisation_ids).order_by("name"))

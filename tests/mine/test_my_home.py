@@ -74,7 +74,10 @@ def section(page: str, key: str) -> str:
 
 def open_procedure(**fields) -> WrittenProcedure:
     return WrittenProcedureFactory(
-        stage=WrittenProcedure.Stage.OPEN, status=RecordStatus.CIRCULATED, launched_at=NOW - dt.timedelta(days=1), **fields
+        stage=WrittenProcedure.Stage.OPEN,
+        status=RecordStatus.CIRCULATED,
+        launched_at=NOW - dt.timedelta(days=1),
+        **fields,
     )
 
 
@@ -108,7 +111,8 @@ def test_a_procedure_waiting_for_the_organisation_is_listed_with_its_deadline_an
     assert "Deadline:" in group
     # The overdue one first (by deadline), marked; the other not.
     late, on_time = group.split("Adopt the work plan 2027")[0], group.split("Adopt the work plan 2027")[1]
-    assert "Late one" in late and "my-overdue" in late
+    assert "Late one" in late
+    assert "my-overdue" in late
     assert "my-overdue" not in on_time
     assert reverse("decisions:procedure-answer", args=[overdue.slug]) in group
     for absent in ("Already answered", "Another organisation", "A draft procedure"):
@@ -222,13 +226,16 @@ def test_the_next_meeting_with_its_agenda_papers_and_what_changed_since_it_was_o
     assert "Skopje" in group
     # The time in the meeting's zone, named.
     assert "(Europe/Skopje)" in group
-    assert "3 agenda items" in group and "2 papers" in group
-    assert "Old paper" in group and "New paper" in group
+    assert "3 agenda items" in group
+    assert "2 papers" in group
+    assert "Old paper" in group
+    assert "New paper" in group
     changes = re.search(r'<ul class="my-changes">.*?</ul>', group, re.S).group(0)
     assert re.search(r"2\. Work plan 2027</a> <span[^>]*>changed", changes)
     assert re.search(r"3\. Any other business</a> <span[^>]*>added", changes)
     assert re.search(r"New paper</a> <span[^>]*>added", changes)
-    assert "Opening" not in changes and "Old paper" not in changes
+    assert "Opening" not in changes
+    assert "Old paper" not in changes
     assert "meeting&#x27;s details" not in changes
     assert "Changed since you opened it on" in group
 
@@ -279,7 +286,11 @@ def test_the_organisation_with_its_memberships_and_posts(client_for, board_membe
     MembershipFactory(organisation=organisation, since=dt.date(2019, 5, 1))
     host = PostFactory(name="Host of the Secretariat", holder=Post.Holder.ORGANISATION)
     RoleHeldFactory(organisation=organisation, person=None, post=host, start=dt.date(2020, 1, 1))
-    RoleHeldFactory(organisation=OrganisationFactory(), person=None, post=PostFactory(name="Someone else's post", holder=Post.Holder.ORGANISATION))
+    RoleHeldFactory(
+        organisation=OrganisationFactory(),
+        person=None,
+        post=PostFactory(name="Someone else's post", holder=Post.Holder.ORGANISATION),
+    )
     group = section(home_page(client_for("board_member")), "my-organisation")
     assert "Ministry of Security of Ruritania" in group
     assert "since 1 May 2019" in group
