@@ -28,7 +28,7 @@ from decisions.models import ActionItem, Decision, Document, MeetingPaper, Newes
 from meetings import readiness
 from meetings.models import AgendaItem, Meeting, Participation, PublicParticipation
 from members.models import Membership, Organisation, Person, Pillar, RoleHeld
-from portal import pack
+from portal import mine, pack
 from portal import search as site_search
 from portal.desk import desk_for
 from portal.record_data import record_data
@@ -54,6 +54,15 @@ def home(request):
     if is_secretariat(user):
         # The Secretariat's desk: what waits for them. A signed-in page, never stored by the page cache.
         return render(request, "portal/desk.html", {"desk": desk_for(user, today=clock.localdate(), now=clock.now())})
+    if mine.has_my_home(user):
+        # A Board member's own home (portal/mine.py): what waits for them. Signed in: never stored by the page cache.
+        now = clock.now()
+        visit = mine.visit_home(user, now)
+        return render(
+            request,
+            "portal/my_home.html",
+            {"home": mine.home_for(user, visit=visit, now=now, today=clock.localdate())},
+        )
     # Listed: the meetings whose record the user may see, and those announced to the public.
     meetings = Meeting.objects.listable_by(user).select_related("pillar", "occasion")
     upcoming = list(meetings.upcoming()[:UPCOMING_ON_HOME])
@@ -219,6 +228,8 @@ def meeting_detail(request, slug):
             "portal/_meeting_record.html", {**record_context(meeting, user), "contents": True}, request=request
         ),
     )
+    # A Board member opened it: their home lists what changes after now (portal/mine.py; at most one write per visit).
+    mine.meeting_opened(user, meeting, clock.now())
     # mark_safe: the HTML of our own template, cached as a string.
     context = {"meeting": meeting, "record": mark_safe(record), "full_record": is_board_member(user)}
     if is_secretariat(user) and meeting.status != RecordStatus.PUBLISHED:

@@ -282,15 +282,16 @@ def test_an_admin_sees_the_desk_too(client_for, db):
 # --- Everyone else keeps the public home page ----------------------------------------------------
 
 
-@pytest.mark.parametrize("persona", ["anonymous", "board_member"])
-def test_the_board_and_the_public_keep_the_public_home_page(client_for, db, persona):
+# Issue 20: a Board member gets their own home instead (portal/mine.py, tests/mine), never the desk.
+@pytest.mark.parametrize(("persona", "template"), [("anonymous", "home.html"), ("board_member", "my_home.html")])
+def test_the_board_and_the_public_keep_the_public_home_page(client_for, db, persona, template):
     draft("Secret draft title")
     complete(draft("Circulated draft title", status=Meeting.Status.CIRCULATED, circulated_at=NOW))
     open_procedure(title="Open procedure title", consulted=[OrganisationFactory(name="Silent partner")])
     response = client_for(persona).get(reverse("home"))
     page = response.content.decode()
-    assert response.templates[0].name == "portal/home.html"
-    assert "Latest decisions" in page
+    assert response.templates[0].name == f"portal/{template}"
+    assert "Latest decisions" in page or persona == "board_member"
     for text in ("desk", "Secret draft title", "To complete", "To publish", "Silent partner", "Not answered yet"):
         assert text not in page, text
 

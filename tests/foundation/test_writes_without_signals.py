@@ -33,6 +33,18 @@ REVIEWED = {
     ("core/pagecache.py", "bump_generation", "bulk_create"): (
         "writes the generation's row when a flushed database lacks it; the change of generation itself"
     ),
+    ("portal/mine.py", "visit_home", "bulk_create"): (
+        "a Board member's first visit to their home (portal.models.HomeVisit): bookkeeping no cached page shows"
+    ),
+    ("portal/mine.py", "visit_home", "update"): (
+        "moves a Board member's last visit (HomeVisit), once per visit: bookkeeping no cached page shows"
+    ),
+    ("portal/mine.py", "meeting_opened", "bulk_create"): (
+        "a Board member opened a meeting's page (portal.models.MeetingVisit): bookkeeping no cached page shows"
+    ),
+    ("portal/mine.py", "meeting_opened", "update"): (
+        "a Board member opened a meeting's page again (MeetingVisit), once per visit: no cached page shows it"
+    ),
     ("core/backup.py", "_applied_schema", "execute"): "reads (SELECT)",
     ("core/backup.py", "_table_names", "execute"): "reads (SELECT)",
     ("core/backup.py", "_row_counts", "execute"): "reads (SELECT COUNT(*))",
