@@ -23,7 +23,10 @@ SITE = "https://portal.example"
 def _meeting(status: str) -> Meeting:
     start = dt.datetime(2026, 2, 1, 9, 0, tzinfo=dt.UTC)
     return MeetingFactory(
-        status=status, start=start, end=start + dt.timedelta(hours=6), circulated_at=None if status == "draft" else start
+        status=status,
+        start=start,
+        end=start + dt.timedelta(hours=6),
+        circulated_at=None if status == "draft" else start,
     )
 
 

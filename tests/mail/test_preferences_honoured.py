@@ -47,7 +47,9 @@ def test_sent_by_default_with_a_one_click_unsubscribe(send_kind, board_member, k
     assert page.status_code == 200
     assert str(notifications.get_kind(key).label) in page.content.decode()
     assert not EmailPreferences.objects.filter(user=board_member).exists()
-    done = client.post(urlparse(url).path, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded")
+    done = client.post(
+        urlparse(url).path, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+    )
     assert done.status_code == 200
     assert "Unsubscribed" in done.content.decode()
     preferences = EmailPreferences.objects.get(user=board_member)
