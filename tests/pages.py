@@ -113,6 +113,9 @@ PAGES: dict[str, str] = {
     "two_factor:backup_tokens": ACCOUNT,
     "two_factor:profile": ACCOUNT,
     "two_factor:disable": ACCOUNT,
+    # issue 20: mail
+    "email-preferences": ACCOUNT,
+    "email-unsubscribe": ACCOUNT,
 }
 
 # What a list page is opened with, where its address alone shows little.
