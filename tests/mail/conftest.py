@@ -5,8 +5,8 @@ receives every kind: a Board member (circulated and published records) who repre
 """
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pytest
 from django.core import mail

@@ -86,6 +86,6 @@ def test_a_failed_send_leaves_the_items_queued(board_member, queued, mailoutbox,
         raise OSError("SMTP down")
 
     monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", fail)
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match="SMTP down"):
         run()
     assert DigestItem.objects.filter(sent_at=None).count() == 5

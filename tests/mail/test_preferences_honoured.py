@@ -36,7 +36,8 @@ def test_every_registered_kind_has_a_trigger_here():
 def test_sent_by_default_with_a_one_click_unsubscribe(send_kind, board_member, key):
     [message] = to(send_kind(key), board_member)
     link = message.extra_headers["List-Unsubscribe"]
-    assert link.startswith(f"<{SITE}/accounts/unsubscribe/") and link.endswith("/>")
+    assert link.startswith(f"<{SITE}/accounts/unsubscribe/")
+    assert link.endswith("/>")
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     url = link[1:-1]
     assert f"Turn these e-mails off: {url}" in message.body
@@ -106,11 +107,16 @@ def test_a_rolled_back_step_queues_and_sends_nothing(board_member, django_captur
     from django.db import transaction
 
     choose(board_member, delivery=EmailPreferences.Delivery.DIGEST)
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
-        notifications.notify(
-            kind="meetings.published", recipients=[board_member.email, "x@example.org"], subject="S", body="B"
-        )
-        raise RuntimeError("the step failed after")
+
+    def step_that_fails():
+        with transaction.atomic():
+            notifications.notify(
+                kind="meetings.published", recipients=[board_member.email, "x@example.org"], subject="S", body="B"
+            )
+            raise RuntimeError("the step failed after")
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError, match="failed after"):
+        step_that_fails()
     assert mailoutbox == []
     assert not DigestItem.objects.exists()
 
