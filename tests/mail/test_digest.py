@@ -36,7 +36,7 @@ def queued(board_member):
 
 def run() -> str:
     out = StringIO()
-    call_command("send_digest", "--base-url", "https://p.example", stdout=out)
+    call_command("send_digest", "--site-url", "https://p.example", stdout=out)
     return out.getvalue()
 
 

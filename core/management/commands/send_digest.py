@@ -14,16 +14,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--base-url",
+            "--site-url",
             help=(
                 "The portal's address for the links, e.g. https://portal.example "
                 "(default: the first of CSRF_TRUSTED_ORIGINS)"
             ),
         )
 
-    def handle(self, *args, base_url=None, **options):
-        base = base_url or next(iter(settings.CSRF_TRUSTED_ORIGINS), "")
+    def handle(self, *args, site_url=None, **options):
+        base = site_url or next(iter(settings.CSRF_TRUSTED_ORIGINS), "")
         if base and not base.startswith(("https://", "http://")):
-            raise CommandError(f"--base-url {base!r} is not an http(s) address such as https://portal.example.")
+            raise CommandError(f"--site-url {base!r} is not an http(s) address such as https://portal.example.")
         sent = notifications.send_digests(site_url=base)
         self.stdout.write(f"{len(sent)} digest(s) sent, {sum(sent.values())} item(s).")
