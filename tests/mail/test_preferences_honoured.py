@@ -12,6 +12,7 @@ from django.test import Client
 
 from core import notifications
 from core.models import DigestItem, EmailPreferences
+from tests.factories import UserFactory
 from tests.mail.conftest import SITE, TRIGGERS
 
 pytestmark = pytest.mark.django_db
@@ -131,3 +132,16 @@ def test_the_link_without_a_site_address_is_a_path_and_no_header(board_member, s
     footer, headers = notifications._footer(board_member, "meetings.circulated", "")
     assert headers == {}
     assert re.search(r"Turn these e-mails off: /accounts/unsubscribe/[^ \n]+/", footer)
+
+
+def test_choosing_for_many_readers_takes_one_query(db, django_assert_num_queries, django_capture_on_commit_callbacks):
+    readers = [UserFactory(username=f"reader{n}") for n in range(30)]
+    for reader in readers[:10]:
+        choose(reader, off=["meetings.published"])
+    with django_capture_on_commit_callbacks(execute=False), django_assert_num_queries(1):
+        # The accounts holding the addresses, with their preferences: one query whatever their number.
+        delivery = notifications.notify(
+            kind="meetings.published", recipients=[reader.email for reader in readers], subject="S", body="B"
+        )
+    assert len(delivery.sent) == 20
+    assert len(delivery.dropped) == 10
