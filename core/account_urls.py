@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from core import invitations, two_factor
+from core import email_views, invitations, two_factor
 
 two_factor_patterns = (
     [
@@ -23,5 +23,9 @@ urlpatterns = [
     path("enrol/<str:token>/", two_factor.follow_enrolment_link, name="enrolment-link"),
     # The single-use link the Secretariat's invitation mails, with which an invited user sets their first password.
     path("invitation/<str:token>/", invitations.follow_invitation, name="invitation"),
+    # The signed-in user's choice of optional e-mail (core/notifications.py).
+    path("email-preferences/", email_views.email_preferences, name="email-preferences"),
+    # The one-click unsubscribe link of every optional e-mail: no sign-in, the signed token is the proof.
+    path("unsubscribe/<str:token>/", email_views.unsubscribe, name="email-unsubscribe"),
     path("", include(two_factor_patterns)),
 ]

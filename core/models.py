@@ -169,3 +169,50 @@ class SiteGeneration(models.Model):
 
     def __str__(self):
         return self.token
+
+
+class EmailPreferences(models.Model):
+    """
+    What optional e-mail a user receives (core/notifications.py): each kind on or off (a kind not named
+    here takes its registered default) and how, one message each or a weekly digest. No row: the defaults.
+    """
+
+    class Delivery(models.TextChoices):
+        SINGLE = "single", _("One e-mail for each")
+        DIGEST = "digest", _("A weekly digest instead of single messages")
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_preferences")
+    # {kind key: true/false}, only the kinds the user chose; a kind registered later takes its default.
+    choices = models.JSONField(default=dict, blank=True)
+    delivery = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.SINGLE)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("e-mail preferences")
+        verbose_name_plural = _("e-mail preferences")
+
+    def __str__(self):
+        return _("E-mail preferences of %(user)s") % {"user": self.user}
+
+
+class DigestItem(models.Model):
+    """A message held for a user's weekly digest (core/notifications.py, `manage.py send_digest`)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_items")
+    kind = models.CharField(max_length=60)
+    subject = models.CharField(max_length=300)
+    url = models.CharField(max_length=500, blank=True)
+    queued_at = models.DateTimeField(default=clock.now)
+    # Set in the transaction that sends the digest: a second run sends it no more.
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("digest item")
+        verbose_name_plural = _("digest items")
+        indexes = [
+            # send_digest: the items not sent yet, per user.
+            models.Index(fields=["sent_at", "user"], name="core_digestitem_pending"),
+        ]
+
+    def __str__(self):
+        return self.subject

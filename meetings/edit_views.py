@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
-from core import history
+from core import history, notifications
 from core.editing import (
     Unchanged,
     confirm_page,
@@ -451,9 +451,12 @@ STEPS_FORWARD = {
 NAMED_RECIPIENTS = 10
 
 
-def emailed_message(recipients) -> str:
-    """What the e-mail step did: to whom, or that nobody could be told and why."""
+def emailed_message(recipients, delivery=None) -> str:
+    """What the e-mail step did: to whom, or why nobody could be told; who chose their digest or turned it off."""
     recipients = list(recipients)
+    held = notifications.delivery_note(delivery)
+    if not recipients and held:
+        return "%s %s" % (_("Nobody was e-mailed now."), held)  # noqa: UP031 (two translated sentences)
     if not recipients:
         return _("Nobody was e-mailed: no Board member has an e-mail address.")
     named = ", ".join(recipients[:NAMED_RECIPIENTS])
@@ -467,7 +470,8 @@ def emailed_message(recipients) -> str:
     said = ngettext(
         "%(count)d Board member was e-mailed: %(named)s.", "%(count)d Board members were e-mailed: %(named)s.", count
     )
-    return said % {"count": count, "named": named}
+    said = said % {"count": count, "named": named}
+    return f"{said} {held}" if held else said
 
 
 @require_http_methods(["GET", "POST"])
@@ -497,7 +501,7 @@ def advance(request, slug, step: str):
                 warnings_seen=form.warnings_seen,
             )
         ),
-        message=lambda advanced: f"{done} {emailed_message(advanced.recipients)}",
+        message=lambda advanced: f"{done} {emailed_message(advanced.recipients, advanced.delivery)}",
         success_url=meeting,
         title=question % {"title": meeting},
         text=text,

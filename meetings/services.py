@@ -23,7 +23,6 @@ from typing import Literal
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
@@ -31,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import notifications
 from core.dates import DatePrecision
 from core.locking import StaleListError, StaleVersionError, claim_version, save_versioned
 from core.roles import BOARD_MEMBERS_GROUP
@@ -744,6 +744,8 @@ class MeetingAdvanced:
     # Who was e-mailed (their addresses), and the checks' warnings that were overridden.
     recipients: tuple[str, ...] = ()
     overridden: tuple[str, ...] = ()
+    # What became of each Board member's address: sent, held for their digest, turned off (core/notifications.py).
+    delivery: notifications.Delivery | None = None
 
 
 @transaction.atomic
@@ -766,13 +768,14 @@ def advance_meeting(command: AdvanceMeeting) -> MeetingAdvanced:
     # The warnings overridden, and why, are kept with this change in the history.
     locked._change_reason = findings.override_note(command.override_reason) or None
     save_versioned(locked, None)
-    recipients = _email_board_members(locked, to, command.site_url)
+    delivery = _email_board_members(locked, to, command.site_url)
     _refresh(meeting, locked)
     return MeetingAdvanced(
         meeting=meeting,
         status=to,
-        emailed=len(recipients),
-        recipients=tuple(recipients),
+        emailed=delivery.count,
+        recipients=delivery.sent,
+        delivery=delivery,
         overridden=tuple(f.message for f in findings.warnings),
     )
 
@@ -880,23 +883,24 @@ def board_member_emails() -> list[str]:
     return sorted(set(users.values_list("email", flat=True)))
 
 
-def _email_board_members(meeting: Meeting, event: str, site_url: str) -> list[str]:
-    """E-mail each Board member with an address, once the step has committed; to whom."""
+def _email_board_members(meeting: Meeting, event: str, site_url: str) -> notifications.Delivery:
+    """E-mail each Board member with an address as they chose, once the step has committed; what became of each."""
     recipients = board_member_emails()
     if not recipients:
-        return []
+        return notifications.Delivery(kind=f"meetings.{event}")
     context = {"meeting": meeting, "url": f"{site_url}{meeting.get_absolute_url()}"}
     subject = {
         "circulated": _("Draft record circulated: %(title)s"),
         "published": _("Record published: %(title)s"),
     }[event] % {"title": meeting.title}
     body = render_to_string(f"meetings/emails/{event}.txt", context)
-
-    def send() -> None:
-        # One message per person, so that no Board member sees the others' addresses.
-        messages = [EmailMessage(subject=subject, body=body, to=[address]) for address in recipients]
-        get_connection().send_messages(messages)
-
-    # Only once the transaction has committed: a rolled-back step must not announce anything.
-    transaction.on_commit(send)
-    return recipients
+    # One message per person (no Board member sees the others' addresses), as each chose (core/notifications.py):
+    # sent once the step has committed, held for their weekly digest, or not at all.
+    return notifications.notify(
+        kind=f"meetings.{event}",
+        recipients=recipients,
+        subject=subject,
+        body=body,
+        url=context["url"],
+        site_url=site_url,
+    )

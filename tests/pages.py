@@ -115,6 +115,9 @@ PAGES: dict[str, str] = {
     "two_factor:disable": ACCOUNT,
     # issue 20: pack
     "portal:meeting-pack": RECORD,
+    # issue 20: mail
+    "email-preferences": ACCOUNT,
+    "email-unsubscribe": ACCOUNT,
 }
 
 # What a list page is opened with, where its address alone shows little.

@@ -16,20 +16,20 @@ Time comes from core.clock.now(), which tests set.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from core import clock
+from core import clock, notifications
 from core.locking import StaleVersionError, save_versioned
 from core.workflow import RecordStatus
 from decisions import effects, services
@@ -608,10 +608,39 @@ def _email(procedure: WrittenProcedure, event: str, organisations, site_url: str
         "outcome": procedure.get_outcome_display(),
     }
     body = render_to_string(f"decisions/procedures/emails/{event}.txt", context)
+    # One message per person (no member sees the others' addresses), as each chose (core/notifications.py):
+    # sent once the step commits, held for their weekly digest, or not at all.
+    delivery = notifications.notify(
+        kind=f"procedures.{event}",
+        recipients=recipients,
+        subject=subject,
+        body=body,
+        url=context["url"],
+        site_url=site_url,
+    )
+    return _as_delivered(mailing, delivery)
 
-    def send() -> None:
-        # One message per person: no member sees the others' addresses.
-        get_connection().send_messages([EmailMessage(subject=subject, body=body, to=[to]) for to in recipients])
 
-    transaction.on_commit(send)
-    return mailing
+def _as_delivered(mailing: Mailing, delivery: notifications.Delivery) -> Mailing:
+    """The mailing as sent: whoever chose their digest or turned these e-mails off is said among the unreached."""
+    if not delivery.queued and not delivery.dropped:
+        return mailing
+    sent = tuple((email, names) for email, names in mailing.sent if email in delivery.sent)
+    names_reached = {name for _email, names in sent for name in names}
+    chose = [
+        _("%(email)s (%(organisations)s) will read it in their weekly digest")
+        % {"email": email, "organisations": ", ".join(names)}
+        for email, names in mailing.sent
+        if email in delivery.queued
+    ] + [
+        _("%(email)s (%(organisations)s) turned these e-mails off")
+        % {"email": email, "organisations": ", ".join(names)}
+        for email, names in mailing.sent
+        if email in delivery.dropped
+    ]
+    return dataclasses.replace(
+        mailing,
+        sent=sent,
+        unreached=(*mailing.unreached, *chose),
+        organisations=tuple(o for o in mailing.organisations if o.display_name in names_reached),
+    )

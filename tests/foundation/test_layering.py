@@ -145,9 +145,12 @@ def test_core_has_no_domain_models():
     """
     The toolkit holds no domain models: records belong to the domain apps. Its models are its own
     bookkeeping, which no record refers to: the page cache's generation, the sign-in's enrolment links and
-    the invitation links with which an invited user sets a first password.
+    the invitation links with which an invited user sets a first password, each user's e-mail preferences
+    and the items held for their weekly digest (core/notifications.py; a subject and a link, no record).
     """
     assert sorted(model.__name__ for model in apps.get_app_config("core").get_models()) == [
+        "DigestItem",
+        "EmailPreferences",
         "EnrolmentLink",
         "InvitationLink",
         "SiteGeneration",

@@ -64,7 +64,7 @@ NOT_HTML = {
     "logout",
 }
 # Routes opened only with what a test makes for them (below), not filled from the records.
-OPENED_APART = {"enrolment-link", "invitation"}
+OPENED_APART = {"enrolment-link", "invitation", "email-unsubscribe"}
 
 
 @dataclass
@@ -310,6 +310,22 @@ def _invitation_pages(pages: Pages) -> None:
     pages.html_routes.add("invitation")
 
 
+def _unsubscribe_pages(pages: Pages) -> None:
+    """An e-mail's unsubscribe link (core/notifications.py): what it turns off, done, and a changed token."""
+    from core.notifications import unsubscribe_token
+
+    reader = UserFactory(username="unsubscribing-reader")
+    path = reverse("email-unsubscribe", args=[unsubscribe_token(reader, "meetings.published")])
+    for label, response, status in (
+        ("unsubscribe link", Client().get(path), 200),
+        ("unsubscribe link, turned off", Client().post(path), 200),
+        ("changed unsubscribe link", Client().get(path[:-4] + "xyz/"), 400),
+    ):
+        assert response.status_code == status, label
+        assert pages.add(f"anonymous {label}", response)
+    pages.html_routes.add("email-unsubscribe")
+
+
 @pytest.fixture
 def nu_checker():
     """Skipped (failed in CI) before any record is made when the checker cannot run."""
@@ -322,6 +338,7 @@ def test_every_page_kind_is_valid_html_for_every_role(nu_checker, contexts, pers
     _two_factor_pages(pages, settings)
     _enrolment_pages(pages, settings)
     _invitation_pages(pages)
+    _unsubscribe_pages(pages)  # issue 20: mail
     every_route = {page.name for page in routes()}
     unchecked = every_route - NOT_HTML - pages.html_routes
     assert not unchecked, f"Routes no role opened as an HTML page in any state: {sorted(unchecked)}"
