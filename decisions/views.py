@@ -12,7 +12,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 
 from core.pagination import CappedPaginator
-from decisions import exports
+from decisions import exports, related
 from decisions.filters import ActionItemFilter, DecisionFilter, DocumentFilter
 from decisions.models import ActionItem, Decision, Document, NewestFirstPages, ProgressNote
 from meetings.models import AgendaItem, Meeting
@@ -35,7 +35,20 @@ def decision_list(request):
     decisions = NewestFirstPages(filterset.qs, lambda rows: rows.with_acted_on(user))
     # Counted up to 1,000 (then "more than 1,000 decisions"): an exact count grew with the register.
     page = CappedPaginator(decisions, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "decisions/decision_list.html", {"filter": filterset, "page_obj": page})
+    context = {
+        "filter": filterset,
+        "page_obj": page,
+        # The filters without the page: what the exports and the feed are given.
+        "filters_query": _without_page(request.GET),
+        "related_registers": related.RELATED_REGISTERS,
+    }
+    return render(request, "decisions/decision_list.html", context)
+
+
+def _without_page(query) -> str:
+    query = query.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 def _export_rows(request):
