@@ -113,6 +113,9 @@ PAGES: dict[str, str] = {
     "two_factor:backup_tokens": ACCOUNT,
     "two_factor:profile": ACCOUNT,
     "two_factor:disable": ACCOUNT,
+    # issue 20: register
+    "decisions:decision-feed": LIST,
+    "meetings:meeting-feed": LIST,
 }
 
 # What a list page is opened with, where its address alone shows little.
