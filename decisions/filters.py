@@ -237,13 +237,16 @@ class DecisionFilter(StyledFilterSet):
     def filter_did(self, queryset, name, value):
         ids = effects.decisions_that_did(value, self.request.user)
         if value == effects.DID_NOTHING:
-            return queryset.exclude(among(ids))
+            # NOT IN: a hashed subplan on PostgreSQL (`<> ALL(ARRAY)` would compare each row with every id).
+            return queryset.exclude(pk__in=ids)
         return queryset.filter(among(ids))
 
     def filter_from(self, queryset, name, day):
         return _decided_between(queryset, start=_start_of(day))
 
     def filter_to(self, queryset, name, day):
+        if day >= dt.date.max:
+            return queryset
         return _decided_between(queryset, end=_start_of(day + dt.timedelta(days=1)))
 
     def filter_pillar(self, queryset, name, pillar):

@@ -8,8 +8,6 @@ A feed reader has no session: the feed is always what the public may read (an an
 page, kept by the public page cache (core.pagecache) like the others.
 """
 
-import copy
-
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.syndication.views import Feed
 from django.db.models import Case, DateTimeField, F, When

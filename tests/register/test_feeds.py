@@ -22,7 +22,7 @@ def get(client, url, query=None):
 
 
 def test_the_decision_feed_is_atom_with_the_newest_published_decisions(client, known):
-    root, entries = get(client, DECISIONS)
+    _root, entries = get(client, DECISIONS)
     assert titles(entries)[:3] == ["B2023/01", "B2023/02", "B6/2022/01"]
     assert titles(entries)[-2:] == ["B2021/02", "B2019/01"]
     first = entries[0]
