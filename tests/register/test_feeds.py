@@ -117,3 +117,20 @@ def test_the_meeting_feed_reads_a_fixed_number_of_queries(client, known, django_
 QUERIES_DECISION_FEED = 7
 # The meetings with their pillars and occasions, the dates announced before, the filter's choices.
 QUERIES_MEETING_FEED = 3
+
+
+def test_the_feeds_are_kept_by_the_public_page_cache(client, known, settings, django_capture_on_commit_callbacks):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "feeds"}}
+    settings.PAGE_CACHE_SECONDS = 300
+    for url in (DECISIONS, MEETINGS):
+        first = client.get(url, {"did": "admitted"} if url == DECISIONS else {})
+        again = client.get(url, {"did": "admitted"} if url == DECISIONS else {})
+        assert (first["X-Page-Cache"], again["X-Page-Cache"]) == ("miss", "hit")
+        assert again.content == first.content
+    # A change is seen at once: the site's generation is renewed by the write, after its commit.
+    with django_capture_on_commit_callbacks(execute=True):
+        known.sixth.title = "6th Board meeting, renamed"
+        known.sixth.save()
+    renewed = client.get(MEETINGS)
+    assert renewed["X-Page-Cache"] == "miss"
+    assert "6th Board meeting, renamed" in renewed.content.decode()
