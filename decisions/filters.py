@@ -259,10 +259,6 @@ class DecisionFilter(StyledFilterSet):
     def filter_person(self, queryset, name, person):
         return queryset.concerning_person(person)
 
-    def active_count(self) -> int:
-        """How many filters the URL sets (the "Filter (2)" button)."""
-        return sum(1 for field in self.form if field.value() not in (None, ""))
-
 
 # `from` and `to` in the URL: Python keywords, so named after the class is made (the form's order kept).
 DecisionFilter.base_filters = {
