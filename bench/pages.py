@@ -82,6 +82,13 @@ def page_list() -> list[tuple[str, str]]:
         ("decisions", "/decisions/"),
         ("decisions-q-common", f"/decisions/?q={COMMON_WORD}"),
         ("decisions-q-rare", f"/decisions/?q={RARE_WORD}"),
+        # issue 20: register — the effect filter and a date range, and the feeds.
+        ("decisions-admitted", "/decisions/?did=admitted&from=2020-01-01"),
+        ("decisions-none", "/decisions/?did=none"),
+        ("decisions-range", "/decisions/?from=2021-01-01&to=2021-12-31"),
+        ("feed-decisions", "/decisions/feed.atom"),
+        ("feed-decisions-admitted", "/decisions/feed.atom?did=admitted"),
+        ("feed-meetings", "/meetings/feed.atom"),
         ("export-csv", "/decisions/export.csv"),
         ("export-json", "/decisions/export.json"),
         ("search-common", f"/search/?q={COMMON_WORD}"),

@@ -26,6 +26,8 @@ from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -76,6 +78,35 @@ def describe(stored: dict | None, verb: str = "") -> str:
     except ValidationError as error:
         return _("Cannot be applied: %(reason)s") % {"reason": " ".join(error.messages)}
     return "" if effect is None else effect.summary(verb=verb)
+
+
+# --- What the register asks (?did=…) -------------------------------------------------------------
+
+# "none": a decision that did none of the effects the register asks about (took note, deferred, …).
+DID_NOTHING = "none"
+
+# The decision's date, as `apply()` got it (`on`): its meeting's start or its procedure's closing, as a
+# date in the portal's zone (the region's meetings are in one or two zones of it).
+_DECIDED_ON = Coalesce(TruncDate("decision__meeting__start"), TruncDate("decision__procedure__closed_at"))
+
+
+def _membership_links(user) -> models.QuerySet:
+    """The links of decisions to memberships `user` may see, with the membership's dates to compare."""
+    memberships = Membership.objects.visible_to(user).values("pk")
+    return Decision.memberships.through.objects.filter(membership__in=memberships).values("decision")
+
+
+def did_choices() -> list[tuple[str, str]]:
+    """The choices of the register's filter "What the decision did": one per effect it asks about, and none."""
+    asked = [(cls.did, cls.did_label) for cls in EFFECTS.values() if cls.did]
+    return [*asked, (DID_NOTHING, gettext_lazy("None of these"))]
+
+
+def decisions_that_did(did: str, user) -> models.QuerySet:
+    """The ids of the decisions that did `did` (a value of did_choices()); for "none", those that did any."""
+    asked = [cls for cls in EFFECTS.values() if cls.did and (did in (cls.did, DID_NOTHING))]
+    first, *rest = (cls.decisions_that_did(user).order_by() for cls in asked)
+    return first.union(*rest, all=True) if rest else first
 
 
 # --- JSON-safe values ---------------------------------------------------------------------------
@@ -138,6 +169,18 @@ class Effect(abc.ABC):
     label: ClassVar[str] = ""
     # True for an effect a written procedure cannot carry.
     meeting_only: ClassVar[bool] = False
+    # The register's filter "What the decision did" (decisions.filters, ?did=…): the value in the URL and
+    # the choice as read; "" for an effect the register does not ask about (an action agreed).
+    did: ClassVar[str] = ""
+    did_label: ClassVar[str] = ""
+
+    @classmethod
+    def decisions_that_did(cls, user) -> models.QuerySet | None:
+        """
+        The ids of the decisions that had this effect (one column), told from what `apply()` left: the
+        links of the decision to what it acted on, as far as `user` may see them. None: not asked.
+        """
+        return None
 
     def validate(self) -> None:
         """Refuse, keyed by form field, what cannot be applied (before anything is written); by default, nothing."""
@@ -179,6 +222,16 @@ class AdmitMembers(Effect):
 
     key = "admit"
     label = gettext_lazy("Admit members")
+    did = "admitted"
+    did_label = gettext_lazy("Admitted members")
+
+    @classmethod
+    def decisions_that_did(cls, user) -> models.QuerySet:
+        # A membership that starts on or after the decision's date, or one still running that it did not
+        # end (admitted with effect from an earlier date).
+        return _membership_links(user).filter(
+            Q(membership__since__gte=_DECIDED_ON) | Q(membership__since__isnull=False, membership__until__isnull=True)
+        )
 
     organisations: tuple[Organisation, ...] = ()
     category: str = Membership.Category.SUPPORT_GROUP
@@ -259,6 +312,15 @@ class EndMembership(Effect):
 
     key = "end_membership"
     label = gettext_lazy("End a membership")
+    did = "ended"
+    did_label = gettext_lazy("Ended memberships")
+
+    @classmethod
+    def decisions_that_did(cls, user) -> models.QuerySet:
+        # A membership that ends, and had started before the decision (or on a date not on record).
+        return _membership_links(user).filter(
+            Q(membership__since__isnull=True) | Q(membership__since__lt=_DECIDED_ON), membership__until__isnull=False
+        )
 
     membership: Membership | None = None
     until: dt.date | None = None
@@ -311,6 +373,13 @@ class Documents(Effect):
 
     key = "documents"
     label = gettext_lazy("Endorse, adopt or approve documents")
+    did = "adopted"
+    did_label = gettext_lazy("Adopted, endorsed or approved documents")
+
+    @classmethod
+    def decisions_that_did(cls, user) -> models.QuerySet:
+        # Any document linked: the register already tells every reader how many (members_only_documents).
+        return Decision.documents.through.objects.values("decision")
 
     documents: tuple[Document, ...] = ()
     # A document created with the decision (not saved yet), and its pillars.
@@ -424,6 +493,13 @@ class Role(Effect):
 
     key = "role"
     label = gettext_lazy("Give a post (appoint, name a host or lead partner) or extend a mandate")
+    did = "appointed"
+    did_label = gettext_lazy("Appointments and posts")
+
+    @classmethod
+    def decisions_that_did(cls, user) -> models.QuerySet:
+        roles = RoleHeld.objects.visible_to(user).values("pk")
+        return Decision.roles.through.objects.filter(roleheld__in=roles).values("decision")
 
     post: Post | None = None
     person: Person | None = None

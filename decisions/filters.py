@@ -9,20 +9,24 @@ that takes the record's slug (`?meeting=<slug>`, `?organisation=<slug>`, as link
 of its title or name. Several matches answer with an error and the matches as suggestions.
 """
 
+import datetime as dt
+
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.db.models.functions import ExtractYear
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django_filters.filters import QuerySetRequestMixin
 
 from core import search
+from core.lookups import among
 from core.text import without_controls
+from decisions import effects
 from decisions.models import DECISION_FIELDS, ActionItem, Decision, Document, DocumentKind, WrittenProcedure
 from meetings.models import Meeting
-from members.models import Organisation, Pillar
+from members.models import Organisation, Person, Pillar
 
 
 def _visible_meetings(request):
@@ -148,10 +152,53 @@ class StyledFilterSet(django_filters.FilterSet):
         return form
 
 
+class DateInput(forms.DateInput):
+    """A native date picker (type=date): the value in ISO form, as the URL keeps it."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def _visible_people(request):
+    return Person.objects.visible_to(request.user)
+
+
 class DecisionFilter(StyledFilterSet):
+    """
+    The register's filters, one set for the page, its CSV and JSON exports and its Atom feed: each is a
+    parameter of the URL (`?did=admitted&from=2020-01-01`), so a filtered register can be linked, exported
+    and followed. An old link with `?year=2022` is read as the range of that year.
+    """
+
     q = django_filters.CharFilter(label=_("Text"), method="filter_text")
-    verb = django_filters.ChoiceFilter(label=_("Verb"), choices=Decision.Verb.choices, empty_label=_("All verbs"))
-    year = django_filters.ChoiceFilter(label=_("Year"), method="filter_year", empty_label=_("All years"))
+    did = django_filters.ChoiceFilter(
+        label=_("What the decision did"),
+        choices=effects.did_choices,
+        method="filter_did",
+        empty_label=_("Anything"),
+    )
+    date_from = django_filters.DateFilter(
+        label=_("From"), method="filter_from", widget=DateInput, help_text=_("Taken on or after this day.")
+    )
+    date_to = django_filters.DateFilter(
+        label=_("To"), method="filter_to", widget=DateInput, help_text=_("Taken on or before this day.")
+    )
+    organisation = LookupFilter(
+        label=_("Organisation"),
+        queryset=_visible_organisations,
+        search_field="name",
+        method="filter_organisation",
+        help_text=_("What it acted on, concerned or proposed it: part of its name."),
+    )
+    person = LookupFilter(
+        label=_("Person"),
+        queryset=_visible_people,
+        search_field="name",
+        method="filter_person",
+        help_text=_("Part of the name."),
+    )
     pillar = django_filters.ModelChoiceFilter(
         label=_("Pillar"),
         queryset=Pillar.objects.all(),
@@ -166,32 +213,17 @@ class DecisionFilter(StyledFilterSet):
         suggest=_recent_meetings,
         help_text=_("Part of its title, or choose a recent one."),
     )
-    organisation = LookupFilter(
-        label=_("Organisation"),
-        queryset=_visible_organisations,
-        search_field="name",
-        method="filter_organisation",
-        help_text=_("Part of its name."),
+    # The wording's verb (endorsed, adopted, took note…), in plain words.
+    verb = django_filters.ChoiceFilter(
+        label=_("Outcome as worded"), choices=Decision.Verb.choices, empty_label=_("Any wording")
     )
 
     class Meta:
         model = Decision
-        fields = ["q", "verb", "year", "pillar", "meeting", "organisation"]
+        fields: list[str] = []
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = self.request.user
-        # One query: the years of the meetings and of the closed written procedures the user may see.
-        meeting_years = Meeting.objects.visible_to(user).order_by().annotate(y=ExtractYear("start")).values_list("y")
-        procedure_years = (
-            WrittenProcedure.objects.visible_to(user)
-            .exclude(closed_at=None)
-            .order_by()
-            .annotate(y=ExtractYear("closed_at"))
-            .values_list("y")
-        )
-        years = {year for (year,) in meeting_years.union(procedure_years) if year}
-        self.filters["year"].extra["choices"] = [(str(year), str(year)) for year in sorted(years, reverse=True)]
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(_with_year_as_range(data), *args, **kwargs)
 
     def filter_text(self, queryset, name, value):
         # The search index (core.search; a containment match without PostgreSQL), or a reference's beginning.
@@ -202,9 +234,20 @@ class DecisionFilter(StyledFilterSet):
             match |= Q(reference__startswith=value.strip().upper())
         return queryset.filter(match)
 
-    def filter_year(self, queryset, name, value):
-        year = int(value)
-        return queryset.filter(Q(meeting__start__year=year) | Q(procedure__closed_at__year=year))
+    def filter_did(self, queryset, name, value):
+        ids = effects.decisions_that_did(value, self.request.user)
+        if value == effects.DID_NOTHING:
+            # NOT IN: a hashed subplan on PostgreSQL (`<> ALL(ARRAY)` would compare each row with every id).
+            return queryset.exclude(pk__in=ids)
+        return queryset.filter(among(ids))
+
+    def filter_from(self, queryset, name, day):
+        return _decided_between(queryset, start=_start_of(day))
+
+    def filter_to(self, queryset, name, day):
+        if day >= dt.date.max:
+            return queryset
+        return _decided_between(queryset, end=_start_of(day + dt.timedelta(days=1)))
 
     def filter_pillar(self, queryset, name, pillar):
         return queryset.concerning_pillar(pillar)
@@ -212,6 +255,44 @@ class DecisionFilter(StyledFilterSet):
     def filter_organisation(self, queryset, name, organisation):
         # Concerned, proposing, or acted on (its membership, a role it or its people held).
         return queryset.concerning_organisation(organisation)
+
+    def filter_person(self, queryset, name, person):
+        return queryset.concerning_person(person)
+
+
+# `from` and `to` in the URL: Python keywords, so named after the class is made (the form's order kept).
+DecisionFilter.base_filters = {
+    {"date_from": "from", "date_to": "to"}.get(name, name): item for name, item in DecisionFilter.base_filters.items()
+}
+
+
+def _decided_between(decisions, *, start=None, end=None):
+    """
+    Decisions taken from `start` (included) to `end` (excluded): at a meeting that started then, or by a
+    written procedure closed then. Subqueries of ids on the meetings' and procedures' own indexes, as
+    `visible_to` does: the register's query stays on the decision table.
+    """
+    bounds = {"gte": start, "lt": end}
+    meetings = Meeting.objects.filter(**{f"start__{op}": value for op, value in bounds.items() if value})
+    procedures = WrittenProcedure.objects.filter(**{f"closed_at__{op}": value for op, value in bounds.items() if value})
+    return decisions.filter(Q(meeting__in=meetings.values("pk")) | Q(procedure__in=procedures.values("pk")))
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    """The first moment of `day` in the portal's zone: the bound an index on a datetime column can use."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _with_year_as_range(data):
+    """Old links' `?year=2022` as `from=2022-01-01&to=2022-12-31` (when neither is given)."""
+    if data is None or not data.get("year") or data.get("from") or data.get("to"):
+        return data
+    year = without_controls(data.get("year", "")).strip()
+    data = data.copy()
+    data.pop("year", None)
+    if year.isdigit() and 1 <= int(year) <= 9999:
+        data["from"], data["to"] = f"{int(year):04d}-01-01", f"{int(year):04d}-12-31"
+    return data
 
 
 class DocumentFilter(StyledFilterSet):

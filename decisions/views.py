@@ -10,9 +10,10 @@ from pathlib import Path
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
 from core.pagination import CappedPaginator
-from decisions import exports
+from decisions import exports, related
 from decisions.filters import ActionItemFilter, DecisionFilter, DocumentFilter
 from decisions.models import ActionItem, Decision, Document, NewestFirstPages, ProgressNote
 from meetings.models import AgendaItem, Meeting
@@ -35,7 +36,22 @@ def decision_list(request):
     decisions = NewestFirstPages(filterset.qs, lambda rows: rows.with_acted_on(user))
     # Counted up to 1,000 (then "more than 1,000 decisions"): an exact count grew with the register.
     page = CappedPaginator(decisions, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "decisions/decision_list.html", {"filter": filterset, "page_obj": page})
+    # The filters without the page: what the exports and the feed are given.
+    filters_query = _without_page(request.GET)
+    context = {
+        "filter": filterset,
+        "page_obj": page,
+        "filters_query": filters_query,
+        "feed_url": reverse("decisions:decision-feed") + (f"?{filters_query}" if filters_query else ""),
+        "related_registers": related.RELATED_REGISTERS,
+    }
+    return render(request, "decisions/decision_list.html", context)
+
+
+def _without_page(query) -> str:
+    query = query.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 def _export_rows(request):

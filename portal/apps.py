@@ -26,3 +26,9 @@ class PortalConfig(AppConfig):
 
         if public_record_preview not in readiness.PREVIEWS:
             readiness.PREVIEWS.append(public_record_preview)
+
+        # The decision register points to the members page, which it may not name (a lower layer).
+        from decisions import related
+
+        related.add(related.RelatedRegister(_("Who is a member now?"), _("Members"), "portal:member-list"))
+        related.add(related.RelatedRegister(_("Who holds which post?"), _("Roles held"), "portal:member-list", "roles"))

@@ -118,6 +118,9 @@ PAGES: dict[str, str] = {
     # issue 20: mail
     "email-preferences": ACCOUNT,
     "email-unsubscribe": ACCOUNT,
+    # issue 20: register
+    "decisions:decision-feed": LIST,
+    "meetings:meeting-feed": LIST,
 }
 
 # What a list page is opened with, where its address alone shows little.

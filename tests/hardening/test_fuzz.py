@@ -461,7 +461,9 @@ def _get_parameters(response) -> list[str]:
 
 def test_the_pages_say_which_parameters_they_read(world, client):
     response = client.get("/decisions/")
-    assert {"q", "verb", "year", "pillar", "meeting", "organisation", "page"} <= set(_get_parameters(response))
+    assert {"q", "did", "from", "to", "verb", "pillar", "meeting", "organisation", "person", "page"} <= set(
+        _get_parameters(response)
+    )
 
 
 @pytest.mark.parametrize(

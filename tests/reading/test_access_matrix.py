@@ -192,6 +192,9 @@ def what_the_list_shows(url_name: str, published) -> list[str]:
         "decision-list": ["Decision register", decision],
         "decision-export-csv": [decision, meeting],
         "decision-export-json": [decision, meeting],
+        # The feeds: what the public reads, whoever asks (issue 20: register).
+        "decision-feed": ["<feed", decision],
+        "meeting-feed": ["<feed", meeting],
         # Documents and actions are for Board members: the public list may be empty.
         "document-list": ["<h1>Documents</h1>"],
         "action-list": ["Follow-up actions"],

@@ -60,6 +60,9 @@ NOT_HTML = {
     "decisions:decision-export-json",
     "decisions:document-download",
     "decisions:procedures-ics",
+    # issue 20: register — the Atom feeds (tests/register/test_feeds.py reads them back as Atom).
+    "decisions:decision-feed",
+    "meetings:meeting-feed",
     "two_factor:qr",
     "logout",
 }

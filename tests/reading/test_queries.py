@@ -68,6 +68,10 @@ BUDGET = {
     "search": 15,
     # One kind's list of results: its count (at most core.search.CANDIDATES), its page, their meetings.
     "search-kind": 11,
+    # issue 20: register. The feeds read as the public reads, whoever asks: the decisions' ids by the index,
+    # those rows and what they show (with_acted_on); the meetings with their pillars, occasions, reschedules.
+    "decision-feed": 14,
+    "meeting-feed": 10,
 }
 # Documents are for Board members: the anonymous visitor gets a 404 there (see the access matrix).
 MEMBER_ONLY_PAGES = {"document-detail"}
@@ -168,6 +172,8 @@ class World:
             "pillar-detail": self.pillar.get_absolute_url(),
             "search": reverse("portal:search") + "?q=Searchword",
             "search-kind": reverse("portal:search") + "?q=Searchword&kind=decisions",
+            "decision-feed": reverse("decisions:decision-feed") + "?did=adopted&from=2000-01-01",
+            "meeting-feed": reverse("meetings:meeting-feed"),
         }
 
 
