@@ -238,3 +238,13 @@ def test_the_cover_names_expected_participants_with_the_kosovo_footnote(client_f
 def test_no_kosovo_footnote_where_kosovo_is_not_named(client_for, pack_meeting):
     pages = texts(read_pack(client_for("board_member").get(url(pack_meeting))))
     assert not any("UNSCR 1244/1999" in text for text in pages)
+
+
+def test_the_pack_link_reads_the_user_from_the_request(rf, board_member, pack_meeting):
+    from django.template.loader import render_to_string
+
+    request = rf.get("/")
+    request.user = board_member
+    html = render_to_string("portal/_pack_link.html", {"meeting": pack_meeting}, request=request)
+    assert html.count("<li>") == 1
+    assert url(pack_meeting) in html
