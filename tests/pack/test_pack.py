@@ -267,3 +267,11 @@ def test_the_pack_link_reads_the_user_from_the_request(rf, board_member, pack_me
     html = render_to_string("portal/_pack_link.html", {"meeting": pack_meeting}, request=request)
     assert html.count("<li>") == 1
     assert url(pack_meeting) in html
+
+
+def test_kept_packs_are_no_orphans_for_check_files(client_for, pack_meeting):
+    from core.files import check_files
+
+    read_pack(client_for("board_member").get(url(pack_meeting)))
+    assert default_storage.listdir(f"packs/{pack_meeting.pk}")[1]
+    assert check_files().orphan_names == []
