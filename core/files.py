@@ -13,6 +13,18 @@ from django.core.files.storage import Storage
 from django.db import models
 from simple_history.models import HistoricalChanges
 
+# Folders of files the portal derives and rebuilds (no row points at them, and none is an orphan or
+# worth a backup): registered by the app that writes them, in its AppConfig.ready() (the meeting packs).
+DERIVED_FOLDERS: set[str] = set()
+
+
+def register_derived_folder(folder: str) -> None:
+    DERIVED_FOLDERS.add(folder.strip("/"))
+
+
+def _derived(name: str) -> bool:
+    return any(name.startswith(f"{folder}/") for folder in DERIVED_FOLDERS)
+
 
 @dataclass(frozen=True)
 class FileReference:
@@ -95,6 +107,8 @@ def check_files() -> FileReport:
         )
         report.storages.setdefault(id(storage), storage)
     for key, storage in report.storages.items():
-        report.orphans[key] = [name for name in walk(storage) if name not in referenced.get(key, set())]
+        report.orphans[key] = [
+            name for name in walk(storage) if name not in referenced.get(key, set()) and not _derived(name)
+        ]
     report.missing.sort(key=lambda item: item[0])
     return report

@@ -21,8 +21,13 @@ class PortalConfig(AppConfig):
         # Sent for this app after the apps before it in INSTALLED_APPS: their permissions exist by then.
         post_migrate.connect(sync_role_permissions, sender=self, dispatch_uid="portal.sync_role_permissions")
 
+        from core.files import register_derived_folder
         from meetings import readiness
+        from portal.pack import STORAGE_DIR
         from portal.previews import public_record_preview
+
+        # The meeting packs are rebuilt from the record (portal/pack.py): no orphans for check_files.
+        register_derived_folder(STORAGE_DIR)
 
         if public_record_preview not in readiness.PREVIEWS:
             readiness.PREVIEWS.append(public_record_preview)

@@ -393,9 +393,17 @@ def build_pack(command: PackInput) -> BuiltPack:
 
 def pack_name(meeting: Meeting, audience: str, key: str) -> str:
     """Where the pack is kept: per meeting, named by its audience and a hash of everything it depends on."""
-    language = translation.get_language() or ""
-    digest = hashlib.sha256(f"{meeting.pk}:{audience}:{language}:{key}".encode()).hexdigest()[:32]
-    return f"{STORAGE_DIR}/{meeting.pk}/{audience}-{digest}.pdf"
+    digest = hashlib.sha256(f"{meeting.pk}:{audience}:{_language()}:{key}".encode()).hexdigest()[:32]
+    return f"{STORAGE_DIR}/{meeting.pk}/{_prefix(audience)}{digest}.pdf"
+
+
+def _language() -> str:
+    return translation.get_language() or "en"
+
+
+def _prefix(audience: str) -> str:
+    """The start of the names of one audience's packs in one language: the stale ones are those of it."""
+    return f"{audience}-{_language()}-"
 
 
 def _remove_stale(meeting: Meeting, audience: str, keep: str) -> None:
@@ -406,7 +414,7 @@ def _remove_stale(meeting: Meeting, audience: str, keep: str) -> None:
         return
     for name in files:
         path = f"{folder}/{name}"
-        if name.startswith(f"{audience}-") and path != keep:
+        if name.startswith(_prefix(audience)) and path != keep:
             default_storage.delete(path)
 
 

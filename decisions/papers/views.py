@@ -22,6 +22,17 @@ def _papers_url(meeting: Meeting) -> str:
     return reverse("decisions-edit:meeting-papers", args=[meeting.slug])
 
 
+def _paper_added_message(meeting: Meeting, document) -> str:
+    if meeting.status == Meeting.Status.DRAFT and meeting.announced_at is not None:
+        # Meeting.objects.prepared_for: Board members prepare an announced meeting with its papers.
+        return _("Paper “%(title)s” added: Board members read it now, to prepare for the meeting.") % {
+            "title": document
+        }
+    return _("Paper “%(title)s” added: Board members read it with the record once it is circulated.") % {
+        "title": document
+    }
+
+
 @require_http_methods(["GET", "POST"])
 def meeting_papers(request, slug):
     meeting = editable(Meeting.objects, request.user, *PAPERS, slug=slug)
@@ -41,10 +52,7 @@ def meeting_papers(request, slug):
                 user=request.user,
             )
         ),
-        message=lambda added: (
-            _("Paper “%(title)s” added: Board members read it with the record once it is circulated.")
-            % {"title": added.document}
-        ),
+        message=lambda added: _paper_added_message(meeting, added.document),
         success_url=readiness.after_save(request, meeting, "papers", _papers_url(meeting)),
         template="decisions/meeting_papers.html",
         title=_("Papers — %(meeting)s") % {"meeting": meeting},

@@ -7,9 +7,15 @@ from portal.pack import may_get_pack
 register = template.Library()
 
 
-@register.filter
-def pack_available(meeting, user) -> bool:
-    """{% if meeting|pack_available:user %}: the pack's link is shown to who may download it, to nobody else."""
+@register.simple_tag(takes_context=True)
+def pack_available(context, meeting) -> bool:
+    """
+    {% pack_available meeting as available %}: may the reader of the page (`user` in the context, else
+    `request.user`) download the pack of `meeting`? One query.
+    """
+    user = context.get("user")
+    if user is None and context.get("request") is not None:
+        user = context["request"].user
     if meeting is None or user is None:
         return False
     return may_get_pack(user, meeting)

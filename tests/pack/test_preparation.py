@@ -86,3 +86,16 @@ def test_the_pack_link_for_an_announced_meeting(board_member, anonymous, records
         "portal/_pack_link.html", {"meeting": meeting, "user": board_member}
     )
     assert render_to_string("portal/_pack_link.html", {"meeting": meeting, "user": anonymous}).strip() == ""
+
+
+def test_the_secretariat_is_told_board_members_read_an_announced_meetings_papers(client_for, records):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    meeting = records["announced"].meeting
+    client = client_for("secretariat")
+    response = client.post(
+        reverse("decisions-edit:meeting-papers", args=[meeting.slug]),
+        {"title": "Late paper", "file": SimpleUploadedFile("late.pdf", b"%PDF-1.4\n%late\n", "application/pdf")},
+        follow=True,
+    )
+    assert "Board members read it now, to prepare for the meeting." in response.content.decode()

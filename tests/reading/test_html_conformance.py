@@ -54,6 +54,8 @@ pytestmark = pytest.mark.django_db
 # (an SVG image) and sign-out (a POST that redirects).
 NOT_HTML = {
     "portal:meeting-pdf",
+    # issue 20: pack
+    "portal:meeting-pack",
     "meetings:meetings-ics",
     "meetings:meeting-ics",
     "decisions:decision-export-csv",
