@@ -40,6 +40,8 @@ from portal.models import HomeVisit, MeetingVisit
 ROWS_PER_GROUP = 20
 # A visit lasts this long: within it, reloading the home page (or opening a meeting again) moves nothing.
 VISIT_GAP = dt.timedelta(minutes=30)
+# The next meetings read to find the next one not cancelled (those cancelled before it are said).
+MEETINGS_LOOKED_AT = 5
 # With no visit before (the first one), "new" records are those of these last days.
 FIRST_VISIT_WINDOW = dt.timedelta(days=30)
 
@@ -167,6 +169,7 @@ class MyHome:
     circulated: Group
     published: Group
     next_meeting: NextMeeting | None
+    cancelled: tuple[Meeting, ...]  # meetings cancelled that were to come before the next one
     organisations: tuple[MyOrganisation, ...]
     roles: tuple[RoleHeld, ...]
 
@@ -181,6 +184,7 @@ class MyHome:
             or self.circulated.total
             or self.published.total
             or self.next_meeting
+            or self.cancelled
             or self.organisations
             or self.roles
         )
@@ -267,19 +271,26 @@ def _changes(user, meeting: Meeting, seen_at) -> tuple[list[Change], int]:
     return changes, items_total + papers_total
 
 
-def _next_meeting(user, now) -> NextMeeting | None:
-    """The next meeting the user may see (its record, or its announcement), not cancelled; with what it needs."""
-    meeting = (
+def _next_meeting(user, now) -> tuple[NextMeeting | None, tuple[Meeting, ...]]:
+    """
+    The next meeting the user may see (its record, or its announcement), not cancelled, with what it needs;
+    and the meetings cancelled that were to come before it (said, as everywhere a meeting is listed).
+    """
+    soonest = list(
         Meeting.objects.listable_by(user)
         .for_listing()
         .upcoming(now)
-        .exclude(schedule_status=Meeting.ScheduleStatus.CANCELLED)
         # When the meeting itself (date, place, …) last changed: read only where its record is visible.
-        .annotate(my_updated_at=Case(When(record_visible=True, then=F("updated_at")), default=None))
-        .first()
+        .annotate(my_updated_at=Case(When(record_visible=True, then=F("updated_at")), default=None))[
+            :MEETINGS_LOOKED_AT
+        ]
     )
-    if meeting is None:
-        return None
+    meeting = next((m for m in soonest if not m.is_cancelled), None)
+    cancelled = tuple(m for m in soonest[: soonest.index(meeting) if meeting else None] if m.is_cancelled)
+    return _with_what_it_needs(user, meeting) if meeting else None, cancelled
+
+
+def _with_what_it_needs(user, meeting: Meeting) -> NextMeeting:
     if not meeting.record_visible:
         return NextMeeting(meeting=meeting, record_visible=False)
     # The record is visible: its counts and papers (the full record's part), as the meeting's page lists them.
@@ -339,13 +350,15 @@ def home_for(user, *, visit: Visit, now: dt.datetime, today: dt.date) -> MyHome:
     organisation_ids = list(organisations_represented_by(user, today).values_list("pk", flat=True))
     circulated, published = _records(user, since)
     organisations, roles = _organisations(user, organisation_ids, today)
+    next_meeting, cancelled = _next_meeting(user, now)
     return MyHome(
         visit=visit,
         since=since,
         waiting=_waiting(user, organisation_ids, now),
         circulated=circulated,
         published=published,
-        next_meeting=_next_meeting(user, now),
+        next_meeting=next_meeting,
+        cancelled=cancelled,
         organisations=organisations,
         roles=roles,
     )

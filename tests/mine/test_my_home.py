@@ -387,3 +387,22 @@ def test_the_home_costs_the_same_queries_with_one_or_many_rows(
     next_group = section(page, "next-meeting")
     assert f"{rows} agenda item{'s' if rows > 1 else ''} · {rows} paper" in next_group
     assert next_group.count('<a href="/documents/') >= min(rows, ROWS_PER_GROUP)
+
+
+def test_a_meeting_cancelled_before_the_next_one_says_so(client_for, board_member, organisation, clock):
+    next_meeting()
+    start = NOW + dt.timedelta(days=5)
+    MeetingFactory(
+        title="Cancelled ministerial",
+        start=start,
+        end=start + dt.timedelta(hours=3),
+        schedule_status=Meeting.ScheduleStatus.CANCELLED,
+        cancelled_at=NOW,
+    )
+    group = section(home_page(client_for("board_member")), "next-meeting")
+    cancelled = re.search(r'<ul class="list-unstyled my-cancelled">.*?</ul>', group, re.S).group(0)
+    assert "Cancelled ministerial" in cancelled
+    assert "schedule-cancelled" in cancelled
+    # The next meeting is the one still held.
+    assert "7th IISG Board Meeting" not in cancelled
+    assert "7th IISG Board Meeting" in group.split("</ul>", 1)[1]

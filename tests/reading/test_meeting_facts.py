@@ -189,7 +189,9 @@ def test_every_role_reads_the_occasion_and_the_counts(clients, pillar_meeting, p
     assert SENTENCE in description
     listing = page(client, reverse("meetings:meeting-list"))
     assert SENTENCE in listing
-    if persona not in ("secretariat", "admin"):  # their home is the desk (portal/desk.py)
+    if persona == "board_member":  # their home is My portal (portal/mine.py): the record newly published
+        assert pillar_meeting.title in page(client, reverse("home"))
+    elif persona not in ("secretariat", "admin"):  # their home is the desk (portal/desk.py)
         home = page(client, reverse("home"))
         assert pillar_meeting.title in home
         assert "Tuesday, 12 May 2026, 14:00–17:30 (Europe/Sarajevo) · Ljubljana, Slovenia · Hybrid" in home
