@@ -33,6 +33,13 @@ REVIEWED = {
     ("core/pagecache.py", "bump_generation", "bulk_create"): (
         "writes the generation's row when a flushed database lacks it; the change of generation itself"
     ),
+    # issue 20: mail
+    ("core/notifications.py", "notify", "bulk_create"): (
+        "the items held for a user's weekly digest: no page shows them, so the page cache has nothing to learn"
+    ),
+    ("core/notifications.py", "send_digests", "update"): (
+        "marks a user's digest items sent: no page shows them, so the page cache has nothing to learn"
+    ),
     ("core/backup.py", "_applied_schema", "execute"): "reads (SELECT)",
     ("core/backup.py", "_table_names", "execute"): "reads (SELECT)",
     ("core/backup.py", "_row_counts", "execute"): "reads (SELECT COUNT(*))",
