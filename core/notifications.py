@@ -251,7 +251,7 @@ def notify(
     key = get_kind(kind).key
     recipients = list(dict.fromkeys(recipients))
     accounts = accounts_by_address(recipients)
-    sent, queued, dropped, messages = [], [], [], []
+    sent, queued, dropped, messages, held = [], [], [], [], []
     for address in recipients:
         user = accounts.get(address.lower())
         if user is None:
@@ -263,13 +263,16 @@ def notify(
         if not wants(preferences, key):
             dropped.append(address)
         elif takes_digest(preferences) and get_kind(key).digest:
-            DigestItem.objects.create(user=user, kind=key, subject=subject[:300], url=url[:500])
+            held.append(DigestItem(user=user, kind=key, subject=subject[:300], url=url[:500], queued_at=clock.now()))
             queued.append(address)
         else:
             footer, headers = _footer(user, key, site_url)
             sent.append(address)
             messages.append(EmailMessage(subject=subject, body=body + footer, to=[address], headers=headers))
 
+    if held:
+        # In the step's transaction: rolled back with it. No page shows these rows (nothing for the page cache).
+        DigestItem.objects.bulk_create(held)
     if messages:
         # Only once the transaction has committed: a rolled-back step must not announce anything.
         transaction.on_commit(lambda: get_connection().send_messages(messages))
@@ -339,7 +342,9 @@ def send_digests(*, site_url: str = "") -> dict[str, int]:
     for user_id in list(user_ids):
         with transaction.atomic():
             items = list(
-                DigestItem.objects.select_for_update().filter(user=user_id, sent_at=None).select_related("user")
+                DigestItem.objects.select_for_update()
+                .filter(user=user_id, sent_at=None)
+                .select_related("user__email_preferences")
             )
             if not items:
                 continue  # another run sent them meanwhile
@@ -356,8 +361,7 @@ def send_digests(*, site_url: str = "") -> dict[str, int]:
                 # Inside the transaction: if sending fails, nothing is marked sent and the next run tries again.
                 get_connection().send_messages([message])
                 sent[user.email] = len(wanted)
-            for item in items:
-                # Items of a kind turned off since (or of a user without address) are settled too, unsent.
-                item.sent_at = now
-                item.save(update_fields=["sent_at"])
+            # Items of a kind turned off since (or of a user without address) are settled too, unsent. No page
+            # shows these rows: nothing for the page cache to learn.
+            DigestItem.objects.filter(pk__in=[item.pk for item in items]).update(sent_at=now)
     return sent

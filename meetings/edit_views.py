@@ -430,8 +430,8 @@ STEPS_FORWARD = {
         gettext_lazy("Circulated: Board members can read the record, marked DRAFT."),
         gettext_lazy("Circulate “%(title)s”?"),
         gettext_lazy(
-            "Board members will be able to read the full record, marked DRAFT, and are told by email. "
-            "The public does not see it until it is published."
+            "Board members will be able to read the full record, marked DRAFT, and are told by e-mail as each "
+            "chose (at once, in a weekly digest, or not). The public does not see it until it is published."
         ),
     ),
     "publish": (
@@ -441,7 +441,8 @@ STEPS_FORWARD = {
         gettext_lazy("Publish “%(title)s”?"),
         gettext_lazy(
             "The public will read the public summary and the decisions; Board members the full minutes. "
-            "Board members are told by email. Unpublishing later needs a reason, shown on the record."
+            "Board members are told by e-mail as each chose. Unpublishing later needs a reason, shown on the "
+            "record."
         ),
     ),
 }

@@ -45,6 +45,13 @@ REVIEWED = {
     ("portal/mine.py", "meeting_opened", "update"): (
         "a Board member opened a meeting's page again (MeetingVisit), once per visit: no cached page shows it"
     ),
+    # issue 20: mail
+    ("core/notifications.py", "notify", "bulk_create"): (
+        "the items held for a user's weekly digest: no page shows them, so the page cache has nothing to learn"
+    ),
+    ("core/notifications.py", "send_digests", "update"): (
+        "marks a user's digest items sent: no page shows them, so the page cache has nothing to learn"
+    ),
     ("core/backup.py", "_applied_schema", "execute"): "reads (SELECT)",
     ("core/backup.py", "_table_names", "execute"): "reads (SELECT)",
     ("core/backup.py", "_row_counts", "execute"): "reads (SELECT COUNT(*))",
