@@ -43,6 +43,11 @@ def main() -> None:
     assert connection.vendor == "postgresql", "EXPLAIN of PostgreSQL's plans: name a PostgreSQL database"
     settings.TWO_FACTOR_REQUIRED = False
     settings.SECURE_SSL_REDIRECT = False
+    # No collectstatic needed: plain static file names instead of the manifest (as bench/pages.py).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     client = Client()
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM decisions_decision")
