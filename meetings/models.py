@@ -194,6 +194,15 @@ def day_range(start, end) -> str:
     return f"{formats.date_format(start, 'j F Y')} – {formats.date_format(end, 'j F Y')}"
 
 
+def preparation_rule(user) -> tuple[list[str] | None, bool]:
+    """
+    Who may prepare for which meeting (read its agenda's items and papers): the states whose records
+    `user` reads (None: every state) and whether every announced meeting counts too (Board members).
+    Meeting.objects.prepared_for and Meeting.is_prepared_for both read it: one rule, as a query and on a row.
+    """
+    return visible_statuses(user), is_board_member(user)
+
+
 class MeetingQuerySet(models.QuerySet):
     def visible_to(self, user):
         """
@@ -254,10 +263,10 @@ class MeetingQuerySet(models.QuerySet):
         circulated). Only the announcement, the agenda's items (never their minutes notes) and the papers
         are read through it; the record itself keeps visible_to. The public: the published records only.
         """
-        statuses = visible_statuses(user)
+        statuses, announced_too = preparation_rule(user)
         if statuses is None:
             return self
-        if not is_board_member(user):
+        if not announced_too:
             return self.visible_to(user)
         return self.filter(Q(status__in=statuses) | Q(announced_at__isnull=False))
 
@@ -509,6 +518,17 @@ class Meeting(Versioned, WithholdingMixin, WorkflowRecord):
     @property
     def local_end(self):
         return self.end.astimezone(self.tz)
+
+    def is_prepared_for(self, user) -> bool:
+        """Whether `user` may prepare for this meeting: Meeting.objects.prepared_for's rule, on this row (no query)."""
+        statuses, announced_too = preparation_rule(user)
+        if statuses is None or (announced_too and self.announced_at is not None):
+            return True
+        # A listed row (listable_by) says whether its record is the reader's without loading its state.
+        listed = getattr(self, "record_visible", None)
+        if listed is not None:
+            return listed
+        return self.status in statuses
 
     @property
     def has_passed(self) -> bool:

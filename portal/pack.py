@@ -77,7 +77,7 @@ def pack_meetings(user):
 
 def may_get_pack(user, meeting: Meeting) -> bool:
     """The one rule: may `user` download the pack of `meeting`? (The link's template tag asks it.)"""
-    return pack_meetings(user).filter(pk=meeting.pk).exists()
+    return meeting.is_prepared_for(user)
 
 
 # --- What goes in ------------------------------------------------------------------------------------

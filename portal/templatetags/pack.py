@@ -11,7 +11,7 @@ register = template.Library()
 def pack_available(context, meeting) -> bool:
     """
     {% pack_available meeting as available %}: may the reader of the page (`user` in the context, else
-    `request.user`) download the pack of `meeting`? One query.
+    `request.user`) download the pack of `meeting`? No query: the rule read on the row.
     """
     user = context.get("user")
     if user is None and context.get("request") is not None:

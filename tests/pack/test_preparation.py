@@ -99,3 +99,17 @@ def test_the_secretariat_is_told_board_members_read_an_announced_meetings_papers
         follow=True,
     )
     assert "Board members read it now, to prepare for the meeting." in response.content.decode()
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "board_member", "secretariat", "admin_user"])
+def test_the_rule_on_a_row_is_the_rule_as_a_query(request, records, persona, django_assert_num_queries):
+    # The pack's link asks Meeting.is_prepared_for (no query); the view and the lists Meeting.objects.prepared_for.
+    user = request.getfixturevalue(persona)
+    prepared = set(Meeting.objects.prepared_for(user).values_list("pk", flat=True))
+    for meeting in Meeting.objects.all():
+        assert meeting.is_prepared_for(user) == (meeting.pk in prepared), (persona, meeting.status, meeting.announced_at)
+    # A listed row (its announcement only, where the record is not the reader's) answers the same, with no query.
+    listed = list(Meeting.objects.listable_by(user))
+    with django_assert_num_queries(0):
+        answers = {meeting.pk: meeting.is_prepared_for(user) for meeting in listed}
+    assert answers == {meeting.pk: meeting.pk in prepared for meeting in listed}
