@@ -177,6 +177,9 @@ class EmailPreferences(models.Model):
     here takes its registered default) and how, one message each or a weekly digest. No row: the defaults.
     """
 
+    # Bookkeeping of a reader's e-mail: no page shows it, so writing it leaves the page cache alone.
+    shown_on_no_page = True
+
     class Delivery(models.TextChoices):
         SINGLE = "single", _("One e-mail for each")
         DIGEST = "digest", _("A weekly digest instead of single messages")
@@ -197,6 +200,9 @@ class EmailPreferences(models.Model):
 
 class DigestItem(models.Model):
     """A message held for a user's weekly digest (core/notifications.py, `manage.py send_digest`)."""
+
+    # Bookkeeping of a reader's e-mail: no page shows it, so writing it leaves the page cache alone.
+    shown_on_no_page = True
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_items")
     kind = models.CharField(max_length=60)

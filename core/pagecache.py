@@ -13,7 +13,8 @@ Three rules make it correct, and each is short enough to check by reading:
 2. **Every change makes every stored page unreachable.** Each page's key holds the site's
    *generation*, a random token kept in the DATABASE (`core.models.SiteGeneration`, one row). Any
    write to any model (Django's post_save, post_delete and m2m_changed signals, from every model but
-   the bookkeeping of `IGNORED_APPS`: sessions, sign-in throttling, second-factor devices) replaces the
+   the bookkeeping of `IGNORED_APPS`: sessions, sign-in throttling, second-factor devices, and a model
+   declaring `shown_on_no_page = True`: a reader's e-mail preferences) replaces the
    token as soon as the transaction commits, before the view answers. No model is named: a model added
    tomorrow is covered. A write that sends no signal (`QuerySet.update()`, `bulk_create()`, raw SQL)
    calls `site_changed()`; tests/foundation/test_writes_without_signals.py lists each one in the apps'
@@ -158,6 +159,9 @@ def site_changed(*, using: str = DEFAULT_DB_ALIAS) -> None:
 
 def _model_written(sender, using=DEFAULT_DB_ALIAS, update_fields=None, **kwargs):
     if sender._meta.app_label in IGNORED_APPS:
+        return
+    # A model that says no page shows it (a reader's own bookkeeping: e-mail preferences, digest items).
+    if getattr(sender, "shown_on_no_page", False):
         return
     # A data migration's model (built from the migration state): the generation's own table may not exist
     # yet. `migrate` changes the generation once it has finished (_migrated below).

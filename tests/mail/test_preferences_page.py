@@ -85,3 +85,21 @@ def test_bad_input_comes_back_with_the_error_and_nothing_saved(client, board_mem
     assert "Select a valid choice" in body
     assert said(response) == ["Nothing was saved: correct the fields marked below."]
     assert not EmailPreferences.objects.exists()
+
+
+def test_saving_leaves_the_page_cache_alone(settings, client, board_member, django_capture_on_commit_callbacks):
+    # A reader's e-mail preferences are on no page (EmailPreferences.shown_on_no_page): the public's pages stay cached.
+    import uuid
+
+    from core import pagecache
+
+    location = f"mail-{uuid.uuid4()}"
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": location}}
+    settings.PAGE_CACHE_SECONDS = 300
+    client.force_login(board_member)
+    before = pagecache.current_generation()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(URL, {"kind_meetings_published": "on", "delivery": "digest", "save": "1"})
+    assert response.status_code == 302
+    assert EmailPreferences.objects.filter(user=board_member).exists()
+    assert pagecache.current_generation() == before
