@@ -81,7 +81,7 @@ def test_a_silence_procedure_from_launch_to_the_public_register(new_page, settin
     member = new_page()
     sign_in(member, "ana", PASSWORD)
     with member.expect_navigation():
-        member.get_by_role("link", name="Procedures").click()
+        member.get_by_role("navigation", name="Main navigation").get_by_role("link", name="Procedures").click()
     with member.expect_navigation():
         member.get_by_role("link", name="WP/2026/01").click()
     expect(member.locator(".deadline")).to_have_text("10 March 2026, 17:00 CET")

@@ -21,7 +21,7 @@ def sixth_meeting():
 
 def test_board_member_reads_the_minutes_and_downloads_the_pdf(page, board_member, sixth_meeting):
     sign_in(page, board_member.username, PASSWORD)
-    page.get_by_role("link", name="Meetings", exact=True).click()
+    page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="Meetings", exact=True).click()
     page.get_by_role("link", name=sixth_meeting.title).first.click()
     page.wait_for_url(f"**{SIXTH}")
     main = page.locator("main")
