@@ -342,7 +342,7 @@ def send_digests(*, site_url: str = "") -> dict[str, int]:
     for user_id in list(user_ids):
         with transaction.atomic():
             items = list(
-                DigestItem.objects.select_for_update()
+                DigestItem.objects.select_for_update(of=("self",))
                 .filter(user=user_id, sent_at=None)
                 .select_related("user__email_preferences")
             )
