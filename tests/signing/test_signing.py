@@ -269,3 +269,23 @@ def test_make_signing_key_prints_the_two_environment_lines(tmp_path, settings):
     assert (check.signed, check.intact, check.signer) == (True, True, "Common Name: Demo")
     [warning] = check_signing_configuration()  # 5 days: expiring soon
     assert warning.id == "core.W002"
+
+
+def test_a_key_with_a_password_signs(unsigned, settings, tmp_path):
+    key_path, cert_path = make_self_signed_key(tmp_path, name="Locked key")
+    key = serialization.load_pem_private_key(Path(key_path).read_bytes(), password=None)
+    locked = tmp_path / "locked.key.pem"
+    locked.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.BestAvailableEncryption(b"correct horse"),
+        )
+    )
+    settings.PDF_SIGNING_KEY, settings.PDF_SIGNING_CERT = str(locked), cert_path
+    settings.PDF_SIGNING_KEY_PASSWORD = "correct horse"
+    assert check_pdf_signature(sign_pdf(unsigned, reason=REASON)).official
+    assert check_signing_configuration() == []
+    settings.PDF_SIGNING_KEY_PASSWORD = "wrong"
+    [error] = check_signing_configuration()
+    assert error.id == "core.E001"
