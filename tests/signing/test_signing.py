@@ -243,12 +243,26 @@ def test_a_timestamp_authority_makes_the_signature_b_t(unsigned, settings, tmp_p
     with local_timestamp_authority(tsa_key, tsa_cert) as url:
         settings.PDF_TIMESTAMP_URL = url
         stamped = sign_pdf(unsigned, reason=REASON)
+    settings.PDF_TIMESTAMP_CERTS = [tsa_cert]
     check = check_pdf_signature(stamped)
     assert check.official
     assert check.timestamped
     assert check.signed_at == FIXED_TIME
     report = pdfsig(stamped, tmp_path)
     assert "Signature Validation: Signature is Valid." in report
+
+
+def test_a_timestamp_of_an_authority_not_trusted_gives_no_time(unsigned, settings, tmp_path):
+    # The token sits outside what the signature covers: anyone could put one of their own there.
+    tsa_key, tsa_cert = timestamp_authority_key(tmp_path)
+    with local_timestamp_authority(tsa_key, tsa_cert) as url:
+        settings.PDF_TIMESTAMP_URL = url
+        stamped = sign_pdf(unsigned, reason=REASON)
+    check = check_pdf_signature(stamped)
+    assert check.official
+    assert not check.timestamped
+    # The time the portal's signature states instead (covered by it), not the authority's.
+    assert abs(check.signed_at - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=5)
 
 
 def test_the_signer_is_loaded_once_per_configuration(unsigned):
