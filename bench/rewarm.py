@@ -107,24 +107,36 @@ def main() -> None:
         return statistics.median(round_[index][field] for round_ in rounds)
 
     print()
-    print("| page | persona | cold ms (after the write) | queries | warm ms (again) | queries |")
-    print("|---|---|---:|---:|---:|---:|")
+    print(
+        "| page | persona | cold ms (after the write) | its CPU ms | its SQL ms | queries | warm ms (again) | queries |"
+    )
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
     for index, sample in enumerate(cold_rounds[0]):
         print(
             f"| {sample['key']} | {sample['persona']} | {median(cold_rounds, index, 'seconds') * 1000:.1f} "
+            f"| {median(cold_rounds, index, 'cpu_seconds') * 1000:.1f} "
+            f"| {median(cold_rounds, index, 'sql_seconds') * 1000:.1f} "
             f"| {median(cold_rounds, index, 'queries'):.0f} | {median(warm_rounds, index, 'seconds') * 1000:.1f} "
             f"| {median(warm_rounds, index, 'queries'):.0f} |"
         )
+
+    def total(rounds, field, persona=None):
+        return statistics.median(sum(s[field] for s in r if persona in (None, s["persona"])) for r in rounds) * 1000
+
     for persona in PERSONAS:
-        cold = statistics.median(sum(s["seconds"] for s in r if s["persona"] == persona) for r in cold_rounds)
-        warm = statistics.median(sum(s["seconds"] for s in r if s["persona"] == persona) for r in warm_rounds)
-        print(f"| **all {len(VISIT)}** | {persona} | **{cold * 1000:.0f}** | | {warm * 1000:.0f} | |")
+        print(
+            f"| **all {len(VISIT)}** | {persona} | **{total(cold_rounds, 'seconds', persona):.0f}** "
+            f"| {total(cold_rounds, 'cpu_seconds', persona):.0f} | {total(cold_rounds, 'sql_seconds', persona):.0f} | "
+            f"| {total(warm_rounds, 'seconds', persona):.0f} | |"
+        )
     cold_total = statistics.median(sum(s["seconds"] for s in r) for r in cold_rounds)
     warm_total = statistics.median(sum(s["seconds"] for s in r) for r in warm_rounds)
     print(
         f"\nWarm again after a write: {cold_total * 1000:.0f} ms of server time for the {len(VISIT)} pages × "
         f"{len(PERSONAS)} personas (median of {args.rounds} rounds; warm: {warm_total * 1000:.0f} ms); "
-        f"the write itself {statistics.median(write_seconds) * 1000:.1f} ms."
+        f"the write itself {statistics.median(write_seconds) * 1000:.1f} ms. Of the cold visit: "
+        f"{total(cold_rounds, 'cpu_seconds'):.0f} ms CPU of this process, "
+        f"{total(cold_rounds, 'sql_seconds'):.0f} ms in SQL."
     )
     print(f"Load average at the end: {load_end[0]:.2f} {load_end[1]:.2f} {load_end[2]:.2f} ({os.cpu_count()} CPUs)")
 
