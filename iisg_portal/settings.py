@@ -369,6 +369,11 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # (core/sessions.py), so it ends 59 to 60 minutes after the last request. Signing in makes a new
 # session key; signing out ends the session.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_TIMEOUT", 3600)
+if SESSION_COOKIE_AGE <= 60:
+    raise ImproperlyConfigured(
+        f"SESSION_IDLE_TIMEOUT={SESSION_COOKIE_AGE}: use more than 60 seconds "
+        "(a session is renewed at most once a minute)."
+    )
 SESSION_SAVE_EVERY_REQUEST = False
 
 # Content Security Policy: nothing inline may run, nothing may frame the portal.

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.sessions import RENEW_EVERY, RENEWED_KEY, due
+from tests.foundation.test_settings import settings_of
 from tests.shared_cache import redis_cache_settings, unique_prefix
 from tests.signin import current_token, give_code, sign_in
 
@@ -252,3 +253,10 @@ def test_redis_sessions_are_written_once_a_minute(client, board_member, settings
 )
 def test_due(renewed, now, expected):
     assert due(renewed, now) is expected
+
+
+def test_an_idle_timeout_of_a_minute_or_less_is_refused_at_start():
+    # One subprocess (a Django start); the default, 3600, is tests/hardening/test_security.py's.
+    result = settings_of("s.SESSION_COOKIE_AGE", SESSION_IDLE_TIMEOUT="60")
+    assert result.returncode != 0
+    assert "SESSION_IDLE_TIMEOUT=60: use more than 60 seconds" in result.stderr
