@@ -8,7 +8,9 @@ the demo 6th Board meeting (`manage.py load_demo`), bulk-insert N x VOLUME_1X sy
 (bulk_create in batches, no save(), no simple_history rows), add one large meeting (1,000
 participations, 300 decisions at every scale), create the users `bench_board` and
 `bench_secretariat` (passwords printed), and on PostgreSQL VACUUM ANALYZE so that the planner
-statistics and the GIN search indexes are as a live database's.
+statistics and the GIN search indexes are as a live database's. On PostgreSQL as a superuser the
+inserts skip the per-row foreign-key checks and every key (single-column: all of Django's) is
+checked once, set-wise, before the fill commits (foreign_key_checks_after_the_fill()).
 
 The rows follow the models' own rules: field defaults, slugs (Meeting.build_slug, Organisation's
 acronym-or-name rule, Document's title slug, with the same -2, -3 suffixes as save()), decision
