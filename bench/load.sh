@@ -1,6 +1,17 @@
 #!/usr/bin/env bash
 # Load test: wrk against a running server, page by page, and against the bare Django view served by
-# the same server, in one run; prints req/s, p50/p99 latency, errors and the ratio to the bare view.
+# the same server, in one run; prints req/s, p50/p99 latency, errors and the ratios to the bare view.
+#
+# Three floors, each measured in the same run (first and last; a floor is the mean of its runs):
+# - "bare cached": /_bench/bare/ anonymous. With Redis the page cache stores it like any public page,
+#   so this is a cache hit: the floor for a public page served from the cache.
+# - "bare uncached": /_bench/bare/uncached/ anonymous, the same view never stored (a cache look-up that
+#   misses, then the view): the floor for a public page past the cache (after a write, or no Redis).
+# - "bare signed in": /_bench/bare/ as bench_board: session, user, groups, never the page cache: the
+#   floor for a signed-in page.
+# Every row is set against the cached floor and against the floor past the cache for its persona
+# (uncached for anonymous rows, signed in for bench_board's), and says whether wrk's requests were
+# served from the page cache (the X-Page-Cache header of a request after the warm-up: hit, miss or -).
 #
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/iisg_bench_100x SECRET_KEY=<the server's> bench/load.sh [URL]
 #
@@ -30,11 +41,11 @@ SLOW=${LOAD_SLOW:-"export-csv export-json search-common"}
 SLOW_DURATION=${LOAD_SLOW_DURATION:-40s}
 SLOW_TIMEOUT=${LOAD_SLOW_TIMEOUT:-35s}
 # The slow exports last, so that workers they keep busy delay nothing else; the bare view first and last.
-PLAN=${LOAD_PAGES:-"bare:anonymous home:anonymous meetings:anonymous meeting-6th:anonymous meeting-6th:bench_board
+PLAN=${LOAD_PAGES:-"bare:anonymous bare-uncached:anonymous bare:bench_board home:anonymous meetings:anonymous meeting-6th:anonymous meeting-6th:bench_board
 meeting-large:anonymous decisions:anonymous decisions:bench_board decisions-q-common:anonymous
 search-common:anonymous search-rare:anonymous ics-all:anonymous ics-meeting:anonymous members:anonymous
 organisation:anonymous documents:bench_board actions:bench_board export-json:anonymous export-csv:anonymous
-bare:anonymous"}
+bare:bench_board bare-uncached:anonymous bare:anonymous"}
 
 die() { echo "load.sh: $*" >&2; exit 1; }
 command -v wrk >/dev/null || die "wrk is not installed. On Debian: apt-get install -y wrk"
@@ -86,6 +97,8 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 ROWS=()
 BARE=()
+BARE_UNCACHED=()
+BARE_SIGNED_IN=()
 echo "# wrk -t$THREADS -c$CONNECTIONS -d$DURATION --timeout $TIMEOUT against $URL" >&2
 for entry in $PLAN; do
     key=${entry%%:*}
@@ -103,6 +116,10 @@ for entry in $PLAN; do
     done
     for pid in "${warm[@]}"; do wait "$pid" || true; done
     code=$(head -c3 "$TMP/warm1")
+    # Whether the page cache answers this page now (as it will answer wrk): hit, miss (stored now) or -.
+    cached=$(curl -s -o /dev/null -D - --max-time 60 "${headers[@]}" "$URL$path" |
+        awk -F': *' 'tolower($1) == "x-page-cache" { gsub(/\r/, "", $2); print $2 }')
+    cached=${cached:--}
     settle
     kills_before=$(worker_timeouts)
     duration=$DURATION timeout=$TIMEOUT
@@ -121,24 +138,35 @@ for entry in $PLAN; do
     timeouts=$(awk '/Socket errors:/ { for (i = 1; i < NF; i++) if ($i == "timeout") t = $(i + 1) } END { print t + 0 }' <<<"$out")
     if [ "${requests:-0}" = 0 ]; then p50="–"; p99="–"; fi
     errors=$(( ${non2xx:-0} + ${socket:-0} ))
-    [ "$key" = bare ] && [ "$persona" = anonymous ] && BARE+=("${rps:-0}")
-    echo "  $key $persona: ${rps:-?} req/s, p50 $p50 ms, p99 $p99 ms, $errors errors, $kills worker timeouts" >&2
-    ROWS+=("$key|$persona|\`$path\`|$code|${rps:-0}|$p50|$p99|${requests:-0}|$errors (timeouts ${timeouts:-0})|$kills")
+    if [ "$key" = bare ] && [ "$persona" = anonymous ]; then BARE+=("${rps:-0}"); fi
+    if [ "$key" = bare-uncached ] && [ "$persona" = anonymous ]; then BARE_UNCACHED+=("${rps:-0}"); fi
+    if [ "$key" = bare ] && [ "$persona" = bench_board ]; then BARE_SIGNED_IN+=("${rps:-0}"); fi
+    echo "  $key $persona: ${rps:-?} req/s, p50 $p50 ms, p99 $p99 ms, $errors errors, $kills worker timeouts, page cache $cached" >&2
+    ROWS+=("$key|$persona|\`$path\`|$code|$cached|${rps:-0}|$p50|$p99|${requests:-0}|$errors (timeouts ${timeouts:-0})|$kills")
 done
 
-# The bare view's reference: the mean of its runs (first and last), so that drift shows in neither.
-BARE_REF=$(printf '%s\n' "${BARE[@]:-0}" | awk '{ s += $1; n++ } END { if (n) printf "%.2f", s / n; else print 0 }')
+# Each floor: the mean of its runs (first and last), so that drift shows in neither.
+mean() { printf '%s\n' "$@" | awk 'NF { s += $1; n++ } END { if (n) printf "%.2f", s / n; else print 0 }'; }
+BARE_REF=$(mean "${BARE[@]}")
+BARE_UNCACHED_REF=$(mean "${BARE_UNCACHED[@]}")
+BARE_SIGNED_IN_REF=$(mean "${BARE_SIGNED_IN[@]}")
+ratio() { awk -v r="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.0f%%", 100 * r / b; else print "–" }'; }
 
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 echo
 echo "$(date -Iseconds) · $(hostname) ($(nproc) CPUs, load average at the end $load) · $URL"
-echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --timeout $TIMEOUT per page (${SLOW// /, }: -d$SLOW_DURATION --timeout $SLOW_TIMEOUT), after 4 warm-up requests;" \
-    "bare view: ${BARE[*]:-none} req/s (reference: their mean, $BARE_REF)."
+echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --timeout $TIMEOUT per page (${SLOW// /, }: -d$SLOW_DURATION --timeout $SLOW_TIMEOUT), after 4 warm-up requests."
+echo "Floors (req/s of each run; the mean is the floor): bare cached (/_bench/bare/ anonymous; a page-cache hit" \
+    "when Redis is on) ${BARE[*]:-none} → $BARE_REF; bare uncached (/_bench/bare/uncached/ anonymous, never stored)" \
+    "${BARE_UNCACHED[*]:-none} → $BARE_UNCACHED_REF; bare signed in (/_bench/bare/ as bench_board)" \
+    "${BARE_SIGNED_IN[*]:-none} → $BARE_SIGNED_IN_REF."
+echo "\"vs bare cached\": req/s / the bare cached floor. \"vs bare past the cache\": req/s / the bare uncached floor" \
+    "(anonymous rows) or the bare signed-in floor (signed-in rows)."
 echo
-echo "| page | persona | path | status | req/s | p50 ms | p99 ms | requests | errors | worker timeouts | vs bare |"
-echo "|---|---|---|---|---:|---:|---:|---:|---|---:|---:|"
+echo "| page | persona | path | status | page cache | req/s | p50 ms | p99 ms | requests | errors | worker timeouts | vs bare cached | vs bare past the cache |"
+echo "|---|---|---|---|---|---:|---:|---:|---:|---|---:|---:|---:|"
 for row in "${ROWS[@]}"; do
-    IFS='|' read -r key persona path code rps p50 p99 requests errors kills <<<"$row"
-    ratio=$(awk -v r="$rps" -v b="$BARE_REF" 'BEGIN { if (b > 0) printf "%.0f%%", 100 * r / b; else print "–" }')
-    echo "| $key | $persona | $path | $code | $rps | $p50 | $p99 | $requests | $errors | $kills | $ratio |"
+    IFS='|' read -r key persona path code cached rps p50 p99 requests errors kills <<<"$row"
+    if [ "$persona" = anonymous ]; then floor=$BARE_UNCACHED_REF; which="uncached"; else floor=$BARE_SIGNED_IN_REF; which="signed in"; fi
+    echo "| $key | $persona | $path | $code | $cached | $rps | $p50 | $p99 | $requests | $errors | $kills | $(ratio "$rps" "$BARE_REF") | $(ratio "$rps" "$floor") ($which) |"
 done

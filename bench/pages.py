@@ -68,13 +68,14 @@ def _discover():
 
 
 def page_list() -> list[tuple[str, str]]:
-    """(key, path) of every page measured; the bare reference view first."""
-    from bench.urls import BARE_PATH
+    """(key, path) of every page measured; the bare reference views first."""
+    from bench.urls import BARE_PATH, BARE_UNCACHED_PATH
     from bench.volume import COMMON_WORD, RARE_WORD
 
     sixth, large, organisation, person, pillar = _discover()
     return [
         ("bare", BARE_PATH),
+        ("bare-uncached", BARE_UNCACHED_PATH),
         ("home", "/"),
         ("meetings", "/meetings/"),
         ("meeting-6th", sixth.get_absolute_url()),

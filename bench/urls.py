@@ -1,12 +1,19 @@
-"""The portal's URLs plus /_bench/bare/, a reference view: 2 small queries and a small template."""
+"""
+The portal's URLs plus two reference views, each 2 small queries and a small template:
+/_bench/bare/, which the public page cache stores like any public page (with Redis, a cache hit), and
+/_bench/bare/uncached/, the same view marked never to be cached (each request looks the page cache up,
+misses, and renders: what any page past the cache pays at least).
+"""
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.http import HttpResponse
 from django.template import engines
 from django.urls import include, path
+from django.views.decorators.cache import never_cache
 
 BARE_PATH = "/_bench/bare/"
+BARE_UNCACHED_PATH = "/_bench/bare/uncached/"
 
 _TEMPLATE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{{ title }}</title></head>
@@ -31,5 +38,7 @@ def bare(request):
 
 urlpatterns = [
     path(BARE_PATH.strip("/") + "/", bare, name="bench-bare"),
+    # Cache-Control: no-cache, no-store, private: never stored by core/pagecache.py.
+    path(BARE_UNCACHED_PATH.strip("/") + "/", never_cache(bare), name="bench-bare-uncached"),
     path("", include(getattr(settings, "PORTAL_URLCONF", "iisg_portal.urls"))),
 ]

@@ -78,6 +78,8 @@ MIDDLEWARE = [
     # The public's pages from the cache, before anything reads a session (core/pagecache.py).
     "core.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The idle timeout renewed at most once a minute, not a session write per request (core/sessions.py).
+    "core.sessions.SessionRenewalMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -272,8 +274,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 5_000
 # (DummyCache). A per-process cache (LocMemCache) would let one gunicorn worker serve a page another
 # worker's save has changed.
 # Sessions are in the database, with or without Redis: a session written or ended while Redis did not
-# answer would come back stale from it when it answered again (a sign-out undone), and every request
-# writes its session to the database anyway (the idle timeout).
+# answer would come back stale from it when it answered again (a sign-out undone). A signed-in
+# request writes its session at most once a minute (core/sessions.py), so the database costs
+# little; the renewal works the same with a cache-backed engine.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 REDIS_URL = env_str("REDIS_URL").strip()
 CACHE_KEY_PREFIX = env_str("CACHE_KEY_PREFIX", "iisg-portal").strip()
@@ -361,10 +364,17 @@ CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-# Idle timeout: a session ends after this many seconds without a request (default one hour);
-# every request renews it. Signing in makes a new session key; signing out ends the session.
+# Idle timeout: a session ends after this many seconds without a request (default one hour), to
+# within a minute: a request renews it, writing the session at most once a minute
+# (core/sessions.py), so it ends 59 to 60 minutes after the last request. Signing in makes a new
+# session key; signing out ends the session.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_TIMEOUT", 3600)
-SESSION_SAVE_EVERY_REQUEST = True
+if SESSION_COOKIE_AGE <= 60:
+    raise ImproperlyConfigured(
+        f"SESSION_IDLE_TIMEOUT={SESSION_COOKIE_AGE}: use more than 60 seconds "
+        "(a session is renewed at most once a minute)."
+    )
+SESSION_SAVE_EVERY_REQUEST = False
 
 # Content Security Policy: nothing inline may run, nothing may frame the portal.
 CONTENT_SECURITY_POLICY = {

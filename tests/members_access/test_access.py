@@ -396,11 +396,11 @@ def test_the_access_page_reads_a_fixed_number_of_queries(
     assert response.content.decode().count("btn-outline-danger mb-1") == rows
 
 
-# Measured, the same for 1 row and 20: the session (read, and its renewal: savepoint, update, release), the
+# Measured, the same for 1 row and 20: the session (read; not renewed again within a minute), the
 # user, their two kinds of second-factor device, their groups, the organisation, their permissions (own and
 # groups'), then the page's own five: delegations with people and accounts, their open invitation links, the
 # access that ended, the organisation's own people with a Board member's account, the history.
-QUERIES = 16
+QUERIES = 13
 
 
 def test_a_link_no_longer_sets_a_password_once_one_was_set_another_way(client, invited):
