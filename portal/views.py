@@ -15,6 +15,7 @@ from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, 
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -28,7 +29,7 @@ from decisions.models import ActionItem, Decision, Document, MeetingPaper, Newes
 from meetings import readiness
 from meetings.models import AgendaItem, Meeting, Participation, PublicParticipation
 from members.models import Membership, Organisation, Person, Pillar, RoleHeld
-from portal import mine, pack
+from portal import mine, pack, versions
 from portal import search as site_search
 from portal.desk import desk_for
 from portal.record_data import record_data
@@ -247,11 +248,19 @@ def meeting_pdf(request, slug):
     def make_pdf() -> bytes:
         context = record_context(meeting, user)
         context["generated_at"] = timezone.now()
+        data = record_data(context, url=request.build_absolute_uri(meeting.get_absolute_url()))
+        # A published record prints its version and digest (core.chain); the data attached carries both, so
+        # that a verifier recomputes the digest from the file alone (portal.versions.canonical_record).
+        version = versions.current_version(meeting, user)
+        if version is not None:
+            context["record_version"] = version
+            context["verify_url"] = request.build_absolute_uri(reverse("portal:verify"))
+            data["version"], data["digest"] = version.number, version.content_digest
         return render_pdf(
             "portal/meeting_record_pdf.html",
             context,
             request=request,
-            data=record_data(context, url=request.build_absolute_uri(meeting.get_absolute_url())),
+            data=data,
             data_name=f"{meeting.slug}-{kind}.json",
             data_description=_("The record's data (JSON), as in this PDF"),
         )
