@@ -10,13 +10,17 @@ class CoreConfig(AppConfig):
     verbose_name = _("Portal toolkit")
 
     def ready(self):
-        from core import pagecache
+        from django.core import checks
+
+        from core import pagecache, signing
         from core.text import attach_text_validators
 
         # Every write to any model changes the public page cache's generation (core/pagecache.py).
         pagecache.connect_signals()
         # Once every model is loaded: the text fields of all the portal's apps, those added later included.
         attach_text_validators()
+        # manage.py check --deploy: PDFs served unsigned, a signing certificate expired or not the key's.
+        checks.register(signing.check_signing_configuration, checks.Tags.security, deploy=True)
         # No class of Django or of a package is changed here: what the admin adds to them is in the
         # portal's own admin classes (core.admin), the "= ANY(array)" an explicit expression (core.lookups).
 

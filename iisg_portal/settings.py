@@ -433,6 +433,22 @@ TWO_FACTOR_PATCH_ADMIN = False
 # reset, not a copy. django-otp's QR code and key pages of a device that does not exist were 500s.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
+# Signed PDFs (core/signing.py; README "Signed PDFs"): the PDFs of a published record carry a PAdES
+# signature made with this key and certificate (PEM files); without them PDFs are served unsigned (the
+# deployment check says so). The chain and the former certificates are comma-separated PEM files.
+PDF_SIGNING_KEY = env_str("PDF_SIGNING_KEY")
+PDF_SIGNING_CERT = env_str("PDF_SIGNING_CERT")
+PDF_SIGNING_KEY_PASSWORD = env_str("PDF_SIGNING_KEY_PASSWORD")
+PDF_SIGNING_CHAIN = env_list("PDF_SIGNING_CHAIN", [])
+PDF_SIGNING_FORMER_CERTS = env_list("PDF_SIGNING_FORMER_CERTS", [])
+# An RFC 3161 timestamp authority: each signature gets a trusted timestamp (PAdES B-T).
+PDF_TIMESTAMP_URL = env_str("PDF_TIMESTAMP_URL")
+if bool(PDF_SIGNING_KEY) != bool(PDF_SIGNING_CERT):
+    raise ImproperlyConfigured("PDF_SIGNING_KEY and PDF_SIGNING_CERT go together: set both (or neither).")
+for _name, _path in (("PDF_SIGNING_KEY", PDF_SIGNING_KEY), ("PDF_SIGNING_CERT", PDF_SIGNING_CERT)):
+    if _path and not Path(_path).is_file():
+        raise ImproperlyConfigured(f"{_name}={_path!r} is not a file.")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
