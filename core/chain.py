@@ -249,7 +249,7 @@ def find_digest(text: str, user) -> list[RecordVersion]:
     text = text.strip().lower()
     if len(text) < MIN_DIGEST_PREFIX or any(c not in "0123456789abcdef" for c in text) or len(text) > 64:
         return []
-    rows = RecordVersion.objects.visible_to(user)
+    rows = RecordVersion.objects.visible_to(user).filter(state=RecordVersion.State.PUBLISHED)
     rows = rows.filter(content_digest=text) if len(text) == 64 else rows.filter(content_digest__startswith=text)
     return list(rows.order_by("-published_at", "-pk")[:5])
 

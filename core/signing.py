@@ -199,15 +199,17 @@ def check_pdf_signature(data: bytes) -> SignatureCheck:
     try:
         reader = PdfFileReader(io.BytesIO(bytes(data)), strict=False)
         signatures = reader.embedded_regular_signatures
-    except Exception:  # noqa: BLE001 (any file at all may come in: a reader's error is "not a PDF")
+    except Exception:
         return _unsigned(_("This file is not a PDF that can be read."))
     if not signatures:
         return _unsigned(_("This PDF carries no signature."))
     certificates = _portal_certificates()
     embedded = signatures[-1]
     try:
-        status = validate_pdf_signature(embedded, signer_validation_context=_validation_context(certificates), skip_diff=True)
-    except Exception:  # noqa: BLE001 (a malformed signature is a broken one, never a 500)
+        status = validate_pdf_signature(
+            embedded, signer_validation_context=_validation_context(certificates), skip_diff=True
+        )
+    except Exception:
         logger.info("A PDF signature could not be validated", exc_info=True)
         return SignatureCheck(
             signed=True,
@@ -356,9 +358,7 @@ def make_self_signed_key(
     key_path, cert_path = folder / f"{file_stem}.key.pem", folder / f"{file_stem}.cert.pem"
     key_path.touch(mode=0o600)
     key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     )
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     return str(key_path), str(cert_path)

@@ -226,7 +226,15 @@ def meeting_detail(request, slug):
         user,
         # contents: the page's table of contents, which the PDF and the publish preview leave out.
         lambda: render_to_string(
-            "portal/_meeting_record.html", {**record_context(meeting, user), "contents": True}, request=request
+            "portal/_meeting_record.html",
+            {
+                **record_context(meeting, user),
+                "contents": True,
+                # The record's versions in the chain this reader's audience reads (portal/versions.py).
+                "versions": versions.versions_for(meeting, user),
+                "verify_url": reverse("portal:verify"),
+            },
+            request=request,
         ),
     )
     # A Board member opened it: their home lists what changes after now (portal/mine.py; at most one write per visit).
