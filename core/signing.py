@@ -110,6 +110,13 @@ def _fingerprint(cert) -> str:
     return hashlib.sha256(cert.dump()).hexdigest()
 
 
+def signing_certificate_id() -> str:
+    """A short id of the configured signing certificate ("" when none): part of the key of a stored signed file."""
+    if not signing_configured():
+        return ""
+    return _fingerprint(_signer().signing_cert)[:16]
+
+
 def _timestamper():
     url = getattr(settings, "PDF_TIMESTAMP_URL", "")
     if not url:
@@ -193,23 +200,24 @@ def _validation_context(certificates):
 def check_pdf_signature(data: bytes) -> SignatureCheck:
     """The last signature of the PDF `data`, checked. Never raises on garbage input: `problem` says why."""
     from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.fields import enumerate_sig_fields
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
 
     try:
         reader = PdfFileReader(io.BytesIO(bytes(data)), strict=False)
-        signatures = reader.embedded_regular_signatures
-    except Exception:
+        filled = [name for name, _value, _ref in enumerate_sig_fields(reader, filled_status=True)]
+    except Exception:  # any file at all may come in: a reader's error is "not a PDF"
         return _unsigned(_("This file is not a PDF that can be read."))
-    if not signatures:
+    if not filled:
         return _unsigned(_("This PDF carries no signature."))
     certificates = _portal_certificates()
-    embedded = signatures[-1]
     try:
+        embedded = reader.embedded_regular_signatures[-1]
         status = validate_pdf_signature(
             embedded, signer_validation_context=_validation_context(certificates), skip_diff=True
         )
-    except Exception:
+    except Exception:  # a malformed signature is a broken one, never a 500
         logger.info("A PDF signature could not be validated", exc_info=True)
         return SignatureCheck(
             signed=True,
@@ -288,7 +296,8 @@ def check_signing_configuration(app_configs=None, **kwargs) -> list[checks.Check
     elif not_after <= now + timedelta(days=EXPIRY_WARNING_DAYS):
         messages.append(
             checks.Warning(
-                f"The PDF signing certificate expires on {not_after.date().isoformat()}, within {EXPIRY_WARNING_DAYS} days.",
+                f"The PDF signing certificate expires on {not_after.date().isoformat()}, "
+                f"within {EXPIRY_WARNING_DAYS} days.",
                 hint="Get a new certificate (README: Signed PDFs, key rotation).",
                 id="core.W002",
             )
