@@ -16,7 +16,7 @@ urlpatterns = [
     path("meetings/<slug:slug>/record.pdf", views.meeting_pdf, name="meeting-pdf"),
     path("meetings/<slug:slug>/pack.pdf", views.meeting_pack, name="meeting-pack"),
     path(
-        "meetings/<slug:slug>/versions/<str:audience>/<int:number>/",
+        "meetings/<slug:slug>/versions/<int:number>/",
         verify_views.meeting_version,
         name="meeting-version",
     ),

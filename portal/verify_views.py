@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from core import chain
 from core.chain import MIN_DIGEST_PREFIX
 from core.forms import form_helper
 from core.models import RecordVersion
@@ -92,8 +93,14 @@ def verify(request):
     return render(request, "portal/verify.html", {"form": form, "answer": answer})
 
 
-def meeting_version(request, slug, audience, number):
-    """One version of a meeting's record in one chain, and what changed from the version before. 404 unless readable."""
+def meeting_version(request, slug, number):
+    """
+    One version of a meeting's record, and what changed from the version before: in the chain the reader
+    reads on the record (portal.versions.audience_of), or `?chain=public` for a Board member. 404 unless readable.
+    """
+    audience = request.GET.get("chain", "")
+    if audience not in chain.audiences_for(request.user):
+        audience = versions.audience_of(request.user)
     meeting_pk = Meeting.objects.filter(slug=slug).values_list("pk", flat=True).first()
     rows = RecordVersion.objects.visible_to(request.user).filter(
         record_kind=versions.MEETING_KIND, record_pk=meeting_pk, audience=audience
