@@ -5,7 +5,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 # Settings for the local demo and the test suite; production reads its own environment.
 # The local demo signs in with a password only (TWO_FACTOR_REQUIRED=0 is refused with DEBUG off).
-DEV_ENV := DEBUG=1 TWO_FACTOR_REQUIRED=0
+# The demo signs its published records' PDFs (core/signing.py) with a throwaway self-signed key of its own,
+# made once under a git-ignored folder (README: Signed PDFs).
+DEMO_SIGNING := $(CURDIR)/.demo-signing
+DEMO_SIGNING_CERT := $(DEMO_SIGNING)/pdf-signing.cert.pem
+DEV_ENV := DEBUG=1 TWO_FACTOR_REQUIRED=0 \
+	PDF_SIGNING_KEY=$(DEMO_SIGNING)/pdf-signing.key.pem PDF_SIGNING_CERT=$(DEMO_SIGNING_CERT)
 TEST_ENV := DEBUG=0 SECRET_KEY=test-suite-only-not-secret ALLOWED_HOSTS=testserver,localhost,127.0.0.1 SECURE_SSL_REDIRECT=0
 
 .PHONY: install run serve serve-two test lint format migrations ci clean
@@ -22,10 +27,14 @@ install: $(STAMP)
 
 ## run: set up, migrate SQLite, load the demo data and serve http://127.0.0.1:8000 (another port: make run PORT=8001)
 PORT ?= 8000
-run: $(STAMP)
+run: $(STAMP) $(DEMO_SIGNING_CERT)
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
 	$(DEV_ENV) $(BIN)/python manage.py load_demo
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# The demo's signing key and certificate (made with DEBUG on and no key configured yet).
+$(DEMO_SIGNING_CERT): | $(STAMP)
+	DEBUG=1 $(BIN)/python manage.py make_signing_key --out $(DEMO_SIGNING) --days 3650 --name "IISG Board Portal (demo)"
 
 ## serve: production-like: gunicorn (limits and WEB_CONCURRENCY workers from gunicorn.conf.py), static files
 ## through whitenoise, PostgreSQL via DATABASE_URL with persistent connections; REDIS_URL for cache and sessions.
@@ -75,11 +84,11 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-migrations: $(STAMP)
+migrations: $(STAMP) $(DEMO_SIGNING_CERT)
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
 ci:
 	bash .ci/run
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) db.sqlite3 staticfiles .demo-signing

@@ -45,10 +45,12 @@ from django.utils.translation import gettext as _
 
 from core.pdf import render_pages
 from core.roles import is_board_member, is_secretariat
+from core.signing import signing_certificate_id
 from decisions.models import Document, DocumentFile, MeetingPaper
 from meetings.models import AgendaItem, Meeting, Participation, PublicParticipation
 from members.models import Organisation, Person
 from portal import versions
+from portal.signatures import sign_if_official
 
 logger = logging.getLogger(__name__)
 
@@ -438,11 +440,13 @@ def stored_pack(meeting: Meeting, user, request=None) -> str:
     audience = pack_audience(user)
     # The pack prints the papers' download addresses: the site's address is part of what it depends on.
     site = request.build_absolute_uri("/") if request is not None else ""
-    name = pack_name(meeting, audience, f"{change_key(meeting, user)}:{site}")
+    # A new signing certificate (a key rotation, a key configured at last) makes a new pack, signed with it.
+    name = pack_name(meeting, audience, f"{change_key(meeting, user)}:{site}:{signing_certificate_id()}")
     if default_storage.exists(name):
         return name
     built = build_pack(PackInput(meeting=meeting, user=user, request=request))
-    saved = default_storage.save(name, ContentFile(built.content))
+    # Signed after stamping, before storing: a published record's pack is signed once per version and audience.
+    saved = default_storage.save(name, ContentFile(sign_if_official(built.content, meeting, request)))
     if saved != name:
         # Another request wrote the same pack meanwhile: the storage gave ours another name.
         default_storage.delete(saved)

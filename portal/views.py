@@ -33,6 +33,7 @@ from portal import mine, pack, versions
 from portal import search as site_search
 from portal.desk import desk_for
 from portal.record_data import record_data
+from portal.signatures import sign_if_official
 
 PAGE_SIZE = 25
 CATEGORY_ORDER = [Membership.Category.BOARD, Membership.Category.SUPPORT_GROUP, Membership.Category.OBSERVER]
@@ -264,7 +265,7 @@ def meeting_pdf(request, slug):
             context["record_version"] = version
             context["verify_url"] = request.build_absolute_uri(reverse("portal:verify"))
             data["version"], data["digest"] = version.number, version.content_digest
-        return render_pdf(
+        pdf = render_pdf(
             "portal/meeting_record_pdf.html",
             context,
             request=request,
@@ -272,6 +273,8 @@ def meeting_pdf(request, slug):
             data_name=f"{meeting.slug}-{kind}.json",
             data_description=_("The record's data (JSON), as in this PDF"),
         )
+        # Signed here, inside what the page cache keeps: once per version and audience (portal/signatures.py).
+        return sign_if_official(pdf, meeting, request)
 
     # Made once per audience and change of the site (core.pagecache.for_audience), like the page; it
     # prints its own address, so the host is part of the key.

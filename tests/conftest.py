@@ -7,6 +7,7 @@ from pytest_django.plugin import blocking_manager_key
 from core.roles import BOARD_MEMBERS_GROUP, SECRETARIAT_GROUP
 from tests.factories import UserFactory
 from tests.migration_data import restore_migration_data
+from tests.signing_key import signing_settings
 
 PERSONAS = ["anonymous", "board_member", "secretariat", "admin"]
 
@@ -100,6 +101,9 @@ def settings_for_tests(settings) -> dict:
         # serve one test's pages in the next. It is on only where it is tested (tests/reading/test_page_cache.py);
         # with REDIS_URL set, the rest of the suite still runs with the cache and sessions in Redis.
         "PAGE_CACHE_SECONDS": 0,
+        # A throwaway signing key, as production has a real one: the PDFs of published records are signed
+        # (core/signing.py; tests/signing_key.py). tests/signing turns it off where unsigned is tested.
+        **signing_settings(),
     }
 
 

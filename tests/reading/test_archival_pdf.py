@@ -17,23 +17,27 @@ SECRET_MINUTES = "ZEBRA-MINUTES-ONLY-FOR-MEMBERS"
 
 
 def pdf_objects(pdf: bytes) -> list[bytes]:
-    """Each object's dictionary text followed by its (inflated) stream, if any."""
-    objects = []
-    for match in re.finditer(rb"\d+ 0 obj(.*?)endobj", pdf, re.S):
-        body = match.group(1)
+    """
+    Each object's dictionary text followed by its (inflated) stream, if any: as the file's last revision
+    has it (a signed PDF is the file as made plus an incremental update, core/signing.py, which writes an
+    object again — the catalog, the XMP metadata — under its number: the later one counts).
+    """
+    objects = {}
+    for match in re.finditer(rb"(\d+) 0 obj(.*?)endobj", pdf, re.S):
+        body = match.group(2)
         head, _, rest = body.partition(b"stream")
         if rest:
             raw = rest.lstrip(b"\r\n").rsplit(b"endstream", 1)[0]
             with contextlib.suppress(zlib.error):
                 raw = zlib.decompress(raw) if b"/FlateDecode" in head else raw
-            objects.append(head + b"\nSTREAM\n" + raw)
+            objects[int(match.group(1))] = head + b"\nSTREAM\n" + raw
         else:
-            objects.append(head)
-    return objects
+            objects[int(match.group(1))] = head
+    return list(objects.values())
 
 
 def attached_json(pdf: bytes) -> dict:
-    [stream] = [obj for obj in pdf_objects(pdf) if b"/EmbeddedFile" in obj.split(b"STREAM")[0]]
+    [stream] = [obj for obj in pdf_objects(pdf) if re.search(rb"/Type\s*/EmbeddedFile\b", obj.split(b"STREAM")[0])]
     return json.loads(stream.split(b"\nSTREAM\n", 1)[1].decode())
 
 
