@@ -65,7 +65,8 @@ def test_the_current_pdf_is_official_and_current(client_for, published):
     body = verify(client, pdf=SimpleUploadedFile("record.pdf", pdf_of(client, published), "application/pdf"))
     assert "This is the official, current version 1 of the record." in body
     assert published.title in body
-    assert "This file is not signed." in body
+    assert "Signed by the portal." in body
+    assert "Intact: the signed content is unchanged." in body
 
 
 def test_a_replaced_pdf_says_by_which_version_when_and_why_and_links_to_what_changed(client_for, published):
@@ -80,7 +81,7 @@ def test_a_replaced_pdf_says_by_which_version_when_and_why_and_links_to_what_cha
     changes_url = reverse("portal:meeting-version", args=[published.slug, 2]) + "?chain=public"
     assert changes_url in body
     page = client.get(changes_url).content.decode()
-    assert "<ins>twice.</ins>" in page
+    assert "<del>decided.</del> <ins>decided, twice.</ins>" in page
 
 
 def forged(pdf: bytes, change) -> bytes:
@@ -96,23 +97,36 @@ def forged(pdf: bytes, change) -> bytes:
     return out.getvalue()
 
 
-def test_a_pdf_whose_data_was_edited_is_a_forgery(client_for, published):
+def test_a_signed_pdf_edited_after_signing_is_a_forgery(client_for, published):
+    client = client_for("anonymous")
+    pdf = forged(pdf_of(client, published), lambda data: data["meeting"].update(public_summary="We agreed on all."))
+    body = verify(client, pdf=SimpleUploadedFile("record.pdf", pdf, "application/pdf"))
+    assert "This file was changed after the portal signed it: it is not an official copy." in body
+
+
+@pytest.fixture
+def unsigned(settings):
+    """Where the portal signs nothing, the data inside the file still gives a forgery away."""
+    settings.PDF_SIGNING_KEY = settings.PDF_SIGNING_CERT = ""
+
+
+def test_an_unsigned_pdf_whose_data_was_edited_is_a_forgery(client_for, unsigned, published):
     client = client_for("anonymous")
     pdf = forged(pdf_of(client, published), lambda data: data["meeting"].update(public_summary="We agreed on all."))
     body = verify(client, pdf=SimpleUploadedFile("record.pdf", pdf, "application/pdf"))
     assert "does not match the digest printed on it: it was changed." in body
+    assert "This file is not signed." in body
 
 
-def test_a_pdf_edited_with_its_digest_matches_nothing(client_for, published):
+def test_an_unsigned_pdf_edited_with_its_digest_matches_nothing(client_for, unsigned, published):
     client = client_for("anonymous")
 
     def change(data):
         data["meeting"]["public_summary"] = "We agreed on all."
         data["digest"] = chain.content_digest(chain.canonical_json(versions.canonical_record(data)))
 
-    body = verify(
-        client, pdf=SimpleUploadedFile("record.pdf", forged(pdf_of(client, published), change), "application/pdf")
-    )
+    pdf = forged(pdf_of(client, published), change)
+    body = verify(client, pdf=SimpleUploadedFile("record.pdf", pdf, "application/pdf"))
     assert "This matches no official version of a record of this portal." in body
 
 
@@ -171,15 +185,17 @@ def test_the_versions_part_shows_the_chain_of_the_readers_audience(client_for, p
     published.save()
     services.record_correction_if_published(meeting=published, reason="MEMBERS-ONLY-REASON")
     body = client_for(persona).get(published.get_absolute_url()).content.decode()
-    assert '<h2 id="versions-heading"' in body
-    public_digest = chain.latest(published, "public").content_digest
+    versions_part = body.split('<h2 id="versions-heading"', 1)[1].split("</section>", 1)[0]
+    public, board = chain.latest(published, "public"), chain.latest(published, "board")
     if persona == "anonymous":
-        assert public_digest[:16] in body
-        assert "MEMBERS-ONLY-REASON" not in body
+        # The public's chain: version 1 only; the members-only correction added none to it.
+        assert public.content_digest[:16] in versions_part
+        assert board.content_digest[:16] not in versions_part
+        assert "MEMBERS-ONLY-REASON" not in versions_part
         assert client_for(persona).get(reverse("portal:meeting-version", args=[published.slug, 2])).status_code == 404
     else:
-        assert "MEMBERS-ONLY-REASON" in body
-        assert chain.latest(published, "board").content_digest[:16] in body
+        assert "MEMBERS-ONLY-REASON" in versions_part
+        assert board.content_digest[:16] in versions_part
 
 
 def test_verify_pdfs_answers_one_line_per_file_and_fails_on_a_replaced_one(client_for, published, tmp_path, capsys):
