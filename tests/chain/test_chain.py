@@ -111,7 +111,7 @@ def test_two_links_never_share_a_number(published):
         duplicate.save()
 
 
-def test_seal_locks_the_record_row_before_numbering(published, django_assert_num_queries, settings):
+def test_seal_locks_the_record_row_before_numbering(published):
     from django.test.utils import CaptureQueriesContext
 
     published.public_summary = "Changed."
