@@ -158,3 +158,15 @@ def test_a_change_without_a_correction_is_named(published, capsys):
 def test_check_chain_says_all_is_well(published, capsys):
     call_command("check_chain")
     assert "2 chains, 2 versions: every link holds." in capsys.readouterr().out
+
+
+def test_the_canonical_form_is_one_string_for_one_content():
+    import datetime as dt
+
+    decomposed = {"b": ["Prishtine\u0308"], "a": {"day": dt.date(2022, 6, 20), "n": 1}}
+    composed = {"a": {"n": 1, "day": "2022-06-20"}, "b": ["Prishtinë"]}
+    assert chain.canonical_json(decomposed) == chain.canonical_json(composed)
+    assert chain.canonical_json(composed) == '{"a":{"day":"2022-06-20","n":1},"b":["Prishtinë"]}'
+    assert chain.content_digest(chain.canonical_json(composed)) == chain.content_digest(
+        '{"a":{"day":"2022-06-20","n":1},"b":["Prishtinë"]}'
+    )
