@@ -13,6 +13,7 @@ unknown one gets.
 
 import io
 import json
+import re
 from dataclasses import dataclass
 
 import pikepdf
@@ -166,6 +167,42 @@ def _attached_data(pdf: pikepdf.Pdf) -> dict | None:
     return None
 
 
+_STAMPED_DIGEST = re.compile(rb"SHA-256 ([0-9a-f]{64})")
+
+
+def _stamped_digest(pdf: pikepdf.Pdf) -> str | None:
+    """The digest the meeting pack prints at the foot of its first page (portal/pack.py `_stamp_text`), if any."""
+    if not len(pdf.pages):
+        return None
+    contents = pdf.pages[0].obj.get("/Contents")
+    streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents] if contents is not None else []
+    for stream in streams:
+        match = _STAMPED_DIGEST.search(stream.read_bytes())
+        if match:
+            return match[1].decode()
+    return None
+
+
+def _verify_pack(digest: str, user, signature: SignatureCheck) -> Answer:
+    """
+    A meeting pack carries no data of its own, only the digest of the record's version on its pages: that is
+    worth something only in a file the portal signed, intact and whole (anyone can type a digest on a page).
+    """
+    if not signature.official:
+        return Answer(
+            Outcome.UNKNOWN,
+            _("This PDF names a version of a record, but the portal did not sign it: it cannot be shown official."),
+            signature=signature,
+        )
+    version = (
+        RecordVersion.objects.visible_to(user)
+        .filter(content_digest=digest, state=RecordVersion.State.PUBLISHED)
+        .order_by("-number")
+        .first()
+    )
+    return answer_for(version, user, signature) if version is not None else _unknown()
+
+
 def verify_pdf(content: bytes, user) -> Answer:
     """
     A PDF: the record data attached inside it, made canonical, must give the digest it claims (else the
@@ -175,6 +212,7 @@ def verify_pdf(content: bytes, user) -> Answer:
     try:
         with pikepdf.open(io.BytesIO(content)) as pdf:
             data = _attached_data(pdf)
+            stamped = _stamped_digest(pdf) if data is None else None
     except Exception:
         return Answer(Outcome.UNREADABLE, _("This file is not a PDF that can be read (not a PDF, or damaged)."))
     signature = check_pdf_signature(content)
@@ -184,6 +222,8 @@ def verify_pdf(content: bytes, user) -> Answer:
             _("This file was changed after the portal signed it: it is not an official copy."),
             signature=signature,
         )
+    if data is None and stamped:
+        return _verify_pack(stamped, user, signature)
     if data is None:
         return Answer(
             Outcome.UNREADABLE,

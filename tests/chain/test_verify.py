@@ -224,3 +224,21 @@ def test_seal_records_gives_each_published_meeting_its_version_1_once(db, capsys
     call_command("seal_records")
     assert capsys.readouterr().out.splitlines() == ["2 version(s) appended.", "0 version(s) appended."]
     assert [v.number for v in chain.versions_of(meeting, "public")] == [1]
+
+
+def test_a_signed_meeting_pack_is_verified_by_the_digest_on_its_pages(client_for, published):
+    client = client_for("anonymous")
+    response = client.get(reverse("portal:meeting-pack", args=[published.slug]))
+    pack = b"".join(response.streaming_content)
+    version = chain.latest(published, "public")
+    body = verify(client, pdf=SimpleUploadedFile("pack.pdf", pack, "application/pdf"))
+    assert "This is the official, current version 1 of the record." in body
+    assert version.content_digest in body
+    assert "Signed by the portal." in body
+
+
+def test_an_unsigned_pdf_that_names_a_digest_proves_nothing(client_for, unsigned, published):
+    client = client_for("anonymous")
+    pack = b"".join(client.get(reverse("portal:meeting-pack", args=[published.slug])).streaming_content)
+    body = verify(client, pdf=SimpleUploadedFile("pack.pdf", pack, "application/pdf"))
+    assert "but the portal did not sign it: it cannot be shown official." in body
