@@ -145,8 +145,8 @@ def verify_reference(text: str, user) -> Answer:
         newest = (
             RecordVersion.objects.visible_to(user)
             .filter(record_kind=kind.label, record_pk=record.pk, audience__in=chain.audiences_for(user))
-            # The Board's chain first for who may read it: the minutes are the full record.
-            .order_by("-audience" if chain.BOARD in chain.audiences_for(user) else "audience", "-number")
+            # The Board's chain first for who may read it ("board" sorts first): the minutes are the full record.
+            .order_by("audience", "-number")
             .first()
         )
         if newest is not None:

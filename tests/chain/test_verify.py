@@ -148,7 +148,11 @@ def test_a_digest_full_or_its_first_12_characters(client_for, published):
 def test_a_reference_the_slug_the_address_or_a_decisions_reference(client_for, published):
     decision = published.decisions.first()
     for text in (published.slug, f"https://portal.example/meetings/{published.slug}/", decision.reference):
-        assert "official, current version 1" in verify(client_for("anonymous"), reference=text)
+        body = verify(client_for("anonymous"), reference=text)
+        assert "official, current version 1" in body
+        assert "(the public record)" in body
+    # A Board member is answered with the minutes' chain.
+    assert "the minutes, for Board members" in verify(client_for("board_member"), reference=published.slug)
 
 
 UNKNOWN = "This matches no official version of a record of this portal."
