@@ -39,6 +39,11 @@ def canonical_record(data: dict) -> dict:
     return clean
 
 
+def digest_of(data: dict) -> str:
+    """The content digest of the record's data (record_data(), or the JSON attached inside a PDF)."""
+    return chain.content_digest(chain.canonical_json(canonical_record(data)))
+
+
 def reader(audience: str):
     """A reader of `audience`: what it reads depends on the role alone (every `visible_to` asks core.roles)."""
     if audience == chain.PUBLIC:

@@ -9,6 +9,8 @@ Every row comes through its model's `visible_to(user)`, and so does every relate
 shows (prefetched into `visible_*` attributes).
 """
 
+import logging
+
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When, prefetch_related_objects
@@ -34,6 +36,8 @@ from portal import search as site_search
 from portal.desk import desk_for
 from portal.record_data import record_data
 from portal.signatures import sign_if_official
+
+logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 25
 CATEGORY_ORDER = [Membership.Category.BOARD, Membership.Category.SUPPORT_GROUP, Membership.Category.OBSERVER]
@@ -261,6 +265,11 @@ def meeting_pdf(request, slug):
         # A published record prints its version and digest (core.chain); the data attached carries both, so
         # that a verifier recomputes the digest from the file alone (portal.versions.canonical_record).
         version = versions.current_version(meeting, user)
+        if version is not None and versions.digest_of(data) != version.content_digest:
+            # The record reads differently than its latest version (changed without a correction, e.g. an
+            # organisation renamed): printing that version's digest would make this genuine file look forged.
+            logger.warning("Meeting %s reads unlike its version %s: run check_chain", meeting.pk, version.number)
+            version = None
         if version is not None:
             context["record_version"] = version
             context["verify_url"] = request.build_absolute_uri(reverse("portal:verify"))

@@ -246,3 +246,11 @@ def test_an_unsigned_pdf_that_names_a_digest_proves_nothing(client_for, unsigned
     pack = b"".join(client.get(reverse("portal:meeting-pack", args=[published.slug])).streaming_content)
     body = verify(client, pdf=SimpleUploadedFile("pack.pdf", pack, "application/pdf"))
     assert "but the portal did not sign it: it cannot be shown official." in body
+
+
+def test_a_record_changed_without_a_correction_prints_no_stale_digest(client_for, published, caplog):
+    """An organisation renamed changes the record without a version: its PDF must not look forged."""
+    Meeting.objects.filter(pk=published.pk).update(public_summary="Changed behind the chain's back.")
+    data = attached(pdf_of(client_for("anonymous"), published))
+    assert "digest" not in data
+    assert "reads unlike its version 1: run check_chain" in caplog.text
