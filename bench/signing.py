@@ -39,7 +39,9 @@ def pack_pdf() -> bytes:
     papers = []
     for n in range(100):
         pages = "".join(f'<section style="break-after: page"><h1>Paper {n}, page {p}</h1></section>' for p in range(5))
-        papers.append(pikepdf.open(io.BytesIO(weasyprint.HTML(string=f"<html><body>{pages}</body></html>").write_pdf())))
+        papers.append(
+            pikepdf.open(io.BytesIO(weasyprint.HTML(string=f"<html><body>{pages}</body></html>").write_pdf()))
+        )
     pack = pikepdf.new()
     cover = weasyprint.HTML(string="<html><body>" + "<p>Cover</p>" * 200 + "</body></html>").write_pdf()
     pack.pages.extend(pikepdf.open(io.BytesIO(cover)).pages)

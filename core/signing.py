@@ -13,7 +13,9 @@ covers the whole file, who signed and when. It never raises on garbage: `problem
 Configuration (settings, read from the environment: README "Signed PDFs"): `PDF_SIGNING_KEY` and
 `PDF_SIGNING_CERT` (PEM files), `PDF_SIGNING_KEY_PASSWORD`, `PDF_SIGNING_CHAIN` (intermediate
 certificates, comma-separated files), `PDF_SIGNING_FORMER_CERTS` (comma-separated files),
-`PDF_TIMESTAMP_URL`. The signer is loaded once per process and configuration (cached), not per PDF.
+`PDF_TIMESTAMP_URL`, `PDF_TIMESTAMP_CERTS` (the certificates — the authority's or its root — whose
+timestamps the check trusts; comma-separated files). The signer is loaded once per process and
+configuration (cached), not per PDF.
 
 Which PDFs are signed is the site's choice (portal/): only those of a published record; a draft or
 circulated record is not official and its PDFs stay unsigned.
@@ -103,6 +105,15 @@ def _portal_certificates() -> tuple:
         return _load_certs(paths)
     except (OSError, ValueError) as error:
         logger.error("A PDF signing certificate cannot be read: %s", error)
+        return ()
+
+
+def _timestamp_authorities() -> tuple:
+    """The certificates of the timestamp authorities whose timestamps the check trusts (PDF_TIMESTAMP_CERTS)."""
+    try:
+        return _load_certs(_paths(getattr(settings, "PDF_TIMESTAMP_CERTS", ())))
+    except (OSError, ValueError) as error:
+        logger.error("A timestamp authority's certificate cannot be read: %s", error)
         return ()
 
 
@@ -215,7 +226,10 @@ def check_pdf_signature(data: bytes) -> SignatureCheck:
     try:
         embedded = reader.embedded_regular_signatures[-1]
         status = validate_pdf_signature(
-            embedded, signer_validation_context=_validation_context(certificates), skip_diff=True
+            embedded,
+            signer_validation_context=_validation_context(certificates),
+            ts_validation_context=_validation_context(_timestamp_authorities()),
+            skip_diff=True,
         )
     except Exception:  # a malformed signature is a broken one, never a 500
         logger.info("A PDF signature could not be validated", exc_info=True)
@@ -233,8 +247,11 @@ def check_pdf_signature(data: bytes) -> SignatureCheck:
     by_portal = _fingerprint(cert) in {_fingerprint(known) for known in certificates}
     intact = bool(status.intact and status.valid)
     covers_whole_file = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    # A timestamp token sits outside what the signature covers (an unsigned attribute): only one from a
+    # timestamp authority the portal trusts (PDF_TIMESTAMP_CERTS) gives the time; else the time the
+    # portal's signature itself states (covered by it).
     stamp = status.timestamp_validity
-    timestamped = bool(stamp is not None and stamp.intact and stamp.valid)
+    timestamped = bool(stamp is not None and stamp.intact and stamp.valid and stamp.trusted)
     signed_at = stamp.timestamp if timestamped else status.signer_reported_dt
     if not intact:
         problem = _("The PDF was changed after it was signed: its signature does not match its content.")

@@ -443,6 +443,8 @@ PDF_SIGNING_CHAIN = env_list("PDF_SIGNING_CHAIN", [])
 PDF_SIGNING_FORMER_CERTS = env_list("PDF_SIGNING_FORMER_CERTS", [])
 # An RFC 3161 timestamp authority: each signature gets a trusted timestamp (PAdES B-T).
 PDF_TIMESTAMP_URL = env_str("PDF_TIMESTAMP_URL")
+# The certificates (the authority's own or its root) whose timestamps the signature check trusts.
+PDF_TIMESTAMP_CERTS = env_list("PDF_TIMESTAMP_CERTS", [])
 if bool(PDF_SIGNING_KEY) != bool(PDF_SIGNING_CERT):
     raise ImproperlyConfigured("PDF_SIGNING_KEY and PDF_SIGNING_CERT go together: set both (or neither).")
 for _name, _path in (("PDF_SIGNING_KEY", PDF_SIGNING_KEY), ("PDF_SIGNING_CERT", PDF_SIGNING_CERT)):

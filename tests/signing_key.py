@@ -31,4 +31,5 @@ def signing_settings() -> dict:
         "PDF_SIGNING_CHAIN": [],
         "PDF_SIGNING_FORMER_CERTS": [],
         "PDF_TIMESTAMP_URL": "",
+        "PDF_TIMESTAMP_CERTS": [],
     }

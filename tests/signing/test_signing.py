@@ -243,12 +243,26 @@ def test_a_timestamp_authority_makes_the_signature_b_t(unsigned, settings, tmp_p
     with local_timestamp_authority(tsa_key, tsa_cert) as url:
         settings.PDF_TIMESTAMP_URL = url
         stamped = sign_pdf(unsigned, reason=REASON)
+    settings.PDF_TIMESTAMP_CERTS = [tsa_cert]
     check = check_pdf_signature(stamped)
     assert check.official
     assert check.timestamped
     assert check.signed_at == FIXED_TIME
     report = pdfsig(stamped, tmp_path)
     assert "Signature Validation: Signature is Valid." in report
+
+
+def test_a_timestamp_of_an_authority_not_trusted_gives_no_time(unsigned, settings, tmp_path):
+    # The token sits outside what the signature covers: anyone could put one of their own there.
+    tsa_key, tsa_cert = timestamp_authority_key(tmp_path)
+    with local_timestamp_authority(tsa_key, tsa_cert) as url:
+        settings.PDF_TIMESTAMP_URL = url
+        stamped = sign_pdf(unsigned, reason=REASON)
+    check = check_pdf_signature(stamped)
+    assert check.official
+    assert not check.timestamped
+    # The time the portal's signature states instead (covered by it), not the authority's.
+    assert abs(check.signed_at - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=5)
 
 
 def test_the_signer_is_loaded_once_per_configuration(unsigned):
@@ -269,3 +283,23 @@ def test_make_signing_key_prints_the_two_environment_lines(tmp_path, settings):
     assert (check.signed, check.intact, check.signer) == (True, True, "Common Name: Demo")
     [warning] = check_signing_configuration()  # 5 days: expiring soon
     assert warning.id == "core.W002"
+
+
+def test_a_key_with_a_password_signs(unsigned, settings, tmp_path):
+    key_path, cert_path = make_self_signed_key(tmp_path, name="Locked key")
+    key = serialization.load_pem_private_key(Path(key_path).read_bytes(), password=None)
+    locked = tmp_path / "locked.key.pem"
+    locked.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.BestAvailableEncryption(b"correct horse"),
+        )
+    )
+    settings.PDF_SIGNING_KEY, settings.PDF_SIGNING_CERT = str(locked), cert_path
+    settings.PDF_SIGNING_KEY_PASSWORD = "correct horse"
+    assert check_pdf_signature(sign_pdf(unsigned, reason=REASON)).official
+    assert check_signing_configuration() == []
+    settings.PDF_SIGNING_KEY_PASSWORD = "wrong"
+    [error] = check_signing_configuration()
+    assert error.id == "core.E001"
