@@ -222,3 +222,80 @@ class DigestItem(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Rows that are never changed nor removed through the ORM (core/chain.py: the version chain)."""
+
+    def visible_to(self, user):
+        """The one rule: the public reads the public chains; Board members, the Secretariat and admins all."""
+        from core.roles import is_board_member
+
+        return self if is_board_member(user) else self.filter(audience=RecordVersion.Audience.PUBLIC)
+
+    def update(self, **kwargs):
+        raise PermissionError("A record's version is never changed: append a new one (core.chain).")
+
+    def delete(self):
+        raise PermissionError("A record's version is never removed: append a withdrawal (core.chain).")
+
+
+class RecordVersion(models.Model):
+    """
+    One link of a record's version chain (core/chain.py): what one audience could read of a published
+    record at one time, its digest, and the digest chaining it to the link before. Append-only.
+    """
+
+    class State(models.TextChoices):
+        PUBLISHED = "published", _("Published")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class Audience(models.TextChoices):
+        PUBLIC = "public", _("Public")
+        BOARD = "board", _("Board members")
+
+    # Which record: its model's label ("meetings.meeting") and primary key. No foreign key: the chain
+    # names no model of the layers above, and outlives nothing it may not.
+    record_kind = models.CharField(max_length=60)
+    record_pk = models.PositiveBigIntegerField()
+    audience = models.CharField(max_length=10, choices=Audience.choices)
+    number = models.PositiveIntegerField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PUBLISHED)
+    # The canonical form (core.chain.canonical_json) of the record as the audience read it.
+    content = models.TextField()
+    content_digest = models.CharField(max_length=64, db_index=True)
+    previous = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by")
+    chain_digest = models.CharField(max_length=64)
+    published_at = models.DateTimeField()
+    # Why this version was made: a correction's reason (the record's own reason row, by kind and pk).
+    reason = models.TextField(blank=True)
+    reason_pk = models.PositiveBigIntegerField(null=True, blank=True)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("record version")
+        verbose_name_plural = _("record versions")
+        ordering = ["record_kind", "record_pk", "audience", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record_kind", "record_pk", "audience", "number"], name="record_version_number_once"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["record_kind", "record_pk", "audience", "-number"], name="record_version_latest")
+        ]
+
+    def __str__(self):
+        return f"{self.record_kind}:{self.record_pk} {self.audience} v{self.number}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("A record's version is never changed: append a new one (core.chain).")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("A record's version is never removed: append a withdrawal (core.chain).")

@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core import notifications
+from core import chain, notifications
 from core.dates import DatePrecision
 from core.locking import StaleListError, StaleVersionError, claim_version, save_versioned
 from core.roles import BOARD_MEMBERS_GROUP
@@ -768,6 +768,9 @@ def advance_meeting(command: AdvanceMeeting) -> MeetingAdvanced:
     # The warnings overridden, and why, are kept with this change in the history.
     locked._change_reason = findings.override_note(command.override_reason) or None
     save_versioned(locked, None)
+    if to == RecordStatus.PUBLISHED:
+        # Version 1 (or, published again, the next) of each audience's chain, in this transaction (core.chain).
+        chain.seal(chain.Seal(record=locked, user=command.user))
     delivery = _email_board_members(locked, to, command.site_url)
     _refresh(meeting, locked)
     return MeetingAdvanced(
@@ -828,6 +831,10 @@ def unpublish_meeting(command: MeetingWithReason) -> MeetingCorrected:
     )
     correction.full_clean()
     correction.save()
+    # Each chain's current version is withdrawn: a link of its own, with the reason (core.chain).
+    chain.seal(
+        chain.Seal(record=locked, reason=correction.reason, reason_pk=correction.pk, user=command.user, withdraw=True)
+    )
     _refresh(meeting, locked)
     return MeetingCorrected(meeting=meeting, correction=correction)
 
@@ -860,6 +867,9 @@ def _record_correction(meeting: Meeting, reason: str, user) -> Correction:
     correction = Correction(meeting=meeting, kind=Correction.Kind.CORRECTION, reason=reason.strip(), created_by=user)
     correction.full_clean()
     correction.save()
+    # A new version for each audience whose record now reads differently, with this reason (core.chain);
+    # none for an audience that reads the same (the public never learns of a members-only change).
+    chain.seal(chain.Seal(record=meeting, reason=correction.reason, reason_pk=correction.pk, user=user))
     return correction
 
 

@@ -37,3 +37,8 @@ class PortalConfig(AppConfig):
 
         related.add(related.RelatedRegister(_("Who is a member now?"), _("Members"), "portal:member-list"))
         related.add(related.RelatedRegister(_("Who holds which post?"), _("Roles held"), "portal:member-list", "roles"))
+
+        # A meeting's record is chained (core.chain): each publication and correction a version.
+        from portal import versions
+
+        versions.register()

@@ -49,6 +49,7 @@ from core.signing import signing_certificate_id
 from decisions.models import Document, DocumentFile, MeetingPaper
 from meetings.models import AgendaItem, Meeting, Participation, PublicParticipation
 from members.models import Organisation, Person
+from portal import versions
 from portal.signatures import sign_if_official
 
 logger = logging.getLogger(__name__)
@@ -146,7 +147,9 @@ def change_key(meeting: Meeting, user) -> str:
         str(meeting.announced_at),
         str(meeting.published_at),
     )
-    parts = (PACK_FORMAT, meeting_state, items, papers, participants)
+    # A published record's pages print its version in the chain: a new version is a new pack (one query).
+    chained = versions.current_version(meeting, user)
+    parts = (PACK_FORMAT, meeting_state, items, papers, participants, chained.pk if chained else None)
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
 
 
@@ -260,14 +263,22 @@ class BuiltPack:
     layouts: int = 1  # how many times WeasyPrint laid out the pack's own pages (the cover's numbers)
 
 
-def _stamp_text(meeting: Meeting, number: int, total: int) -> str:
+def _stamp_text(meeting: Meeting, number: int, total: int, record_version=None) -> str:
+    """The foot of every page; for a published record, above it its version in the chain and digest (core.chain)."""
+    chained = (
+        _("Version %(number)s · SHA-256 %(digest)s")
+        % {"number": record_version.number, "digest": record_version.content_digest}
+        + "\n"
+        if record_version is not None
+        else ""
+    )
     changed = timezone.localtime(meeting.updated_at, meeting.tz) if meeting.updated_at else None
     version = _("Version %(version)s of %(date)s") % {
         "version": meeting.version,
         "date": formats.date_format(changed, "j F Y, H:i") if changed else "",
     }
     page = _("Page %(number)s of %(total)s") % {"number": number, "total": total}
-    return f"{meeting.title} · {version} · {page}"
+    return f"{chained}{meeting.title} · {version} · {page}"
 
 
 def _pdf_string(text: str) -> bytes:
@@ -286,10 +297,13 @@ def _stamp(pdf: pikepdf.Pdf, page: pikepdf.Page, text: str, font) -> None:
     cannot move the stamp.
     """
     box = page.mediabox
-    x, y = float(box[0]) + 28, float(box[1]) + 14
+    lines = text.split("\n")
+    # One line of 9 points per line of text (the record's version and digest on the first, core.chain).
+    x, y = float(box[0]) + 28, float(box[1]) + 14 + 9 * (len(lines) - 1)
     page.contents_add(pikepdf.Stream(pdf, b"q\n"), prepend=True)
-    stamp = b"Q\nq 0.25 0.25 0.25 rg BT /IISGPackStamp 7 Tf " + f"{x:.1f} {y:.1f} Td ".encode()
-    page.contents_add(pikepdf.Stream(pdf, stamp + _pdf_string(text) + b" Tj ET Q\n"), prepend=False)
+    stamp = b"Q\nq 0.25 0.25 0.25 rg BT /IISGPackStamp 7 Tf 9 TL " + f"{x:.1f} {y:.1f} Td ".encode()
+    shown = b" T* ".join(_pdf_string(line) + b" Tj" for line in lines)
+    page.contents_add(pikepdf.Stream(pdf, stamp + shown + b" ET Q\n"), prepend=False)
     resources = page.obj.get("/Resources")
     if resources is None:
         resources = page.obj.Resources = pikepdf.Dictionary()
@@ -381,8 +395,9 @@ def build_pack(command: PackInput) -> BuiltPack:
         )
     )
     total = len(pack.pages)
+    record_version = versions.current_version(meeting, user)
     for number, page in enumerate(pack.pages, start=1):
-        _stamp(pack, page, _stamp_text(meeting, number, total), font)
+        _stamp(pack, page, _stamp_text(meeting, number, total, record_version), font)
     pack.docinfo["/Title"] = _("Meeting pack: %(meeting)s") % {"meeting": meeting.title}
     pack.Root.PageMode = pikepdf.Name.UseOutlines
     out = io.BytesIO()

@@ -6,7 +6,7 @@ pillar's page under /people/ and /pillars/.
 
 from django.urls import path
 
-from portal import views
+from portal import verify_views, views
 
 app_name = "portal"
 
@@ -15,6 +15,12 @@ urlpatterns = [
     path("meetings/<slug:slug>/", views.meeting_detail, name="meeting-detail"),
     path("meetings/<slug:slug>/record.pdf", views.meeting_pdf, name="meeting-pdf"),
     path("meetings/<slug:slug>/pack.pdf", views.meeting_pack, name="meeting-pack"),
+    path(
+        "meetings/<slug:slug>/versions/<int:number>/",
+        verify_views.meeting_version,
+        name="meeting-version",
+    ),
+    path("verify/", verify_views.verify, name="verify"),
     path("members/", views.member_list, name="member-list"),
     path("members/<slug:slug>/", views.organisation_detail, name="organisation-detail"),
     path("people/<slug:slug>/", views.person_detail, name="person-detail"),

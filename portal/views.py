@@ -9,12 +9,15 @@ Every row comes through its model's `visible_to(user)`, and so does every relate
 shows (prefetched into `visible_*` attributes).
 """
 
+import logging
+
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When, prefetch_related_objects
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -28,11 +31,13 @@ from decisions.models import ActionItem, Decision, Document, MeetingPaper, Newes
 from meetings import readiness
 from meetings.models import AgendaItem, Meeting, Participation, PublicParticipation
 from members.models import Membership, Organisation, Person, Pillar, RoleHeld
-from portal import mine, pack
+from portal import mine, pack, versions
 from portal import search as site_search
 from portal.desk import desk_for
 from portal.record_data import record_data
 from portal.signatures import sign_if_official
+
+logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 25
 CATEGORY_ORDER = [Membership.Category.BOARD, Membership.Category.SUPPORT_GROUP, Membership.Category.OBSERVER]
@@ -226,7 +231,15 @@ def meeting_detail(request, slug):
         user,
         # contents: the page's table of contents, which the PDF and the publish preview leave out.
         lambda: render_to_string(
-            "portal/_meeting_record.html", {**record_context(meeting, user), "contents": True}, request=request
+            "portal/_meeting_record.html",
+            {
+                **record_context(meeting, user),
+                "contents": True,
+                # The record's versions in the chain this reader's audience reads (portal/versions.py).
+                "versions": versions.versions_for(meeting, user),
+                "verify_url": reverse("portal:verify"),
+            },
+            request=request,
         ),
     )
     # A Board member opened it: their home lists what changes after now (portal/mine.py; at most one write per visit).
@@ -248,11 +261,24 @@ def meeting_pdf(request, slug):
     def make_pdf() -> bytes:
         context = record_context(meeting, user)
         context["generated_at"] = timezone.now()
+        data = record_data(context, url=request.build_absolute_uri(meeting.get_absolute_url()))
+        # A published record prints its version and digest (core.chain); the data attached carries both, so
+        # that a verifier recomputes the digest from the file alone (portal.versions.canonical_record).
+        version = versions.current_version(meeting, user)
+        if version is not None and versions.digest_of(data) != version.content_digest:
+            # The record reads differently than its latest version (changed without a correction, e.g. an
+            # organisation renamed): printing that version's digest would make this genuine file look forged.
+            logger.warning("Meeting %s reads unlike its version %s: run check_chain", meeting.pk, version.number)
+            version = None
+        if version is not None:
+            context["record_version"] = version
+            context["verify_url"] = request.build_absolute_uri(reverse("portal:verify"))
+            data["version"], data["digest"] = version.number, version.content_digest
         pdf = render_pdf(
             "portal/meeting_record_pdf.html",
             context,
             request=request,
-            data=record_data(context, url=request.build_absolute_uri(meeting.get_absolute_url())),
+            data=data,
             data_name=f"{meeting.slug}-{kind}.json",
             data_description=_("The record's data (JSON), as in this PDF"),
         )

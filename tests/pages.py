@@ -121,6 +121,9 @@ PAGES: dict[str, str] = {
     # issue 20: register
     "decisions:decision-feed": LIST,
     "meetings:meeting-feed": LIST,
+    # issue 21: chain
+    "portal:verify": LIST,
+    "portal:meeting-version": RECORD,
 }
 
 # What a list page is opened with, where its address alone shows little.

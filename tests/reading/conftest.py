@@ -11,6 +11,7 @@ import pytest
 from django.core.cache import caches
 from django.utils import timezone
 
+from core import chain
 from meetings.models import Meeting, Participation
 from members.models import Membership, Post, RoleHeld
 from portal.demo.loader import load_sixth_board_meeting
@@ -154,12 +155,15 @@ def _make_record(status: str, marker: str | None, ordinal: int, announced: bool 
 
 
 def every_state_of_a_record() -> dict[str, Record]:
-    return {
+    records = {
         "draft": _make_record(Meeting.Status.DRAFT, DRAFT_MARKER, 201),
         "circulated": _make_record(Meeting.Status.CIRCULATED, CIRCULATED_MARKER, 202),
         "published": _make_record(Meeting.Status.PUBLISHED, None, 203),
         "announced": _make_record(Meeting.Status.DRAFT, ANNOUNCED_MARKER, 204, announced=True),
     }
+    # Issue 21: the published record has its version 1 (core.chain), as publishing it would have made.
+    chain.seal(chain.Seal(record=records["published"].meeting))
+    return records
 
 
 @pytest.fixture

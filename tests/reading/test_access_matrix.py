@@ -73,7 +73,13 @@ def object_urls_names() -> list[str]:
     return [route.short_name for route in pages_of(RECORD)]
 
 
+# Issue 21: a version of a record (portal:meeting-version) exists only once the record was published.
+VERSION_PAGES = {"meeting-version"}
+
+
 def expected_status(url_name: str, persona: str, state: str) -> int:
+    if url_name in VERSION_PAGES:
+        return 200 if state == "published" else 404
     if state == "announced" and url_name in ANNOUNCEMENT_PAGES:
         return 200
     if state == "announced" and url_name in PREPARATION_PAGES and persona != "anonymous":
@@ -105,6 +111,7 @@ def what_the_page_shows(url_name: str, record) -> str:
         "document-download": "%PDF",
         "organisation-detail": record.organisation.name,
         "person-detail": record.person.name,
+        "meeting-version": record.meeting.title,
     }[url_name]
 
 
@@ -202,6 +209,8 @@ def what_the_list_shows(url_name: str, published) -> list[str]:
         "procedures-ics": ["BEGIN:VCALENDAR"],
         "pillar-detail": ["(WBCTi)", decision],
         "login": ["Sign in"],
+        # Issue 21: the verification form.
+        "verify": ["<h1>Verify a record</h1>"],
     }[url_name]
 
 

@@ -217,3 +217,37 @@ def test_the_new_facts_carry_the_markers_where_they_may_be_read(client_for, reco
         .context["filter"]
         .errors
     )
+
+
+# --- Issue 21: chain — /verify/ answers nothing about what the persona may not read ---------------------
+
+
+def _answer(response) -> str:
+    """The answer of /verify/, without the form (which echoes what was typed)."""
+    body = response.content.decode()
+    assert response.status_code == 200
+    return body.split('<section aria-labelledby="answer-heading"', 1)[1].split("</section>", 1)[0]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_verify_tells_nothing_of_what_the_persona_may_not_read(client_for, personas, records, persona):
+    from core.models import RecordVersion
+
+    client = client_for(persona)
+    unknown = _answer(client.post(reverse("portal:verify"), {"reference": "nothing-by-this-name"}))
+    typed = [{"reference": marker} for marker in ALL_MARKERS]
+    for record in records.values():
+        typed += [{"reference": record.meeting.slug}, {"reference": record.decision.reference}]
+    typed += [{"digest": version.content_digest} for version in RecordVersion.objects.all()]
+    assert any(version.audience == "board" for version in RecordVersion.objects.all())
+    leaks = []
+    for fields in typed:
+        answer = _answer(client.post(reverse("portal:verify"), fields))
+        leaks += [(fields, marker) for marker in FORBIDDEN[persona] if marker.lower() in answer.lower()]
+        readable = RecordVersion.objects.visible_to(personas[persona])
+        if "digest" in fields and not readable.filter(content_digest=fields["digest"]).exists():
+            # Not even that it exists: the very answer an unknown digest gets.
+            assert answer == _answer(client.post(reverse("portal:verify"), {"digest": "0" * 64})), fields
+        if fields.get("reference") in {records[s].meeting.slug for s in ("draft", "circulated", "announced")}:
+            assert answer == unknown, fields
+    assert leaks == []

@@ -50,8 +50,9 @@ BUDGET = {
     "meeting-list-pillar": 12,
     # With the papers put before the meeting (Board members): one query; and (issue 20) when the Board member
     # last opened it (portal.mine.meeting_opened: one read; a write at most once per visit).
-    "meeting-detail": 25,
-    "meeting-pdf": 24,
+    # Issue 21: the record's versions in the reader's chain (core.chain), on the page and printed on the PDF: one query.
+    "meeting-detail": 26,
+    "meeting-pdf": 25,
     "meeting-ics": 10,
     "meetings-ics": 13,
     "decision-list": 20,

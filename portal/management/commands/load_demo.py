@@ -4,6 +4,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from core import chain
 from core.roles import BOARD_MEMBERS_GROUP, SECRETARIAT_GROUP
 from portal.demo.loader import load_demo_procedure, load_sixth_board_meeting
 
@@ -22,6 +23,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         meeting = load_sixth_board_meeting()
         self.stdout.write(self.style.SUCCESS(f"Loaded: {meeting} ({meeting.get_absolute_url()})"))
+        # The published record's version chain (core/chain.py): version 1, or a new version if the demo changed.
+        again = chain.latest(meeting, chain.PUBLIC) is not None
+        sealed = chain.seal(chain.Seal(record=meeting, reason="The demo data was loaded again." if again else ""))
+        if sealed.appended:
+            self.stdout.write(f"Versions: {', '.join(f'{v.audience} {v.number}' for v in sealed.appended)}")
         if not settings.DEBUG:
             self.stdout.write("DEBUG is off: no demo users were created.")
             return

@@ -1,0 +1,250 @@
+"""
+Is this copy of a record official and current? The answer of `/verify/` and of `manage.py verify_pdfs`.
+
+Three ways in: a PDF (its attached data's digest recomputed, its signature checked with
+`core.signing.check_pdf_signature`), a pasted digest (full, or its first 12 hex characters at least),
+or a reference (a meeting's slug or address, a decision's reference). Each answer names the version it
+found, whether it is current, and if not which version replaced it, when and why.
+
+**No leak.** Every look-up goes through `RecordVersion.objects.visible_to(user)`: a reader who may not
+read the Board's chain gets, for a Board version's digest or a draft's reference, the very answer an
+unknown one gets.
+"""
+
+import io
+import json
+import re
+from dataclasses import dataclass
+
+import pikepdf
+from django.utils.translation import gettext as _
+
+from core import chain
+from core.models import RecordVersion
+from core.signing import SignatureCheck, check_pdf_signature
+
+# The largest file /verify/ and verify_pdfs read (a minutes PDF is a few hundred kB; a pack some MB).
+MAX_PDF_BYTES = 25 * 1024 * 1024
+
+
+class Outcome:
+    CURRENT = "current"  # an official version, the current one
+    REPLACED = "replaced"  # an official version, replaced by a newer one
+    WITHDRAWN = "withdrawn"  # an official version whose record was withdrawn since
+    FORGED = "forged"  # a file changed after it was made or signed
+    UNKNOWN = "unknown"  # matches no version this reader may know of
+    UNREADABLE = "unreadable"  # not a PDF, damaged, or without the record's data
+
+
+@dataclass(frozen=True)
+class Answer:
+    outcome: str
+    message: str
+    version: RecordVersion | None = None
+    newest: RecordVersion | None = None  # the chain's latest link, when it is not `version`
+    record: object = None
+    signature: SignatureCheck | None = None
+
+    @property
+    def official(self) -> bool:
+        return self.outcome in (Outcome.CURRENT, Outcome.REPLACED, Outcome.WITHDRAWN)
+
+    @property
+    def official_current(self) -> bool:
+        return self.outcome == Outcome.CURRENT
+
+    def as_dict(self) -> dict:
+        data = {"outcome": self.outcome, "message": self.message}
+        if self.version is not None:
+            data["version"] = _version_dict(self.version)
+            data["record"] = str(self.record) if self.record is not None else None
+            data["record_url"] = self.record.get_absolute_url() if self.record is not None else None
+        if self.newest is not None:
+            data["newest"] = _version_dict(self.newest)
+        if self.signature is not None:
+            data["signature"] = {
+                "signed": self.signature.signed,
+                "intact": self.signature.intact,
+                "by_portal": self.signature.by_portal,
+                "covers_whole_file": self.signature.covers_whole_file,
+                "signer": self.signature.signer,
+                "signed_at": self.signature.signed_at.isoformat() if self.signature.signed_at else None,
+                "timestamped": self.signature.timestamped,
+                "problem": self.signature.problem,
+            }
+        return data
+
+
+def _version_dict(version: RecordVersion) -> dict:
+    return {
+        "number": version.number,
+        "audience": version.audience,
+        "state": version.state,
+        "digest": version.content_digest,
+        "published_at": version.published_at.isoformat(),
+        "reason": version.reason,
+    }
+
+
+def _unknown() -> Answer:
+    return Answer(Outcome.UNKNOWN, _("This matches no official version of a record of this portal."))
+
+
+def answer_for(version: RecordVersion, user, signature: SignatureCheck | None = None) -> Answer:
+    """What `version` is now: current, replaced (by which) or withdrawn, as `user` may know it."""
+    newest = (
+        RecordVersion.objects.visible_to(user)
+        .filter(record_kind=version.record_kind, record_pk=version.record_pk, audience=version.audience)
+        .order_by("-number")
+        .first()
+    )
+    record = chain.record_of(version)
+    if newest.pk == version.pk and version.state == RecordVersion.State.PUBLISHED:
+        return Answer(
+            Outcome.CURRENT,
+            _("This is the official, current version %(number)s of the record.") % {"number": version.number},
+            version=version,
+            record=record,
+            signature=signature,
+        )
+    if newest.state == RecordVersion.State.WITHDRAWN:
+        return Answer(
+            Outcome.WITHDRAWN,
+            _("This was version %(number)s of the record; the record has been withdrawn since.")
+            % {"number": version.number},
+            version=version,
+            newest=newest,
+            record=record,
+            signature=signature,
+        )
+    return Answer(
+        Outcome.REPLACED,
+        _("This is version %(number)s of the record, replaced by version %(newest)s.")
+        % {"number": version.number, "newest": newest.number},
+        version=version,
+        newest=newest,
+        record=record,
+        signature=signature,
+    )
+
+
+def verify_digest(text: str, user) -> Answer:
+    """A pasted digest: the version whose content has it (or starts with it)."""
+    found = chain.find_digest(text, user)
+    if not found:
+        return _unknown()
+    return answer_for(found[0], user)
+
+
+def verify_reference(text: str, user) -> Answer:
+    """A typed reference: the current version of the record it names, in the chain `user` reads."""
+    for kind in chain.KINDS.values():
+        record = kind.find(text)
+        if record is None:
+            continue
+        newest = (
+            RecordVersion.objects.visible_to(user)
+            .filter(record_kind=kind.label, record_pk=record.pk, audience__in=chain.audiences_for(user))
+            # The Board's chain first for who may read it ("board" sorts first): the minutes are the full record.
+            .order_by("audience", "-number")
+            .first()
+        )
+        if newest is not None:
+            return answer_for(newest, user)
+    return _unknown()
+
+
+def _attached_data(pdf: pikepdf.Pdf) -> dict | None:
+    for name, spec in pdf.attachments.items():
+        if not name.lower().endswith(".json"):
+            continue
+        try:
+            data = json.loads(spec.get_file().read_bytes())
+        except (ValueError, UnicodeDecodeError):
+            continue
+        if isinstance(data, dict):
+            return data
+    return None
+
+
+_STAMPED_DIGEST = re.compile(rb"SHA-256 ([0-9a-f]{64})")
+
+
+def _stamped_digest(pdf: pikepdf.Pdf) -> str | None:
+    """The digest the meeting pack prints at the foot of its first page (portal/pack.py `_stamp_text`), if any."""
+    if not len(pdf.pages):
+        return None
+    contents = pdf.pages[0].obj.get("/Contents")
+    streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents] if contents is not None else []
+    for stream in streams:
+        match = _STAMPED_DIGEST.search(stream.read_bytes())
+        if match:
+            return match[1].decode()
+    return None
+
+
+def _verify_pack(digest: str, user, signature: SignatureCheck) -> Answer:
+    """
+    A meeting pack carries no data of its own, only the digest of the record's version on its pages: that is
+    worth something only in a file the portal signed, intact and whole (anyone can type a digest on a page).
+    """
+    if not signature.official:
+        return Answer(
+            Outcome.UNKNOWN,
+            _("This PDF names a version of a record, but the portal did not sign it: it cannot be shown official."),
+            signature=signature,
+        )
+    version = (
+        RecordVersion.objects.visible_to(user)
+        .filter(content_digest=digest, state=RecordVersion.State.PUBLISHED)
+        .order_by("-number")
+        .first()
+    )
+    return answer_for(version, user, signature) if version is not None else _unknown()
+
+
+def verify_pdf(content: bytes, user) -> Answer:
+    """
+    A PDF: the record data attached inside it, made canonical, must give the digest it claims (else the
+    file was edited), and that digest must be a version's; the signature must be the portal's, intact and
+    covering the whole file (an edit after signing is a forgery, whatever the data says).
+    """
+    try:
+        with pikepdf.open(io.BytesIO(content)) as pdf:
+            data = _attached_data(pdf)
+            stamped = _stamped_digest(pdf) if data is None else None
+    except Exception:
+        return Answer(Outcome.UNREADABLE, _("This file is not a PDF that can be read (not a PDF, or damaged)."))
+    signature = check_pdf_signature(content)
+    if signature.signed and not (signature.intact and signature.covers_whole_file):
+        return Answer(
+            Outcome.FORGED,
+            _("This file was changed after the portal signed it: it is not an official copy."),
+            signature=signature,
+        )
+    if data is None and stamped:
+        return _verify_pack(stamped, user, signature)
+    if data is None:
+        return Answer(
+            Outcome.UNREADABLE,
+            _("This PDF carries no record data of this portal: it is not one of its record PDFs."),
+            signature=signature,
+        )
+    claimed = str(data.get("digest") or "")
+    for kind in chain.KINDS.values():
+        computed = chain.content_digest(chain.canonical_json(kind.from_attachment(data)))
+        if claimed and computed != claimed:
+            return Answer(
+                Outcome.FORGED,
+                _("The record data in this file does not match the digest printed on it: it was changed."),
+                signature=signature,
+            )
+        version = (
+            RecordVersion.objects.visible_to(user)
+            .filter(record_kind=kind.label, content_digest=computed, state=RecordVersion.State.PUBLISHED)
+            .order_by("-number")
+            .first()
+        )
+        if version is not None:
+            return answer_for(version, user, signature)
+    return Answer(Outcome.UNKNOWN, _unknown().message, signature=signature)
