@@ -1,0 +1,300 @@
+"""
+The open-data API (read only): the published public record, always as the public reads it, whoever
+asks. The views have no authentication class, so DRF's request.user is the anonymous user; every row
+comes through the models' `visible_to(AnonymousUser())` and the public projections the pages use.
+"""
+
+import django_filters
+from django import forms
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Prefetch
+from django.shortcuts import render
+from django.urls import reverse as django_reverse
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SpectacularJSONAPIView
+from rest_framework import viewsets
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.views import APIView
+
+from decisions.feeds import as_the_public
+from decisions.filters import DecisionFilter
+from decisions.models import Decision, NewestFirstPages
+from meetings.filters import MeetingFilter
+from meetings.models import Meeting, Participation, PublicParticipation
+from members.models import Membership, Organisation, Person, Post, RoleHeld
+from opendata import shapes
+from opendata.identifiers import ROLE_KEY_PREFIX, parse_key
+from opendata.pagination import PER_PAGE, Chain, LookAheadPagination
+
+
+def public_user():
+    return AnonymousUser()
+
+
+class CorsMixin:
+    """Reading from another origin is the point of open data: GET from any origin, without credentials."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+
+class PublicFilterBackend(DjangoFilterBackend):
+    """The filter sets of the pages, given the request as the public makes it (what their choices draw on)."""
+
+    def get_filterset_kwargs(self, request, queryset, view):
+        kwargs = super().get_filterset_kwargs(request, queryset, view)
+        kwargs["request"] = as_the_public(request._request)
+        return kwargs
+
+
+class OpenDataViewSet(CorsMixin, viewsets.GenericViewSet):
+    authentication_classes = []  # always the anonymous view: no session is read
+    permission_classes = [AllowAny]
+    renderer_classes = [JSONRenderer]
+    pagination_class = LookAheadPagination
+    filter_backends = []
+
+    def rows(self, queryset):
+        """What a page is sliced from (a queryset unless a view reads its rows in steps)."""
+        return queryset
+
+    def list(self, request):
+        page = self.paginate_queryset(self.rows(self.filter_queryset(self.get_queryset())))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def get_object(self):
+        key = parse_key(self.kwargs["pk"])
+        row = self.get_queryset().filter(pk=key).first() if key is not None else None
+        if row is None:
+            raise NotFound()
+        return row
+
+    def retrieve(self, request, pk):
+        return Response(self.get_serializer(self.get_object()).data)
+
+
+class OrganizationFilter(django_filters.FilterSet):
+    classification = django_filters.ChoiceFilter(field_name="kind", choices=Organisation.Kind.choices)
+
+    class Meta:
+        model = Organisation
+        fields = ["classification"]
+
+
+@extend_schema(tags=["Popolo"])
+class OrganizationViewSet(OpenDataViewSet):
+    """Organisations of the public record (Popolo Organization), by id."""
+
+    serializer_class = shapes.OrganizationSerializer
+    filter_backends = [PublicFilterBackend]
+    filterset_class = OrganizationFilter
+
+    def get_queryset(self):
+        return Organisation.objects.visible_to(public_user()).order_by("pk")
+
+
+@extend_schema(tags=["Popolo"])
+class PersonViewSet(OpenDataViewSet):
+    """People the public record names (Popolo Person): chairs, hosts, speakers, post holders, proposers."""
+
+    serializer_class = shapes.PersonSerializer
+
+    def get_queryset(self):
+        return Person.objects.visible_to(public_user()).order_by("pk")
+
+
+@extend_schema(tags=["Popolo"])
+class PostViewSet(OpenDataViewSet):
+    """The posts of the IISG (Popolo Post)."""
+
+    serializer_class = shapes.PostSerializer
+
+    def get_queryset(self):
+        return Post.objects.order_by("pk")
+
+
+class MembershipQuery(forms.Form):
+    organization = forms.SlugField(required=False, max_length=220)
+    classification = forms.ChoiceField(
+        required=False, choices=[("", ""), *Membership.Category.choices, ("post", _("Post"))]
+    )
+
+
+class MembershipFilterBackend:
+    """`organization` (a slug: the member, the holder or whom a holder represented) and `classification`."""
+
+    def filter_queryset(self, request, chain, view):
+        query = MembershipQuery(request.query_params)
+        if not query.is_valid():
+            raise ValidationError(query.errors)
+        return query.cleaned_data
+
+    def get_schema_operation_parameters(self, view):
+        classifications = [value for value, _label in Membership.Category.choices] + ["post"]
+        return [
+            {
+                "name": "organization",
+                "in": "query",
+                "required": False,
+                "description": "The organisation's slug (identifiers, scheme iisg-slug).",
+                "schema": {"type": "string"},
+            },
+            {
+                "name": "classification",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "string", "enum": classifications},
+            },
+        ]
+
+
+@extend_schema(tags=["Popolo"])
+class MembershipViewSet(OpenDataViewSet):
+    """Organisations' memberships of the IISG, then roles held (memberships of a post): Popolo Membership."""
+
+    serializer_class = shapes.MembershipSerializer
+    filter_backends = [MembershipFilterBackend]
+
+    def memberships(self):
+        return Membership.objects.visible_to(public_user()).select_related("organisation").order_by("pk")
+
+    def roles(self):
+        return RoleHeld.objects.visible_to(public_user()).with_people().order_by("pk")
+
+    def get_queryset(self):
+        return Membership.objects.none()  # the lists are read by memberships() and roles()
+
+    def list(self, request):
+        wanted = self.filter_queryset(None)
+        memberships, roles = self.memberships(), self.roles()
+        if slug := wanted["organization"]:
+            memberships = memberships.filter(organisation__slug=slug)
+            roles = roles.filter(organisation__slug=slug) | roles.filter(represented__slug=slug)
+        if classification := wanted["classification"]:
+            is_post = classification == "post"
+            memberships = memberships.none() if is_post else memberships.filter(category=classification)
+            roles = roles if is_post else roles.none()
+        page = self.paginate_queryset(Chain(memberships, roles))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def get_object(self):
+        text = self.kwargs["pk"]
+        rows = self.memberships()
+        if text.startswith(ROLE_KEY_PREFIX):
+            text, rows = text[len(ROLE_KEY_PREFIX) :], self.roles()
+        key = parse_key(text)
+        row = rows.filter(pk=key).first() if key is not None else None
+        if row is None:
+            raise NotFound()
+        return row
+
+
+@extend_schema(tags=["Open Civic Data"])
+class EventViewSet(OpenDataViewSet):
+    """Published meetings as Open Civic Data events, newest first; filtered like /meetings/ (kind, pillar, year)."""
+
+    serializer_class = shapes.EventSerializer
+    filter_backends = [PublicFilterBackend]
+    filterset_class = MeetingFilter
+
+    def get_queryset(self):
+        public = public_user()
+        participations = Participation.objects.visible_to(public).select_related("organisation").order_by("order", "pk")
+        return (
+            Meeting.objects.visible_to(public)
+            .select_related("pillar")
+            .prefetch_related(
+                Prefetch("participations", queryset=participations, to_attr="participation_rows"),
+                Prefetch(
+                    "decisions",
+                    queryset=Decision.objects.visible_to(public).order_by("sequence", "reference"),
+                    to_attr="public_decisions",
+                ),
+            )
+            .order_by("-start", "pk")
+        )
+
+    def get_serializer(self, *args, **kwargs):
+        rows = args[0] if args else None
+        for meeting in rows if kwargs.get("many") else [rows] if rows is not None else []:
+            # Read through the public projection only (meetings.PublicParticipation).
+            meeting.public_participations = [PublicParticipation(row) for row in meeting.participation_rows]
+        return super().get_serializer(*args, **kwargs)
+
+
+@extend_schema(tags=["Popolo"])
+class DecisionViewSet(OpenDataViewSet):
+    """The decision register's published decisions (Popolo Motion), newest first, with the register's filters."""
+
+    serializer_class = shapes.DecisionSerializer
+    filter_backends = [PublicFilterBackend]
+    filterset_class = DecisionFilter
+
+    def get_queryset(self):
+        return Decision.objects.visible_to(public_user())
+
+    def with_rows(self, decisions):
+        return decisions.with_acted_on(public_user()).select_related("procedure")
+
+    def rows(self, queryset):
+        # The register's two steps (decisions.NewestFirstPages): the page's ids, index-ordered, then the rows.
+        return NewestFirstPages(queryset, self.with_rows)
+
+    def get_object(self):
+        key = parse_key(self.kwargs["pk"])
+        row = self.with_rows(self.get_queryset().filter(pk=key)).first() if key is not None else None
+        if row is None:
+            raise NotFound()
+        return row
+
+
+class IndexView(CorsMixin, APIView):
+    """Where each list is: the entry point of the API."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    renderer_classes = [JSONRenderer]
+
+    @extend_schema(
+        responses={
+            200: {
+                "type": "object",
+                "properties": {
+                    "openapi": {"type": "string", "format": "uri"},
+                    "documentation": {"type": "string", "format": "uri"},
+                    "lists": {"type": "object", "additionalProperties": {"type": "string", "format": "uri"}},
+                },
+                "required": ["openapi", "documentation", "lists"],
+            }
+        }
+    )
+    def get(self, request):
+        names = ["organizations", "persons", "memberships", "posts", "events", "decisions"]
+        singular = {"persons": "person"}
+        return Response(
+            {
+                "openapi": reverse("opendata:openapi", request=request),
+                "documentation": reverse("opendata:documentation", request=request),
+                "lists": {
+                    name: reverse(f"opendata:{singular.get(name, name[:-1])}-list", request=request) for name in names
+                },
+            }
+        )
+
+
+class OpenAPIView(CorsMixin, SpectacularJSONAPIView):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+
+def documentation(request):
+    """The human page: what the API is, the standards, the endpoints with an example each, the spec."""
+    return render(request, "opendata/index.html", {"per_page": PER_PAGE, "spec": django_reverse("opendata:openapi")})
