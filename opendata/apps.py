@@ -12,5 +12,5 @@ class OpenDataConfig(AppConfig):
         # (core.alternates: a registry this site layer fills).
         from core import alternates
 
-        alternates.add("decisions", alternates.Alternate("opendata:decision-list", "application/json"))
-        alternates.add("meetings", alternates.Alternate("opendata:event-list", "application/json"))
+        alternates.add("decisions", alternates.Alternate("opendata:api-decision-list", "application/json"))
+        alternates.add("meetings", alternates.Alternate("opendata:api-event-list", "application/json"))

@@ -107,7 +107,7 @@ class PersonRefSerializer(serializers.Serializer):
 
 class OrganizationSerializer(Shape):
     kind = "organization"
-    api_name = "opendata:organization-detail"
+    api_name = "opendata:api-organization-detail"
 
     name = serializers.CharField(source="display_name", help_text="The name, Kosovo* with its asterisk.")
     other_names = serializers.SerializerMethodField()
@@ -141,7 +141,7 @@ class OrganizationSerializer(Shape):
 
 class PersonSerializer(Shape):
     kind = "person"
-    api_name = "opendata:person-detail"
+    api_name = "opendata:api-person-detail"
 
     name = serializers.CharField()
     honorific_prefix = serializers.CharField(source="honorific")
@@ -159,7 +159,7 @@ class PersonSerializer(Shape):
 
 class PostSerializer(Shape):
     kind = "post"
-    api_name = "opendata:post-detail"
+    api_name = "opendata:api-post-detail"
 
     label = serializers.CharField(source="name")
     role = serializers.CharField(source="name")
@@ -176,7 +176,7 @@ class MembershipSerializer(Shape):
     """An organisation's membership of the IISG, or a role held (a membership of a post): Popolo's Membership."""
 
     kind = "membership"
-    api_name = "opendata:membership-detail"
+    api_name = "opendata:api-membership-detail"
 
     label = serializers.SerializerMethodField()
     role = serializers.SerializerMethodField()
@@ -197,6 +197,7 @@ class MembershipSerializer(Shape):
     def key(self, obj):
         return role_key(obj.pk) if self.is_role(obj) else obj.pk
 
+    @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, obj):
         if self.is_role(obj):
             return super().get_url(obj)
@@ -322,7 +323,7 @@ class EventSerializer(Shape):
     """A meeting's public record as Open Civic Data's Event."""
 
     kind = "event"
-    api_name = "opendata:event-detail"
+    api_name = "opendata:api-event-detail"
 
     name = serializers.CharField(source="title")
     classification = serializers.CharField(source="kind")
@@ -433,7 +434,7 @@ class DecisionSerializer(Shape):
     """A decision as Popolo's Motion (no vote events: the Board decides by consensus)."""
 
     kind = "decision"
-    api_name = "opendata:decision-detail"
+    api_name = "opendata:api-decision-detail"
 
     identifier = serializers.CharField(source="reference")
     classification = serializers.CharField(source="verb", help_text="The outcome as worded: approved, endorsed…")
@@ -454,6 +455,7 @@ class DecisionSerializer(Shape):
     footnotes = serializers.SerializerMethodField()
     sources = serializers.SerializerMethodField()
 
+    @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, obj):
         return absolute(self.context.get("request"), obj.get_absolute_url())
 

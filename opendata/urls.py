@@ -8,9 +8,9 @@ LIST = {"get": "list"}
 DETAIL = {"get": "retrieve"}
 
 urlpatterns = [
-    path("api/", views.documentation, name="documentation"),
-    path("api/v1/", views.IndexView.as_view(), name="index"),
-    path("api/v1/openapi.json", views.OpenAPIView.as_view(), name="openapi"),
+    path("api/", views.documentation, name="api-documentation"),
+    path("api/v1/", views.IndexView.as_view(), name="api-index"),
+    path("api/v1/openapi.json", views.OpenAPIView.as_view(), name="api-openapi"),
 ]
 for plural, singular, viewset in [
     ("organizations", "organization", views.OrganizationViewSet),
@@ -21,6 +21,6 @@ for plural, singular, viewset in [
     ("decisions", "decision", views.DecisionViewSet),
 ]:
     urlpatterns += [
-        path(f"api/v1/{plural}/", viewset.as_view(LIST), name=f"{singular}-list"),
-        path(f"api/v1/{plural}/<str:pk>/", viewset.as_view(DETAIL), name=f"{singular}-detail"),
+        path(f"api/v1/{plural}/", viewset.as_view(LIST), name=f"api-{singular}-list"),
+        path(f"api/v1/{plural}/<str:pk>/", viewset.as_view(DETAIL), name=f"api-{singular}-detail"),
     ]
