@@ -244,7 +244,19 @@ class MembershipSerializer(Shape):
             return {"type": "person", **PersonRefSerializer(obj.person).data}
         return {"type": "organization", **OrganizationRefSerializer(obj.organisation).data}
 
-    @extend_schema_field(OrganizationRefSerializer(allow_null=True))
+    @extend_schema_field(
+        {
+            "type": "object",
+            "nullable": True,
+            "description": "The organisation a person held the post for",
+            "properties": {
+                "id": {"type": "string"},
+                "name": {"type": "string"},
+                "footnote": {"type": "string", "nullable": True},
+            },
+            "required": ["id", "name", "footnote"],
+        }
+    )
     def get_on_behalf_of(self, obj):
         if self.is_role(obj) and obj.represented_id:
             return OrganizationRefSerializer(obj.represented).data
@@ -479,7 +491,20 @@ class DecisionSerializer(Shape):
     def get_procedure(self, obj):
         return obj.procedure.reference if obj.procedure_id else None
 
-    @extend_schema_field(EntitySerializer(allow_null=True))
+    @extend_schema_field(
+        {
+            "type": "object",
+            "nullable": True,
+            "properties": {
+                "entity_type": {"type": "string", "enum": ["organization", "person"]},
+                "entity_id": {"type": "string"},
+                "entity_name": {"type": "string"},
+                "note": {"type": "string"},
+                "footnote": {"type": "string", "nullable": True},
+            },
+            "required": ["entity_type", "entity_id", "entity_name", "note"],
+        }
+    )
     def get_creator(self, obj):
         if obj.proposed_by_organisation_id:
             return _organisation_entity(obj.proposed_by_organisation, "proposed it")

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse as django_reverse
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework import viewsets
 from rest_framework.exceptions import NotFound, ValidationError
@@ -90,6 +90,28 @@ class OpenDataViewSet(PublicApiMixin, viewsets.GenericViewSet):
         return Response(self.get_serializer(self.get_object()).data)
 
 
+PARAMETER_ERRORS = OpenApiResponse(
+    response={
+        "type": "object",
+        "description": "Each parameter in error, with its messages.",
+        "additionalProperties": {"type": "array", "items": {"type": "string"}},
+    },
+    description="A parameter in error: named, with what is wrong with it.",
+)
+NOT_FOUND = OpenApiResponse(
+    response={"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]},
+    description="No such object in the public record (unknown, or not public).",
+)
+
+
+def documented(serializer, tag: str):
+    """The OpenAPI description of a list and its objects: their shape, a 400 for a bad parameter, a 404."""
+    return extend_schema_view(
+        list=extend_schema(tags=[tag], responses={200: serializer(many=True), 400: PARAMETER_ERRORS}),
+        retrieve=extend_schema(tags=[tag], responses={200: serializer, 404: NOT_FOUND}),
+    )
+
+
 class OrganizationFilter(django_filters.FilterSet):
     classification = django_filters.ChoiceFilter(field_name="kind", choices=Organisation.Kind.choices)
 
@@ -98,7 +120,7 @@ class OrganizationFilter(django_filters.FilterSet):
         fields = ["classification"]
 
 
-@extend_schema(tags=["Popolo"])
+@documented(shapes.OrganizationSerializer, "Popolo")
 class OrganizationViewSet(OpenDataViewSet):
     """Organisations of the public record (Popolo Organization), by id."""
 
@@ -110,7 +132,7 @@ class OrganizationViewSet(OpenDataViewSet):
         return Organisation.objects.visible_to(public_user()).order_by("pk")
 
 
-@extend_schema(tags=["Popolo"])
+@documented(shapes.PersonSerializer, "Popolo")
 class PersonViewSet(OpenDataViewSet):
     """People the public record names (Popolo Person): chairs, hosts, speakers, post holders, proposers."""
 
@@ -120,7 +142,7 @@ class PersonViewSet(OpenDataViewSet):
         return Person.objects.visible_to(public_user()).order_by("pk")
 
 
-@extend_schema(tags=["Popolo"])
+@documented(shapes.PostSerializer, "Popolo")
 class PostViewSet(OpenDataViewSet):
     """The posts of the IISG (Popolo Post)."""
 
@@ -165,7 +187,7 @@ class MembershipFilterBackend:
         ]
 
 
-@extend_schema(tags=["Popolo"])
+@documented(shapes.MembershipSerializer, "Popolo")
 class MembershipViewSet(OpenDataViewSet):
     """Organisations' memberships of the IISG, then roles held (memberships of a post): Popolo Membership."""
 
@@ -206,7 +228,7 @@ class MembershipViewSet(OpenDataViewSet):
         return row
 
 
-@extend_schema(tags=["Open Civic Data"])
+@documented(shapes.EventSerializer, "Open Civic Data")
 class EventViewSet(OpenDataViewSet):
     """Published meetings as Open Civic Data events, newest first; filtered like /meetings/ (kind, pillar, year)."""
 
@@ -239,7 +261,7 @@ class EventViewSet(OpenDataViewSet):
         return super().get_serializer(*args, **kwargs)
 
 
-@extend_schema(tags=["Popolo"])
+@documented(shapes.DecisionSerializer, "Popolo")
 class DecisionViewSet(OpenDataViewSet):
     """The decision register's published decisions (Popolo Motion), newest first, with the register's filters."""
 
