@@ -31,8 +31,8 @@ BUDGET = {
     "membership-list": 2,
     # The meetings' filter choices (meetings.filters.MeetingFilter), the meetings, their participants, their decisions.
     "event-list": 4,
-    # The register's two steps: the page's ids, the rows with their procedure; then (with_acted_on) the meetings,
-    # documents, memberships, roles held, organisations and people concerned.
+    # The register's two steps: the page's ids, then the rows with what they name and acted on
+    # (DecisionQuerySet.with_acted_on's prefetches).
     "decision-list": 7,
 }
 
