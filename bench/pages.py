@@ -71,7 +71,6 @@ def page_list() -> list[tuple[str, str]]:
     """(key, path) of every page measured; the bare reference view first."""
     from bench.urls import BARE_PATH
     from bench.volume import COMMON_WORD, RARE_WORD
-
     from decisions.models import Decision
 
     sixth, large, organisation, person, pillar = _discover()

@@ -48,6 +48,13 @@ class PublicApiMixin:
     authentication_classes = []
     permission_classes = [AllowAny]
 
+    def initialize_request(self, request, *args, **kwargs):
+        # DRF's user is the anonymous one from the start: DRF never authenticates, and so never writes its
+        # anonymous user over the request's own (which the middleware reads to mark the answer private).
+        public = super().initialize_request(request, *args, **kwargs)
+        public._user, public._auth = AnonymousUser(), None
+        return public
+
     def perform_authentication(self, request):
         pass
 

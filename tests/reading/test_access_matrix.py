@@ -232,7 +232,7 @@ def what_the_list_shows(url_name: str, published) -> list[str]:
         # Issue 21: the open-data API, always as the public reads it.
         "api-documentation": ["<h1>Open data", "/api/v1/openapi.json"],
         "api-index": ['"lists"', "/api/v1/decisions/"],
-        "api-openapi": ['"openapi"', "/api/v1/decisions/{pk}/"],
+        "api-openapi": ['"openapi"', "/api/v1/decisions/{id}/"],
         "api-organization-list": ['"results"', f'"name":"{published.organisation.name}"'],
         "api-person-list": ['"results"', f'"name":"{published.person.name}"'],
         "api-membership-list": ['"results"', f'"name":"{published.organisation.name}"'],
