@@ -442,6 +442,12 @@ class EventSerializer(Shape):
         return [{"url": self.get_url(obj), "note": "Public record on the IISG Board Portal"}]
 
 
+class EventListSerializer(EventSerializer):
+    """An event in a list: without its participants (a meeting may name 200; its object has them)."""
+
+    participants = None
+
+
 class DecisionSerializer(Shape):
     """A decision as Popolo's Motion (no vote events: the Board decides by consensus)."""
 

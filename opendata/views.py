@@ -235,7 +235,12 @@ class MembershipViewSet(OpenDataViewSet):
         return row
 
 
-@documented(shapes.EventSerializer, "Open Civic Data")
+@extend_schema_view(
+    list=extend_schema(
+        tags=["Open Civic Data"], responses={200: shapes.EventListSerializer(many=True), 400: PARAMETER_ERRORS}
+    ),
+    retrieve=extend_schema(tags=["Open Civic Data"], responses={200: shapes.EventSerializer, 404: NOT_FOUND}),
+)
 class EventViewSet(OpenDataViewSet):
     """Published meetings as Open Civic Data events, newest first; filtered like /meetings/ (kind, pillar, year)."""
 
@@ -243,29 +248,26 @@ class EventViewSet(OpenDataViewSet):
     filter_backends = [PublicFilterBackend]
     filterset_class = MeetingFilter
 
+    def get_serializer_class(self):
+        return shapes.EventListSerializer if self.action == "list" else shapes.EventSerializer
+
     def get_queryset(self):
         public = public_user()
-        participations = Participation.objects.visible_to(public).select_related("organisation").order_by("order", "pk")
+        decisions = Decision.objects.visible_to(public).order_by("sequence", "reference")
         return (
             Meeting.objects.visible_to(public)
             .select_related("pillar")
-            .prefetch_related(
-                Prefetch("participations", queryset=participations, to_attr="participation_rows"),
-                Prefetch(
-                    "decisions",
-                    queryset=Decision.objects.visible_to(public).order_by("sequence", "reference"),
-                    to_attr="public_decisions",
-                ),
-            )
+            .prefetch_related(Prefetch("decisions", queryset=decisions, to_attr="public_decisions"))
             .order_by("-start", "pk")
         )
 
-    def get_serializer(self, *args, **kwargs):
-        rows = args[0] if args else None
-        for meeting in rows if kwargs.get("many") else [rows] if rows is not None else []:
-            # Read through the public projection only (meetings.PublicParticipation).
-            meeting.public_participations = [PublicParticipation(row) for row in meeting.participation_rows]
-        return super().get_serializer(*args, **kwargs)
+    def get_object(self):
+        meeting = super().get_object()
+        # Who took part, read through the public projection only (meetings.PublicParticipation).
+        rows = Participation.objects.visible_to(public_user()).filter(meeting=meeting)
+        rows = rows.select_related("organisation").order_by("order", "pk")
+        meeting.public_participations = [PublicParticipation(row) for row in rows]
+        return meeting
 
 
 @documented(shapes.DecisionSerializer, "Popolo")

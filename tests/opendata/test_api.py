@@ -64,7 +64,9 @@ def test_every_list_and_object_answers_as_described(client, openapi, records):
         page = get_valid(client, openapi, api(f"{name}-list"))
         assert page["results"], name
         for row in page["results"][:3]:
-            assert get_valid(client, openapi, row["api_url"].removeprefix("http://testserver")) == row
+            detail = get_valid(client, openapi, row["api_url"].removeprefix("http://testserver"))
+            # The object says at least what its row says (an event's row leaves out its participants).
+            assert {key: detail[key] for key in row} == row
     for name, url in detail_urls(records["published"]).items():
         assert get_valid(client, openapi, url)["api_url"] == f"http://testserver{url}", name
     get_valid(client, openapi, api("post-detail", Post.objects.order_by("pk").first().pk))

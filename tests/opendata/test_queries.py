@@ -29,8 +29,9 @@ BUDGET = {
     "post-list": 1,
     # Memberships, then the roles held that follow them on the page.
     "membership-list": 2,
-    # The meetings' filter choices (meetings.filters.MeetingFilter), the meetings, their participants, their decisions.
-    "event-list": 4,
+    # The meetings' filter choices (meetings.filters.MeetingFilter), the meetings, their decisions (no participants:
+    # each meeting's object has them).
+    "event-list": 3,
     # The register's two steps: the page's ids, then the rows with what they name and acted on
     # (DecisionQuerySet.with_acted_on's prefetches).
     "decision-list": 7,
