@@ -7,7 +7,7 @@ comes through the models' `visible_to(AnonymousUser())` and the public projectio
 import django_filters
 from django import forms
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.shortcuts import render
 from django.urls import reverse as django_reverse
 from django.utils.translation import gettext_lazy as _
@@ -164,19 +164,58 @@ class MembershipQuery(forms.Form):
     classification = forms.ChoiceField(
         required=False, choices=[("", ""), *Membership.Category.choices, ("post", _("Post"))]
     )
+    # In force at some time from `from` to `to` (both days included); `from` and `to` are Python keywords.
+    date_from = forms.DateField(required=False)
+    date_to = forms.DateField(required=False)
+
+    def __init__(self, data):
+        data = data.copy()
+        for name in ("from", "to"):
+            if name in data:
+                data[f"date_{name}"] = data.pop(name)[-1]
+        super().__init__(data)
+
+    def clean_organization(self):
+        slug = self.cleaned_data["organization"]
+        if slug and not Organisation.objects.visible_to(public_user()).filter(slug=slug).exists():
+            raise forms.ValidationError(_("No organisation of the public record has this slug."))
+        return slug
+
+    def clean(self):
+        start, end = self.cleaned_data.get("date_from"), self.cleaned_data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The end is before the start."))
+        return self.cleaned_data
+
+    @property
+    def errors_by_parameter(self) -> dict:
+        return {{"date_from": "from", "date_to": "to"}.get(name, name): errors for name, errors in self.errors.items()}
+
+
+def in_force(rows, start_field: str, end_field: str, start, end):
+    """Rows whose term (a start and an end, either not on record) meets the days from `start` to `end`."""
+    if end:
+        rows = rows.filter(Q(**{f"{start_field}__isnull": True}) | Q(**{f"{start_field}__lte": end}))
+    if start:
+        rows = rows.filter(Q(**{f"{end_field}__isnull": True}) | Q(**{f"{end_field}__gte": start}))
+    return rows
 
 
 class MembershipFilterBackend:
-    """`organization` (a slug: the member, the holder or whom a holder represented) and `classification`."""
+    """
+    `organization` (a slug: the member, the holder or whom a holder represented), `classification`, and
+    `from`/`to`: in force at some time in that range.
+    """
 
     def filter_queryset(self, request, chain, view):
         query = MembershipQuery(request.query_params)
         if not query.is_valid():
-            raise ValidationError(query.errors)
+            raise ValidationError(query.errors_by_parameter)
         return query.cleaned_data
 
     def get_schema_operation_parameters(self, view):
         classifications = [value for value, _label in Membership.Category.choices] + ["post"]
+        day = {"type": "string", "format": "date"}
         return [
             {
                 "name": "organization",
@@ -191,6 +230,8 @@ class MembershipFilterBackend:
                 "required": False,
                 "schema": {"type": "string", "enum": classifications},
             },
+            {"name": "from", "in": "query", "required": False, "description": "In force on or after.", "schema": day},
+            {"name": "to", "in": "query", "required": False, "description": "In force on or before.", "schema": day},
         ]
 
 
@@ -220,6 +261,8 @@ class MembershipViewSet(OpenDataViewSet):
             is_post = classification == "post"
             memberships = memberships.none() if is_post else memberships.filter(category=classification)
             roles = roles if is_post else roles.none()
+        memberships = in_force(memberships, "since", "until", wanted["date_from"], wanted["date_to"])
+        roles = in_force(roles, "start", "end", wanted["date_from"], wanted["date_to"])
         page = self.paginate_queryset(Chain(memberships, roles))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 

@@ -4,6 +4,7 @@ every persona (the leak markers), JSON 404 and 400, pagination without a count, 
 the Kosovo* footnote, stable identifiers, CORS, the feeds' links to it.
 """
 
+import datetime as dt
 import json
 import re
 
@@ -120,6 +121,9 @@ def test_what_the_public_may_not_read_is_a_json_404(client_for, openapi, records
         ("organization-list", "classification=nonsense"),
         ("membership-list", "classification=nonsense"),
         ("membership-list", "organization=not a slug"),
+        ("membership-list", "organization=no-such-organisation"),
+        ("membership-list", "from=2022-02-30"),
+        ("membership-list", "from=2022-01-01&to=2021-01-01"),
         ("person-list", "page=0"),
         ("post-list", "page=x"),
         ("event-list", "per_page=101"),
@@ -128,8 +132,9 @@ def test_what_the_public_may_not_read_is_a_json_404(client_for, openapi, records
 )
 def test_a_bad_parameter_is_a_json_400_naming_it(client, openapi, records, url, parameter):
     errors = get_valid(client, openapi, api(url) + "?" + parameter, 400)
-    assert list(errors) == [parameter.split("=")[0]]
-    assert all(isinstance(message, str) and message for message in errors[parameter.split("=")[0]])
+    named = parameter.split("&")[-1].split("=")[0]
+    assert list(errors) == [named]
+    assert all(isinstance(message, str) and message for message in errors[named])
 
 
 def test_pages_follow_one_another_without_a_count(client, openapi, records):
@@ -161,6 +166,16 @@ def test_memberships_then_posts_held_in_one_list(client, openapi, records):
         page = get_valid(client, openapi, api("membership-list") + f"?per_page=1&page={number}")
         paged += page["results"]
     assert [row["id"] for row in paged] == [row["id"] for row in rows]
+    # In force in a range: the published record's membership began 40 days ago and lasts.
+    membership = records["published"].decision.memberships.first()
+    since = membership.since
+    ids = {
+        query: [row["id"] for row in get_valid(client, openapi, api("membership-list") + query)["results"]]
+        for query in (f"?to={since}", f"?to={since - dt.timedelta(days=1)}", f"?from={since}&to={since}")
+    }
+    assert f"iisg:membership/{membership.pk}" in ids[f"?to={since}"]
+    assert f"iisg:membership/{membership.pk}" not in ids[f"?to={since - dt.timedelta(days=1)}"]
+    assert f"iisg:membership/{membership.pk}" in ids[f"?from={since}&to={since}"]
     posts = get_valid(client, openapi, api("membership-list") + "?classification=post")["results"]
     assert posts
     assert all(row["post_id"] for row in posts)
