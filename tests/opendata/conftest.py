@@ -3,7 +3,7 @@
 import pytest
 from openapi_core import OpenAPI
 
-from tests.reading.conftest import _records_of_the_module, records_built_once  # noqa: F401
+from tests.reading.conftest import _records_of_the_module, committed, page_cache, records_built_once  # noqa: F401
 
 _SPEC = {}
 

@@ -266,3 +266,20 @@ def test_a_signed_in_answer_is_the_publics_yet_private(client_for, records):
     assert response.json() == anonymous
     assert "private" in response["Cache-Control"]
     assert json.dumps(anonymous).count("iisg:decision/") == 1
+
+
+def test_the_page_cache_keeps_an_answer_whole(client, page_cache, records, committed):
+    """Served again from the public page cache (core.pagecache): the same JSON, type and CORS header."""
+    url = api("decision-list") + "?per_page=2"
+    first = client.get(url)
+    again = client.get(url)
+    assert (first["X-Page-Cache"], again["X-Page-Cache"]) == ("miss", "hit")
+    assert again.content == first.content
+    assert again["Content-Type"] == "application/json"
+    assert again["Access-Control-Allow-Origin"] == "*"
+    # A published change shows at once: the cache's generation moves with every committed write.
+    with committed():
+        decision = records["published"].decision
+        decision.subject = "A subject changed since"
+        decision.save()
+    assert "A subject changed since" in client.get(url).content.decode()
