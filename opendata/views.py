@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse as django_reverse
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.extensions import OpenApiFilterExtension
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework import viewsets
@@ -71,6 +72,32 @@ class PublicFilterBackend(DjangoFilterBackend):
         kwargs = super().get_filterset_kwargs(request, queryset, view)
         kwargs["request"] = as_the_public(request._request)
         return kwargs
+
+
+class PublicFilterParameters(OpenApiFilterExtension):
+    """
+    The query parameters of a filter set, for the OpenAPI description: a string each, a date where it is one,
+    its choices where they are fixed (those drawn from the data, or computed, are left open). drf-spectacular's
+    own django-filter extension guesses types from model fields, which the register's lookups are not.
+    """
+
+    target_class = "opendata.views.PublicFilterBackend"
+    priority = 1
+
+    def get_schema_operation_parameters(self, auto_schema, *args, **kwargs):
+        parameters = []
+        for name, item in auto_schema.view.filterset_class.base_filters.items():
+            schema = {"type": "string"}
+            if isinstance(item, django_filters.DateFilter):
+                schema["format"] = "date"
+            choices = item.extra.get("choices")
+            if choices and not callable(choices):
+                schema["enum"] = [str(value) for value, _label in choices]
+            description = str(item.label or "") + (f" {item.extra['help_text']}" if item.extra.get("help_text") else "")
+            parameters.append(
+                {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
+            )
+        return parameters
 
 
 class OpenDataViewSet(PublicApiMixin, viewsets.GenericViewSet):
