@@ -305,6 +305,23 @@ class MembershipViewSet(OpenDataViewSet):
         return row
 
 
+class EventFilter(MeetingFilter):
+    """The meetings page's filter set (kind, pillar, year), and a range of days the meeting began in."""
+
+    date_from = django_filters.DateFilter(
+        field_name="start", lookup_expr="date__gte", label=_("From"), help_text=_("Began on or after this day.")
+    )
+    date_to = django_filters.DateFilter(
+        field_name="start", lookup_expr="date__lte", label=_("To"), help_text=_("Began on or before this day.")
+    )
+
+
+# `from` and `to` in the URL, as on the register (Python keywords: named after the class is made).
+EventFilter.base_filters = {
+    {"date_from": "from", "date_to": "to"}.get(name, name): item for name, item in EventFilter.base_filters.items()
+}
+
+
 @extend_schema_view(
     list=extend_schema(
         tags=["Open Civic Data"], responses={200: shapes.EventListSerializer(many=True), 400: PARAMETER_ERRORS}
@@ -312,11 +329,11 @@ class MembershipViewSet(OpenDataViewSet):
     retrieve=extend_schema(tags=["Open Civic Data"], responses={200: shapes.EventSerializer, 404: NOT_FOUND}),
 )
 class EventViewSet(OpenDataViewSet):
-    """Published meetings as Open Civic Data events, newest first; filtered like /meetings/ (kind, pillar, year)."""
+    """Published meetings as Open Civic Data events, newest first; filtered like /meetings/, and by days."""
 
     serializer_class = shapes.EventSerializer
     filter_backends = [PublicFilterBackend]
-    filterset_class = MeetingFilter
+    filterset_class = EventFilter
 
     def get_serializer_class(self):
         return shapes.EventListSerializer if self.action == "list" else shapes.EventSerializer

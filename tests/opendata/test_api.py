@@ -12,6 +12,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openapi_core.contrib.django import DjangoOpenAPIRequest, DjangoOpenAPIResponse
 from openapi_spec_validator import validate as validate_spec
 
@@ -118,6 +119,7 @@ def test_what_the_public_may_not_read_is_a_json_404(client_for, openapi, records
         ("decision-list", "meeting=no-such-meeting"),
         ("event-list", "kind=nonsense"),
         ("event-list", "year=1066"),
+        ("event-list", "from=yesterday"),
         ("organization-list", "classification=nonsense"),
         ("membership-list", "classification=nonsense"),
         ("membership-list", "organization=not a slug"),
@@ -192,6 +194,14 @@ def test_the_registers_filters(client, openapi, records):
     assert [row["identifier"] for row in by_organisation["results"]] == [reference]
     events = get_valid(client, openapi, api("event-list") + f"?year={published.meeting.start.year}")["results"]
     assert published.meeting.title in [row["name"] for row in events]
+    began = published.meeting.start.astimezone(timezone.get_current_timezone()).date()
+    for query, found in [
+        (f"?from={began}&to={began}", True),
+        (f"?from={began + dt.timedelta(days=1)}", False),
+        (f"?to={began - dt.timedelta(days=1)}", False),
+    ]:
+        names = [row["name"] for row in get_valid(client, openapi, api("event-list") + query)["results"]]
+        assert (published.meeting.title in names) is found, query
 
 
 def test_kosovo_carries_its_footnote_everywhere(client, openapi, records):
