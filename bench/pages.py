@@ -71,8 +71,10 @@ def page_list() -> list[tuple[str, str]]:
     """(key, path) of every page measured; the bare reference views first."""
     from bench.urls import BARE_PATH, BARE_UNCACHED_PATH
     from bench.volume import COMMON_WORD, RARE_WORD
+    from decisions.models import Decision
 
     sixth, large, organisation, person, pillar = _discover()
+    decision_pk = Decision.objects.filter(meeting=sixth).values_list("pk", flat=True).first()
     return [
         ("bare", BARE_PATH),
         ("bare-uncached", BARE_UNCACHED_PATH),
@@ -103,6 +105,18 @@ def page_list() -> list[tuple[str, str]]:
         ("pillar", pillar.get_absolute_url()),
         ("documents", "/documents/"),
         ("actions", "/actions/"),
+        # issue 21: api — the open-data API's lists (always the public's answer), the first and a far page.
+        ("api-organizations", "/api/v1/organizations/"),
+        ("api-persons", "/api/v1/persons/"),
+        ("api-memberships", "/api/v1/memberships/"),
+        ("api-memberships-roles", "/api/v1/memberships/?classification=post"),
+        ("api-posts", "/api/v1/posts/"),
+        ("api-events", "/api/v1/events/"),
+        ("api-decisions", "/api/v1/decisions/"),
+        ("api-decisions-page-40", "/api/v1/decisions/?page=40"),
+        ("api-decisions-admitted", "/api/v1/decisions/?did=admitted&from=2020-01-01"),
+        ("api-decisions-100", "/api/v1/decisions/?per_page=100"),
+        ("api-decision", f"/api/v1/decisions/{decision_pk}/"),
     ]
 
 

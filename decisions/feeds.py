@@ -14,9 +14,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.syndication.views import Feed
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
+from core import alternates
 from decisions.filters import DecisionFilter
 from decisions.models import Decision, NewestFirstPages
 from members.models import DESIGNATED_NAME, KOSOVO_FOOTNOTE
@@ -45,7 +45,8 @@ def with_footnote(html: str, *texts: str) -> str:
 
 
 class DecisionFeed(Feed):
-    feed_type = Atom1Feed
+    # Atom, with a link to the same list in the open-data API where the site registered one (core.alternates).
+    feed_type = alternates.AtomWithAlternates
     author_name = "IISG Secretariat"
 
     def get_object(self, request, *args, **kwargs):
@@ -54,6 +55,9 @@ class DecisionFeed(Feed):
             request.GET or None, queryset=Decision.objects.visible_to(public.user), request=public
         )
         return {"request": request, "filter": filterset, "origin": request.build_absolute_uri("/")[:-1]}
+
+    def feed_extra_kwargs(self, obj):
+        return {"alternates": alternates.links("decisions", obj["origin"], obj["request"].GET.urlencode())}
 
     def title(self, obj):
         return _("IISG Board decisions")

@@ -55,12 +55,17 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "two_factor",
+    # The open-data API (opendata/): Django REST framework, its OpenAPI 3 description by drf-spectacular.
+    "rest_framework",
+    "drf_spectacular",
     # The layers, from the bottom: the toolkit, the domain apps, the site (README: Architecture).
     "core",
     "members",
     "meetings",
     "decisions",
     "portal",
+    # The site layer's open-data API (opendata/README.md): above every domain app, named by none.
+    "opendata",
 ]
 
 MIDDLEWARE = [
@@ -474,4 +479,28 @@ LOGGING = {
         # django-redis logs each cache call that failed; the breaker reports a failing Redis once per pause.
         "django_redis.cache": {"filters": ["skip_reported_by_breaker"]},
     },
+}
+
+
+# The open-data API (opendata/): read only, JSON only, always the anonymous view (no authentication class
+# reads a session), pages without a count (opendata/pagination.py).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "IISG Board Portal open data",
+    "DESCRIPTION": (
+        "The published public record of the IISG Board: organisations, people, memberships and posts "
+        "(Popolo), meetings (Open Civic Data events) and decisions (Popolo motions). Read only; "
+        "always the public view. See /api/."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
 }

@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("portal.urls")),
     path("", include("meetings.urls")),
     path("", include("decisions.urls")),
+    # The open-data API and its documentation page (site layer).
+    path("", include("opendata.urls")),
     # The Secretariat's editing pages.
     path("", include("meetings.edit_urls")),
     path("", include("decisions.edit_urls")),

@@ -13,9 +13,9 @@ from django.contrib.syndication.views import Feed
 from django.db.models import Case, DateTimeField, F, When
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
+from core import alternates
 from meetings.filters import MeetingFilter
 from meetings.models import Meeting
 from members.models import DESIGNATED_NAME, KOSOVO_FOOTNOTE
@@ -24,7 +24,8 @@ FEED_ENTRIES = 50
 
 
 class MeetingFeed(Feed):
-    feed_type = Atom1Feed
+    # Atom, with a link to the same list in the open-data API where the site registered one (core.alternates).
+    feed_type = alternates.AtomWithAlternates
     author_name = "IISG Secretariat"
 
     def get_object(self, request, *args, **kwargs):
@@ -42,6 +43,9 @@ class MeetingFeed(Feed):
         )
         filterset = MeetingFilter(request.GET or None, queryset=listable)
         return {"request": request, "filter": filterset, "origin": request.build_absolute_uri("/")[:-1]}
+
+    def feed_extra_kwargs(self, obj):
+        return {"alternates": alternates.links("meetings", obj["origin"], obj["request"].GET.urlencode())}
 
     def title(self, obj):
         return _("IISG meetings")

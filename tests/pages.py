@@ -124,6 +124,22 @@ PAGES: dict[str, str] = {
     # issue 21: chain
     "portal:verify": LIST,
     "portal:meeting-version": RECORD,
+    # issue 21: api — the open-data API: always the public's answer, whoever asks (tests/opendata).
+    "opendata:api-documentation": LIST,
+    "opendata:api-index": LIST,
+    "opendata:api-openapi": LIST,
+    "opendata:api-organization-list": LIST,
+    "opendata:api-organization-detail": RECORD,
+    "opendata:api-person-list": LIST,
+    "opendata:api-person-detail": RECORD,
+    "opendata:api-membership-list": LIST,
+    "opendata:api-membership-detail": RECORD,
+    "opendata:api-post-list": LIST,
+    "opendata:api-post-detail": PUBLIC,
+    "opendata:api-event-list": LIST,
+    "opendata:api-event-detail": RECORD,
+    "opendata:api-decision-list": LIST,
+    "opendata:api-decision-detail": RECORD,
 }
 
 # What a list page is opened with, where its address alone shows little.

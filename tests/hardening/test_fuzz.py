@@ -34,7 +34,7 @@ from hypothesis import strategies as st
 from decisions.models import ActionItem, Decision, Document, MeetingPaper, WrittenProcedure
 from decisions.procedures.services import launch_procedure
 from meetings.models import Meeting, Occasion
-from members.models import Membership, Organisation, Person, Pillar, RoleHeld
+from members.models import Membership, Organisation, Person, Pillar, Post, RoleHeld
 from tests.built_once import for_one_test, rows_for_the_module
 from tests.editing.test_admin_locking_records import admin_form_data
 from tests.factories import (
@@ -221,6 +221,11 @@ def _record(segment: str, meeting: Meeting):
         "roles": lambda: RoleHeld.objects.order_by("pk").first(),
         "pillars": lambda: Pillar.objects.order_by("pk").first(),
         "procedures": lambda: WrittenProcedure.objects.order_by("pk").first(),
+        # issue 21: api — the open-data API's objects (opendata/urls.py).
+        "organizations": lambda: Organisation.objects.order_by("pk").first(),
+        "persons": lambda: Person.objects.order_by("pk").first(),
+        "events": lambda: meeting,
+        "posts": lambda: Post.objects.order_by("pk").first(),
         "papers": lambda: (
             MeetingPaper.objects.filter(meeting=meeting).first()
             or MeetingPaperFactory(meeting=meeting, document=Document.objects.order_by("pk").first())

@@ -1,5 +1,6 @@
 """Every reading URL, for every persona and every state of the meeting record, with the expected status."""
 
+import json
 import re
 
 import pytest
@@ -7,7 +8,7 @@ from django.urls import reverse
 
 from core.invitations import issue_invitation_link
 from core.two_factor import issue_enrolment_link
-from members.models import Pillar
+from members.models import Pillar, Post
 from tests.conftest import PERSONAS
 from tests.factories import DelegationFactory, MembershipFactory, UserFactory
 from tests.pages import LIST, PUBLIC, QUERIES, RECORD, fill, pages_of
@@ -35,6 +36,15 @@ ANNOUNCEMENT_PAGES = {"meeting-detail", "meeting-ics"}
 # Issue 20: the meeting pack of an announced meeting, to prepare for it: Board members too (its agenda and
 # papers, Meeting.objects.prepared_for), never the public.
 PREPARATION_PAGES = {"meeting-pack"}
+# Issue 21: the open-data API answers everyone as it answers the public (opendata/): a JSON 404 for what
+# the public may not read, whoever asks.
+OPEN_DATA_PAGES = {
+    "api-organization-detail",
+    "api-person-detail",
+    "api-membership-detail",
+    "api-event-detail",
+    "api-decision-detail",
+}
 
 
 def _by_segment(record) -> dict:
@@ -46,6 +56,11 @@ def _by_segment(record) -> dict:
         "members": record.organisation,
         # The holder of the role the record's decision made: known only with the record.
         "people": record.person,
+        # Issue 21: the open-data API's objects (opendata/urls.py), by their number.
+        "organizations": record.organisation,
+        "persons": record.person,
+        "memberships": record.decision.memberships.first(),
+        "events": record.meeting,
     }
 
 
@@ -64,7 +79,10 @@ LIST_URLS = {
     route.short_name: (lambda route=route: fill(route, {}) + QUERIES.get(route.name, "")) for route in pages_of(LIST)
 }
 LIST_URLS |= {
-    route.short_name: (lambda route=route: fill(route, {"pillars": Pillar(code="WBCTi")})) for route in pages_of(PUBLIC)
+    route.short_name: (
+        lambda route=route: fill(route, {"pillars": Pillar(code="WBCTi"), "posts": Post.objects.order_by("pk").first()})
+    )
+    for route in pages_of(PUBLIC)
 }
 LIST_URLS["login"] = lambda: reverse("login")
 
@@ -80,6 +98,8 @@ VERSION_PAGES = {"meeting-version"}
 def expected_status(url_name: str, persona: str, state: str) -> int:
     if url_name in VERSION_PAGES:
         return 200 if state == "published" else 404
+    if url_name in OPEN_DATA_PAGES:
+        persona = "anonymous"
     if state == "announced" and url_name in ANNOUNCEMENT_PAGES:
         return 200
     if state == "announced" and url_name in PREPARATION_PAGES and persona != "anonymous":
@@ -112,6 +132,11 @@ def what_the_page_shows(url_name: str, record) -> str:
         "organisation-detail": record.organisation.name,
         "person-detail": record.person.name,
         "meeting-version": record.meeting.title,
+        "api-organization-detail": f'"name":"{record.organisation.name}"',
+        "api-person-detail": f'"name":"{record.person.name}"',
+        "api-membership-detail": f'"name":"{record.organisation.name}"',
+        "api-event-detail": f'"name":"{record.meeting.title}"',
+        "api-decision-detail": f'"identifier":"{record.decision.reference}"',
     }[url_name]
 
 
@@ -129,6 +154,8 @@ def test_record_pages(client_for, records, url_name, persona, state, status):
     assert response.status_code == status
     if status == 200:
         assert what_the_page_shows(url_name, record) in body
+    elif url_name in OPEN_DATA_PAGES:
+        assert json.loads(body) == {"detail": "Not found."}
     else:
         # The portal's own "not found" page, which names the record nowhere but in the address it offers
         # to come back to after signing in.
@@ -211,6 +238,17 @@ def what_the_list_shows(url_name: str, published) -> list[str]:
         "login": ["Sign in"],
         # Issue 21: the verification form.
         "verify": ["<h1>Verify a record</h1>"],
+        # Issue 21: the open-data API, always as the public reads it.
+        "api-documentation": ["<h1>Open data", "/api/v1/openapi.json"],
+        "api-index": ['"lists"', "/api/v1/decisions/"],
+        "api-openapi": ['"openapi"', "/api/v1/decisions/{id}/"],
+        "api-organization-list": ['"results"', f'"name":"{published.organisation.name}"'],
+        "api-person-list": ['"results"', f'"name":"{published.person.name}"'],
+        "api-membership-list": ['"results"', f'"name":"{published.organisation.name}"'],
+        "api-post-list": ['"results"', '"label":"Head of the IISG Secretariat"'],
+        "api-post-detail": ['"label":"Head of the IISG Secretariat"'],
+        "api-event-list": ['"results"', f'"name":"{meeting}"'],
+        "api-decision-list": ['"results"', f'"identifier":"{decision}"'],
     }[url_name]
 
 
