@@ -1,22 +1,18 @@
 """
 Query discipline: every page makes the same number of queries with 1 related row and with 50,
-and never more than its budget (BUDGET, counted with CaptureQueriesContext).
+and never more than its budget (django_assert_max_num_queries).
 """
 
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from core.roles import BOARD_MEMBERS_GROUP
 from meetings.models import Meeting, Participation
 from members.models import Post
-from tests.built_once import rows_for_the_module
 from tests.factories import (
     ActionItemFactory,
     AgendaItemFactory,
@@ -33,7 +29,6 @@ from tests.factories import (
     ProgressNoteFactory,
     RescheduleFactory,
     RoleHeldFactory,
-    UserFactory,
 )
 
 # Budgets per page, for a signed-in Board member (the anonymous visitor needs fewer: no session, user,
@@ -192,45 +187,22 @@ def count_queries(client, url: str) -> int:
     return len(queries)
 
 
-def pages_for(persona: str) -> list[str]:
-    return sorted(page for page in BUDGET if persona != "anonymous" or page not in MEMBER_ONLY_PAGES)
-
-
-@pytest.fixture(scope="module")
-def counts_of_the_module(django_db_setup, django_db_blocker, tmp_path_factory):
-    """
-    {persona: {page: {rows: queries}}}: one world for both personas (building 50 rows of everything is what takes
-    time), grown from 1 to 50, each persona's pages counted at each size. Built once for the module
-    (tests/built_once.py): rolled back after its last test. (A test asks for `db` too: pytest-django sets up
-    the test database only for a session with a test that asks for it.)
-    """
-    with rows_for_the_module(django_db_blocker, tmp_path_factory), django_db_blocker.unblock():
-        board_member = UserFactory(username="board")
-        board_member.groups.add(Group.objects.get(name=BOARD_MEMBERS_GROUP))
-        clients = {"anonymous": Client(), "board_member": Client()}
-        clients["board_member"].force_login(board_member)
-        world = World()
-        counts = {persona: {page: {} for page in pages_for(persona)} for persona in clients}
-        for rows in (1, 50):
-            world.grow_to(rows)
-            urls = world.urls()
-            for persona, client in clients.items():
-                # The first request of a session may touch it: one before the pages are counted. (Not one per
-                # page: a second PDF of 50 rows took a sixth of the test's time.)
-                client.get(urls["home"])
-                # A Board member's first opening of a meeting is remembered (portal.mine.meeting_opened): one
-                # write, once.
-                client.get(urls["meeting-detail"])
-                for page in pages_for(persona):
-                    counts[persona][page][rows] = count_queries(client, urls[page])
-        yield counts
-
-
 @pytest.mark.parametrize("persona", ["anonymous", "board_member"])
-def test_same_number_of_queries_with_1_and_50_rows(db, counts_of_the_module, persona):
-    counts = counts_of_the_module[persona]
-    assert set(counts) == set(pages_for(persona))
-    # Never more than the page's budget, with 1 row or with 50.
-    over = {page: by_rows for page, by_rows in counts.items() if max(by_rows.values()) > BUDGET[page]}
-    assert over == {}, {page: (by_rows, BUDGET[page]) for page, by_rows in over.items()}
+def test_same_number_of_queries_with_1_and_50_rows(client_for, db, django_assert_max_num_queries, persona):
+    # One world for all pages (building 50 rows of everything is what takes time), grown from 1 to 50.
+    pages = sorted(page for page in BUDGET if persona != "anonymous" or page not in MEMBER_ONLY_PAGES)
+    world = World()
+    client = client_for(persona)
+    counts: dict[str, dict[int, int]] = {page: {} for page in pages}
+    for rows in (1, 50):
+        world.grow_to(rows)
+        urls = world.urls()
+        # The first request of a session may touch it: one before the pages are counted. (Not one per page:
+        # a second PDF of 50 rows took a sixth of the test's time.)
+        client.get(urls["home"])
+        # A Board member's first opening of a meeting is remembered (portal.mine.meeting_opened): one write, once.
+        client.get(urls["meeting-detail"])
+        for page in pages:
+            with django_assert_max_num_queries(BUDGET[page]):
+                counts[page][rows] = count_queries(client, urls[page])
     assert {page: by_rows for page, by_rows in counts.items() if by_rows[1] != by_rows[50]} == {}
