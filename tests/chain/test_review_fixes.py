@@ -13,6 +13,7 @@ import pikepdf
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from core import chain, signing
 from meetings import services
@@ -236,3 +237,33 @@ def test_verify_answers_head_and_a_version_page_refuses_post(client_for, publish
     client = client_for("anonymous")
     assert client.head(VERIFY).status_code == 200
     assert client.post(f"/meetings/{published.slug}/versions/1/").status_code == 405
+
+
+# --- 5. A published record without a chain; the admin cannot publish ------------------------------------
+
+
+def test_check_chains_reports_a_published_record_without_a_chain(db):
+    from meetings.models import Meeting
+    from tests.factories import MeetingFactory
+
+    meeting = MeetingFactory(status=Meeting.Status.PUBLISHED, published_at=timezone.now())  # as the admin once could
+    assert f"meetings.meeting {meeting.pk}: published without any version (run seal_records)" in chain.check_chains()
+
+
+def test_the_meeting_admin_shows_the_status_read_only(client_for, circulated):
+    response = client_for("admin").get(reverse("admin:meetings_meeting_change", args=[circulated.pk]))
+    assert response.status_code == 200
+    assert 'name="status"' not in response.content.decode()
+
+
+# --- 6. The chain digest covers the record and the reason -----------------------------------------------
+
+
+@pytest.mark.parametrize("change", [{"reason": "Another reason."}, {"record_kind": "x.y"}, {"record_pk": 999999}])
+def test_changing_a_links_record_or_reason_breaks_the_chain(published, change):
+    from tests.chain.test_chain import tamper
+
+    link = chain.latest(published, "public")
+    assert chain.check_chains() == []
+    tamper(link, **change)
+    assert any("the chain digest does not follow" in line for line in chain.check_chains())
