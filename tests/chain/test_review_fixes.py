@@ -215,6 +215,18 @@ def test_a_withdrawn_records_versions_are_gone_for_the_public(client_for, publis
     assert "The Board met and decided." not in body
 
 
+@pytest.mark.parametrize(
+    ("persona", "board_chain"),
+    [("anonymous", 404), ("board_member", 200), ("secretariat", 200), ("admin", 200)],
+)
+def test_the_version_pages_of_a_withdrawn_record_by_role(client_for, published, persona, board_chain):
+    """The access matrix's fourth state, withdrawn (a dedicated test: the matrix's records are shared)."""
+    withdraw(published)
+    client = client_for(persona)
+    assert client.get(f"/meetings/{published.slug}/versions/1/?chain=public").status_code == 404
+    assert client.get(f"/meetings/{published.slug}/versions/1/").status_code == board_chain
+
+
 def verify_file_digest(client, digest):
     response = client.post(VERIFY, {"digest": digest})
     assert response.status_code == 200
