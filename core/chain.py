@@ -6,9 +6,9 @@ chain for that audience — the public's (what the public reads) and the Board's
 A link holds the record's **canonical form** as the audience read it (`canonical_json`: JSON with
 sorted keys, no insignificant white space, UTF-8, NFC-normalised strings), its SHA-256
 (`content_digest`), and `chain_digest` = SHA-256 over the previous link's chain digest, the number, the
-audience, the state, the content digest and the time (`link_digest`). Changing any stored link breaks
-every chain digest after it: `check_chains()` (and `manage.py check_chain`) recomputes them all and
-compares each record's current content with its latest link.
+audience, the state, the content digest, the time, the record (kind and pk) and the reason (`link_digest`).
+Changing any stored link breaks every chain digest after it: `check_chains()` (and `manage.py check_chain`)
+recomputes them all and compares each record's current content with its latest link.
 
 This toolkit knows no record: the apps above register, for each model, how its content is read by an
 audience (`register(ChainedKind(...))`, from the site layer's `ready()`, like `decisions.related`).
@@ -52,6 +52,8 @@ class ChainedKind:
     from_attachment: Callable[[dict], dict]
     # A reference a reader typed (a slug, an address, a decision's reference) → the record, or None.
     find: Callable[[str], models.Model | None]
+    # The records published now (a queryset): check_chains reports any of them without a chain.
+    published: Callable[[], models.QuerySet] | None = None
 
     @property
     def label(self) -> str:
@@ -104,9 +106,33 @@ def content_digest(canonical: str) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def link_digest(*, previous: str, number: int, audience: str, state: str, content: str, published_at) -> str:
-    """The chain digest of a link: SHA-256 over the previous link's and this link's own fields."""
-    parts = [previous or "", str(number), audience, state, content, published_at.isoformat()]
+def link_digest(
+    *,
+    previous: str,
+    number: int,
+    audience: str,
+    state: str,
+    content: str,
+    published_at,
+    record_kind: str,
+    record_pk: int,
+    reason: str,
+) -> str:
+    """
+    The chain digest of a link: SHA-256 over the previous link's and this link's own fields, the record it
+    belongs to and the reason it was made included (core/migrations/0007 recomputes the links made before).
+    """
+    parts = [
+        previous or "",
+        str(number),
+        audience,
+        state,
+        content,
+        published_at.isoformat(),
+        record_kind,
+        str(record_pk),
+        reason,
+    ]
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
 
@@ -136,6 +162,7 @@ def _append(record, audience: str, *, content: str, state: str, previous, comman
     now = clock.now()
     number = previous.number + 1 if previous else 1
     digest = content_digest(content)
+    reason = command.reason.strip()
     version = RecordVersion(
         record_kind=record._meta.label_lower,
         record_pk=record.pk,
@@ -152,9 +179,12 @@ def _append(record, audience: str, *, content: str, state: str, previous, comman
             state=state,
             content=digest,
             published_at=now,
+            record_kind=record._meta.label_lower,
+            record_pk=record.pk,
+            reason=reason,
         ),
         published_at=now,
-        reason=command.reason.strip(),
+        reason=reason,
         reason_pk=command.reason_pk,
         made_by=command.user if getattr(command.user, "pk", None) else None,
     )
@@ -264,8 +294,8 @@ def is_current(version: RecordVersion, newest: RecordVersion) -> bool:
 def check_chains() -> list[str]:
     """
     Every break in every stored chain, named: a content digest that is not its content's, a chain digest
-    that does not follow, a gap or a link pointing at the wrong predecessor, and a published record whose
-    content today is not its latest link's. Empty when every chain holds.
+    that does not follow, a gap or a link pointing at the wrong predecessor, a published record whose
+    content today is not its latest link's, and a published record with no chain at all. Empty when every chain holds.
     """
     breaks = []
     chains: dict[tuple, list[RecordVersion]] = {}
@@ -290,6 +320,9 @@ def check_chains() -> list[str]:
                 state=link.state,
                 content=link.content_digest,
                 published_at=link.published_at,
+                record_kind=link.record_kind,
+                record_pk=link.record_pk,
+                reason=link.reason,
             )
             if expected != link.chain_digest:
                 breaks.append(f"{where}: the chain digest does not follow")
@@ -302,4 +335,11 @@ def check_chains() -> list[str]:
             breaks.append(f"{name}: the record reads differently today than its latest version {links[-1].number}")
         if links[-1].state == RecordVersion.State.WITHDRAWN and now is not None:
             breaks.append(f"{name}: published again without a new version")
+    # A record published without passing through the chain (e.g. outside the workflow's services).
+    for kind in KINDS.values():
+        if kind.published is None:
+            continue
+        chained = {pk for kind_label, pk, _audience in chains if kind_label == kind.label}
+        for pk in kind.published().exclude(pk__in=chained).values_list("pk", flat=True).order_by("pk"):
+            breaks.append(f"{kind.label} {pk}: published without any version (run seal_records)")
     return breaks

@@ -209,7 +209,11 @@ def _validation_context(certificates):
 
 
 def check_pdf_signature(data: bytes) -> SignatureCheck:
-    """The last signature of the PDF `data`, checked. Never raises on garbage input: `problem` says why."""
+    """
+    Every signature of the PDF `data`, checked: all intact, and the last — the one that may cover the whole
+    file — the portal's (`by_portal`, `signer` and the time are the last one's). Never raises on garbage
+    input: `problem` says why.
+    """
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.fields import enumerate_sig_fields
     from pyhanko.sign.validation import validate_pdf_signature
@@ -224,13 +228,19 @@ def check_pdf_signature(data: bytes) -> SignatureCheck:
         return _unsigned(_("This PDF carries no signature."))
     certificates = _portal_certificates()
     try:
-        embedded = reader.embedded_regular_signatures[-1]
-        status = validate_pdf_signature(
-            embedded,
-            signer_validation_context=_validation_context(certificates),
-            ts_validation_context=_validation_context(_timestamp_authorities()),
-            skip_diff=True,
-        )
+        # Every signature is checked, not only the last: an earlier one broken is a changed file, and the
+        # signature covering the whole file (the last) must be the portal's.
+        statuses = [
+            validate_pdf_signature(
+                embedded,
+                signer_validation_context=_validation_context(certificates),
+                ts_validation_context=_validation_context(_timestamp_authorities()),
+                skip_diff=True,
+            )
+            for embedded in reader.embedded_regular_signatures
+        ]
+        if not statuses:
+            raise ValueError("a filled signature field without a signature")
     except Exception:  # a malformed signature is a broken one, never a 500
         logger.info("A PDF signature could not be validated", exc_info=True)
         return SignatureCheck(
@@ -243,9 +253,10 @@ def check_pdf_signature(data: bytes) -> SignatureCheck:
             timestamped=False,
             problem=_("The PDF's signature is damaged: it cannot be checked."),
         )
+    status = statuses[-1]
     cert = status.signing_cert
     by_portal = _fingerprint(cert) in {_fingerprint(known) for known in certificates}
-    intact = bool(status.intact and status.valid)
+    intact = all(each.intact and each.valid for each in statuses)
     covers_whole_file = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
     # A timestamp token sits outside what the signature covers (an unsigned attribute): only one from a
     # timestamp authority the portal trusts (PDF_TIMESTAMP_CERTS) gives the time; else the time the

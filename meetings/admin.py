@@ -71,8 +71,11 @@ class MeetingAdmin(OptimisticLockAdminMixin, PortalAdmin):
     list_filter = ["status", "schedule_status", "kind", "format", "pillar", "date_precision"]
     search_fields = ["title", "city", "country", "venue", "public_summary", "occasion__name"]
     date_hierarchy = "start"
+    # The status changes only through the workflow's services (circulate, publish, unpublish), which keep
+    # the version chain (core/chain.py): never by editing the field here.
     readonly_fields = [
         "slug",
+        "status",
         "circulated_at",
         "published_at",
         "announced_at",

@@ -14,17 +14,25 @@ unknown one gets.
 import io
 import json
 import re
+import zlib
 from dataclasses import dataclass
 
 import pikepdf
+from django.conf import settings
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from core import chain
 from core.models import RecordVersion
-from core.signing import SignatureCheck, check_pdf_signature
+from core.signing import SignatureCheck, check_pdf_signature, signing_configured
 
 # The largest file /verify/ and verify_pdfs read (a minutes PDF is a few hundred kB; a pack some MB).
 MAX_PDF_BYTES = 25 * 1024 * 1024
+# The most a stream read from an uploaded PDF (the record's attached data, a page's content) may expand to:
+# a record's JSON is some kB; a small compressed stream may inflate to gigabytes (a decompression bomb).
+MAX_STREAM_BYTES = 2 * 1024 * 1024
+# The names the portal gives the data it attaches (portal/views.py meeting_pdf: `<slug>-<kind>.json`).
+_DATA_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*-(minutes|record)\.json$")
 
 
 class Outcome:
@@ -34,6 +42,7 @@ class Outcome:
     FORGED = "forged"  # a file changed after it was made or signed
     UNKNOWN = "unknown"  # matches no version this reader may know of
     UNREADABLE = "unreadable"  # not a PDF, damaged, or without the record's data
+    NOT_SIGNED = "not-signed"  # the data is a version's, but the file is not the portal's signed copy
 
 
 @dataclass(frozen=True)
@@ -51,7 +60,13 @@ class Answer:
 
     @property
     def official_current(self) -> bool:
+        """The one verdict (the page's green answer, verify_pdfs' OK): an official, current version."""
         return self.outcome == Outcome.CURRENT
+
+    @property
+    def time_zone(self) -> str:
+        """The zone its dates are shown in: the record's, or the site's when the record is gone."""
+        return getattr(self.record, "time_zone", "") or settings.TIME_ZONE
 
     def as_dict(self) -> dict:
         data = {"outcome": self.outcome, "message": self.message}
@@ -99,21 +114,15 @@ def answer_for(version: RecordVersion, user, signature: SignatureCheck | None = 
         .first()
     )
     record = chain.record_of(version)
+    if record is None or newest.state == RecordVersion.State.WITHDRAWN:
+        # Withdrawn (or the record deleted): the date only, nothing of the record nor a link to it.
+        when = newest.published_at if newest.state == RecordVersion.State.WITHDRAWN else None
+        return withdrawn(version, when, signature)
     if newest.pk == version.pk and version.state == RecordVersion.State.PUBLISHED:
         return Answer(
             Outcome.CURRENT,
             _("This is the official, current version %(number)s of the record.") % {"number": version.number},
             version=version,
-            record=record,
-            signature=signature,
-        )
-    if newest.state == RecordVersion.State.WITHDRAWN:
-        return Answer(
-            Outcome.WITHDRAWN,
-            _("This was version %(number)s of the record; the record has been withdrawn since.")
-            % {"number": version.number},
-            version=version,
-            newest=newest,
             record=record,
             signature=signature,
         )
@@ -126,6 +135,16 @@ def answer_for(version: RecordVersion, user, signature: SignatureCheck | None = 
         record=record,
         signature=signature,
     )
+
+
+def withdrawn(version: RecordVersion, when, signature: SignatureCheck | None = None) -> Answer:
+    """A version of a record withdrawn since (or deleted): when, and nothing else of it."""
+    if when is None:
+        message = _("This was an official version of a record; the record has been withdrawn since.")
+    else:
+        shown = formats.date_format(timezone.localtime(when, timezone.get_default_timezone()), "DATETIME_FORMAT")
+        message = _("This was an official version of a record; the record was withdrawn on %(date)s.") % {"date": shown}
+    return Answer(Outcome.WITHDRAWN, message, signature=signature)
 
 
 def verify_digest(text: str, user) -> Answer:
@@ -154,12 +173,53 @@ def verify_reference(text: str, user) -> Answer:
     return _unknown()
 
 
+class Refused(Exception):
+    """A stream of an uploaded PDF that is not read: too large, or compressed in a way not accepted."""
+
+
+def _bounded_bytes(stream: pikepdf.Object) -> bytes:
+    """
+    A stream's decoded bytes, at most MAX_STREAM_BYTES: only uncompressed or FlateDecode (without
+    predictor parameters) streams are read, inflated by steps never beyond the cap (no decompression bomb).
+    """
+    if not isinstance(stream, pikepdf.Stream):
+        raise Refused(_("The PDF's data is not a stream."))
+    filters = stream.get("/Filter")
+    if isinstance(filters, pikepdf.Array):
+        filters = list(filters)
+    elif filters is not None:
+        filters = [filters]
+    else:
+        filters = []
+    raw = stream.read_raw_bytes()
+    if len(raw) > MAX_STREAM_BYTES:
+        raise Refused(_("The PDF's data is larger than a record's: it is not read."))
+    if not filters:
+        return raw
+    if filters != [pikepdf.Name.FlateDecode] or stream.get("/DecodeParms") is not None:
+        raise Refused(_("The PDF's data is compressed in a way this portal does not use: it is not read."))
+    inflater = zlib.decompressobj()
+    try:
+        data = inflater.decompress(raw, MAX_STREAM_BYTES)
+    except zlib.error as error:
+        raise Refused(_("The PDF's data is damaged: it cannot be read.")) from error
+    if inflater.unconsumed_tail:
+        raise Refused(_("The PDF's data is larger than a record's: it is not read."))
+    return data
+
+
 def _attached_data(pdf: pikepdf.Pdf) -> dict | None:
+    """The record data the portal attaches (`<slug>-<kind>.json`), read within bounds; None if there is none."""
     for name, spec in pdf.attachments.items():
-        if not name.lower().endswith(".json"):
+        if not _DATA_NAME.match(name):
             continue
+        stream = spec.obj.get("/EF", {}).get("/F") if isinstance(spec.obj.get("/EF"), pikepdf.Dictionary) else None
+        params = stream.get("/Params") if isinstance(stream, pikepdf.Stream) else None
+        size = params.get("/Size") if isinstance(params, pikepdf.Dictionary) else None
+        if size is not None and int(size) > MAX_STREAM_BYTES:
+            raise Refused(_("The PDF's data is larger than a record's: it is not read."))
         try:
-            data = json.loads(spec.get_file().read_bytes())
+            data = json.loads(_bounded_bytes(stream))
         except (ValueError, UnicodeDecodeError):
             continue
         if isinstance(data, dict):
@@ -177,7 +237,7 @@ def _stamped_digest(pdf: pikepdf.Pdf) -> str | None:
     contents = pdf.pages[0].obj.get("/Contents")
     streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents] if contents is not None else []
     for stream in streams:
-        match = _STAMPED_DIGEST.search(stream.read_bytes())
+        match = _STAMPED_DIGEST.search(_bounded_bytes(stream))
         if match:
             return match[1].decode()
     return None
@@ -213,6 +273,8 @@ def verify_pdf(content: bytes, user) -> Answer:
         with pikepdf.open(io.BytesIO(content)) as pdf:
             data = _attached_data(pdf)
             stamped = _stamped_digest(pdf) if data is None else None
+    except Refused as refused:
+        return Answer(Outcome.UNREADABLE, str(refused))
     except Exception:
         return Answer(Outcome.UNREADABLE, _("This file is not a PDF that can be read (not a PDF, or damaged)."))
     signature = check_pdf_signature(content)
@@ -246,5 +308,17 @@ def verify_pdf(content: bytes, user) -> Answer:
             .first()
         )
         if version is not None:
+            if signing_configured() and not signature.official:
+                # The data is genuine, but anyone may attach it to pages of their own: only the portal's
+                # signature vouches for the pages (the same rule as a pack's, _verify_pack).
+                return Answer(
+                    Outcome.NOT_SIGNED,
+                    _(
+                        "The data in this file matches version %(number)s of a record, but the file is not"
+                        " the portal's signed copy: its pages cannot be shown official."
+                    )
+                    % {"number": version.number},
+                    signature=signature,
+                )
             return answer_for(version, user, signature)
     return Answer(Outcome.UNKNOWN, _unknown().message, signature=signature)

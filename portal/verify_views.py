@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from core import chain
 from core.chain import MIN_DIGEST_PREFIX
@@ -75,7 +75,7 @@ class VerifyForm(forms.Form):
         return data
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def verify(request):
     answer = None
     if request.method == "POST":
@@ -93,6 +93,7 @@ def verify(request):
     return render(request, "portal/verify.html", {"form": form, "answer": answer})
 
 
+@require_safe
 def meeting_version(request, slug, number):
     """
     One version of a meeting's record, and what changed from the version before: in the chain the reader
@@ -108,9 +109,12 @@ def meeting_version(request, slug, number):
     version = rows.filter(number=number).first() if meeting_pk is not None else None
     if version is None:
         raise Http404
+    newest = rows.order_by("-number").first()
+    if audience == chain.PUBLIC and newest.state != RecordVersion.State.PUBLISHED:
+        # Withdrawn: its text is no longer the public's, in no version (/verify/ says only when).
+        raise Http404
     previous = rows.filter(number=number - 1).first()
     content = json.loads(version.content)
-    newest = rows.order_by("-number").first()
     context = {
         "slug": slug,
         "title": content.get("meeting", {}).get("title", ""),

@@ -95,7 +95,13 @@ def find_meeting(text: str) -> Meeting | None:
 
 def register() -> None:
     chain.register(
-        chain.ChainedKind(model=Meeting, content=meeting_content, from_attachment=canonical_record, find=find_meeting)
+        chain.ChainedKind(
+            model=Meeting,
+            content=meeting_content,
+            from_attachment=canonical_record,
+            find=find_meeting,
+            published=lambda: Meeting.objects.filter(status=RecordStatus.PUBLISHED),
+        )
     )
 
 

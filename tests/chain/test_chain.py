@@ -64,6 +64,9 @@ def test_a_public_correction_adds_a_version_to_both_chains_and_a_correction_that
         state="published",
         content=public[1].content_digest,
         published_at=public[1].published_at,
+        record_kind="meetings.meeting",
+        record_pk=published.pk,
+        reason="Summary corrected.",
     )
     assert [v.number for v in chain_of(published, chain.BOARD)] == [1, 2]
     changes = versions.changes(public[0], public[1])

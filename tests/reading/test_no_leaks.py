@@ -251,3 +251,33 @@ def test_verify_tells_nothing_of_what_the_persona_may_not_read(client_for, perso
         if fields.get("reference") in {records[s].meeting.slug for s in ("draft", "circulated", "announced")}:
             assert answer == unknown, fields
     assert leaks == []
+
+
+@pytest.mark.parametrize("persona", ["anonymous"])
+def test_a_board_members_pdf_uploaded_by_who_may_not_read_it_tells_nothing(client_for, records, persona):
+    """The minutes PDF a Board member downloaded, uploaded by a reader of the public chain: "unknown"."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    meeting = records["published"].meeting
+    minutes = client_for("board_member").get(reverse("portal:meeting-pdf", args=[meeting.slug]))
+    assert minutes.status_code == 200
+    client = client_for(persona)
+    upload = SimpleUploadedFile("minutes.pdf", minutes.content, "application/pdf")
+    answer = _answer(client.post(reverse("portal:verify"), {"pdf": upload}))
+    assert "This matches no official version of a record of this portal." in answer
+    assert meeting.slug not in answer
+    assert [marker for marker in FORBIDDEN[persona] if marker.lower() in answer.lower()] == []
+
+
+@pytest.mark.parametrize("persona", ["anonymous"])
+def test_asking_a_version_page_for_the_boards_chain_gives_the_publics(client_for, records, persona):
+    from core.models import RecordVersion
+
+    meeting = records["published"].meeting
+    board = RecordVersion.objects.filter(record_pk=meeting.pk, audience="board").order_by("-number").first()
+    assert board is not None
+    response = client_for(persona).get(f"/meetings/{meeting.slug}/versions/1/?chain=board")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert board.content_digest not in body
+    assert [marker for marker in FORBIDDEN[persona] if marker.lower() in body.lower()] == []
