@@ -10,9 +10,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Portal toolkit")
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
         from django.core import checks
 
-        from core import pagecache, signing
+        from core import pagecache, sessions, signing
         from core.text import attach_text_validators
 
         # Every write to any model changes the public page cache's generation (core/pagecache.py).
@@ -21,6 +22,8 @@ class CoreConfig(AppConfig):
         attach_text_validators()
         # manage.py check --deploy: PDFs served unsigned, a signing certificate expired or not the key's.
         checks.register(signing.check_signing_configuration, checks.Tags.security, deploy=True)
+        # Signing in writes the session anyway: stamped then, the first page after it writes nothing more.
+        user_logged_in.connect(sessions.stamp_at_sign_in, dispatch_uid="core.sessions.stamp_at_sign_in")
         # No class of Django or of a package is changed here: what the admin adds to them is in the
         # portal's own admin classes (core.admin), the "= ANY(array)" an explicit expression (core.lookups).
 

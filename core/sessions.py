@@ -67,3 +67,13 @@ class SessionRenewalMiddleware:
         if session.modified or due(renewed, now):
             session[RENEWED_KEY] = now
         return response
+
+
+def stamp_at_sign_in(sender, request, user, **kwargs):
+    """
+    Signing in writes the session anyway (a new key, the user's id): it is stamped then, so the first
+    page after signing in does not write it a second time. Connected to `user_logged_in` (core/apps.py).
+    """
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[RENEWED_KEY] = int(time.time())

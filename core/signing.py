@@ -23,6 +23,8 @@ circulated record is not official and its PDFs stay unsigned.
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import functools
 import hashlib
 import io
@@ -137,6 +139,20 @@ def _timestamper():
     return HTTPTimeStamper(url, timeout=10)
 
 
+def outside_a_running_loop(function, /, *args, **kwargs):
+    """
+    `function(*args, **kwargs)`, a call of pyHanko's synchronous API, which runs its own event loop with
+    `asyncio.run()`: that refuses to start inside a running loop (an async view under ASGI; a thread that
+    drives a browser through Playwright's synchronous API). There the call runs in a thread of its own.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
+
+
 # --- Signing -----------------------------------------------------------------------------------------
 
 
@@ -165,7 +181,7 @@ def sign_pdf(data: bytes, *, reason: str, location: str = "") -> bytes:
         md_algorithm="sha256",
         subfilter=fields.SigSeedSubFilter.PADES,
     )
-    output = signers.sign_pdf(writer, meta, signer=signer, timestamper=_timestamper())
+    output = outside_a_running_loop(signers.sign_pdf, writer, meta, signer=signer, timestamper=_timestamper())
     return output.getvalue()
 
 
@@ -231,7 +247,8 @@ def check_pdf_signature(data: bytes) -> SignatureCheck:
         # Every signature is checked, not only the last: an earlier one broken is a changed file, and the
         # signature covering the whole file (the last) must be the portal's.
         statuses = [
-            validate_pdf_signature(
+            outside_a_running_loop(
+                validate_pdf_signature,
                 embedded,
                 signer_validation_context=_validation_context(certificates),
                 ts_validation_context=_validation_context(_timestamp_authorities()),

@@ -787,6 +787,8 @@ def headers_read(settings):
 def test_no_request_header_answers_a_500(world, personas, headers_read, persona, monkeypatch):
     # The PDF is the same with any header: render its HTML only (WeasyPrint takes a second a page).
     monkeypatch.setattr("portal.views.render_pdf", lambda *args, **kwargs: b"%PDF-1.7")
+    # …and no signature on it (core/signing.py reads the PDF it signs; this one is a stand-in).
+    monkeypatch.setattr("portal.views.sign_if_official", lambda pdf, *args, **kwargs: pdf)
     client = _client(None if persona == "anonymous" else personas[persona])
     signed_in = "; ".join(f"{key}={morsel.value}" for key, morsel in client.cookies.items())
 

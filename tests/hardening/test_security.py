@@ -10,6 +10,7 @@ from django.contrib.sessions.models import Session
 from django.urls import reverse
 
 from tests.signin import sign_in
+from tests.signing_key import suite_signing_key
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
@@ -118,7 +119,15 @@ def test_production_mode_passes_the_deployment_checks():
         for k, v in os.environ.items()
         if k not in {"DEBUG", "TWO_FACTOR_REQUIRED", "SECURE_SSL_REDIRECT", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
-    env.update(DEBUG="0", SECRET_KEY="k" * 64 + "-Zx9!", ALLOWED_HOSTS="portal.example")
+    # Production signs the PDFs of its published records (README: Signed PDFs): unsigned is a warning.
+    key, cert = suite_signing_key()
+    env.update(
+        DEBUG="0",
+        SECRET_KEY="k" * 64 + "-Zx9!",
+        ALLOWED_HOSTS="portal.example",
+        PDF_SIGNING_KEY=key,
+        PDF_SIGNING_CERT=cert,
+    )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,

@@ -101,14 +101,32 @@ def signed_in(response) -> bool:
     return response.status_code == 200 and response.wsgi_request.user.is_authenticated
 
 
+def _without_stamp(client):
+    # A session signed in before this change: no renewal stamp.
+    session = client.session
+    del session[RENEWED_KEY]
+    session.save()
+
+
 def test_many_requests_within_a_minute_write_the_session_once(client, board_member, engine, clock):
-    client.force_login(board_member)  # a session without a renewal stamp, as before this change
+    client.force_login(board_member)
+    _without_stamp(client)
     with engine as writes:
         for second in range(0, RENEW_EVERY, 10):  # 6 requests over 50 s
             clock.move_to(START + dt.timedelta(seconds=second))
             assert signed_in(client.get(PAGE))
     assert writes.count == 1
     assert client.session[RENEWED_KEY] == int(START.timestamp())
+
+
+def test_signing_in_stamps_the_session_so_the_next_minute_writes_nothing(client, board_member, engine, clock):
+    client.force_login(board_member)  # signing in writes the session anyway (core.sessions.stamp_at_sign_in)
+    assert client.session[RENEWED_KEY] == int(START.timestamp())
+    with engine as writes:
+        for second in range(0, RENEW_EVERY, 10):
+            clock.move_to(START + dt.timedelta(seconds=second))
+            assert signed_in(client.get(PAGE))
+    assert writes.count == 0
 
 
 def test_a_request_a_minute_after_the_renewal_renews_again(client, board_member, engine, clock):
@@ -235,6 +253,7 @@ def test_redis_sessions_are_written_once_a_minute(client, board_member, settings
     settings.SESSION_CACHE_ALIAS = "sessions"
     settings.SESSION_COOKIE_AGE = IDLE
     client.force_login(board_member)
+    _without_stamp(client)
     with CacheWrites(caches["sessions"]) as writes:
         for second in (0, 20, 40, 59):
             clock.move_to(START + dt.timedelta(seconds=second))

@@ -4,6 +4,7 @@ poppler's pdfsig); a changed file, another signer, garbage are told apart; a for
 the portal's; the timestamp path (a local RFC 3161 authority); the deployment check; make_signing_key.
 """
 
+import asyncio
 import datetime as dt
 import io
 from pathlib import Path
@@ -65,7 +66,9 @@ def test_pyhankos_validator_reads_a_pades_signature_with_the_reason_and_location
     assert embedded.sig_object["/Reason"] == REASON
     assert embedded.sig_object["/Location"] == "portal.example"
     context = signing._validation_context(signing._portal_certificates())
-    status = validate_pdf_signature(embedded, signer_validation_context=context, skip_diff=True)
+    status = signing.outside_a_running_loop(
+        validate_pdf_signature, embedded, signer_validation_context=context, skip_diff=True
+    )
     assert (status.intact, status.valid) == (True, True)
     assert status.md_algorithm == "sha256"
 
@@ -303,3 +306,15 @@ def test_a_key_with_a_password_signs(unsigned, settings, tmp_path):
     settings.PDF_SIGNING_KEY_PASSWORD = "wrong"
     [error] = check_signing_configuration()
     assert error.id == "core.E001"
+
+
+def test_signing_and_checking_work_inside_a_running_event_loop(unsigned):
+    # pyHanko's synchronous API starts an event loop of its own (asyncio.run), which a running loop refuses:
+    # an async view, or a process that drives a browser through Playwright's synchronous API.
+    async def inside_a_loop():
+        signed = sign_pdf(unsigned, reason=REASON)
+        return signed, check_pdf_signature(signed)
+
+    signed, check = asyncio.run(inside_a_loop())
+    assert signed != unsigned
+    assert check.official, check.problem
