@@ -5,6 +5,7 @@ the portal's; the timestamp path (a local RFC 3161 authority); the deployment ch
 """
 
 import asyncio
+import concurrent.futures
 import datetime as dt
 import io
 from pathlib import Path
@@ -315,6 +316,8 @@ def test_signing_and_checking_work_inside_a_running_event_loop(unsigned):
         signed = sign_pdf(unsigned, reason=REASON)
         return signed, check_pdf_signature(signed)
 
-    signed, check = asyncio.run(inside_a_loop())
+    # In a thread of its own: the test's own thread may already run a loop (a browser test before it).
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        signed, check = pool.submit(asyncio.run, inside_a_loop()).result()
     assert signed != unsigned
     assert check.official, check.problem
