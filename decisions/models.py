@@ -361,12 +361,18 @@ class DecisionQuerySet(models.QuerySet):
                 queryset=Document.objects.visible_to(user).select_related("kind").order_by("title"),
                 to_attr="visible_documents",
             ),
+            # correlated: the hiding rule as NOT EXISTS for the few rows of these decisions, not a hash of every
+            # link of every unreleased decision built for each page (core.visibility.without_hidden).
             models.Prefetch(
                 "memberships",
-                queryset=Membership.objects.visible_to(user).select_related("organisation"),
+                queryset=Membership.objects.visible_to(user, correlated=True).select_related("organisation"),
                 to_attr="visible_memberships",
             ),
-            models.Prefetch("roles", queryset=RoleHeld.objects.visible_to(user).with_people(), to_attr="visible_roles"),
+            models.Prefetch(
+                "roles",
+                queryset=RoleHeld.objects.visible_to(user, correlated=True).with_people(),
+                to_attr="visible_roles",
+            ),
             models.Prefetch(
                 "concerns_organisations",
                 queryset=Organisation.objects.order_by("name"),
