@@ -43,7 +43,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 
 from core import clock
 from core.models import DigestItem, EmailPreferences
@@ -329,7 +329,11 @@ def digest_body(user, items: list[DigestItem]) -> str:
     return "\n".join(lines)
 
 
-DIGEST_SUBJECT = gettext_lazy("Your weekly digest: %(count)d new on the IISG Board Portal")
+DIGEST_SUBJECT = ngettext_lazy(
+    "Your weekly digest: %(count)d new item on the IISG Board Portal",
+    "Your weekly digest: %(count)d new items on the IISG Board Portal",
+    "count",
+)
 
 
 def send_digests(*, site_url: str = "") -> dict[str, int]:
@@ -354,7 +358,7 @@ def send_digests(*, site_url: str = "") -> dict[str, int]:
             now = clock.now()
             if wanted and user.is_active and user.email:
                 footer, headers = _footer(user, ALL, site_url)
-                subject = str(DIGEST_SUBJECT) % {"count": len(wanted)}
+                subject = DIGEST_SUBJECT % {"count": len(wanted)}
                 message = EmailMessage(
                     subject=subject, body=digest_body(user, wanted) + footer, to=[user.email], headers=headers
                 )

@@ -21,6 +21,7 @@ from enum import StrEnum
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 
 class Level(StrEnum):
@@ -74,8 +75,10 @@ class Findings:
         if self.warnings and not override_reason.strip():
             return ValidationError(
                 {
-                    "override_reason": _(
-                        "Say why the record may go ahead as it is (%(count)d warning), or fix what is listed."
+                    "override_reason": ngettext(
+                        "Say why the record may go ahead as it is (%(count)d warning), or fix what is listed.",
+                        "Say why the record may go ahead as it is (%(count)d warnings), or fix what is listed.",
+                        len(self.warnings),
                     )
                     % {"count": len(self.warnings)}
                 },

@@ -17,7 +17,7 @@ class DecisionsConfig(AppConfig):
             notifications.Kind(
                 key="procedures.launched",
                 label=_("Written procedures launched"),
-                help=_("A written procedure asks your organisation's answer."),
+                help=_("A written procedure asks for your organisation's answer."),
             )
         )
         notifications.register(

@@ -19,7 +19,7 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from core.readiness import Checks, Finding, Level
 from core.workflow import RecordStatus
@@ -268,7 +268,12 @@ def check_meeting(meeting: Meeting, step: str):
         yield _finding(
             "no_position",
             Level.WARNING,
-            _("%(count)d participant(s) have no position at the time.") % {"count": unplaced},
+            ngettext(
+                "%(count)d participant has no position at the time.",
+                "%(count)d participants have no position at the time.",
+                unplaced,
+            )
+            % {"count": unplaced},
             meeting,
             "participants",
             _("Give their positions"),

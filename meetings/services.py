@@ -685,32 +685,35 @@ def cancel_meeting(command: MeetingWithReason) -> MeetingCancelled:
 # --- Workflow -----------------------------------------------------------------------------------
 
 
-def _lock(meeting: Meeting, allowed_from: set[str], action: str) -> Meeting:
+def _lock(meeting: Meeting, allowed_from: set[str], refusal) -> Meeting:
     # Lock the row: two editors may press the button at once; only the first one moves the status.
     locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if locked.status not in allowed_from:
-        raise WorkflowError(
-            _("This meeting is %(status)s: it cannot be %(action)s now.")
-            % {"status": locked.get_status_display().lower(), "action": action}
-        )
+        raise WorkflowError(str(refusal) % {"status": locked.get_status_display()})
     return locked
 
 
 def step_refusal(meeting: Meeting, to: str) -> str:
     """Why `meeting` cannot take the step forward `to` in its present state ("" when it can)."""
-    allowed_from, _stamp, action = _STEPS_FORWARD[to]
+    allowed_from, _stamp, refusal = _STEPS_FORWARD[to]
     if meeting.status == allowed_from:
         return ""
-    return _("This meeting is %(status)s: it cannot be %(action)s now.") % {
-        "status": meeting.get_status_display().lower(),
-        "action": action,
-    }
+    return str(refusal) % {"status": meeting.get_status_display()}
 
 
 # The workflow's steps forward: to which status, from which, the time it stamps, and its name.
 _STEPS_FORWARD = {
-    RecordStatus.CIRCULATED: (RecordStatus.DRAFT, "circulated_at", gettext_lazy("circulated")),
-    RecordStatus.PUBLISHED: (RecordStatus.CIRCULATED, "published_at", gettext_lazy("published")),
+    # The refusal is one whole sentence per step (a translation cannot agree with words pasted in).
+    RecordStatus.CIRCULATED: (
+        RecordStatus.DRAFT,
+        "circulated_at",
+        gettext_lazy("This meeting’s record is “%(status)s”: it cannot be circulated now."),
+    ),
+    RecordStatus.PUBLISHED: (
+        RecordStatus.CIRCULATED,
+        "published_at",
+        gettext_lazy("This meeting’s record is “%(status)s”: it cannot be published now."),
+    ),
 }
 
 
@@ -755,8 +758,8 @@ def advance_meeting(command: AdvanceMeeting) -> MeetingAdvanced:
     DRAFT), or circulated → published (the public reads the summary and the decisions).
     """
     meeting, to = command.meeting, command.to
-    allowed_from, stamp, name = _STEPS_FORWARD[to]
-    locked = _lock(meeting, {allowed_from}, name)
+    allowed_from, stamp, refusal_in_state = _STEPS_FORWARD[to]
+    locked = _lock(meeting, {allowed_from}, refusal_in_state)
     findings = readiness.CHECKS.run(locked, readiness.PUBLISH if to == RecordStatus.PUBLISHED else readiness.CIRCULATE)
     refusal = findings.refusal(command.override_reason) or findings.refusal_if_changed(
         command.warnings_seen, command.override_reason
@@ -822,7 +825,11 @@ def unpublish_meeting(command: MeetingWithReason) -> MeetingCorrected:
     """Published → circulated, with the reason shown on the record."""
     meeting, reason = command.meeting, command.reason
     _require_reason(reason)
-    locked = _lock(meeting, {Meeting.Status.PUBLISHED}, _("unpublished"))
+    locked = _lock(
+        meeting,
+        {Meeting.Status.PUBLISHED},
+        gettext_lazy("This meeting’s record is “%(status)s”: it cannot be unpublished now."),
+    )
     locked.status = Meeting.Status.CIRCULATED
     locked.published_at = None
     save_versioned(locked, None)
@@ -843,7 +850,11 @@ def unpublish_meeting(command: MeetingWithReason) -> MeetingCorrected:
 def correct_meeting(command: MeetingWithReason) -> MeetingCorrected:
     """Record that a published record was corrected, and why ("Corrected on …: …")."""
     _require_reason(command.reason)
-    _lock(command.meeting, {Meeting.Status.PUBLISHED}, _("corrected"))
+    _lock(
+        command.meeting,
+        {Meeting.Status.PUBLISHED},
+        gettext_lazy("This meeting’s record is “%(status)s”: it cannot be corrected now."),
+    )
     return MeetingCorrected(
         meeting=command.meeting, correction=_record_correction(command.meeting, command.reason, command.user)
     )

@@ -237,7 +237,9 @@ def procedure_launch(request, slug):
             _("The procedure opens now and closes on %(deadline)s. %(who)s are consulted and e-mailed.")
             % {
                 "deadline": procedures.deadline_display(procedure),
-                "who": _("%(count)s members") % {"count": consulted} if consulted else _("The Board members of today"),
+                "who": ngettext("%(count)s member", "%(count)s members", consulted) % {"count": consulted}
+                if consulted
+                else _("The Board members of today"),
             }
             + " "
             + _("Who will be e-mailed: %(mailing)s")
@@ -287,7 +289,10 @@ def _preview(organisations) -> str:
     """Who an e-mail to `organisations` would reach, and who not and why, before the step."""
     mailing = mailing_for(reach(organisations))
     listed = ", ".join(f"{email} ({', '.join(names)})" for email, names in mailing.sent) or _("nobody")
-    text = _("%(count)s e-mail(s): %(list)s.") % {"count": mailing.count, "list": listed}
+    text = ngettext("%(count)s e-mail: %(list)s.", "%(count)s e-mails: %(list)s.", mailing.count) % {
+        "count": mailing.count,
+        "list": listed,
+    }
     if mailing.unreached:
         text += " " + _("Nobody can be e-mailed for: %(why)s.") % {"why": "; ".join(mailing.unreached)}
     return text

@@ -44,7 +44,7 @@ def test_one_email_per_user_grouped_by_kind(board_member, queued, mailoutbox):
     assert run().strip() == "2 digest(s) sent, 5 item(s)."
     assert sorted(message.to[0] for message in mailoutbox) == ["board@example.org", "other@example.org"]
     [mine] = [message for message in mailoutbox if message.to == [board_member.email]]
-    assert mine.subject == "Your weekly digest: 4 new on the IISG Board Portal"
+    assert mine.subject == "Your weekly digest: 4 new items on the IISG Board Portal"
     body = mine.body
     # In the registry's order (meetings before procedures), each kind's items oldest first.
     headings = [line for line in body.splitlines() if line.endswith(")") and not line.startswith(("-", " "))]
