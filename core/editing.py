@@ -175,7 +175,7 @@ def _say_nothing_was_saved(request: HttpRequest, form, refused_message: str, for
     if conflict is not None:
         messages.error(
             request,
-            _("Not saved: someone else saved this %(object)s since you opened the form.")
+            _("Not saved (%(object)s): someone else saved it since you opened the form.")
             % {"object": conflict.verbose_name},
         )
     else:

@@ -66,7 +66,7 @@ class Conflict:
 
     def summary(self) -> str:
         return gettext(
-            "Not saved: %(who)s saved this %(object)s after you opened the form. What they changed is shown "
+            "Not saved (%(object)s): %(who)s saved it after you opened the form. What they changed is shown "
             "above; your input is still in the form."
         ) % {"who": self.changed_by or gettext("someone else"), "object": self.verbose_name}
 

@@ -245,7 +245,7 @@ def test_two_editors_of_a_draft_procedure_the_second_is_told(client, world, secr
     procedure.save()
     response = client.post(url, {**data, "text": "My own change.", "save": "1"})
     assert response.status_code == 200
-    assert "someone else saved this written procedure" in response.content.decode()
+    assert "Not saved (written procedure): someone else saved it" in response.content.decode()
     procedure.refresh_from_db()
     assert procedure.text != "My own change."
 
