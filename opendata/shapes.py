@@ -96,10 +96,13 @@ class Links:
             return self.origin + path
         return self.request.build_absolute_uri(path)
 
-    def page(self, obj) -> str:
-        """The absolute address of obj.get_absolute_url(), made once per object (`url`, then `links` or `sources`)."""
+    def page(self, obj, path=None) -> str:
+        """
+        The absolute address of obj.get_absolute_url() (or of `path`, the same address made without
+        resolving it), made once per object: `url`, then `links` or `sources`.
+        """
         if self._page[0] is not obj:
-            self._page = (obj, self.absolute(obj.get_absolute_url()))
+            self._page = (obj, self.absolute(path(obj) if path else obj.get_absolute_url()))
         return self._page[1]
 
     def label(self, obj, field: str) -> str:
@@ -581,6 +584,15 @@ class DecisionSerializer(Shape):
     )
     footnotes = serializers.SerializerMethodField()
     sources = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, obj):
+        return self.links.page(obj, self.page_path)
+
+    @staticmethod
+    def page_path(decision) -> str:
+        """decision.get_absolute_url(), from the address's pattern (a page of 100 resolved it 100 times)."""
+        return address("decisions:decision-detail", decision.reference, "path")
 
     @extend_schema_field({"type": "string", "format": "date", "nullable": True})
     def get_date(self, obj):
