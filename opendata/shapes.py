@@ -14,13 +14,25 @@ The shapes of the open data, as DRF serializers (drf-spectacular reads them for 
 
 Every object carries its stable `id` (opendata.identifiers), its page (`url`) and its API address
 (`api_url`). Every organisation carries `footnote`: the Kosovo* designation footnote, or null.
+
+The fields declare each shape (drf-spectacular reads them); `Shape.to_representation` writes it without
+DRF's per-field machinery (a page of 100 decisions spent most of its time there): each field is read by a
+getter planned once per serializer, i.e. once per request, and what is the same for every row is made
+once per request too (`Links`: the site's address, the address patterns, the labels of choices).
 """
 
-from django.urls import reverse
+import re
+from functools import cached_property
+from urllib.parse import quote
+
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
+from django.utils.encoding import force_str
+from django.utils.http import RFC3986_SUBDELIMS
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import is_simple_callable
 
 from core.dates import DatePrecision
 from members.models import DESIGNATED_NAME, KOSOVO_FOOTNOTE
@@ -35,8 +47,95 @@ def partial_date(date, precision=DatePrecision.DAY) -> str | None:
     return {DatePrecision.YEAR: text[:4], DatePrecision.MONTH: text[:7]}.get(precision, text)
 
 
-def absolute(request, path: str) -> str:
-    return request.build_absolute_uri(path) if request is not None else path
+# reverse()'s quoting of an argument (RFC 3986's pchar), and what each converter of these URLs accepts.
+_SAFE = RFC3986_SUBDELIMS + "/~:@"
+_CONVERTERS = {"slug": re.compile(r"[-a-zA-Z0-9_]+"), "str": re.compile(r"[^/]+"), "path": re.compile(r".+")}
+_MARKER = "opendataMARKER"
+_PATTERNS: dict = {}
+
+
+def _pattern(name: str) -> tuple[str, str]:
+    """The address of URL `name` with one argument, as the text before and after that argument."""
+    key = (name, get_script_prefix(), get_urlconf())
+    if key not in _PATTERNS:
+        before, marker, after = reverse(name, args=[_MARKER]).partition(_MARKER)
+        if not marker or _MARKER in after:
+            raise ValueError(f"{name}: not an address of one argument")
+        _PATTERNS[key] = (before, after)
+    return _PATTERNS[key]
+
+
+def address(name: str, value, converter: str = "str") -> str:
+    """
+    reverse(name, args=[value]) for a URL of one argument, without resolving it for every row: the
+    argument put into the address's pattern, quoted as reverse() quotes it; anything the converter
+    would refuse goes through reverse() (and fails there as before).
+    """
+    text = str(value)
+    if not _CONVERTERS[converter].fullmatch(text):
+        return reverse(name, args=[value])
+    before, after = _pattern(name)
+    return f"{before}{quote(text, safe=_SAFE) if converter == 'path' else text}{after}"
+
+
+class Links:
+    """What every row of one answer shares: the site's address (as the request names it) and the labels."""
+
+    def __init__(self, request):
+        self.request = request
+        # build_absolute_uri() of a plain absolute path is this origin and the path (urlsplit, iri_to_uri).
+        self.origin = request.build_absolute_uri("/")[:-1] if request is not None else None
+        self.footnote = str(KOSOVO_FOOTNOTE)
+        self._labels: dict = {}
+        self._page = (None, "")
+
+    def absolute(self, path: str) -> str:
+        if self.origin is None:
+            return path
+        if path.startswith("/") and not path.startswith("//") and path.isascii() and "/." not in path:
+            return self.origin + path
+        return self.request.build_absolute_uri(path)
+
+    def page(self, obj, path=None) -> str:
+        """
+        The absolute address of obj.get_absolute_url() (or of `path`, the same address made without
+        resolving it), made once per object: `url`, then `links` or `sources`.
+        """
+        if self._page[0] is not obj:
+            self._page = (obj, self.absolute(path(obj) if path else obj.get_absolute_url()))
+        return self._page[1]
+
+    def label(self, obj, field: str) -> str:
+        """obj.get_<field>_display(), its choices' labels made once per answer (in its language)."""
+        key = (type(obj), field)
+        if key not in self._labels:
+            choices = type(obj)._meta.get_field(field).flatchoices
+            self._labels[key] = {value: force_str(label, strings_only=True) for value, label in choices}
+        value = getattr(obj, field)
+        return self._labels[key].get(value, value)
+
+
+def _attribute_getter(field, links_of):
+    """How DRF reads a declared field (Field.get_attribute, then to_representation), without its generic path."""
+    source = field.source
+    represent = field.to_representation
+    display = re.fullmatch(r"get_(\w+)_display", source)
+    if display:
+        name = display.group(1)
+
+        def get(obj):
+            value = links_of().label(obj, name)
+            return None if value is None else represent(value)
+
+        return get
+
+    def get(obj):
+        value = getattr(obj, source)
+        if is_simple_callable(value):
+            value = value()
+        return None if value is None else represent(value)
+
+    return get
 
 
 class LinkSerializer(serializers.Serializer):
@@ -54,7 +153,31 @@ class OtherNameSerializer(serializers.Serializer):
     note = serializers.CharField()
 
 
-class Shape(serializers.Serializer):
+class FastShape(serializers.Serializer):
+    """A shape written by getters planned once per serializer (see the module's docstring)."""
+
+    @cached_property
+    def links(self) -> Links:
+        root = self.root if self.root is not None else self
+        if "_links" not in root.__dict__:
+            root.__dict__["_links"] = Links(self.context.get("request"))
+        return root.__dict__["_links"]
+
+    @cached_property
+    def _plan(self) -> list:
+        plan = []
+        for name, field in self.fields.items():
+            if isinstance(field, serializers.SerializerMethodField):
+                plan.append((name, getattr(self, field.method_name)))
+            else:
+                plan.append((name, _attribute_getter(field, lambda: self.links)))
+        return plan
+
+    def to_representation(self, instance):
+        return {name: get(instance) for name, get in self._plan}
+
+
+class Shape(FastShape):
     """id, url and api_url of every object (`kind`, `api_name` and `key()` say which)."""
 
     kind = ""
@@ -73,36 +196,24 @@ class Shape(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, obj):
-        return absolute(self.context.get("request"), obj.get_absolute_url())
+        return self.links.page(obj)
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_api_url(self, obj):
-        return absolute(self.context.get("request"), reverse(self.api_name, args=[self.key(obj)]))
+        return self.links.absolute(address(self.api_name, self.key(obj)))
 
 
-class OrganizationRefSerializer(serializers.Serializer):
+def organisation_ref(organisation, links: Links) -> dict:
     """An organisation where another object names it: its id, name (with the designation) and footnote."""
-
-    id = serializers.SerializerMethodField()
-    name = serializers.CharField(source="display_name")
-    footnote = serializers.SerializerMethodField()
-
-    @extend_schema_field(OpenApiTypes.STR)
-    def get_id(self, obj):
-        return stable_id("organization", obj.pk)
-
-    @extend_schema_field({"type": "string", "nullable": True})
-    def get_footnote(self, obj):
-        return str(KOSOVO_FOOTNOTE) if obj.designation_footnote else None
+    return {
+        "id": stable_id("organization", organisation.pk),
+        "name": organisation.display_name,
+        "footnote": links.footnote if organisation.designation_footnote else None,
+    }
 
 
-class PersonRefSerializer(serializers.Serializer):
-    id = serializers.SerializerMethodField()
-    name = serializers.CharField()
-
-    @extend_schema_field(OpenApiTypes.STR)
-    def get_id(self, obj):
-        return stable_id("person", obj.pk)
+def person_ref(person) -> dict:
+    return {"id": stable_id("person", person.pk), "name": person.name}
 
 
 class OrganizationSerializer(Shape):
@@ -128,7 +239,7 @@ class OrganizationSerializer(Shape):
 
     @extend_schema_field({"type": "string", "nullable": True})
     def get_footnote(self, obj):
-        return str(KOSOVO_FOOTNOTE) if obj.designation_footnote else None
+        return self.links.footnote if obj.designation_footnote else None
 
     @extend_schema_field(IdentifierSerializer(many=True))
     def get_identifiers(self, obj):
@@ -201,7 +312,7 @@ class MembershipSerializer(Shape):
     def get_url(self, obj):
         if self.is_role(obj):
             return super().get_url(obj)
-        return absolute(self.context.get("request"), obj.organisation.get_absolute_url())
+        return self.links.absolute(obj.organisation.get_absolute_url())
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_label(self, obj):
@@ -209,7 +320,7 @@ class MembershipSerializer(Shape):
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_role(self, obj):
-        return obj.post.name if self.is_role(obj) else obj.get_category_display()
+        return obj.post.name if self.is_role(obj) else self.links.label(obj, "category")
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_classification(self, obj):
@@ -241,8 +352,8 @@ class MembershipSerializer(Shape):
     )
     def get_member(self, obj):
         if self.is_role(obj) and obj.person_id:
-            return {"type": "person", **PersonRefSerializer(obj.person).data}
-        return {"type": "organization", **OrganizationRefSerializer(obj.organisation).data}
+            return {"type": "person", **person_ref(obj.person)}
+        return {"type": "organization", **organisation_ref(obj.organisation, self.links)}
 
     @extend_schema_field(
         {
@@ -259,7 +370,7 @@ class MembershipSerializer(Shape):
     )
     def get_on_behalf_of(self, obj):
         if self.is_role(obj) and obj.represented_id:
-            return OrganizationRefSerializer(obj.represented).data
+            return organisation_ref(obj.represented, self.links)
         return None
 
     @extend_schema_field({"type": "string", "nullable": True})
@@ -311,13 +422,13 @@ class DocumentSerializer(serializers.Serializer):
     links = MediaLinkSerializer(many=True)
 
 
-def _organisation_entity(organisation, note: str) -> dict:
+def _organisation_entity(organisation, note: str, links: Links) -> dict:
     return {
         "entity_type": "organization",
         "entity_id": stable_id("organization", organisation.pk),
         "entity_name": organisation.display_name,
         "note": note,
-        "footnote": str(KOSOVO_FOOTNOTE) if organisation.designation_footnote else None,
+        "footnote": links.footnote if organisation.designation_footnote else None,
     }
 
 
@@ -396,7 +507,7 @@ class EventSerializer(Shape):
             if participation.person is not None:
                 entities.append(_person_entity(participation.person, role))
             if participation.organisation is not None:
-                entities.append(_organisation_entity(participation.organisation, role))
+                entities.append(_organisation_entity(participation.organisation, role, self.links))
         return entities
 
     @extend_schema_field(AgendaItemSerializer(many=True))
@@ -423,12 +534,13 @@ class EventSerializer(Shape):
 
     @extend_schema_field(DocumentSerializer(many=True))
     def get_documents(self, obj):
-        request = self.context.get("request")
         pdfs = [("Public record (PDF)", "portal:meeting-pdf"), ("Meeting pack (PDF)", "portal:meeting-pack")]
         return [
             {
                 "note": note,
-                "links": [{"media_type": "application/pdf", "url": absolute(request, reverse(name, args=[obj.slug]))}],
+                "links": [
+                    {"media_type": "application/pdf", "url": self.links.absolute(address(name, obj.slug, "slug"))}
+                ],
             }
             for note, name in pdfs
         ]
@@ -475,7 +587,12 @@ class DecisionSerializer(Shape):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, obj):
-        return absolute(self.context.get("request"), obj.get_absolute_url())
+        return self.links.page(obj, self.page_path)
+
+    @staticmethod
+    def page_path(decision) -> str:
+        """decision.get_absolute_url(), from the address's pattern (a page of 100 resolved it 100 times)."""
+        return address("decisions:decision-detail", decision.reference, "path")
 
     @extend_schema_field({"type": "string", "format": "date", "nullable": True})
     def get_date(self, obj):
@@ -513,14 +630,14 @@ class DecisionSerializer(Shape):
     )
     def get_creator(self, obj):
         if obj.proposed_by_organisation_id:
-            return _organisation_entity(obj.proposed_by_organisation, "proposed it")
+            return _organisation_entity(obj.proposed_by_organisation, "proposed it", self.links)
         if obj.proposed_by_person_id:
             return _person_entity(obj.proposed_by_person, "proposed it")
         return None
 
     @extend_schema_field(EntitySerializer(many=True))
     def get_concerns(self, obj):
-        return [_organisation_entity(o, "concerned") for o in obj.concerned_organisations] + [
+        return [_organisation_entity(o, "concerned", self.links) for o in obj.concerned_organisations] + [
             _person_entity(p, "concerned") for p in obj.concerned_people
         ]
 
@@ -544,7 +661,7 @@ class DecisionSerializer(Shape):
         # The designation printed in a text of the decision (its subject, its wording), as the exports do.
         texts = (obj.subject, obj.wording)
         return (
-            [{"marker": DESIGNATED_NAME, "text": str(KOSOVO_FOOTNOTE)}]
+            [{"marker": DESIGNATED_NAME, "text": self.links.footnote}]
             if any(DESIGNATED_NAME in t for t in texts)
             else []
         )

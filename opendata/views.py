@@ -32,6 +32,7 @@ from members.models import Membership, Organisation, Person, Post, RoleHeld
 from opendata import shapes
 from opendata.identifiers import ROLE_KEY_PREFIX, parse_key
 from opendata.pagination import PER_PAGE, Chain, LookAheadPagination
+from opendata.public import public_rows
 
 
 def public_user():
@@ -163,7 +164,7 @@ class OrganizationViewSet(OpenDataViewSet):
     filterset_class = OrganizationFilter
 
     def get_queryset(self):
-        return Organisation.objects.visible_to(public_user()).order_by("pk")
+        return public_rows(Organisation).order_by("pk")
 
 
 @documented(shapes.PersonSerializer, "Popolo")
@@ -173,7 +174,7 @@ class PersonViewSet(OpenDataViewSet):
     serializer_class = shapes.PersonSerializer
 
     def get_queryset(self):
-        return Person.objects.visible_to(public_user()).order_by("pk")
+        return public_rows(Person).order_by("pk")
 
 
 @documented(shapes.PostSerializer, "Popolo")
@@ -204,7 +205,7 @@ class MembershipQuery(forms.Form):
 
     def clean_organization(self):
         slug = self.cleaned_data["organization"]
-        if slug and not Organisation.objects.visible_to(public_user()).filter(slug=slug).exists():
+        if slug and not public_rows(Organisation).filter(slug=slug).exists():
             raise forms.ValidationError(_("No organisation of the public record has this slug."))
         return slug
 
@@ -270,10 +271,13 @@ class MembershipViewSet(OpenDataViewSet):
     filter_backends = [MembershipFilterBackend]
 
     def memberships(self):
-        return Membership.objects.visible_to(public_user()).select_related("organisation").order_by("pk")
+        # correlated: NOT EXISTS for the page's few rows, walked in key order (visible_to's own option).
+        return public_rows(Membership, correlated=True).select_related("organisation").order_by("pk")
 
     def roles(self):
-        return RoleHeld.objects.visible_to(public_user()).with_people().order_by("pk")
+        # What a role's shape prints (with_people() less the proposers, which it does not): fewer joins to plan.
+        printed = ("post", "person", "organisation", "represented", "pillar")
+        return public_rows(RoleHeld).select_related(*printed).order_by("pk")
 
     def get_queryset(self):
         return Membership.objects.none()  # the lists are read by memberships() and roles()
@@ -339,10 +343,9 @@ class EventViewSet(OpenDataViewSet):
         return shapes.EventListSerializer if self.action == "list" else shapes.EventSerializer
 
     def get_queryset(self):
-        public = public_user()
-        decisions = Decision.objects.visible_to(public).order_by("sequence", "reference")
+        decisions = public_rows(Decision).order_by("sequence", "reference")
         return (
-            Meeting.objects.visible_to(public)
+            public_rows(Meeting)
             .select_related("pillar")
             .prefetch_related(Prefetch("decisions", queryset=decisions, to_attr="public_decisions"))
             .order_by("-start", "pk")
@@ -366,10 +369,34 @@ class DecisionViewSet(OpenDataViewSet):
     filterset_class = DecisionFilter
 
     def get_queryset(self):
-        return Decision.objects.visible_to(public_user())
+        return public_rows(Decision)
 
     def with_rows(self, decisions):
-        return decisions.with_acted_on(public_user()).select_related("procedure")
+        """
+        with_acted_on(the public)'s rows, with what an answer prints of what they name and acted on: the
+        same rules (each model's visible_to, compiled once: opendata.public), only the columns printed, and
+        no documents (an answer gives their count, `members_only_documents`, never which they are).
+        """
+        return (
+            decisions.with_acted_on(public_user())
+            .prefetch_related(None)
+            .order_by()  # the page puts its rows in the order of its ids
+            .prefetch_related(
+                Prefetch("meeting", queryset=public_rows(Meeting).only("pk", "start", "time_zone")),
+                Prefetch(
+                    "memberships",
+                    queryset=public_rows(Membership, correlated=True).only("pk"),
+                    to_attr="visible_memberships",
+                ),
+                Prefetch("roles", queryset=public_rows(RoleHeld, correlated=True).only("pk"), to_attr="visible_roles"),
+                Prefetch(
+                    "concerns_organisations",
+                    queryset=Organisation.objects.order_by("name").only("pk", "name", "designation_footnote"),
+                    to_attr="concerned_organisations",
+                ),
+                Prefetch("concerns_people", queryset=Person.objects.only("pk", "name"), to_attr="concerned_people"),
+            )
+        )
 
     def rows(self, queryset):
         # The register's two steps (decisions.NewestFirstPages): the page's ids, index-ordered, then the rows.
