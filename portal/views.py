@@ -315,7 +315,8 @@ def meeting_pack(request, slug):
 
 def _decisions_behind(user, to_attr="visible_decisions"):
     """The decisions behind memberships or roles held, each with its meeting, as the user may see them."""
-    decisions = Decision.objects.visible_to(user).prefetch_related(
+    # correlated: a few decisions reached through the page's rows (DecisionQuerySet.visible_to).
+    decisions = Decision.objects.visible_to(user, correlated=True).prefetch_related(
         Prefetch("meeting", queryset=Meeting.objects.visible_to(user))
     )
     return Prefetch("decisions", queryset=decisions.order_by("reference"), to_attr=to_attr)
@@ -366,7 +367,14 @@ def member_list(request):
 
 def organisation_detail(request, slug):
     user = request.user
-    organisation = get_object_or_404(Organisation.objects.visible_to(user).select_related("parent"), slug=slug)
+    # has_parts: whether any organisation is part of it at all, so that the rule for its parts (the largest
+    # one: planning it cost more than the rest of the page at 100 times today's volume) runs only where needed.
+    organisation = get_object_or_404(
+        Organisation.objects.visible_to(user)
+        .select_related("parent")
+        .annotate(has_parts=Exists(Organisation.objects.filter(parent=OuterRef("pk")))),
+        slug=slug,
+    )
     memberships = (
         Membership.objects.visible_to(user)
         .filter(organisation=organisation)
@@ -393,7 +401,9 @@ def organisation_detail(request, slug):
         "portal/organisation_detail.html",
         {
             "organisation": organisation,
-            "children": Organisation.objects.visible_to(user).filter(parent=organisation),
+            "children": Organisation.objects.visible_to(user).filter(parent=organisation)
+            if organisation.has_parts
+            else [],
             "memberships": memberships,
             "roles_held": roles.filter(organisation=organisation),
             "roles_of_people": roles.filter(Q(represented=organisation) | Q(person__organisation=organisation)),
