@@ -329,9 +329,15 @@ def _category_rank():
     )
 
 
-def _roles(user):
-    """Roles held as the user may see them, with their posts, holders and the decisions behind them."""
-    return RoleHeld.objects.visible_to(user).with_people().prefetch_related(_decisions_behind(user))
+def _roles(user, *, correlated: bool = False):
+    """
+    Roles held as the user may see them, with their posts, holders and the decisions behind them.
+    `correlated`: the few roles of one organisation, person or pillar, whose hiding rule is then an index
+    look-up per role (NOT EXISTS), not a hash of every unreleased decision's links (core.visibility).
+    """
+    return (
+        RoleHeld.objects.visible_to(user, correlated=correlated).with_people().prefetch_related(_decisions_behind(user))
+    )
 
 
 # Roles in the order of their posts, then their pillars, the latest term first.
@@ -376,12 +382,12 @@ def organisation_detail(request, slug):
         slug=slug,
     )
     memberships = (
-        Membership.objects.visible_to(user)
+        Membership.objects.visible_to(user, correlated=True)
         .filter(organisation=organisation)
         .prefetch_related(_decisions_behind(user))
         .order_by("-since", "category")
     )
-    roles = _roles(user).order_by(*ROLE_ORDER)
+    roles = _roles(user, correlated=True).order_by(*ROLE_ORDER)
     decisions = (
         Decision.objects.visible_to(user)
         .concerning_organisation(organisation)
@@ -471,7 +477,7 @@ def person_detail(request, slug):
         {
             "person": person,
             "positions": _positions_over_time(read),
-            "roles": _roles(user).filter(person=person).order_by(*ROLE_ORDER),
+            "roles": _roles(user, correlated=True).filter(person=person).order_by(*ROLE_ORDER),
             "meetings_page": meetings_page,
             "decisions_page": _page(request, decisions, "page"),
             "full_record": is_board_member(user),
