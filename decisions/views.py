@@ -93,7 +93,8 @@ def _with_decisions(documents, user):
         "pillars",
         Prefetch(
             "decisions",
-            queryset=Decision.objects.visible_to(user)
+            # correlated: the few decisions behind the page's documents (DecisionQuerySet.visible_to).
+            queryset=Decision.objects.visible_to(user, correlated=True)
             .select_related("procedure")
             .prefetch_related(Prefetch("meeting", queryset=Meeting.objects.visible_to(user)))
             .newest_first(),

@@ -315,7 +315,8 @@ def meeting_pack(request, slug):
 
 def _decisions_behind(user, to_attr="visible_decisions"):
     """The decisions behind memberships or roles held, each with its meeting, as the user may see them."""
-    decisions = Decision.objects.visible_to(user).prefetch_related(
+    # correlated: a few decisions reached through the page's rows (DecisionQuerySet.visible_to).
+    decisions = Decision.objects.visible_to(user, correlated=True).prefetch_related(
         Prefetch("meeting", queryset=Meeting.objects.visible_to(user))
     )
     return Prefetch("decisions", queryset=decisions.order_by("reference"), to_attr=to_attr)
@@ -328,9 +329,15 @@ def _category_rank():
     )
 
 
-def _roles(user):
-    """Roles held as the user may see them, with their posts, holders and the decisions behind them."""
-    return RoleHeld.objects.visible_to(user).with_people().prefetch_related(_decisions_behind(user))
+def _roles(user, *, correlated: bool = False):
+    """
+    Roles held as the user may see them, with their posts, holders and the decisions behind them.
+    `correlated`: the few roles of one organisation, person or pillar, whose hiding rule is then an index
+    look-up per role (NOT EXISTS), not a hash of every unreleased decision's links (core.visibility).
+    """
+    return (
+        RoleHeld.objects.visible_to(user, correlated=correlated).with_people().prefetch_related(_decisions_behind(user))
+    )
 
 
 # Roles in the order of their posts, then their pillars, the latest term first.
@@ -366,14 +373,21 @@ def member_list(request):
 
 def organisation_detail(request, slug):
     user = request.user
-    organisation = get_object_or_404(Organisation.objects.visible_to(user).select_related("parent"), slug=slug)
+    # has_parts: whether any organisation is part of it at all, so that the rule for its parts (the largest
+    # one: planning it cost more than the rest of the page at 100 times today's volume) runs only where needed.
+    organisation = get_object_or_404(
+        Organisation.objects.visible_to(user)
+        .select_related("parent")
+        .annotate(has_parts=Exists(Organisation.objects.filter(parent=OuterRef("pk")))),
+        slug=slug,
+    )
     memberships = (
-        Membership.objects.visible_to(user)
+        Membership.objects.visible_to(user, correlated=True)
         .filter(organisation=organisation)
         .prefetch_related(_decisions_behind(user))
         .order_by("-since", "category")
     )
-    roles = _roles(user).order_by(*ROLE_ORDER)
+    roles = _roles(user, correlated=True).order_by(*ROLE_ORDER)
     decisions = (
         Decision.objects.visible_to(user)
         .concerning_organisation(organisation)
@@ -393,7 +407,9 @@ def organisation_detail(request, slug):
         "portal/organisation_detail.html",
         {
             "organisation": organisation,
-            "children": Organisation.objects.visible_to(user).filter(parent=organisation),
+            "children": Organisation.objects.visible_to(user).filter(parent=organisation)
+            if organisation.has_parts
+            else [],
             "memberships": memberships,
             "roles_held": roles.filter(organisation=organisation),
             "roles_of_people": roles.filter(Q(represented=organisation) | Q(person__organisation=organisation)),
@@ -461,7 +477,7 @@ def person_detail(request, slug):
         {
             "person": person,
             "positions": _positions_over_time(read),
-            "roles": _roles(user).filter(person=person).order_by(*ROLE_ORDER),
+            "roles": _roles(user, correlated=True).filter(person=person).order_by(*ROLE_ORDER),
             "meetings_page": meetings_page,
             "decisions_page": _page(request, decisions, "page"),
             "full_record": is_board_member(user),
