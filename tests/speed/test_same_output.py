@@ -145,3 +145,34 @@ def test_list_select_writes_djangos_select(value, attrs):
         ours = ListSelect(attrs=attrs, choices=choices).render("kind", value)
         djangos = forms.Select(attrs=attrs, choices=choices).render("kind", value)
         assert ours == djangos
+
+
+# --- core.markdown: one converter per thread, the HTML of a text kept ---------------------------
+
+
+def test_markdown_reused_converter_writes_what_a_new_one_writes():
+    import markdown as markdown_library
+    import nh3
+
+    from core import markdown as portal_markdown
+
+    texts = [
+        "A footnote[^1].\n\n[^1]: The note.",
+        "*[IISG]: Integrative Internal Security Governance\n\nThe IISG met.",
+        "No footnote here, and no abbreviation: IISG.",
+        "| a | b |\n|---|---|\n| 1 | 2 |",
+        "<script>alert(1)</script> [x](javascript:alert(1))",
+    ]
+    portal_markdown._safe_html.cache_clear()
+    for _round in range(2):  # the second round from the kept HTML
+        for text in texts:
+            fresh = markdown_library.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
+            expected = nh3.clean(
+                fresh,
+                tags=portal_markdown.ALLOWED_TAGS,
+                attributes=portal_markdown.ALLOWED_ATTRIBUTES,
+                url_schemes=portal_markdown.ALLOWED_URL_SCHEMES,
+                link_rel="noopener noreferrer nofollow",
+                strip_comments=True,
+            )
+            assert portal_markdown.render_markdown(text) == expected
