@@ -14,12 +14,15 @@ class CoreConfig(AppConfig):
         from django.core import checks
 
         from core import pagecache, sessions, signing
+        from core.choices import install_choice_labels
         from core.text import attach_text_validators
 
         # Every write to any model changes the public page cache's generation (core/pagecache.py).
         pagecache.connect_signals()
         # Once every model is loaded: the text fields of all the portal's apps, those added later included.
         attach_text_validators()
+        # The portal's models read a choice's label from a table made once per field (core/choices.py).
+        install_choice_labels()
         # manage.py check --deploy: PDFs served unsigned, a signing certificate expired or not the key's.
         checks.register(signing.check_signing_configuration, checks.Tags.security, deploy=True)
         # Signing in writes the session anyway: stamped then, the first page after it writes nothing more.

@@ -4,6 +4,7 @@ import django_filters
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
+from core.choice_widgets import ListSelect
 from meetings.models import Meeting
 
 
@@ -13,10 +14,15 @@ class MeetingFilter(django_filters.FilterSet):
     queryset it is given (those the user may list): no choice betrays a draft.
     """
 
-    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Meeting.Kind.choices, empty_label=_("All kinds"))
-    pillar = django_filters.ChoiceFilter(label=_("Pillar"), field_name="pillar__code", empty_label=_("All pillars"))
+    # ListSelect: Django's markup without a template per option (a pillar's and a year's grow with the data).
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=Meeting.Kind.choices, empty_label=_("All kinds"), widget=ListSelect
+    )
+    pillar = django_filters.ChoiceFilter(
+        label=_("Pillar"), field_name="pillar__code", empty_label=_("All pillars"), widget=ListSelect
+    )
     year = django_filters.ChoiceFilter(
-        label=_("Year"), field_name="start", lookup_expr="year", empty_label=_("All years")
+        label=_("Year"), field_name="start", lookup_expr="year", empty_label=_("All years"), widget=ListSelect
     )
 
     class Meta:
