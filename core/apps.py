@@ -13,7 +13,7 @@ class CoreConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
         from django.core import checks
 
-        from core import pagecache, sessions, signing
+        from core import languages, pagecache, sessions, signing
         from core.text import attach_text_validators
 
         # Every write to any model changes the public page cache's generation (core/pagecache.py).
@@ -24,6 +24,8 @@ class CoreConfig(AppConfig):
         checks.register(signing.check_signing_configuration, checks.Tags.security, deploy=True)
         # Signing in writes the session anyway: stamped then, the first page after it writes nothing more.
         user_logged_in.connect(sessions.stamp_at_sign_in, dispatch_uid="core.sessions.stamp_at_sign_in")
+        # Signing in on any browser brings the language the user chose (core/languages.py).
+        user_logged_in.connect(languages.remember_at_sign_in, dispatch_uid="core.languages.remember_at_sign_in")
         # No class of Django or of a package is changed here: what the admin adds to them is in the
         # portal's own admin classes (core.admin), the "= ANY(array)" an explicit expression (core.lookups).
 

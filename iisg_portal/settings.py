@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The language cookie written after a choice or a sign-in; Vary: Cookie, Accept-Language (core/languages.py).
+    "core.languages.LanguageCookieMiddleware",
     # Cache-Control: private, no-store on every answer to a signed-in user (core/pagecache.py).
     "core.pagecache.PrivatePagesMiddleware",
     "django_otp.middleware.OTPMiddleware",
