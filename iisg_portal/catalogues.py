@@ -15,9 +15,7 @@ LOCALE_DIR = BASE_DIR / "locale"
 # Each interface language but English, by its catalogue's folder (Django's to_locale()).
 DIRS = ("sq", "mk", "sr", "sr_Latn", "bs", "hr", "cnr")
 # The plural rule of each language, as Django's own catalogues of the region write it (Montenegrin: as Serbian).
-_SLAVIC_THREE = (
-    "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);"
-)
+_SLAVIC_THREE = "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);"
 PLURAL_FORMS = {
     "sq": "nplurals=2; plural=(n != 1);",
     "mk": "nplurals=2; plural=(n % 10 == 1 && n % 100 != 11) ? 0 : 1;",

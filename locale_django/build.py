@@ -33,9 +33,7 @@ HEADER = {
     "bs": {"Language": "bs", "Language-Team": "Bosnian (Django's, gaps filled from its Serbian Latin)"},
 }
 # Serbian Latin's plural rule (three forms): the same as Bosnian's and Montenegrin's.
-PLURAL_FORMS = (
-    "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<12 || n%100>14) ? 1 : 2);"
-)
+PLURAL_FORMS = "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<12 || n%100>14) ? 1 : 2);"
 
 
 def source_folders() -> list[Path]:

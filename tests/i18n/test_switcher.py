@@ -93,7 +93,11 @@ def test_a_users_choice_is_saved_and_applied_at_sign_in_on_another_browser(clien
     other = Client()  # another browser: no cookie, asks for English
     response = other.post(
         reverse("login"),
-        {"auth-username": board_member.username, "auth-password": "pw-for-the-test-1", "login_view-current_step": "auth"},
+        {
+            "auth-username": board_member.username,
+            "auth-password": "pw-for-the-test-1",
+            "login_view-current_step": "auth",
+        },
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 302
