@@ -29,7 +29,7 @@ def test_every_page_has_a_labelled_switcher_naming_each_language_in_its_own(clie
         assert f'<option value="{code}" lang="{code}">{name}</option>' in form
     for name in ("bosanski", "hrvatski", "crnogorski"):
         assert f">{name}</option>" in form
-    assert '<button class="btn btn-outline-secondary btn-sm" type="submit">' in form
+    assert '<button class="btn btn-outline-dark btn-sm" type="submit">' in form
 
 
 def test_the_publics_switcher_carries_no_csrf_token_so_the_page_may_be_cached(client):
