@@ -13,7 +13,7 @@ DEV_ENV := DEBUG=1 TWO_FACTOR_REQUIRED=0 \
 	PDF_SIGNING_KEY=$(DEMO_SIGNING)/pdf-signing.key.pem PDF_SIGNING_CERT=$(DEMO_SIGNING_CERT)
 TEST_ENV := DEBUG=0 SECRET_KEY=test-suite-only-not-secret ALLOWED_HOSTS=testserver,localhost,127.0.0.1 SECURE_SSL_REDIRECT=0
 
-.PHONY: install run serve serve-two test lint format migrations ci clean
+.PHONY: install run serve serve-two test lint format migrations messages ci clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -86,6 +86,20 @@ format: $(STAMP)
 
 migrations: $(STAMP) $(DEMO_SIGNING_CERT)
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+## messages: extract the interface's strings into every language's catalogue (locale/<lang>/LC_MESSAGES/django.po)
+## and the template (locale/django.pot), rebuild Django's strings for cnr and bs (locale_django/build.py), and compile
+## every catalogue to .mo (committed: a fresh clone runs without gettext). Needs gettext (xgettext, msgmerge, msgfmt).
+# What is not the interface's: the virtualenv, the Nu checker, tests, benchmarks, vendored and collected static files.
+MESSAGE_LANGUAGES := sq mk sr sr_Latn bs hr cnr
+MESSAGE_IGNORE := --ignore=.venv --ignore=node_modules --ignore=tests --ignore=bench --ignore=static \
+	--ignore=staticfiles --ignore=media --ignore=screenshots --ignore=locale_django --ignore=.demo-signing
+messages: $(STAMP)
+	DEBUG=1 $(BIN)/python manage.py makemessages --add-location=file $(MESSAGE_IGNORE) \
+		$(foreach lang,$(MESSAGE_LANGUAGES),-l $(lang)) --keep-pot
+	$(BIN)/python -m iisg_portal.catalogues headers
+	DEBUG=1 $(BIN)/python locale_django/build.py
+	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 ci:
 	bash .ci/run

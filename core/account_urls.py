@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from core import email_views, invitations, two_factor
+from core import email_views, invitations, languages, two_factor
 
 two_factor_patterns = (
     [
@@ -24,6 +24,8 @@ urlpatterns = [
     # The single-use link the Secretariat's invitation mails, with which an invited user sets their first password.
     path("invitation/<str:token>/", invitations.follow_invitation, name="invitation"),
     # The signed-in user's choice of optional e-mail (core/notifications.py).
+    # The language switcher's form (every page's footer; core/languages.py).
+    path("language/", languages.choose_language, name="choose-language"),
     path("email-preferences/", email_views.email_preferences, name="email-preferences"),
     # The one-click unsubscribe link of every optional e-mail: no sign-in, the signed token is the proof.
     path("unsubscribe/<str:token>/", email_views.unsubscribe, name="email-unsubscribe"),

@@ -28,6 +28,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.autocomplete import SafeAutocompleteAdminMixin
+from core.dates import long_datetime
 from core.history import SafeHistoryAdminMixin
 from core.inlines import LimitedInlineRowsMixin
 from core.roles import BOARD_MEMBERS_GROUP, SECRETARIAT_GROUP, is_secretariat
@@ -173,7 +174,7 @@ class PortalUserAdmin(SafeAutocompleteAdminMixin, UserAdmin):
                 request,
                 user,
                 _("Issued an enrolment link, valid until %(expires)s; older links no longer work.")
-                % {"expires": expires.strftime("%Y-%m-%d %H:%M %Z")},
+                % {"expires": long_datetime(expires)},
             )
             issued.append({"user": user, "url": request.build_absolute_uri(new.path), "expires": expires})
         context = {

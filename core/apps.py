@@ -12,8 +12,9 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
         from django.core import checks
+        from django.db.backends.signals import connection_created
 
-        from core import pagecache, sessions, signing
+        from core import collation, languages, pagecache, sessions, signing
         from core.choices import install_choice_labels
         from core.text import attach_text_validators
 
@@ -27,6 +28,10 @@ class CoreConfig(AppConfig):
         checks.register(signing.check_signing_configuration, checks.Tags.security, deploy=True)
         # Signing in writes the session anyway: stamped then, the first page after it writes nothing more.
         user_logged_in.connect(sessions.stamp_at_sign_in, dispatch_uid="core.sessions.stamp_at_sign_in")
+        # SQLite has no collation of the region's languages: the portal's own, on every connection (core/collation.py).
+        connection_created.connect(collation.register_sqlite_collations, dispatch_uid="core.collation.sqlite")
+        # Signing in on any browser brings the language the user chose (core/languages.py).
+        user_logged_in.connect(languages.remember_at_sign_in, dispatch_uid="core.languages.remember_at_sign_in")
         # No class of Django or of a package is changed here: what the admin adds to them is in the
         # portal's own admin classes (core.admin), the "= ANY(array)" an explicit expression (core.lookups).
 

@@ -18,6 +18,8 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from core.dates import long_datetime
+
 
 def display_text(field: models.Field | None, value, *, time_zone=None) -> str:
     """
@@ -49,7 +51,7 @@ def display_text(field: models.Field | None, value, *, time_zone=None) -> str:
         return _("yes") if value else _("no")
     if isinstance(value, dt.datetime):
         value = value.astimezone(time_zone) if time_zone else timezone.localtime(value)
-        return value.strftime("%Y-%m-%d %H:%M %Z")
+        return long_datetime(value)
     return str(value)
 
 

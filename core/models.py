@@ -188,6 +188,10 @@ class EmailPreferences(models.Model):
     # {kind key: true/false}, only the kinds the user chose; a kind registered later takes its default.
     choices = models.JSONField(default=dict, blank=True)
     delivery = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.SINGLE)
+    # The interface language the user chose with the switcher (core/languages.py): applied at each sign-in, on any
+    # browser, and the language of their e-mails. Blank: none chosen (English for e-mails). A code of LANGUAGES,
+    # checked by the switcher's view; not a choices list, so that a language added changes no migration.
+    language = models.CharField(_("language"), max_length=10, blank=True, default="")
     changed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -22,6 +22,9 @@ function every optional e-mail goes through, the one-click unsubscribe and the w
 - **The unsubscribe token** is `django.core.signing` over (user id, kind), salted, without expiry: it
   holds no secret and does only one thing, turn that kind off for that user (or every kind, `ALL`, the
   digest's link). A changed or made-up token fails the signature (a 400 page, never a 500).
+- **In the reader's language**: `subject` and `body` may be callables, made again in each recipient's language
+  (the one they chose with the switcher, `EmailPreferences.language`; English for an address without an
+  account or a user who chose none), once per language; the footer and the digest likewise.
 - **Transactional e-mail** (the invitation link of members/access, sign-in) never goes through here:
   it must always reach its reader; the preferences page says so.
 - **The digest**: `send_digests()` (`manage.py send_digest`, weekly from cron) sends each user one
@@ -32,7 +35,7 @@ function every optional e-mail goes through, the one-click unsubscribe and the w
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -42,6 +45,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, ngettext_lazy
 
@@ -239,16 +243,45 @@ def _stored_preferences(user) -> EmailPreferences | None:
         return None
 
 
+def language_of_preferences(preferences: EmailPreferences | None) -> str:
+    """The language a user's e-mails are written in: the one they chose, else the portal's default (English)."""
+    chosen = preferences.language if preferences is not None else ""
+    return chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+class _InLanguage:
+    """A text given as a string (as it is) or a callable (made once per language, in that language)."""
+
+    def __init__(self, text: str | Callable[[], str]):
+        self.text = text
+        self.made: dict[str, str] = {}
+
+    def __call__(self, language: str) -> str:
+        if not callable(self.text):
+            return self.text
+        if language not in self.made:
+            with translation.override(language):
+                self.made[language] = str(self.text())
+        return self.made[language]
+
+
 def notify(
-    *, kind: str, recipients: Iterable[str], subject: str, body: str, url: str = "", site_url: str = ""
+    *,
+    kind: str,
+    recipients: Iterable[str],
+    subject: str | Callable[[], str],
+    body: str | Callable[[], str],
+    url: str = "",
+    site_url: str = "",
 ) -> Delivery:
     """
     Send an optional e-mail of `kind` to `recipients` (addresses) as each reader chose: one message each,
     held for their digest, or nothing. Call it inside the step's transaction: the digest items are
     written in it and the messages go once it has committed. `url`: the page the message is about (the
-    digest links to it).
+    digest links to it). `subject` and `body` given as callables are made in each recipient's language.
     """
     key = get_kind(kind).key
+    subject, body = _InLanguage(subject), _InLanguage(body)
     recipients = list(dict.fromkeys(recipients))
     accounts = accounts_by_address(recipients)
     sent, queued, dropped, messages, held = [], [], [], [], []
@@ -257,18 +290,25 @@ def notify(
         if user is None:
             # No account: nobody's choice to keep (see the module's docstring).
             sent.append(address)
-            messages.append(EmailMessage(subject=subject, body=body, to=[address]))
+            english = settings.LANGUAGE_CODE
+            messages.append(EmailMessage(subject=subject(english), body=body(english), to=[address]))
             continue
         preferences = _stored_preferences(user)
+        language = language_of_preferences(preferences)
         if not wants(preferences, key):
             dropped.append(address)
         elif takes_digest(preferences) and get_kind(key).digest:
-            held.append(DigestItem(user=user, kind=key, subject=subject[:300], url=url[:500], queued_at=clock.now()))
+            held.append(
+                DigestItem(user=user, kind=key, subject=subject(language)[:300], url=url[:500], queued_at=clock.now())
+            )
             queued.append(address)
         else:
-            footer, headers = _footer(user, key, site_url)
+            with translation.override(language):
+                footer, headers = _footer(user, key, site_url)
             sent.append(address)
-            messages.append(EmailMessage(subject=subject, body=body + footer, to=[address], headers=headers))
+            messages.append(
+                EmailMessage(subject=subject(language), body=body(language) + footer, to=[address], headers=headers)
+            )
 
     if held:
         # In the step's transaction: rolled back with it. No page shows these rows (nothing for the page cache).
@@ -357,11 +397,11 @@ def send_digests(*, site_url: str = "") -> dict[str, int]:
             wanted = [item for item in items if item.kind in _KINDS and wants(preferences, item.kind)]
             now = clock.now()
             if wanted and user.is_active and user.email:
-                footer, headers = _footer(user, ALL, site_url)
-                subject = DIGEST_SUBJECT % {"count": len(wanted)}
-                message = EmailMessage(
-                    subject=subject, body=digest_body(user, wanted) + footer, to=[user.email], headers=headers
-                )
+                with translation.override(language_of_preferences(preferences)):
+                    footer, headers = _footer(user, ALL, site_url)
+                    subject = DIGEST_SUBJECT % {"count": len(wanted)}
+                    body = digest_body(user, wanted) + footer
+                message = EmailMessage(subject=subject, body=body, to=[user.email], headers=headers)
                 # Inside the transaction: if sending fails, nothing is marked sent and the next run tries again.
                 get_connection().send_messages([message])
                 sent[user.email] = len(wanted)

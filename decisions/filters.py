@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.filters import QuerySetRequestMixin
 
 from core import search
+from core.collation import by_name
 from core.text import without_controls
 from decisions import effects
 from decisions.models import DECISION_FIELDS, ActionItem, Decision, Document, DocumentKind
@@ -34,7 +35,8 @@ def _visible_meetings(request):
 
 
 def _visible_organisations(request):
-    return Organisation.objects.visible_to(request.user)
+    # The choices in the order of the reader's language (core/collation.py).
+    return Organisation.objects.visible_to(request.user).order_by(by_name("name"))
 
 
 # Suggestions under a lookup field, and matches shown when a text matches several records.
@@ -170,7 +172,7 @@ class DateInput(forms.DateInput):
 
 
 def _visible_people(request):
-    return Person.objects.visible_to(request.user)
+    return Person.objects.visible_to(request.user).order_by(by_name("name"))
 
 
 class DecisionFilter(StyledFilterSet):

@@ -11,8 +11,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 from core.client_ip import check_trusted_proxy_ips
 from iisg_portal.env import env_bool, env_choice, env_int, env_list, env_str, is_redis_url
@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The language cookie written after a choice or a sign-in; Vary: Cookie, Accept-Language (core/languages.py).
+    "core.languages.LanguageCookieMiddleware",
     # Cache-Control: private, no-store on every answer to a signed-in user (core/pagecache.py).
     "core.pagecache.PrivatePagesMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -172,10 +174,28 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
-# English is the source language; every user-facing string is marked for translation.
+# English is the source language; every user-facing string is marked for translation. The interface in the
+# region's languages (README: Languages); the record's own text stays English. Each language is named in its own
+# language and script (the switcher lists them so), never translated.
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGES = [
+    ("en", "English"),
+    ("sq", "shqip"),
+    ("mk", "македонски"),
+    ("sr", "српски"),
+    ("sr-latn", "srpski"),
+    ("bs", "bosanski"),
+    ("hr", "hrvatski"),
+    ("cnr", "crnogorski"),
+]
+# Montenegrin (ISO 639-3 cnr) is no language Django knows: its entry, beside Django's own (a documented extension
+# point: get_language_info() reads this table).
+LANG_INFO.setdefault("cnr", {"bidi": False, "code": "cnr", "name": "Montenegrin", "name_local": "crnogorski"})
+# The portal's catalogues first (locale/<language>/, made by `make messages`); then Django's and the packages' own
+# strings for the languages whose catalogues Django lacks or leaves half done (cnr, bs: locale_django/build.py).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_django"]
+# Date formats of the languages Django has none for (cnr); the others are Django's.
+FORMAT_MODULE_PATH = ["iisg_portal.formats"]
 USE_I18N = True
 # Times are stored in UTC; a meeting carries its own time zone for display and iCalendar.
 USE_TZ = True

@@ -12,10 +12,18 @@ from django.db.models import BooleanField, Case, CharField, F, FilteredRelation,
 from django.utils import formats, timezone
 from django.utils.text import format_lazy, slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override, pgettext
 from simple_history.models import HistoricalRecords
 
 from core import clock, search
-from core.dates import DatePrecision, format_at_precision, last_day_at_precision, truncate_to_precision
+from core.dates import (
+    DatePrecision,
+    format_at_precision,
+    last_day_at_precision,
+    long_date,
+    truncate_to_precision,
+    weekday_format,
+)
 from core.locking import Versioned
 from core.projection import WithheldFieldError, WithholdingMixin
 from core.roles import is_board_member, is_secretariat
@@ -28,10 +36,32 @@ MEETING_MINUTES_FIELDS = ("minutes",)
 AGENDA_ITEM_FIELDS = ("title", "notes")
 
 
-def ordinal(number: int) -> str:
-    """1 -> '1st', 2 -> '2nd', 11 -> '11th', 23 -> '23rd'."""
+def english_ordinal(number: int) -> str:
+    """1 -> '1st', 2 -> '2nd', 11 -> '11th', 23 -> '23rd': for slugs, which stay the same in every language."""
     suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
     return f"{number}{suffix}"
+
+
+def ordinal(number: int) -> str:
+    """
+    A meeting's number as the active language writes an ordinal: '6th' in English, "6." in the Slavic languages
+    of the region, "6-të" in Albanian, "6-ти" in Macedonian. The pattern is chosen by the number's last digits
+    (the English endings st, nd, rd and th, and Macedonian's -ми after 7 and 8) and translated in the catalogues.
+    """
+    last, last_two = number % 10, number % 100
+    if 11 <= last_two <= 13:
+        pattern = pgettext("ordinal number ending in 11, 12 or 13", "%(number)sth")
+    elif last == 1:
+        pattern = pgettext("ordinal number ending in 1 (not 11)", "%(number)sst")
+    elif last == 2:
+        pattern = pgettext("ordinal number ending in 2 (not 12)", "%(number)snd")
+    elif last == 3:
+        pattern = pgettext("ordinal number ending in 3 (not 13)", "%(number)srd")
+    elif last in (7, 8) and last_two not in (17, 18):
+        pattern = pgettext("ordinal number ending in 7 or 8 (not 17 or 18)", "%(number)sth")
+    else:
+        pattern = pgettext("ordinal number, any other", "%(number)sth")
+    return pattern % {"number": formats.number_format(number)}
 
 
 def _aware_datetime(value) -> bool:
@@ -186,12 +216,12 @@ def day_range(start, end) -> str:
     if not start:
         return ""
     if not end or end == start:
-        return formats.date_format(start, "j F Y")
+        return formats.date_format(start, "DATE_FORMAT")
     if (start.year, start.month) == (end.year, end.month):
-        return f"{formats.date_format(start, 'j')}–{formats.date_format(end, 'j F Y')}"
+        return f"{formats.date_format(start, 'j')}–{formats.date_format(end, 'DATE_FORMAT')}"
     if start.year == end.year:
-        return f"{formats.date_format(start, 'j F')} – {formats.date_format(end, 'j F Y')}"
-    return f"{formats.date_format(start, 'j F Y')} – {formats.date_format(end, 'j F Y')}"
+        return f"{formats.date_format(start, 'MONTH_DAY_FORMAT')} – {formats.date_format(end, 'DATE_FORMAT')}"
+    return f"{formats.date_format(start, 'DATE_FORMAT')} – {formats.date_format(end, 'DATE_FORMAT')}"
 
 
 def preparation_rule(user) -> tuple[list[str] | None, bool]:
@@ -616,10 +646,12 @@ class Meeting(Versioned, WithholdingMixin, WorkflowRecord):
     def build_slug(self) -> str:
         year = self.local_start.year if self.start else ""
         if self.ordinal and self.kind != self.Kind.OTHER:
-            kind = self.get_kind_display()
+            # In English whatever the editor's language: an address is the same for every reader.
+            with override("en"):
+                kind = str(self.get_kind_display())
             if self.pillar_id:
                 kind = self.pillar.code if self.kind == self.Kind.PILLAR else f"{self.pillar.code} {kind}"
-            base = f"{ordinal(self.ordinal)} {kind} {year}"
+            base = f"{english_ordinal(self.ordinal)} {kind} {year}"
         else:
             base = f"{self.title} {year}"
         return slugify(base)[:190] or "meeting"
@@ -671,7 +703,7 @@ class Meeting(Versioned, WithholdingMixin, WorkflowRecord):
             return _("The record cannot have been made public before the meeting.")
         if self.published_at is not None and day > timezone.localdate(self.published_at):
             return _("The record was published here on %(day)s: it was first made public then or earlier.") % {
-                "day": formats.date_format(timezone.localdate(self.published_at), "j F Y")
+                "day": formats.date_format(timezone.localdate(self.published_at), "DATE_FORMAT")
             }
         return ""
 
@@ -738,9 +770,10 @@ class Reschedule(models.Model):
         end = self.previous_end.astimezone(self.tz).date()
         if self.previous_precision != DatePrecision.DAY:
             return format_at_precision(start, self.previous_precision)
+        day = weekday_format()
         if end == start:
-            return formats.date_format(start, "l, j F Y")
-        return f"{formats.date_format(start, 'l, j F Y')} – {formats.date_format(end, 'l, j F Y')}"
+            return formats.date_format(start, day)
+        return f"{formats.date_format(start, day)} – {formats.date_format(end, day)}"
 
 
 class Correction(models.Model):
@@ -767,7 +800,7 @@ class Correction(models.Model):
         ordering = ["meeting", "created_at"]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.created_at:%d %b %Y}: {self.reason[:60]}"
+        return f"{self.get_kind_display()} {long_date(timezone.localdate(self.created_at))}: {self.reason[:60]}"
 
     def get_absolute_url(self):
         return self.meeting.get_absolute_url()

@@ -28,7 +28,7 @@ from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from core import chain, notifications
 from core.dates import DatePrecision
@@ -910,18 +910,17 @@ def _email_board_members(meeting: Meeting, event: str, site_url: str) -> notific
     if not recipients:
         return notifications.Delivery(kind=f"meetings.{event}")
     context = {"meeting": meeting, "url": f"{site_url}{meeting.get_absolute_url()}"}
-    subject = {
-        "circulated": _("Draft record circulated: %(title)s"),
-        "published": _("Record published: %(title)s"),
-    }[event] % {"title": meeting.title}
-    body = render_to_string(f"meetings/emails/{event}.txt", context)
+    subjects = {
+        "circulated": gettext_noop("Draft record circulated: %(title)s"),
+        "published": gettext_noop("Record published: %(title)s"),
+    }
     # One message per person (no Board member sees the others' addresses), as each chose (core/notifications.py):
-    # sent once the step has committed, held for their weekly digest, or not at all.
+    # sent once the step has committed, held for their weekly digest, or not at all; in each one's language.
     return notifications.notify(
         kind=f"meetings.{event}",
         recipients=recipients,
-        subject=subject,
-        body=body,
+        subject=lambda: _(subjects[event]) % {"title": meeting.title},
+        body=lambda: render_to_string(f"meetings/emails/{event}.txt", context),
         url=context["url"],
         site_url=site_url,
     )

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from core.dates import DatePrecision
+from core.dates import DatePrecision, long_date
 from core.forms import (
     DateInput,
     LimitedRowsFormSetMixin,
@@ -190,7 +190,7 @@ class EndMembershipForm(OptimisticLockFormMixin, forms.Form):
         if self.membership.since and until < self.membership.since:
             raise forms.ValidationError(
                 _("The membership started on %(since)s; it cannot end before that.")
-                % {"since": self.membership.since.strftime("%d %b %Y")}
+                % {"since": long_date(self.membership.since)}
             )
         return until
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core import visibility
-from core.dates import DatePrecision, format_at_precision, last_day_at_precision, truncate_to_precision
+from core.dates import DatePrecision, format_at_precision, last_day_at_precision, long_date, truncate_to_precision
 from core.locking import Versioned
 from core.roles import is_secretariat
 
@@ -340,8 +340,8 @@ class Membership(Versioned, models.Model):
         return others.first()
 
     def period_display(self) -> str:
-        since = self.since.strftime("%d %b %Y") if self.since else _("date not on record")
-        until = self.until.strftime("%d %b %Y") if self.until else _("present")
+        since = long_date(self.since) if self.since else _("date not on record")
+        until = long_date(self.until) if self.until else _("present")
         return f"{since} – {until}"
 
 

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.dates import DatePrecision, format_at_precision
+from core.dates import DatePrecision, format_at_precision, long_date
 from core.locking import StaleVersionError, save_versioned
 from members.models import Membership, Organisation, Person, Pillar, Post, RoleHeld
 
@@ -35,7 +35,7 @@ def end_membership(
     if expected_version is not None and membership.version != expected_version:
         raise StaleVersionError(membership)
     if membership.until is not None and membership.until < until:
-        ended = membership.until.strftime("%d %b %Y")
+        ended = long_date(membership.until)
         raise ValidationError({"until": _("This membership ended on %(until)s already.") % {"until": ended}})
     membership.until = until
     if note:

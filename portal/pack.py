@@ -44,6 +44,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from core.pdf import render_pages
+from core.pdf_fonts import EmbeddedFont, font_path
 from core.roles import is_board_member, is_secretariat
 from core.signing import signing_certificate_id
 from decisions.models import Document, DocumentFile, MeetingPaper
@@ -275,16 +276,34 @@ def _stamp_text(meeting: Meeting, number: int, total: int, record_version=None) 
     changed = timezone.localtime(meeting.updated_at, meeting.tz) if meeting.updated_at else None
     version = _("Version %(version)s of %(date)s") % {
         "version": meeting.version,
-        "date": formats.date_format(changed, "j F Y, H:i") if changed else "",
+        "date": f"{formats.date_format(changed, 'DATE_FORMAT')}, {formats.time_format(changed, 'H:i')}"
+        if changed
+        else "",
     }
     page = _("Page %(number)s of %(total)s") % {"number": number, "total": total}
     return f"{chained}{meeting.title} · {version} · {page}"
 
 
-def _pdf_string(text: str) -> bytes:
-    # Helvetica in WinAnsiEncoding: what it cannot print becomes "?" (a title in another script).
+def _pdf_string(text: str, font) -> bytes:
+    if isinstance(font, EmbeddedFont):
+        return font.encode(text)
+    # Helvetica in WinAnsiEncoding (no DejaVu Sans on this machine): what it cannot print becomes "?".
     raw = text.encode("cp1252", errors="replace")
     return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
+
+
+def _stamp_font(pdf: pikepdf.Pdf, text: str):
+    if font_path() is not None:
+        return EmbeddedFont(pdf, text)
+    logger.warning("Meeting pack: DejaVu Sans is not installed; the stamp prints in Helvetica (Latin-1 only).")
+    return pdf.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Font,
+            Subtype=pikepdf.Name.Type1,
+            BaseFont=pikepdf.Name.Helvetica,
+            Encoding=pikepdf.Name.WinAnsiEncoding,
+        )
+    )
 
 
 STAMP_FONT = pikepdf.Name("/IISGPackStamp")
@@ -302,14 +321,14 @@ def _stamp(pdf: pikepdf.Pdf, page: pikepdf.Page, text: str, font) -> None:
     x, y = float(box[0]) + 28, float(box[1]) + 14 + 9 * (len(lines) - 1)
     page.contents_add(pikepdf.Stream(pdf, b"q\n"), prepend=True)
     stamp = b"Q\nq 0.25 0.25 0.25 rg BT /IISGPackStamp 7 Tf 9 TL " + f"{x:.1f} {y:.1f} Td ".encode()
-    shown = b" T* ".join(_pdf_string(line) + b" Tj" for line in lines)
+    shown = b" T* ".join(_pdf_string(line, font) + b" Tj" for line in lines)
     page.contents_add(pikepdf.Stream(pdf, stamp + shown + b" ET Q\n"), prepend=False)
     resources = page.obj.get("/Resources")
     if resources is None:
         resources = page.obj.Resources = pikepdf.Dictionary()
     if "/Font" not in resources:
         resources.Font = pikepdf.Dictionary()
-    resources.Font[STAMP_FONT] = font
+    resources.Font[STAMP_FONT] = font.font if isinstance(font, EmbeddedFont) else font
 
 
 # About how many lines of the agenda the cover's first page and each further page hold.
@@ -386,18 +405,13 @@ def build_pack(command: PackInput) -> BuiltPack:
         outline_items.append(entry)
     with pack.open_outline() as outline:
         outline.root.extend(outline_items)
-    font = pack.make_indirect(
-        pikepdf.Dictionary(
-            Type=pikepdf.Name.Font,
-            Subtype=pikepdf.Name.Type1,
-            BaseFont=pikepdf.Name.Helvetica,
-            Encoding=pikepdf.Name.WinAnsiEncoding,
-        )
-    )
     total = len(pack.pages)
     record_version = versions.current_version(meeting, user)
-    for number, page in enumerate(pack.pages, start=1):
-        _stamp(pack, page, _stamp_text(meeting, number, total, record_version), font)
+    stamps = [_stamp_text(meeting, number, total, record_version) for number in range(1, total + 1)]
+    # DejaVu Sans, subset to what the stamps say (any script: core/pdf_fonts.py); Helvetica on a machine without it.
+    font = _stamp_font(pack, "".join(stamps))
+    for page, text in zip(pack.pages, stamps, strict=True):
+        _stamp(pack, page, text, font)
     pack.docinfo["/Title"] = _("Meeting pack: %(meeting)s") % {"meeting": meeting.title}
     pack.Root.PageMode = pikepdf.Name.UseOutlines
     out = io.BytesIO()

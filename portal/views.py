@@ -23,6 +23,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from core import clock, pagecache
+from core.collation import by_name
 from core.pagination import CappedPaginator
 from core.pdf import render_pdf
 from core.roles import is_board_member, is_secretariat
@@ -394,8 +395,8 @@ def member_list(request):
         .prefetch_related(_decisions_behind(user))
         .alias(category_rank=_category_rank())
     )
-    current = memberships.current().order_by("category_rank", "organisation__name")
-    former = memberships.former().order_by("-until", "organisation__name")
+    current = memberships.current().order_by("category_rank", by_name("organisation__name"))
+    former = memberships.former().order_by("-until", by_name("organisation__name"))
     roles = _roles(user)
     return render(
         request,
@@ -451,7 +452,7 @@ def organisation_detail(request, slug):
             "memberships": memberships,
             "roles_held": roles.filter(organisation=organisation),
             "roles_of_people": roles.filter(Q(represented=organisation) | Q(person__organisation=organisation)),
-            "people": Person.objects.visible_to(user).filter(organisation=organisation).order_by("name"),
+            "people": Person.objects.visible_to(user).filter(organisation=organisation).order_by(by_name("name")),
             "decisions_page": _page(request, decisions, "page"),
             "participations_page": participations_page,
         },

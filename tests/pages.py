@@ -118,6 +118,8 @@ PAGES: dict[str, str] = {
     # issue 20: mail
     "email-preferences": ACCOUNT,
     "email-unsubscribe": ACCOUNT,
+    # issue 22: the language switcher's form (POST only; tests/i18n/test_switcher.py)
+    "choose-language": ACCOUNT,
     # issue 20: register
     "decisions:decision-feed": LIST,
     "meetings:meeting-feed": LIST,

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from core.dates import weekday_format
 from core.links import web_url
 from core.markdown import render_markdown
 
@@ -23,7 +24,7 @@ def long_date(value) -> str:
         return ""
     if getattr(value, "tzinfo", None) is dt.UTC:
         value = timezone.localtime(value)
-    return formats.date_format(value, "l, j F Y")
+    return formats.date_format(value, weekday_format())
 
 
 @register.filter

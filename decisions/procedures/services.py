@@ -597,25 +597,27 @@ def _email(procedure: WrittenProcedure, event: str, organisations, site_url: str
     recipients = mailing.emails
     if not recipients:
         return mailing
-    context = {
-        "procedure": procedure,
-        "deadline": deadline_display(procedure),
-        "url": f"{site_url}{procedure.get_absolute_url()}",
-    }
-    subject = _(SUBJECTS[event]) % {
-        "reference": procedure.reference,
-        "deadline": context["deadline"],
-        "outcome": procedure.get_outcome_display(),
-    }
-    body = render_to_string(f"decisions/procedures/emails/{event}.txt", context)
+    url = f"{site_url}{procedure.get_absolute_url()}"
+
+    def context():
+        # Made in each recipient's language (the deadline's date and day names are the language's).
+        return {"procedure": procedure, "deadline": deadline_display(procedure), "url": url}
+
+    def subject():
+        return _(SUBJECTS[event]) % {
+            "reference": procedure.reference,
+            "deadline": deadline_display(procedure),
+            "outcome": procedure.get_outcome_display(),
+        }
+
     # One message per person (no member sees the others' addresses), as each chose (core/notifications.py):
-    # sent once the step commits, held for their weekly digest, or not at all.
+    # sent once the step commits, held for their weekly digest, or not at all; in each one's language.
     delivery = notifications.notify(
         kind=f"procedures.{event}",
         recipients=recipients,
         subject=subject,
-        body=body,
-        url=context["url"],
+        body=lambda: render_to_string(f"decisions/procedures/emails/{event}.txt", context()),
+        url=url,
         site_url=site_url,
     )
     return _as_delivered(mailing, delivery)

@@ -3,9 +3,9 @@
 from django import template
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
-from core.dates import format_at_precision
+from core.dates import format_at_precision, weekday_format
 
 register = template.Library()
 
@@ -25,7 +25,7 @@ def meeting_dates(meeting) -> str:
 
 
 def format_dates(start, end, all_day: bool, time_zone: str) -> str:
-    day = "l, j F Y"
+    day = weekday_format()
     if all_day:
         if start.date() == end.date():
             return formats.date_format(start, day)
@@ -45,7 +45,7 @@ def format_dates(start, end, all_day: bool, time_zone: str) -> str:
 
 
 @register.filter
-def meeting_day(meeting, fmt="j F Y") -> str:
+def meeting_day(meeting, fmt="DATE_FORMAT") -> str:
     """The meeting's (first) day as it was where it took place, not in the server's time zone; the
     month or year only, when only that is known."""
     if not meeting.dates_are_exact:
@@ -119,5 +119,8 @@ def meeting_short(meeting) -> str:
     if kind is None or not meeting.ordinal:
         name = meeting.title if kind is None else str(meeting.get_kind_display())
     else:
-        name = f"{meeting.ordinal_label} {kind}"
+        name = pgettext("a meeting's ordinal, then its kind: 6th Board", "%(ordinal)s %(kind)s") % {
+            "ordinal": meeting.ordinal_label,
+            "kind": kind,
+        }
     return f"{name} · {meeting_day(meeting, 'j M Y')}"

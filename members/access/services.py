@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from core import languages
 from core.invitations import IssuedInvitation, issue_invitation_link, void_invitation_links
 from core.roles import BOARD_MEMBERS_GROUP, is_secretariat
 from members.models import Delegation, Organisation, Person
@@ -268,8 +269,11 @@ def _email_invitation(user, organisation: Organisation, by, issued: IssuedInvita
         "url": f"{site_url}{issued.path}",
         "expires_at": timezone.localtime(issued.link.expires_at),
     }
-    subject = _("Your access to the IISG Board Portal for %(organisation)s") % {"organisation": organisation}
-    body = render_to_string("members/access/emails/invitation.txt", context)
+    # In the invited person's language: the one their account chose (English for a new account), never the
+    # Secretariat's (core/languages.py).
+    with languages.for_recipient(user):
+        subject = _("Your access to the IISG Board Portal for %(organisation)s") % {"organisation": organisation}
+        body = render_to_string("members/access/emails/invitation.txt", context)
     message = EmailMessage(subject=subject, body=body, to=[user.email])
     transaction.on_commit(message.send)
 

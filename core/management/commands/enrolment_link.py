@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from core.dates import long_datetime
 from core.two_factor import EnrolmentRefused, issue_enrolment_link
 
 
@@ -43,7 +44,7 @@ class Command(BaseCommand):
             raise CommandError(f"No enrolment link for {username!r}: {refusal}") from None
         # The link alone on standard output (for a script); the explanation on standard error.
         self.stdout.write(base.rstrip("/") + issued.path)
-        expires = timezone.localtime(issued.link.expires_at).strftime("%Y-%m-%d %H:%M %Z")
+        expires = long_datetime(timezone.localtime(issued.link.expires_at))
         self.stderr.write(
             f"Enrolment link for {username!r}, valid once until {expires}; older links of this user no longer work."
             + ("" if base else " Open it on the portal's address (or pass --base-url).")
