@@ -30,7 +30,8 @@ def _compiled(model: type[Model], correlated: bool, using: str) -> tuple[str, tu
     key = (model, correlated, using, connection.vendor)
     if key not in _RULES:
         options = {"correlated": True} if correlated else {}
-        ruled = model.objects.visible_to(AnonymousUser(), **options).order_by().values_list("pk")
+        full = model.objects.visible_to(AnonymousUser(), **options)
+        ruled = full.order_by().values_list("pk")
         plain = model.objects.order_by().values_list("pk")
         select, _params = plain.query.sql_with_params()
         prefix = f"{select} WHERE "
@@ -39,8 +40,12 @@ def _compiled(model: type[Model], correlated: bool, using: str) -> tuple[str, tu
             sql, params = ruled.query.sql_with_params()
         except EmptyResultSet:  # the public sees none of them: visible_to's own none() each time
             sql, params = "", ()
-        if ruled.query.where and sql.startswith(prefix) and not ruled.query.distinct:
-            rule = (sql[len(prefix) :], tuple(params))
+        # A rule that also hides fields (public_projection: a meeting's minutes are not selected) keeps hiding
+        # them: the same deferral is applied to the compiled rule's rows. One that annotates or joins in more
+        # than its WHERE (a participation's named person) is not compiled.
+        plain_rows = not full.query.annotations and not full.query.select_related
+        if ruled.query.where and sql.startswith(prefix) and not ruled.query.distinct and plain_rows:
+            rule = (sql[len(prefix) :], tuple(params), full.query.deferred_loading)
         _RULES[key] = rule
     return _RULES[key]
 
@@ -51,5 +56,8 @@ def public_rows(model: type[Model], *, correlated: bool = False, using: str = DE
     if rule is None:
         options = {"correlated": True} if correlated else {}
         return model.objects.visible_to(AnonymousUser(), **options)
-    sql, params = rule
-    return model.objects.filter(RawSQL(sql, params, output_field=BooleanField()))
+    sql, params, (names, defer) = rule
+    rows = model.objects.filter(RawSQL(sql, params, output_field=BooleanField()))
+    if names:
+        rows = rows.defer(*names) if defer else rows.only(*names)
+    return rows

@@ -18,7 +18,7 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -300,7 +300,11 @@ def meeting_pdf(request, slug):
     def make_pdf() -> bytes:
         context = record_context(meeting, user)
         context["generated_at"] = timezone.now()
-        data = record_data(context, url=request.build_absolute_uri(meeting.get_absolute_url()))
+        # The data attached is the record's, in no reader's language: the labels as the chain stores them
+        # (core.chain builds its versions' content under translation.override(None)), so that the digest of a
+        # PDF read in any language is its version's, and a verifier recomputes it from the file alone.
+        with translation.override(None):
+            data = record_data(context, url=request.build_absolute_uri(meeting.get_absolute_url()))
         # A published record prints its version and digest (core.chain); the data attached carries both, so
         # that a verifier recomputes the digest from the file alone (portal.versions.canonical_record).
         version = versions.current_version(meeting, user)

@@ -39,6 +39,17 @@ def test_the_public_rule_compiled_once_reads_what_visible_to_reads(records, mode
         assert model.objects.exclude(pk__in=expected).exists(), model
 
 
+@pytest.mark.parametrize(("model", "correlated"), RULED)
+def test_the_compiled_rule_hides_the_fields_visible_to_hides(records, model, correlated):
+    """A meeting's minutes are not selected for the public (public_projection), through the compiled rule too."""
+    options = {"correlated": True} if correlated else {}
+    hidden = model.objects.visible_to(AnonymousUser(), **options).query.deferred_loading
+    assert public_rows(model, correlated=correlated).query.deferred_loading == hidden
+    if model is Meeting:
+        row = public_rows(Meeting).first()
+        assert {"minutes", "search_minutes"} <= row.get_deferred_fields()
+
+
 @pytest.mark.parametrize(
     "reference", ["B6/2022/04", "WP/2022/01", "A B", "Ü/ß", "50%", "a?b#c", "x/../y", "a:b@c", "~é!$&'()*+,;="]
 )
