@@ -10,12 +10,15 @@ is the language's alphabet below. English keeps the database's ordering as befor
 """
 
 import functools
+import logging
 import unicodedata
 
 from django.db import connection
 from django.db.models import F
 from django.db.models.functions import Collate
 from django.utils import translation
+
+logger = logging.getLogger(__name__)
 
 # The ICU collation of each interface language on PostgreSQL (Montenegrin: ICU's Serbian Latin of Montenegro).
 ICU = {
@@ -98,7 +101,22 @@ def _compare(language: str):
 
 
 def register_sqlite_collations(sender, connection, **kwargs):
-    """`connection_created`: the languages' collations on a new SQLite connection."""
+    """
+    `connection_created`: the languages' collations on a new SQLite connection; on PostgreSQL, which of the ICU
+    collations the server has (a server built without ICU, or with an ICU lacking a locale, has not all of them:
+    a missing one is left out and names are ordered by the database's own order, not a 500). One query per new
+    connection, before any request's.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT collname FROM pg_collation WHERE collname = ANY(%s)", [sorted(set(ICU.values()))])
+            connection.icu_collations = frozenset(name for (name,) in cursor.fetchall())
+        missing = sorted(set(ICU.values()) - connection.icu_collations)
+        if missing:
+            logger.warning(
+                "PostgreSQL lacks the ICU collations %s: their languages sort names as the database does", missing
+            )
+        return
     if connection.vendor != "sqlite":
         return
     for language in ALPHABETS:
@@ -112,7 +130,8 @@ def collation(language: str | None = None, vendor: str | None = None) -> str | N
     if language not in ALPHABETS:
         return None
     if vendor == "postgresql":
-        return ICU[language]
+        available = getattr(connection, "icu_collations", None)
+        return ICU[language] if available is None or ICU[language] in available else None
     if vendor == "sqlite":
         return sqlite_name(language)
     return None

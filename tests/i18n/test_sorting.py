@@ -117,3 +117,17 @@ def test_an_organisations_people_are_listed_in_the_readers_order(client):
     shown = [name for name in sorted(SLAVIC, key=page.find) if name in page]
     if len(shown) == len(SLAVIC):  # the page lists the people it may show (they hold no role: it may show none)
         assert shown == SLAVIC_ORDER
+
+
+def test_a_postgresql_without_the_languages_icu_collation_orders_as_the_database_does(monkeypatch):
+    """A server built without ICU (or lacking a locale): names in the database's own order, never a 500."""
+    from django.db import DEFAULT_DB_ALIAS, connections
+
+    from core import collation
+
+    connection = connections[DEFAULT_DB_ALIAS]
+    monkeypatch.setattr(connection, "icu_collations", frozenset({"sq-x-icu"}), raising=False)
+    assert collation.collation("hr", vendor="postgresql") is None
+    assert collation.collation("sq", vendor="postgresql") == "sq-x-icu"
+    monkeypatch.setattr(connection, "icu_collations", frozenset(collation.ICU.values()), raising=False)
+    assert collation.collation("hr", vendor="postgresql") == "hr-x-icu"
