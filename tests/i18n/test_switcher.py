@@ -80,7 +80,10 @@ def test_an_unknown_language_changes_nothing(client):
 
 
 def test_the_switcher_answers_post_only(client):
-    assert client.get(SWITCH).status_code == 405
+    response = client.get(SWITCH)
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
 
 
 def test_a_users_choice_is_saved_and_applied_at_sign_in_on_another_browser(client, board_member):
