@@ -292,6 +292,14 @@ def _pdf_string(text: str, font) -> bytes:
     return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
 
 
+def _actual_text(line: str) -> bytes:
+    """
+    Marked content whose ActualText is the line as text (UTF-16BE): what a reader, a screen reader or the
+    verifier (portal/verification.py reads the digest there) takes from it, whatever the font's encoding.
+    """
+    return b"/Span <</ActualText <" + ("\ufeff" + line).encode("utf-16-be").hex().upper().encode() + b">>> BDC "
+
+
 def _stamp_font(pdf: pikepdf.Pdf, text: str):
     if font_path() is not None:
         return EmbeddedFont(pdf, text)
@@ -321,7 +329,7 @@ def _stamp(pdf: pikepdf.Pdf, page: pikepdf.Page, text: str, font) -> None:
     x, y = float(box[0]) + 28, float(box[1]) + 14 + 9 * (len(lines) - 1)
     page.contents_add(pikepdf.Stream(pdf, b"q\n"), prepend=True)
     stamp = b"Q\nq 0.25 0.25 0.25 rg BT /IISGPackStamp 7 Tf 9 TL " + f"{x:.1f} {y:.1f} Td ".encode()
-    shown = b" T* ".join(_pdf_string(line, font) + b" Tj" for line in lines)
+    shown = b" T* ".join(_actual_text(line) + _pdf_string(line, font) + b" Tj EMC" for line in lines)
     page.contents_add(pikepdf.Stream(pdf, stamp + shown + b" ET Q\n"), prepend=False)
     resources = page.obj.get("/Resources")
     if resources is None:

@@ -228,6 +228,7 @@ def _attached_data(pdf: pikepdf.Pdf) -> dict | None:
 
 
 _STAMPED_DIGEST = re.compile(rb"SHA-256 ([0-9a-f]{64})")
+_ACTUAL_TEXT = re.compile(rb"/ActualText\s*<([0-9A-Fa-f\s]{1,2000})>")
 
 
 def _stamped_digest(pdf: pikepdf.Pdf) -> str | None:
@@ -237,9 +238,19 @@ def _stamped_digest(pdf: pikepdf.Pdf) -> str | None:
     contents = pdf.pages[0].obj.get("/Contents")
     streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents] if contents is not None else []
     for stream in streams:
-        match = _STAMPED_DIGEST.search(_bounded_bytes(stream))
+        content = _bounded_bytes(stream)
+        match = _STAMPED_DIGEST.search(content)
         if match:
             return match[1].decode()
+        # The stamp's lines in an embedded font are glyph numbers: their text is each line's ActualText.
+        for actual in _ACTUAL_TEXT.finditer(content):
+            try:
+                text = bytes.fromhex(actual[1].decode()).decode("utf-16")
+            except ValueError:
+                continue
+            match = _STAMPED_DIGEST.search(text.encode())
+            if match:
+                return match[1].decode()
     return None
 
 

@@ -16,6 +16,10 @@ from django.conf import settings
 
 # (file, function, call) -> why the page cache learns of the change.
 REVIEWED = {
+    ("core/collation.py", "register_sqlite_collations", "execute"): (
+        "a SELECT of pg_catalog.pg_collation when a connection opens (which ICU collations the server has): it "
+        "writes nothing"
+    ),
     ("core/locking.py", "claim_version", "update"): (
         "the conditional UPDATE of the version is the lock; save_versioned() saves the instance right after, "
         "in the same transaction (post_save)"

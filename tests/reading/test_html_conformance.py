@@ -67,6 +67,8 @@ NOT_HTML = {
     "meetings:meeting-feed",
     "two_factor:qr",
     "logout",
+    # issue 22: the language switcher's form posts here and is sent back to the page (a 303, no page of its own).
+    "choose-language",
     # issue 21: api — JSON (tests/opendata validates it against its OpenAPI description); /api/ is HTML.
     "opendata:api-index",
     "opendata:api-openapi",
