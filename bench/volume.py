@@ -320,7 +320,7 @@ def make_meetings(rng, count, pillars, log):
     """`count` meetings across the years from 2010 to a year ahead; upcoming ones have no record yet."""
     from django.utils import timezone
 
-    from meetings.models import Meeting, ordinal
+    from meetings.models import Meeting, english_ordinal
 
     now = timezone.now()
     span = (dt.date.today() + dt.timedelta(days=365) - FIRST_DAY).days
@@ -348,11 +348,11 @@ def make_meetings(rng, count, pillars, log):
             counters[key] = number
         topic = rng.choice(TOPICS)
         if kind == "board":
-            title = f"{ordinal(number)} IISG Board meeting"
+            title = f"{english_ordinal(number)} IISG Board meeting"
         elif kind == "support_group":
-            title = f"{ordinal(number)} IISG Support Group meeting"
+            title = f"{english_ordinal(number)} IISG Support Group meeting"
         elif kind == "pillar":
-            title = f"{ordinal(number)} {pillar.code} pillar meeting"
+            title = f"{english_ordinal(number)} {pillar.code} pillar meeting"
         else:
             title = f"Regional workshop on {topic}"
         status = _meeting_status(rng, start, now)
