@@ -46,6 +46,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, ngettext_lazy
 
@@ -250,18 +251,19 @@ def language_of_preferences(preferences: EmailPreferences | None) -> str:
 
 
 class _InLanguage:
-    """A text given as a string (as it is) or a callable (made once per language, in that language)."""
+    """A text given as a string (as it is), a lazy string or a callable (made once per language, in that language)."""
 
     def __init__(self, text: str | Callable[[], str]):
         self.text = text
         self.made: dict[str, str] = {}
 
     def __call__(self, language: str) -> str:
-        if not callable(self.text):
+        # A lazy string (gettext_lazy) is made in the language too, not in whichever is active when the message goes.
+        if not callable(self.text) and not isinstance(self.text, Promise):
             return self.text
         if language not in self.made:
             with translation.override(language):
-                self.made[language] = str(self.text())
+                self.made[language] = str(self.text() if callable(self.text) else self.text)
         return self.made[language]
 
 

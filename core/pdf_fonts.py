@@ -98,7 +98,7 @@ class EmbeddedFont:
             widths.append(gids[name])
             widths.append(pikepdf.Array([round(hmtx[name][0] * scale)]))
         head, hhea = font["head"], font["hhea"]
-        name = pikepdf.Name("/IISGSUB+DejaVuSans")
+        name = pikepdf.Name("/IISGPK+DejaVuSans")  # a subset: six capitals and "+" (PDF 32000, 9.6.4)
         file_stream = pikepdf.Stream(pdf, buffer.getvalue())
         file_stream.Length1 = len(buffer.getvalue())
         descriptor = pdf.make_indirect(

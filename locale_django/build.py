@@ -69,13 +69,14 @@ def build(target: str, sources: tuple[str, ...]) -> polib.POFile:
         **HEADER[target],
     }
     seen = set()
-    for folder in source_folders():
-        catalogues = []
-        for source in sources:
+    # Each source in turn over every folder: a string the target language's own catalogue has (in Django or in any
+    # package) is never taken from a fallback catalogue that happens to be read first.
+    for source in sources:
+        for folder in source_folders():
             path = folder / source / "LC_MESSAGES" / "django.po"
-            if path.exists():
-                catalogues.append((source, polib.pofile(str(path))))
-        for source, catalogue in catalogues:
+            if not path.exists():
+                continue
+            catalogue = polib.pofile(str(path))
             for entry in catalogue:
                 key = (entry.msgctxt, entry.msgid)
                 if key in seen or not entry.msgid or not translated(entry):

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from meetings.models import Correction
 from portal.demo.loader import load_sixth_board_meeting
-from tests.browser.conftest import axe_violations, sign_in
+from tests.browser.conftest import axe_violations, screenshot, sign_in
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -83,12 +83,14 @@ def test_main_pages_have_no_axe_violations_of_any_impact(new_page, personas, six
         sign_in(page, personas[persona].username, PASSWORD)
     pages = MAIN_PAGES + (SECRETARIAT_PAGES if persona in ("secretariat", "admin") else [])
     problems, seen = {}, 0
-    for _name, url in pages:
+    for name, url in pages:
         response = page.goto(url)
         if response.status == 404:  # a page this role may not see (documents, actions for the public)
             continue
         assert response.status == 200, url
         seen += 1
+        assert page.locator("h1").count() == 1, url
+        screenshot(page, f"{persona}-{name}")
         violations = axe_violations(page, impacts=ALL_IMPACTS)
         if violations:
             problems[url] = violations

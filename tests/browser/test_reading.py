@@ -1,14 +1,14 @@
 """
 Reading in a real browser: a board member reads the minutes and downloads them; an anonymous
-visitor reads the public page; every main page, for every role, at desktop and phone width, with
-0 serious or critical axe-core violations.
+visitor reads the public page. (Every main page, for every role, at desktop and phone width, with
+0 axe-core violations of any impact: test_accessibility.py.)
 """
 
 import pytest
 from playwright.sync_api import expect
 
 from portal.demo.loader import load_sixth_board_meeting
-from tests.browser.conftest import axe_violations, screenshot, sign_in
+from tests.browser.conftest import sign_in
 from tests.factories import PASSWORD, MeetingFactory
 
 SIXTH = "/meetings/6th-board-meeting-2022/"
@@ -109,41 +109,5 @@ def test_circulated_draft_is_marked_for_board_members(page, board_member):
     assert "DRAFT" in page.locator("main").inner_text()
 
 
-MAIN_PAGES = [
-    ("home", "/"),
-    ("meetings", "/meetings/"),
-    ("meeting", SIXTH),
-    ("decisions", "/decisions/"),
-    ("decision", "/decisions/B6/2022/07/"),
-    ("members", "/members/"),
-    ("organisation", "/members/bulgaria/"),
-    ("person", "/people/agron-sojati/"),
-    ("pillar", "/pillars/WBCTi/"),
-    ("documents", "/documents/"),
-    ("actions", "/actions/"),
-    ("search", "/search/?q=needs+mapping"),
-    ("sign-in", "/accounts/login/"),
-]
-
-
-@pytest.mark.parametrize("persona", ["anonymous", "board_member", "secretariat", "admin"])
-@pytest.mark.parametrize("width", [1280, 375])
-def test_main_pages_for_each_role_are_accessible(new_page, personas, sixth_meeting, persona, width):
-    page = new_page(width=width)
-    if persona != "anonymous":
-        sign_in(page, personas[persona].username, PASSWORD)
-    problems = {}
-    for name, url in MAIN_PAGES:
-        response = page.goto(url)
-        if response.status == 404:  # a page this role may not see (documents, actions for the public)
-            continue
-        assert response.status == 200, url
-        assert page.locator("h1").count() == 1, url
-        if width == 375:
-            # Usable on a phone: nothing wider than the screen.
-            assert page.evaluate("document.documentElement.scrollWidth") <= 375, url
-        screenshot(page, f"{persona}-{name}")
-        violations = axe_violations(page)
-        if violations:
-            problems[url] = violations
-    assert problems == {}, "\n".join(f"{url}: {v}" for url, v in problems.items())
+# Every main page for every role, at 320 and 1280 px, with axe-core: tests/browser/test_accessibility.py (any impact,
+# one heading 1, nothing wider than the screen, a screenshot of each).

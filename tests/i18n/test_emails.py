@@ -45,3 +45,23 @@ def test_a_circulated_record_is_announced_to_each_board_member_in_their_language
     assert "All your e-mail preferences" in bodies["board@example.org"]
     # The record's own title stays as written.
     assert meeting.title in subjects["sr@example.org"]
+
+
+def test_a_lazy_subject_is_made_in_each_recipients_language_not_in_the_senders(django_capture_on_commit_callbacks):
+    from django.utils.translation import gettext_lazy
+
+    from core import notifications
+
+    serbian = UserFactory(username="srpski2", email="sr2@example.org")
+    EmailPreferences.objects.create(user=serbian, language="sr")
+    english = UserFactory(username="english2", email="en2@example.org")
+    subject = gettext_lazy("Draft record circulated: %(title)s")
+    kind = next(kind.key for kind in notifications.kinds() if kind.default)
+    with django_capture_on_commit_callbacks(execute=True), translation.override("hr"):
+        notifications.notify(kind=kind, recipients=[serbian.email, english.email], subject=subject, body="x")
+    subjects = {message.to[0]: message.subject for message in mail.outbox}
+    assert subjects == {
+        "sr2@example.org": in_language("sr", "Draft record circulated: %(title)s"),
+        "en2@example.org": "Draft record circulated: %(title)s",
+    }
+    assert subjects["sr2@example.org"] != "Draft record circulated: %(title)s"
