@@ -81,6 +81,7 @@ class EmbeddedFont:
         options.name_IDs = ["*"]
         options.notdef_outline = True
         options.glyph_names = False
+        options.drop_tables += ["FFTM"]  # FontForge's timestamps: fontTools cannot subset them and warns each time
         subsetter = subset.Subsetter(options)
         subsetter.populate(text="".join(characters))
         subsetter.subset(font)
