@@ -28,6 +28,7 @@ correlated subqueries multiply on a planner that chose sequential scans (small o
 flat ones only add. Every branch's field is a foreign key, so every look-up has an index.
 """
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -145,8 +146,10 @@ class CompiledRule(Expression):
     rows that change since are seen as they are now.
 
     The outer row is the one thing not fixed: the compiled clause names the model's table as the outer
-    row, and each use puts in the row's column as that query aliases it (a subquery's "U0", a prefetch),
-    so the rule may stand anywhere `model.objects.filter(build())` could.
+    row, and each use puts in the row's column as that query aliases it (a subquery's "U0", a prefetch);
+    the using query takes the rule's subqueries' alias prefixes as its own (as it would the rule built
+    afresh), so that none of them hides the outer row's. So the rule may stand anywhere
+    `model.objects.filter(build())` could.
     """
 
     output_field = BooleanField()
@@ -176,17 +179,37 @@ class CompiledRule(Expression):
     def set_source_expressions(self, exprs):
         (self.outer,) = exprs
 
+    def _rule(self):
+        """The rule's query, built once: `model.objects.filter(build())`."""
+        cache_key = (self.model, self.key, registry())
+        if cache_key not in _COMPILED:
+            _COMPILED[cache_key] = self.model._default_manager.filter(self.build()).query
+        return _COMPILED[cache_key]
+
+    def resolve_expression(self, query=None, *args, **kwargs):
+        resolved = super().resolve_expression(query, *args, **kwargs)
+        if query is not None:
+            # The rule's subqueries keep the aliases they were compiled with ("U0", "V0"): the using query
+            # takes them as its own subqueries', so that, made a subquery in turn, it takes an alias
+            # prefix after them (Query.bump_prefix, as for any subquery), and none of them hides its row.
+            query.subq_aliases = query.subq_aliases.union(self._rule().subq_aliases)
+        return resolved
+
     def _compiled(self, connection) -> tuple[str, str, tuple] | type[Exception]:
         cache_key = (self.model, self.key, connection.vendor, registry())
         if cache_key not in _COMPILED:
-            query = self.model._default_manager.filter(self.build()).query
+            query = self._rule()
             quote = connection.ops.quote_name
-            outer = f"{quote(query.get_initial_alias())}.{quote(self.model._meta.pk.column)}"
+            table = quote(query.get_initial_alias())
+            outer = f"{table}.{quote(self.model._meta.pk.column)}"
             try:
                 sql, params = query.get_compiler(connection=connection).compile(query.where)
             except (EmptyResultSet, FullResultSet) as every_or_no_row:  # raised again at each use, as Django would
                 _COMPILED[cache_key] = type(every_or_no_row)
             else:
+                # The table read again without an alias ("FROM t WHERE"): its column would be taken for the outer row's.
+                if re.search(re.escape(table) + r"(?!\.| [A-Z]+[0-9]+\b)", sql):
+                    raise ValueError(f"{self!r}: the rule reads {table} without an alias; it cannot be compiled.")
                 _COMPILED[cache_key] = (sql, outer, tuple(params))
         return _COMPILED[cache_key]
 
@@ -194,6 +217,9 @@ class CompiledRule(Expression):
         compiled = self._compiled(connection)
         if isinstance(compiled, type):
             raise compiled
+        rule = self._rule()
+        if compiler.query.alias_prefix in rule.subq_aliases - {rule.alias_prefix}:
+            raise ValueError(f"{self!r}: the using query's aliases are the rule's own.")
         sql, outer, params = compiled
         outer_sql, outer_params = compiler.compile(self.outer)
         if outer_params:  # a column, never a parameter: the clause may name it many times
