@@ -1,6 +1,7 @@
 """Who is part of IISG: organisations, people, pillars, memberships, posts and the roles held in them."""
 
 import re
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -44,7 +45,8 @@ class OrganisationQuerySet(models.QuerySet):
             return self
         # The rule depends on the audience alone (the public, the Board), so it is built and compiled to SQL
         # once per audience and process (core.visibility.CompiledRule): the same SQL, without its Python.
-        return self.filter(visibility.CompiledRule(Organisation, audience(user), lambda: organisations_seen(user)))
+        # partial, not a lambda: a queryset holding the rule still pickles.
+        return self.filter(visibility.CompiledRule(Organisation, audience(user), partial(organisations_seen, user)))
 
 
 def organisations_seen(user) -> Q:

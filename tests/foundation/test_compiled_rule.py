@@ -5,6 +5,7 @@ table, a subquery, a prefetch), and sees rows that changed after it was compiled
 """
 
 import datetime as dt
+import pickle
 
 import pytest
 from django.contrib.auth.models import Group
@@ -141,3 +142,9 @@ def test_a_rule_registered_later_is_compiled_anew(dataset, monkeypatch, anonymou
     assert _orgs(Organisation.objects.visible_to(anonymous)) == before | {"nobody names it"}
     monkeypatch.undo()
     assert _orgs(Organisation.objects.visible_to(anonymous)) == before
+
+
+def test_a_query_holding_the_compiled_rule_pickles(dataset, anonymous, board_member):
+    for user in (anonymous, board_member):
+        again = pickle.loads(pickle.dumps(Organisation.objects.visible_to(user)))
+        assert _orgs(again) == _orgs(Organisation.objects.filter(organisations_seen(user)))
