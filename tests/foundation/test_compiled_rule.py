@@ -10,6 +10,7 @@ import pickle
 import pytest
 from django.contrib.auth.models import Group
 from django.db.models import Prefetch
+from django.urls import reverse
 
 from core import visibility
 from core.roles import BOARD_MEMBERS_GROUP
@@ -148,3 +149,29 @@ def test_a_query_holding_the_compiled_rule_pickles(dataset, anonymous, board_mem
     for user in (anonymous, board_member):
         again = pickle.loads(pickle.dumps(Organisation.objects.visible_to(user)))
         assert _orgs(again) == _orgs(Organisation.objects.filter(organisations_seen(user)))
+
+
+@pytest.mark.parametrize(
+    ("persona", "parts"),
+    [
+        ("anonymous", ["Part published"]),
+        ("board_member", ["Part circulated", "Part published"]),
+        ("secretariat", ["Part circulated", "Part draft", "Part published", "Part unnamed"]),
+    ],
+)
+def test_the_organisation_page_lists_the_parts_the_reader_may_see(client_for, persona, parts):
+    # The page reads the organisation and its parts in one query under the rule (portal.views.organisation_detail).
+    whole = _org("Whole")
+    for status in STATES:
+        part = _org(f"Part {status}", parent=whole)
+        ParticipationFactory(meeting=MeetingFactory(status=status), person=None, organisation=part)
+    _org("Part unnamed", parent=whole)
+    _org("Elsewhere", parent=_org("Other whole"))
+    page = client_for(persona).get(reverse("portal:organisation-detail", args=[whole.slug]))
+    assert page.status_code == 200
+    listed = [part.name for part in page.context["children"]]
+    assert listed == parts
+    hidden = _org("Hidden whole")
+    _org("Hidden part", parent=hidden)
+    expected = 200 if persona == "secretariat" else 404
+    assert client_for(persona).get(reverse("portal:organisation-detail", args=[hidden.slug])).status_code == expected
