@@ -28,10 +28,12 @@ correlated subqueries multiply on a planner that chose sequential scans (small o
 flat ones only add. Every branch's field is a foreign key, so every look-up has an index.
 """
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.core.exceptions import EmptyResultSet, FullResultSet
+from django.db.models import BooleanField, Exists, Expression, F, Model, OuterRef, Q, QuerySet
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,13 @@ HideRule = Callable[[object], Source | None]
 
 _grants: dict[type[Model], list[GrantRule]] = {}
 _hides: dict[type[Model], list[HideRule]] = {}
+
+
+def registry() -> tuple:
+    """Every rule registered now, hashable: a rule compiled under other rules (a test's) is not reused."""
+    return tuple((model, tuple(rules)) for model, rules in _grants.items()) + tuple(
+        (model, tuple(rules)) for model, rules in _hides.items()
+    )
 
 
 def grant(model: type[Model], rule: GrantRule) -> GrantRule:
@@ -120,3 +129,101 @@ def without_hidden(queryset: QuerySet, user, *, correlated: bool = False) -> Que
         else:
             queryset = queryset.exclude(pk__in=source.rows.order_by().values(source.field))
     return queryset
+
+
+# --- A rule compiled once per audience -------------------------------------------------------------
+
+_COMPILED: dict = {}
+
+
+class CompiledRule(Expression):
+    """
+    `build()` (a Q on `model`'s rows, correlated to the row by its primary key), compiled to SQL once per
+    `key`, database vendor and set of registered rules, and reused by every query after it. For a rule that
+    depends on nothing but `key` (an audience: `core.pagecache.audience`): building and compiling a rule of
+    some twenty branches cost more Python than the rest of a page. Only SQL is kept, never a row's value
+    read at build time: the rule's parameters are the code's constants (the states an audience reads), so
+    rows that change since are seen as they are now.
+
+    The outer row is the one thing not fixed: the compiled clause names the model's table as the outer
+    row, and each use puts in the row's column as that query aliases it (a subquery's "U0", a prefetch);
+    the using query takes the rule's subqueries' alias prefixes as its own (as it would the rule built
+    afresh), so that none of them hides the outer row's. So the rule may stand anywhere
+    `model.objects.filter(build())` could.
+    """
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, model: type[Model], key, build: Callable[[], Q], outer=None):
+        super().__init__()
+        self.model, self.key, self.build = model, key, build
+        self.outer = F("pk") if outer is None else outer
+
+    def __repr__(self):
+        return f"{self.__class__.__name__}({self.model.__name__}, {self.key!r})"
+
+    @property
+    def identity(self):
+        return (self.__class__, self.model, self.key, self.outer)
+
+    def __eq__(self, other):
+        return isinstance(other, CompiledRule) and self.identity == other.identity
+
+    def __hash__(self):
+        return hash(self.identity)
+
+    def get_source_expressions(self):
+        return [self.outer]
+
+    def set_source_expressions(self, exprs):
+        (self.outer,) = exprs
+
+    def _rule(self):
+        """The rule's query, built once: `model.objects.filter(build())`."""
+        cache_key = (self.model, self.key, registry())
+        if cache_key not in _COMPILED:
+            _COMPILED[cache_key] = self.model._default_manager.filter(self.build()).query
+        return _COMPILED[cache_key]
+
+    def resolve_expression(self, query=None, *args, **kwargs):
+        resolved = super().resolve_expression(query, *args, **kwargs)
+        if query is not None:
+            # The rule's subqueries keep the aliases they were compiled with ("U0", "V0"): the using query
+            # takes them as its own subqueries', so that, made a subquery in turn, it takes an alias
+            # prefix after them (Query.bump_prefix, as for any subquery), and none of them hides its row.
+            query.subq_aliases = query.subq_aliases.union(self._rule().subq_aliases)
+        return resolved
+
+    def _compiled(self, connection) -> tuple[str, str, tuple] | type[Exception]:
+        cache_key = (self.model, self.key, connection.vendor, registry())
+        if cache_key not in _COMPILED:
+            query = self._rule()
+            quote = connection.ops.quote_name
+            table = quote(query.get_initial_alias())
+            outer = f"{table}.{quote(self.model._meta.pk.column)}"
+            try:
+                sql, params = query.get_compiler(connection=connection).compile(query.where)
+            except (EmptyResultSet, FullResultSet) as every_or_no_row:  # raised again at each use, as Django would
+                _COMPILED[cache_key] = type(every_or_no_row)
+            else:
+                # The table read again without an alias ("FROM t WHERE"): its column would be taken for the outer row's.
+                if re.search(re.escape(table) + r"(?!\.| [A-Z]+[0-9]+\b)", sql):
+                    raise ValueError(f"{self!r}: the rule reads {table} without an alias; it cannot be compiled.")
+                _COMPILED[cache_key] = (sql, outer, tuple(params))
+        return _COMPILED[cache_key]
+
+    def as_sql(self, compiler, connection):
+        compiled = self._compiled(connection)
+        if isinstance(compiled, type):
+            raise compiled
+        rule = self._rule()
+        if compiler.query.alias_prefix in rule.subq_aliases - {rule.alias_prefix}:
+            raise ValueError(f"{self!r}: the using query's aliases are the rule's own.")
+        sql, outer, params = compiled
+        outer_sql, outer_params = compiler.compile(self.outer)
+        if outer_params:  # a column, never a parameter: the clause may name it many times
+            raise ValueError("A compiled rule's outer row must be a column.")
+        # A where clause of several conditions comes in parentheses already (WhereNode.as_sql): the same SQL
+        # as the rule built afresh.
+        return sql.replace(outer, outer_sql), params
