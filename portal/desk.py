@@ -482,7 +482,8 @@ def _upcoming_group(user, now, window: _Window) -> Group:
         total,
         ngettext("%(count)s upcoming meeting missing parts", "%(count)s upcoming meetings missing parts", total)
         % {"count": _number(total)},
-        reverse("meetings:meeting-list"),
+        # The meeting list holds every meeting: the full list of those missing parts is the group's own.
+        full_list_url("upcoming"),
     )
 
 
