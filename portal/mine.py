@@ -36,8 +36,12 @@ from members.models import Membership, Organisation, RoleHeld, organisations_rep
 from portal.desk import _first_rows
 from portal.models import HomeVisit, MeetingVisit
 
-# The most rows a group lists; "and N more" says the rest, with a link to the full list.
-ROWS_PER_GROUP = 20
+# The most rows a group lists; "and N more" says the rest, with a link to the full list. A few: at 100x
+# volume 20 newly published records a visit doubled the page.
+ROWS_PER_GROUP = 5
+# The most posts of the user's organisations and their people listed (as before: a Board member's
+# organisation holds a few).
+POSTS_LISTED = 20
 # A visit lasts this long: within it, reloading the home page (or opening a meeting again) moves nothing.
 VISIT_GAP = dt.timedelta(minutes=30)
 # The next meetings read to find the next one not cancelled (those cancelled before it are said).
@@ -339,7 +343,7 @@ def _organisations(user, organisation_ids: list[int], today) -> tuple[tuple[MyOr
             | Q(represented__in=organisation_ids)
             | Q(person__organisation__in=organisation_ids)
         )
-        .order_by("post__order", "post__name", "pillar__code", "-start", "pk")[:ROWS_PER_GROUP]
+        .order_by("post__order", "post__name", "pillar__code", "-start", "pk")[:POSTS_LISTED]
     )
     return tuple(MyOrganisation(o, tuple(memberships.get(o.pk, ()))) for o in organisations), roles
 

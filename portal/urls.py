@@ -21,6 +21,8 @@ urlpatterns = [
         name="meeting-version",
     ),
     path("verify/", verify_views.verify, name="verify"),
+    # One group of the Secretariat's desk in full (?group=…&page=…): the desk lists only its first rows.
+    path("edit/desk/", views.desk_group_list, name="desk-group"),
     path("members/", views.member_list, name="member-list"),
     path("members/<slug:slug>/", views.organisation_detail, name="organisation-detail"),
     path("people/<slug:slug>/", views.person_detail, name="person-detail"),

@@ -11,6 +11,7 @@ shows (prefetched into `visible_*` attributes).
 
 import logging
 
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import (
@@ -32,6 +33,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
 
 from core import clock, pagecache
 from core.collation import by_name
@@ -45,7 +47,7 @@ from meetings.models import AgendaItem, Meeting, Participation, PublicParticipat
 from members.models import Membership, Organisation, Person, Pillar, RoleHeld
 from portal import mine, pack, versions
 from portal import search as site_search
-from portal.desk import desk_for
+from portal.desk import GROUP_KEYS, GROUP_PAGE_SIZE, desk_for, desk_group
 from portal.record_data import record_data
 from portal.signatures import sign_if_official
 
@@ -61,6 +63,29 @@ TOOK_PART_LABELS = {
     Participation.Role.OBSERVER: _("Observers"),
     Participation.Role.SECRETARIAT: _("Secretariat"),
 }
+
+
+@require_http_methods(["GET"])
+def desk_group_list(request):
+    """
+    One group of the Secretariat's desk in full (?group=to-publish), paginated: where its "and N more" leads
+    when no other list of the portal holds exactly those records. The Secretariat's only (others: 403, or
+    the sign-in), never stored by the page cache (signed in).
+    """
+    if not is_secretariat(request.user):
+        raise PermissionDenied
+    key = request.GET.get("group", "")
+    if key not in GROUP_KEYS:
+        raise Http404
+    try:
+        number = max(int(request.GET.get("page") or 1), 1)
+    except ValueError:
+        number = 1
+    group = desk_group(request.user, key, page=number, today=clock.localdate(), now=clock.now())
+    if number > 1 and not group.rows:
+        raise Http404
+    page_obj = Paginator(range(group.total), GROUP_PAGE_SIZE).get_page(number)
+    return render(request, "portal/desk_group.html", {"group": group, "page_obj": page_obj})
 
 
 # How many meetings still to come the home page lists (postponed and cancelled ones say so).

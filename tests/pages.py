@@ -50,6 +50,7 @@ PAGES: dict[str, str] = {
     "portal:pillar-detail": PUBLIC,
     "decisions:procedure-detail": PROCEDURE,
     "decisions:procedure-answer": PROCEDURE,
+    "portal:desk-group": EDIT,
     "meetings-edit:meeting-create": EDIT,
     "meetings-edit:meeting-edit": EDIT,
     "meetings-edit:participants": EDIT,

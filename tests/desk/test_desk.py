@@ -17,7 +17,7 @@ from core import pagecache
 from core.workflow import RecordStatus
 from decisions.models import ActionItem, MeetingPaper, WrittenProcedure
 from meetings.models import Correction, Meeting
-from portal.desk import ROWS_PER_GROUP, desk_for
+from portal.desk import GROUP_PAGE_SIZE, ROWS_PER_GROUP, desk_for
 from tests.factories import (
     ActionItemFactory,
     AgendaItemFactory,
@@ -373,3 +373,36 @@ def test_the_desk_costs_the_same_queries_with_one_or_many_rows(
         assert all(len(group.rows) == ROWS_PER_GROUP for group in desk.groups)
         assert "and 5 more" in section(page, "actions")
         assert f'href="{reverse("decisions:action-list")}"' in section(page, "actions")
+
+
+# --- Each group's full list ----------------------------------------------------------------------
+
+
+def test_a_long_group_shows_its_first_rows_and_links_to_its_full_list(client_for, db):
+    for n in range(ROWS_PER_GROUP + 3):
+        draft(f"Incomplete {n:02}", days=-10 - n)
+    to_complete = section(desk_page(client_for("secretariat")), "to-complete")
+    assert to_complete.count('class="list-group-item"') == ROWS_PER_GROUP
+    assert f'<a href="{reverse("portal:desk-group")}?group=to-complete">and 3 more</a>' in to_complete
+
+
+def test_the_full_list_pages_through_every_row_in_the_desks_order(client_for, db):
+    titles = [f"Ready {n:02}" for n in range(GROUP_PAGE_SIZE + 2)]
+    for n, title in enumerate(titles):
+        complete(draft(title, days=-40 + n))
+    client = client_for("secretariat")
+    url = reverse("portal:desk-group")
+    first = client.get(url, {"group": "to-circulate"}).content.decode()
+    second = client.get(url, {"group": "to-circulate", "page": 2}).content.decode()
+    shown = re.findall(r">(Ready \d\d)</a>", first) + re.findall(r">(Ready \d\d)</a>", second)
+    assert shown == titles
+    assert "Page 1 of 2" in first
+    assert "Circulate" in second  # the same links as on the desk
+    assert client.get(url, {"group": "to-circulate", "page": 3}).status_code == 404
+    assert client.get(url, {"group": "nothing"}).status_code == 404
+
+
+@pytest.mark.parametrize(("persona", "status"), [("anonymous", 302), ("board_member", 403), ("admin", 200)])
+def test_only_the_secretariat_reads_a_groups_full_list(client_for, db, persona, status):
+    draft("Incomplete")
+    assert client_for(persona).get(reverse("portal:desk-group"), {"group": "to-complete"}).status_code == status
