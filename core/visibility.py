@@ -210,6 +210,9 @@ class CompiledRule(Expression):
                 # The table read again without an alias ("FROM t WHERE"): its column would be taken for the outer row's.
                 if re.search(re.escape(table) + r"(?!\.| [A-Z]+[0-9]+\b)", sql):
                     raise ValueError(f"{self!r}: the rule reads {table} without an alias; it cannot be compiled.")
+                # Only the outer row's key is put in at each use: a rule naming another of its columns cannot be.
+                if re.search(re.escape(table) + r"\.", sql.replace(outer, "")):
+                    raise ValueError(f"{self!r}: the rule names a column of the outer row other than its key.")
                 _COMPILED[cache_key] = (sql, outer, tuple(params))
         return _COMPILED[cache_key]
 

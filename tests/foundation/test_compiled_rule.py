@@ -9,7 +9,8 @@ import pickle
 
 import pytest
 from django.contrib.auth.models import Group
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 
 from core import visibility
@@ -175,3 +176,18 @@ def test_the_organisation_page_lists_the_parts_the_reader_may_see(client_for, pe
     _org("Hidden part", parent=hidden)
     expected = 200 if persona == "secretariat" else 404
     assert client_for(persona).get(reverse("portal:organisation-detail", args=[hidden.slug])).status_code == expected
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        # Another column of the outer row: only its key is put in at each use, so it cannot be compiled.
+        (lambda: Q(parent__isnull=True), "other than its key"),
+        # The table read again without an alias: its columns would be taken for the outer row's.
+        (lambda: Q(pk__in=RawSQL('SELECT "id" FROM "members_organisation"', [])), "without an alias"),
+    ],
+)
+def test_a_rule_that_cannot_be_compiled_is_refused_not_run_wrong(build, message):
+    rule = visibility.CompiledRule(Organisation, ("refused", message), build)
+    with pytest.raises(ValueError, match=message):
+        list(Organisation.objects.filter(rule))
