@@ -32,6 +32,7 @@ from decisions.procedures.services import answer_procedure, close_procedure, lau
 from meetings.models import Meeting, Occasion
 from members.models import Delegation, Membership, Organisation, Pillar
 from portal.demo.loader import load_demo_procedure
+from portal.desk import GROUP_KEYS
 from tests.conftest import PERSONAS
 from tests.factories import (
     DelegationFactory,
@@ -251,6 +252,10 @@ def _collect(pages: Pages, contexts: dict, personas: dict) -> None:
                 pages.add(f"{persona} GET {url}", client.get(url))
     for query in ("?q=Sarajevo", "?q=nothing-matches-this", "?q=board&page=2"):
         pages.add(f"board_member GET search{query}", clients["board_member"].get(reverse("portal:search") + query))
+    # The desk's full lists, one per group (chosen by the query: without one the page is not found).
+    for key in GROUP_KEYS:
+        url = f"{reverse('portal:desk-group')}?group={key}"
+        pages.add(f"secretariat GET {url}", clients["secretariat"].get(url), "portal:desk-group")
     # Every form the Secretariat is offered, posted empty: re-rendered with its errors (a post that
     # passes is rolled back).
     for url in posted:
